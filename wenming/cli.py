@@ -1,0 +1,78 @@
+"""The `wenming` command: serve, db, examples, match, scenario.
+
+Each subcommand parses its own arguments and delegates to the module that owns the work; this
+file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
+files), 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from wenming.server import serve
+
+    return serve(host=args.host, port=args.port, demo=args.demo)
+
+
+def _db(args: argparse.Namespace) -> int:
+    from db.migrate import upgrade
+    from wenming.settings import Settings
+
+    upgrade(Settings.from_env().database_url, revision=args.revision)
+    return 0
+
+
+def _examples(args: argparse.Namespace) -> int:
+    from examples.load import load_city
+    from wenming.settings import Settings
+
+    load_city(Settings.from_env().database_url, args.city, volunteers=args.volunteers, seed=args.seed)
+    return 0
+
+
+def _match(args: argparse.Namespace) -> int:
+    from matching.cli import main as match_main
+
+    return match_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wenming", description="Wenming Dispatch")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the GraphQL API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="fresh SQLite file with Pizhou loaded, GraphiQL on")
+    serve.set_defaults(func=_serve)
+
+    db = sub.add_parser("db", help="database schema (Alembic migrations)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations up to REVISION (default head)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=_db)
+
+    ex = sub.add_parser("examples", help="example datasets")
+    ex_sub = ex.add_subparsers(dest="examples_command", required=True)
+    load = ex_sub.add_parser("load", help="load a city into the configured database")
+    load.add_argument("city", choices=["pizhou", "kunshan"])
+    load.add_argument("--volunteers", type=int, default=5000)
+    load.add_argument("--seed", type=int, default=1)
+    load.set_defaults(func=_examples)
+
+    match = sub.add_parser("match", help="solve a matching problem JSON", add_help=False)
+    match.add_argument("rest", nargs=argparse.REMAINDER)
+    match.set_defaults(func=_match)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
