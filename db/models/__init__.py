@@ -1,0 +1,42 @@
+"""The data model (SQLAlchemy 2.x typed). Every class is importable from `db.models`.
+
+Modules: `base` (Base, column types), `network` (units, departments, bases, points), `forces`
+(teams, skills, volunteers and their details), `menu` (service items, menu offers, orders).
+"""
+
+from db.models.base import Base, UTCDateTime, utcnow
+from db.models.forces import (
+    AvailabilityException,
+    AvailabilityWindow,
+    Skill,
+    Team,
+    TeamMembership,
+    Volunteer,
+    VolunteerDomain,
+    VolunteerSkill,
+)
+from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
+from db.models.network import Department, PracticeBase, PracticePoint, Unit
+
+__all__ = [
+    "AvailabilityException",
+    "AvailabilityWindow",
+    "Base",
+    "Department",
+    "MenuOffer",
+    "Order",
+    "PracticeBase",
+    "PracticePoint",
+    "ServiceItem",
+    "ServiceItemProvider",
+    "ServiceItemSkill",
+    "Skill",
+    "Team",
+    "TeamMembership",
+    "UTCDateTime",
+    "Unit",
+    "Volunteer",
+    "VolunteerDomain",
+    "VolunteerSkill",
+    "utcnow",
+]
