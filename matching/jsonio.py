@@ -1,0 +1,378 @@
+"""Problem JSON in (`load_problem`), problem JSON out (`dump_problem`), and the result JSON both
+ways (`result_to_json`, `load_result`).
+
+Loading is two passes: the document is checked against `problem.schema.json` (shape, types,
+ranges), then `_Reader` builds the dataclasses while checking what a schema cannot say (dates
+that exist, windows that end after they start, unique ids, references to known ids, skills and
+teams). Every failure is a `ProblemError` whose message starts with the JSON path, e.g.
+`requests[12].time.latest_end: ends before earliest_start`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from matching.errors import ProblemError, ResultError
+from matching.problem import (
+    Availability, Limits, Override, Problem, Request, Settings, SkillLevel, SkillNeed, TimeSpec,
+    Volunteer, WeeklyWindow, format_minute, parse_clock, parse_minute,
+)
+from matching.result import (
+    Assignment, Explanation, Missing, Moved, NearMiss, Objective, OpenRequest, Result, RunnerUp,
+    SkillMatch, Status,
+)
+
+PROBLEM_FORMAT = "wenming.matching/problem"
+RESULT_FORMAT = "wenming.matching/result"
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("matching").joinpath(name).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def json_path(parts: Iterable[object]) -> str:
+    """`requests[12].time.latest_end` from ("requests", 12, "time", "latest_end")."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _schema_error(doc: Any, schema: str, error_type: type[ProblemError] | type[ResultError]) -> None:
+    error = jsonschema.exceptions.best_match(_validator(schema).iter_errors(doc))
+    if error is None:
+        return
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = next(iter(set(error.validator_value) - set(error.instance or {})), "?")
+        raise error_type(json_path([*path, missing]), "required field is missing")
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        raise error_type(json_path([*path, extra[0] if extra else "?"]), "unknown field")
+    if error.validator == "oneOf" and path and path[-1] == "time":
+        raise error_type(json_path(path), "must be {start, duration} or {earliest_start, latest_end, duration}")
+    raise error_type(json_path(path), error.message)
+
+
+def _read_json(source: str | Path | dict[str, Any], error_type: type[ProblemError] | type[ResultError]) -> Any:
+    if isinstance(source, dict):
+        return source
+    try:
+        text = Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error_type("", f"cannot read {source}: {exc.strerror or exc}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error_type("", f"{source}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+
+
+def load_problem(source: str | Path | dict[str, Any]) -> Problem:
+    """Read a problem from a JSON file path or an already parsed dict; raise `ProblemError`
+    naming the JSON path of the first problem found."""
+    doc = _read_json(source, ProblemError)
+    if not isinstance(doc, dict):
+        raise ProblemError("", "a problem must be a JSON object")
+    _schema_error(doc, "problem.schema.json", ProblemError)
+    return _Reader(doc).problem()
+
+
+class _Reader:
+    """Builds the dataclasses from a schema-valid document, checking the semantic rules."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.date_from = self._date(doc["date_from"], "date_from")
+        self.date_to = self._date(doc["date_to"], "date_to")
+        if self.date_to < self.date_from:
+            raise ProblemError("date_to", "is before date_from")
+        self.num_days = (self.date_to - self.date_from).days + 1
+
+    @staticmethod
+    def _date(text: str, path: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise ProblemError(path, f"not a valid date: {text!r}") from exc
+
+    def _minute(self, text: str, path: str) -> int:
+        try:
+            return parse_minute(text, self.date_from)
+        except ValueError as exc:
+            raise ProblemError(path, f"not a valid local time {text!r}: {exc}") from exc
+
+    def _interval(self, item: dict[str, str], path: str) -> tuple[int, int]:
+        start = self._minute(item["start"], f"{path}.start")
+        end = self._minute(item["end"], f"{path}.end")
+        if end <= start:
+            raise ProblemError(f"{path}.end", "ends before it starts (end must be after start)")
+        return start, end
+
+    def problem(self) -> Problem:
+        doc = self.doc
+        requests = tuple(self._request(r, i) for i, r in enumerate(doc["requests"]))
+        volunteers = tuple(self._volunteer(v, i) for i, v in enumerate(doc["volunteers"]))
+        self._unique(volunteers, "volunteers")
+        self._unique(requests, "requests")
+        request_ids = {r.id for r in requests}
+        volunteer_ids = {v.id for v in volunteers}
+        for i, vol in enumerate(volunteers):
+            for key in ("pinned", "forbidden"):
+                for j, rid in enumerate(getattr(vol, key)):
+                    if rid not in request_ids:
+                        raise ProblemError(f"volunteers[{i}].{key}[{j}]", f"unknown request {rid!r}")
+        held_skills = {s.skill for v in volunteers for s in v.skills} | set(doc.get("skills", ()))
+        held_teams = {t for v in volunteers for t in v.teams} | set(doc.get("teams", ()))
+        for i, req in enumerate(requests):
+            for j, need in enumerate(req.skills):
+                if need.skill not in held_skills:
+                    raise ProblemError(f"requests[{i}].skills[{j}].skill",
+                                       f"unknown skill {need.skill!r} (held by nobody and not in 'skills')")
+            for j, team in enumerate(req.eligible_teams):
+                if team not in held_teams:
+                    raise ProblemError(f"requests[{i}].eligible_teams[{j}]",
+                                       f"unknown team {team!r} (nobody belongs to it and not in 'teams')")
+        settings = self._settings(doc.get("settings", {}), volunteer_ids, request_ids)
+        return Problem(self.date_from, self.date_to, volunteers, requests, settings,
+                       tuple(doc.get("skills", ())), tuple(doc.get("teams", ())))
+
+    @staticmethod
+    def _unique(items: tuple[Volunteer, ...] | tuple[Request, ...], key: str) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                raise ProblemError(f"{key}[{i}].id", f"duplicate id {item.id!r} (first at {key}[{seen[item.id]}])")
+            seen[item.id] = i
+
+    def _volunteer(self, v: dict[str, Any], i: int) -> Volunteer:
+        path = f"volunteers[{i}]"
+        skills = []
+        for j, s in enumerate(v.get("skills", ())):
+            expires = s.get("expires")
+            skills.append(SkillLevel(s["skill"], s["level"],
+                                     self._date(expires, f"{path}.skills[{j}].expires") if expires else None))
+            if s["skill"] in {k.skill for k in skills[:-1]}:
+                raise ProblemError(f"{path}.skills[{j}].skill", f"duplicate skill {s['skill']!r}")
+        availability = None
+        if "availability" in v:
+            a = v["availability"]
+            weekly = []
+            for j, w in enumerate(a.get("weekly", ())):
+                wpath = f"{path}.availability.weekly[{j}]"
+                start, end = self._clock(w["start"], f"{wpath}.start"), self._clock(w["end"], f"{wpath}.end")
+                if end <= start:
+                    raise ProblemError(f"{wpath}.end", "ends before it starts (end must be after start)")
+                weekly.append(WeeklyWindow(w["weekday"], start, end))
+            availability = Availability(
+                tuple(weekly),
+                tuple(self._interval(d, f"{path}.availability.dated[{j}]") for j, d in enumerate(a.get("dated", ()))),
+                tuple(self._interval(d, f"{path}.availability.exceptions[{j}]")
+                      for j, d in enumerate(a.get("exceptions", ()))))
+        lim = v.get("limits", {})
+        insurance = v.get("insurance_valid_until")
+        return Volunteer(
+            v["id"], float(v["home"]["lat"]), float(v["home"]["lon"]), tuple(skills), tuple(v.get("teams", ())),
+            availability,
+            Limits(lim.get("tasks_per_day"), lim.get("minutes_per_day"), lim.get("tasks_per_period"),
+                   lim.get("minutes_per_period")),
+            v.get("max_travel_km"),
+            self._date(insurance, f"{path}.insurance_valid_until") if insurance else None,
+            tuple(v.get("pinned", ())), tuple(v.get("forbidden", ())))
+
+    @staticmethod
+    def _clock(text: str, path: str) -> int:
+        try:
+            return parse_clock(text)
+        except ValueError as exc:
+            raise ProblemError(path, f"{text!r} {exc}") from exc
+
+    def _request(self, r: dict[str, Any], i: int) -> Request:
+        path = f"requests[{i}]"
+        t = r["time"]
+        if "start" in t:
+            start = self._minute(t["start"], f"{path}.time.start")
+            time = TimeSpec.at(start, t["duration"])
+        else:
+            start = self._minute(t["earliest_start"], f"{path}.time.earliest_start")
+            end = self._minute(t["latest_end"], f"{path}.time.latest_end")
+            if end < start:
+                raise ProblemError(f"{path}.time.latest_end", "ends before earliest_start")
+            if end - start < t["duration"]:
+                raise ProblemError(f"{path}.time.latest_end", "window is shorter than the duration")
+            time = TimeSpec.window(start, end, t["duration"])
+        if not 0 <= start // 1440 < self.num_days:
+            key = "start" if "start" in t else "earliest_start"
+            raise ProblemError(f"{path}.time.{key}", "starts outside the period date_from..date_to")
+        needs = []
+        for j, s in enumerate(r["skills"]):
+            if s["count"] < 1:
+                raise ProblemError(f"{path}.skills[{j}].count", f"headcount must be at least 1, got {s['count']}")
+            if s["skill"] in {n.skill for n in needs}:
+                raise ProblemError(f"{path}.skills[{j}].skill", f"skill {s['skill']!r} listed twice")
+            needs.append(SkillNeed(s["skill"], s["count"], s.get("min_level", 1)))
+        if not needs:
+            raise ProblemError(f"{path}.skills", "a request needs at least one skill slot")
+        return Request(r["id"], float(r["location"]["lat"]), float(r["location"]["lon"]), time, tuple(needs),
+                       tuple(r.get("eligible_teams", ())), r.get("priority", 3), r.get("allow_partial", False),
+                       r.get("requires_insurance", False))
+
+    @staticmethod
+    def _settings(s: dict[str, Any], volunteer_ids: set[str], request_ids: set[str]) -> Settings:
+        weights = {p: p for p in range(1, 6)}
+        weights.update({int(k): v for k, v in s.get("priority_weights", {}).items()})
+        overrides = []
+        for j, o in enumerate(s.get("overrides", ())):
+            if o["volunteer"] not in volunteer_ids:
+                raise ProblemError(f"settings.overrides[{j}].volunteer", f"unknown volunteer {o['volunteer']!r}")
+            if o["request"] not in request_ids:
+                raise ProblemError(f"settings.overrides[{j}].request", f"unknown request {o['request']!r}")
+            overrides.append(Override(o["volunteer"], o["request"], o.get("distance_km"), o.get("travel_minutes")))
+        return Settings(weights, float(s.get("speed_kmh", 25.0)), float(s.get("detour_factor", 1.3)), tuple(overrides))
+
+
+def _write_json(doc: dict[str, Any], path: str | Path) -> None:
+    """Write atomically: a temporary file beside the target, then rename over it."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(target)
+
+
+def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, Any]:
+    """The problem as its JSON document (written atomically to `path` when given)."""
+    d0 = problem.date_from
+
+    def iso(m: int) -> str:
+        return format_minute(m, d0)
+
+    def clock(m: int) -> str:
+        return f"{m // 60:02d}:{m % 60:02d}"
+
+    vols = []
+    for v in problem.volunteers:
+        item: dict[str, Any] = {"id": v.id, "home": {"lat": v.lat, "lon": v.lon},
+                                "skills": [{"skill": s.skill, "level": s.level,
+                                            **({"expires": s.expires.isoformat()} if s.expires else {})}
+                                           for s in v.skills],
+                                "teams": list(v.teams)}
+        if v.availability is not None:
+            a = v.availability
+            item["availability"] = {
+                "weekly": [{"weekday": w.weekday, "start": clock(w.start), "end": clock(w.end)} for w in a.weekly],
+                "dated": [{"start": iso(s), "end": iso(e)} for s, e in a.dated],
+                "exceptions": [{"start": iso(s), "end": iso(e)} for s, e in a.exceptions]}
+        limits = {k: getattr(v.limits, k) for k in Limits.__slots__ if getattr(v.limits, k) is not None}
+        if limits:
+            item["limits"] = limits
+        if v.max_travel_km is not None:
+            item["max_travel_km"] = v.max_travel_km
+        if v.insurance_valid_until is not None:
+            item["insurance_valid_until"] = v.insurance_valid_until.isoformat()
+        if v.pinned:
+            item["pinned"] = list(v.pinned)
+        if v.forbidden:
+            item["forbidden"] = list(v.forbidden)
+        vols.append(item)
+    reqs = []
+    for r in problem.requests:
+        t = r.time
+        time = ({"start": iso(t.earliest_start), "duration": t.duration} if t.fixed else
+                {"earliest_start": iso(t.earliest_start), "latest_end": iso(t.latest_end), "duration": t.duration})
+        reqs.append({"id": r.id, "location": {"lat": r.lat, "lon": r.lon}, "time": time,
+                     "skills": [{"skill": n.skill, "count": n.count, "min_level": n.min_level} for n in r.skills],
+                     "eligible_teams": list(r.eligible_teams), "priority": r.priority,
+                     "allow_partial": r.allow_partial, "requires_insurance": r.requires_insurance})
+    s = problem.settings
+    doc: dict[str, Any] = {
+        "format": PROBLEM_FORMAT, "version": 1,
+        "date_from": problem.date_from.isoformat(), "date_to": problem.date_to.isoformat(),
+        **({"skills": list(problem.skills)} if problem.skills else {}),
+        **({"teams": list(problem.teams)} if problem.teams else {}),
+        "volunteers": vols, "requests": reqs,
+        "settings": {"priority_weights": {str(k): v for k, v in sorted(s.priority_weights.items())},
+                     "speed_kmh": s.speed_kmh, "detour_factor": s.detour_factor,
+                     "overrides": [{"volunteer": o.volunteer, "request": o.request,
+                                    **({"distance_km": o.distance_km} if o.distance_km is not None else {}),
+                                    **({"travel_minutes": o.travel_minutes} if o.travel_minutes is not None else {})}
+                                   for o in s.overrides]}}
+    if path is not None:
+        _write_json(doc, path)
+    return doc
+
+
+def result_to_json(result: Result, path: str | Path | None = None) -> dict[str, Any]:
+    """The result as its JSON document (written atomically to `path` when given)."""
+    def assignment(a: Assignment) -> dict[str, Any]:
+        item: dict[str, Any] = {"request": a.request, "volunteer": a.volunteer, "skill": a.skill,
+                                "start": a.start, "end": a.end, "distance_km": a.distance_km,
+                                "travel_minutes": a.travel_minutes}
+        e = a.explanation
+        if e is not None:
+            item["explanation"] = {
+                "skills_matched": [{"skill": m.skill, "level": m.level, "min_level": m.min_level}
+                                   for m in e.skills_matched],
+                "window": dict(e.window) if e.window else None,
+                "contributions": dict(e.contributions),
+                "runner_up": ({"volunteer": e.runner_up.volunteer, "distance_km": e.runner_up.distance_km,
+                               "reason": e.runner_up.reason} if e.runner_up else None)}
+        return item
+
+    doc: dict[str, Any] = {
+        "format": RESULT_FORMAT, "version": 1, "status": result.status.value, "message": result.message,
+        "objective": result.objective.as_dict(), "bound": dict(result.bound), "gap": result.gap,
+        "timings": dict(result.timings), "parts": dict(result.parts),
+        "assignments": [assignment(a) for a in result.assignments],
+        "open": [{"request": o.request, "missing": [{"skill": m.skill, "count": m.count} for m in o.missing],
+                  "reason": o.reason,
+                  "near_miss": ({"volunteer": o.near_miss.volunteer, "reason": o.near_miss.reason,
+                                 "detail": o.near_miss.detail} if o.near_miss else None)}
+                 for o in result.open]}
+    if result.moved is not None:
+        doc["moved"] = {k: [{"request": r, "volunteer": v} for r, v in getattr(result.moved, k)]
+                        for k in ("kept", "added", "removed")}
+    if path is not None:
+        _write_json(doc, path)
+    return doc
+
+
+def load_result(source: str | Path | dict[str, Any]) -> Result:
+    """Read a result JSON (path or dict) back into a `Result`; raise `ResultError` naming the path."""
+    doc = _read_json(source, ResultError)
+    if not isinstance(doc, dict):
+        raise ResultError("", "a result must be a JSON object")
+    _schema_error(doc, "result.schema.json", ResultError)
+
+    def assignment(a: dict[str, Any]) -> Assignment:
+        e = a.get("explanation")
+        explanation = None
+        if e is not None:
+            ru = e.get("runner_up")
+            explanation = Explanation(
+                tuple(SkillMatch(m["skill"], m["level"], m["min_level"]) for m in e["skills_matched"]),
+                e.get("window"), dict(e["contributions"]),
+                RunnerUp(ru["volunteer"], ru["distance_km"], ru["reason"]) if ru else None)
+        return Assignment(a["request"], a["volunteer"], a["skill"], a["start"], a["end"], a["distance_km"],
+                          a["travel_minutes"], explanation)
+
+    def open_request(o: dict[str, Any]) -> OpenRequest:
+        nm = o.get("near_miss")
+        return OpenRequest(o["request"], tuple(Missing(m["skill"], m["count"]) for m in o["missing"]), o["reason"],
+                           NearMiss(nm["volunteer"], nm["reason"], nm["detail"]) if nm else None)
+
+    moved = None
+    if "moved" in doc:
+        m = doc["moved"]
+        moved = Moved(*(tuple((p["request"], p["volunteer"]) for p in m[k]) for k in ("kept", "added", "removed")))
+    return Result(Status(doc["status"]), Objective(**doc["objective"]), doc.get("bound", {}), doc.get("gap"),
+                  doc.get("timings", {}), doc.get("parts", {}), tuple(assignment(a) for a in doc["assignments"]),
+                  tuple(open_request(o) for o in doc["open"]), moved, doc.get("message", ""))

@@ -1,0 +1,34 @@
+"""How to run a solve: time limit, parallel workers, seed, executor choice."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOptions:
+    """Options of `solve` and `resolve`.
+
+    time_limit   wall-clock seconds for the whole solve (best solution so far returned after it)
+    workers      parallel processes for independent parts (1 = run in this process) and CP-SAT
+                 search workers per part
+    seed         random seed for CP-SAT; with workers=1 the same problem and seed give the same result
+    dask_scheduler  address of a Dask scheduler (`tcp://host:8786`); default from the environment
+                 variable WENMING_DASK_SCHEDULER; when set, parts run on that cluster
+    candidates_per_slot  how many nearest qualified volunteers to keep per skill slot (a pruning
+                 cap; pins and a request's only qualified people are always kept)
+    explain      compute explanations and open-request reasons
+    progress     optional callable(str) receiving progress lines during long solves
+    """
+
+    time_limit: float = 10.0
+    workers: int = 1
+    seed: int = 0
+    dask_scheduler: str | None = None
+    candidates_per_slot: int = 12
+    explain: bool = True
+    progress: object = None
+
+    def scheduler(self) -> str | None:
+        return self.dask_scheduler or os.environ.get("WENMING_DASK_SCHEDULER") or None
