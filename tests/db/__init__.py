@@ -1,0 +1,1 @@
+"""Tests of the database layer: tree rules, identity, queries, migrations and example loading."""
