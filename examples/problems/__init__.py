@@ -1,0 +1,1 @@
+"""Example matching problems (JSON) and the seeded Pizhou-like problem generator (synthetic data)."""
