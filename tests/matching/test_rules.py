@@ -302,3 +302,110 @@ def test_open_list_must_name_every_unfilled_slot() -> None:
     assert validate(p, full) == []
     silent = Result(status=full.status, objective=full.objective, assignments=full.assignments, open=())
     only(validate(p, silent), "OPEN_LIST", None, "R2")
+
+
+# ----------------------------------------------------------------------------- engine level
+# NEAR lives 1 km from the site, FAR 5 km: without an obstacle the engine must pick NEAR (least
+# travel); each rule below forbids NEAR, and the engine must fall back to FAR (or leave it open).
+
+def solved(problem: Any) -> Result:
+    """Solve with a fixed seed on one worker and insist the result validates clean."""
+    from matching import SolveOptions, solve
+
+    result = solve(problem, SolveOptions(time_limit=10, workers=1, seed=7))
+    assert validate(problem, result) == []
+    return result
+
+
+def near_far(near: dict[str, Any] | None = None, far: dict[str, Any] | None = None,
+             req: dict[str, Any] | None = None, needs: tuple[tuple[str, int, int], ...] = (("helper", 1, 1),),
+             near_skills: dict[str, int] | None = None) -> Any:
+    return build([volunteer("NEAR", east_km=1, skills=near_skills or {"helper": 1}, **(near or {})),
+                  volunteer("FAR", east_km=5, skills={"helper": 3}, **(far or {}))],
+                 [request("R1", needs=needs, **(req or {}))],
+                 teams=["T-health", "T-culture"])
+
+
+def staffed_by(result: Result) -> set[tuple[str, str]]:
+    assert result.status == Status.OPTIMAL
+    return {(a.volunteer, a.request) for a in result.assignments}
+
+
+def test_engine_baseline_picks_the_nearest_volunteer() -> None:
+    assert staffed_by(solved(near_far())) == {("NEAR", "R1")}
+
+
+@pytest.mark.parametrize("obstacle, cleared", [
+    # H1: level too low, then the same level requirement met
+    (dict(needs=(("helper", 1, 2),)), dict(needs=(("helper", 1, 1),))),
+    # H1: certification expired the day before the service, then still valid on the day
+    (dict(near={"skills": [{"skill": "helper", "level": 3, "expires": "2026-03-04"}]}),
+     dict(near={"skills": [{"skill": "helper", "level": 3, "expires": DAY}]})),
+    # H2: not in the eligible team, then in it
+    (dict(near={"teams": ["T-culture"]}, far={"teams": ["T-health"]}, req={"eligible_teams": ["T-health"]}),
+     dict(near={"teams": ["T-health"]}, far={"teams": ["T-health"]}, req={"eligible_teams": ["T-health"]})),
+    # H3: NEAR (1.3 km with detour, ceil(3.1) = 4 travel minutes) is available from 09:00, so the
+    # trip before the 09:00 start is not covered; from 08:56 it is
+    (dict(near={"availability": {"weekly": [{"weekday": 3, "start": "09:00", "end": "17:00"}]}}),
+     dict(near={"availability": {"weekly": [{"weekday": 3, "start": "08:56", "end": "17:00"}]}})),
+    # H3: an exception over the service time
+    (dict(near={"availability": {"dated": [{"start": at("08:00"), "end": at("17:00")}],
+                                 "exceptions": [{"start": at("09:30"), "end": at("09:45")}]}}),
+     dict(near={"availability": {"dated": [{"start": at("08:00"), "end": at("17:00")}],
+                                 "exceptions": [{"start": at("10:00"), "end": at("10:15")}]}})),
+    # H6: 1.3 km with detour against a 1 km cap, then a 2 km cap
+    (dict(near={"max_travel_km": 1}), dict(near={"max_travel_km": 2})),
+    # H7: insurance lapsed the day before, then valid on the day
+    (dict(near={"insurance_valid_until": "2026-03-04"}, far={"insurance_valid_until": DAY},
+          req={"requires_insurance": True}),
+     dict(near={"insurance_valid_until": DAY}, far={"insurance_valid_until": DAY}, req={"requires_insurance": True})),
+    # H8: FAR pinned to the request
+    (dict(far={"pinned": ["R1"]}), dict(far={"pinned": []})),
+    # H9: NEAR forbids the request
+    (dict(near={"forbidden": ["R1"]}), dict(near={"forbidden": []})),
+], ids=["H1-level", "H1-expired", "H2-team", "H3-travel-before-start", "H3-exception", "H6-max-km",
+        "H7-insurance", "H8-pinned", "H9-forbidden"])
+def test_engine_respects_the_rule_that_rules_out_the_nearest(obstacle: dict[str, Any],
+                                                            cleared: dict[str, Any]) -> None:
+    assert staffed_by(solved(near_far(**obstacle))) == {("FAR", "R1")}
+    assert staffed_by(solved(near_far(**cleared))) == {("NEAR", "R1")}
+
+
+def test_engine_h4_leaves_one_of_two_requests_when_the_trip_between_does_not_fit() -> None:
+    def two_sites(second_start: str) -> Any:
+        return build([volunteer("V")], [request("A", start="09:00", duration=60),
+                                        request("B", start=second_start, duration=30, east_km=10)])
+
+    assert len(solved(two_sites("10:20")).assignments) == 1      # 10:00 + 32 min > 10:20
+    assert staffed_by(solved(two_sites("10:32"))) == {("V", "A"), ("V", "B")}
+
+
+@pytest.mark.parametrize("limit", [{"tasks_per_day": 1}, {"minutes_per_day": 100}, {"tasks_per_period": 1},
+                                   {"minutes_per_period": 100}])
+def test_engine_h5_limits_send_the_second_task_to_the_farther_volunteer(limit: dict[str, int]) -> None:
+    def problem(limits: dict[str, int]) -> Any:
+        return build([volunteer("NEAR", east_km=1, limits=limits), volunteer("FAR", east_km=5)],
+                     [request("R1", start="09:00", duration=60), request("R2", start="13:00", duration=60)])
+
+    assert staffed_by(solved(problem(limit))) in ({("NEAR", "R1"), ("FAR", "R2")}, {("NEAR", "R2"), ("FAR", "R1")})
+    assert staffed_by(solved(problem({}))) == {("NEAR", "R1"), ("NEAR", "R2")}
+
+
+def test_engine_h8_contradicting_pin_is_reported_infeasible() -> None:
+    result = solved(near_far(near={"pinned": ["R1"]}, near_skills={"doctor": 1}))
+    assert result.status == Status.INFEASIBLE
+
+
+def test_engine_h10_full_staffing_or_nobody_unless_partial_allowed() -> None:
+    # Two helper slots but only NEAR holds the skill.
+    def problem(partial: bool) -> Any:
+        return build([volunteer("NEAR", east_km=1), volunteer("FAR", east_km=5, skills={"doctor": 1})],
+                     [request("R1", needs=[("helper", 2, 1)], allow_partial=partial)])
+
+    assert solved(problem(False)).assignments == ()
+    assert staffed_by(solved(problem(True))) == {("NEAR", "R1")}
+
+
+def test_engine_h10_fills_a_slot_no_more_than_its_count() -> None:
+    p = build([volunteer(f"V{i}", east_km=i + 1) for i in range(3)], [request("R1", needs=[("helper", 2, 1)])])
+    assert staffed_by(solved(p)) == {("V0", "R1"), ("V1", "R1")}
