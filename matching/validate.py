@@ -22,11 +22,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from geopy.distance import geodesic
 
 from matching.problem import MINUTES_PER_DAY, Problem, Request, Volunteer, parse_minute
+from matching.result import Result
 
 #: Relative agreement the contract allows between a vectorised distance and the exact one.
 DISTANCE_TOLERANCE = 0.005
@@ -112,34 +112,17 @@ def _site_minutes_lenient(problem: Problem, a: Request, b: Request) -> int:
 
 # ----------------------------------------------------------------------------- reading a result
 
-def _minute(value: Any, problem: Problem) -> int:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, dt.datetime):
-        return parse_minute(value.strftime("%Y-%m-%dT%H:%M"), problem.date_from)
-    return parse_minute(str(value), problem.date_from)
-
-
-def _tasks(problem: Problem, result: Any) -> list[_Task]:
-    return [
-        _Task(
-            volunteer=a.volunteer,
-            request=a.request,
-            skill=a.skill,
-            start=_minute(a.start, problem),
-            end=_minute(a.end, problem),
-            distance_km=getattr(a, "distance_km", None),
-            travel_minutes=getattr(a, "travel_minutes", None),
-        )
-        for a in result.assignments
-    ]
+def _tasks(problem: Problem, result: Result) -> list[_Task]:
+    return [_Task(a.volunteer, a.request, a.skill, parse_minute(a.start, problem.date_from),
+                  parse_minute(a.end, problem.date_from), a.distance_km, a.travel_minutes)
+            for a in result.assignments]
 
 
 def _service_date(problem: Problem, task: _Task) -> dt.date:
     return problem.date_from + dt.timedelta(days=task.start // MINUTES_PER_DAY)
 
 
-def _known(problem: Problem, result: Any) -> list[tuple[_Task, Volunteer, Request]]:
+def _known(problem: Problem, result: Result) -> list[tuple[_Task, Volunteer, Request]]:
     vols = {v.id: v for v in problem.volunteers}
     reqs = {r.id: r for r in problem.requests}
     return [(t, vols[t.volunteer], reqs[t.request]) for t in _tasks(problem, result)
@@ -152,7 +135,7 @@ def _v(rule: str, task: _Task, text: str) -> Violation:
 
 # ----------------------------------------------------------------------------- structure
 
-def check_references(problem: Problem, result: Any) -> list[Violation]:
+def check_references(problem: Problem, result: Result) -> list[Violation]:
     """Every assignment names a volunteer and a request of the problem."""
     vols = {v.id for v in problem.volunteers}
     reqs = {r.id for r in problem.requests}
@@ -165,7 +148,7 @@ def check_references(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def check_window(problem: Problem, result: Any) -> list[Violation]:
+def check_window(problem: Problem, result: Result) -> list[Violation]:
     """Each assignment works the request's time: its fixed start, or one start inside the flexible
     window shared by everyone on the request, lasting exactly the service duration."""
     out = []
@@ -187,7 +170,7 @@ def check_window(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def check_figures(problem: Problem, result: Any) -> list[Violation]:
+def check_figures(problem: Problem, result: Result) -> list[Violation]:
     """Each assignment reports the pair's distance and travel minutes (the exact ones, to display precision)."""
     out = []
     for t, v, r in _known(problem, result):
@@ -202,7 +185,7 @@ def check_figures(problem: Problem, result: Any) -> list[Violation]:
 
 # ----------------------------------------------------------------------------- hard rules
 
-def check_skill(problem: Problem, result: Any) -> list[Violation]:
+def check_skill(problem: Problem, result: Result) -> list[Violation]:
     """H1: the volunteer fills one skill slot of the request, holding that skill at level >= min_level,
     certified (not expired) on the service date."""
     out = []
@@ -219,7 +202,7 @@ def check_skill(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def check_team(problem: Problem, result: Any) -> list[Violation]:
+def check_team(problem: Problem, result: Result) -> list[Violation]:
     """H2: when the request names eligible teams, the volunteer belongs to at least one of them."""
     return [
         _v("H2_TEAM", t, f"teams {list(v.teams)} miss the eligible {list(r.eligible_teams)}")
@@ -249,7 +232,7 @@ def _available_pieces(problem: Problem, v: Volunteer) -> list[tuple[int, int]] |
     return pieces
 
 
-def check_availability(problem: Problem, result: Any) -> list[Violation]:
+def check_availability(problem: Problem, result: Result) -> list[Violation]:
     """H3: the volunteer is available for the whole interval [start - travel_minutes, end]."""
     out = []
     for t, v, r in _known(problem, result):
@@ -262,7 +245,7 @@ def check_availability(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def check_one_place(problem: Problem, result: Any) -> list[Violation]:
+def check_one_place(problem: Problem, result: Result) -> list[Violation]:
     """H4: for two tasks A then B of one volunteer, end(A) + site-to-site travel(A -> B) <= start(B)."""
     reqs = {r.id: r for r in problem.requests}
     by_volunteer: dict[str, list[_Task]] = defaultdict(list)
@@ -283,39 +266,39 @@ def check_one_place(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def check_limits(problem: Problem, result: Any) -> list[Violation]:
+def check_limits(problem: Problem, result: Result) -> list[Violation]:
     """H5: per day and per period, the volunteer's task count and working minutes
     (service + travel) stay within their limits."""
-    tasks: dict[str, int] = defaultdict(int)
-    minutes: dict[str, int] = defaultdict(int)
-    day_tasks: dict[tuple[str, int], int] = defaultdict(int)
-    day_minutes: dict[tuple[str, int], int] = defaultdict(int)
-    vols = {v.id: v for v in problem.volunteers}
+    period: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    daily: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
     for t, v, r in _known(problem, result):
         work = (t.end - t.start) + _lenient_minutes(problem, v, r)
-        day = t.start // MINUTES_PER_DAY
-        tasks[v.id] += 1
-        minutes[v.id] += work
-        day_tasks[v.id, day] += 1
-        day_minutes[v.id, day] += work
+        period[v.id].append((r.id, work))
+        daily[v.id, t.start // MINUTES_PER_DAY].append((r.id, work))
+    vols = {v.id: v for v in problem.volunteers}
     out = []
 
-    def over(vid: str, what: str, value: int, cap: int | None) -> None:
-        if cap is not None and value > cap:
-            out.append(Violation("H5_LIMITS", f"{vid}: {what} {value} exceeds the limit {cap}", vid, None))
+    def over(vid: str, scope: str, tasks: list[tuple[str, int]], count_cap: int | None,
+             minutes_cap: int | None) -> None:
+        names = ", ".join(rid for rid, _ in tasks)
+        minutes = sum(m for _, m in tasks)
+        if count_cap is not None and len(tasks) > count_cap:
+            out.append(Violation("H5_LIMITS", f"{vid}: {len(tasks)} tasks {scope} ({names}) exceed the "
+                                              f"limit {count_cap}", vid, None))
+        if minutes_cap is not None and minutes > minutes_cap:
+            out.append(Violation("H5_LIMITS", f"{vid}: {minutes} working minutes {scope} ({names}) exceed "
+                                              f"the limit {minutes_cap}", vid, None))
 
-    for vid in tasks:
-        limits = vols[vid].limits
-        over(vid, "tasks in the period", tasks[vid], limits.tasks_per_period)
-        over(vid, "working minutes in the period", minutes[vid], limits.minutes_per_period)
-    for (vid, day), count in day_tasks.items():
-        limits = vols[vid].limits
-        over(vid, f"tasks on day {day}", count, limits.tasks_per_day)
-        over(vid, f"working minutes on day {day}", day_minutes[vid, day], limits.minutes_per_day)
+    for vid, tasks in period.items():
+        lim = vols[vid].limits
+        over(vid, "in the period", tasks, lim.tasks_per_period, lim.minutes_per_period)
+    for (vid, day), tasks in daily.items():
+        lim = vols[vid].limits
+        over(vid, f"on {problem.date_from + dt.timedelta(days=day)}", tasks, lim.tasks_per_day, lim.minutes_per_day)
     return out
 
 
-def check_distance(problem: Problem, result: Any) -> list[Violation]:
+def check_distance(problem: Problem, result: Result) -> list[Violation]:
     """H6: distance_km(v, r) <= the volunteer's max_travel_km when they have one."""
     return [
         _v("H6_DISTANCE", t, f"{pair_distance_km(problem, v, r):.3f} km exceeds max {v.max_travel_km} km")
@@ -324,7 +307,7 @@ def check_distance(problem: Problem, result: Any) -> list[Violation]:
     ]
 
 
-def check_insurance(problem: Problem, result: Any) -> list[Violation]:
+def check_insurance(problem: Problem, result: Result) -> list[Violation]:
     """H7: where the request requires insurance, insurance_valid_until >= the service date."""
     out = []
     for t, v, r in _known(problem, result):
@@ -334,7 +317,7 @@ def check_insurance(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def check_pinned(problem: Problem, result: Any) -> list[Violation]:
+def check_pinned(problem: Problem, result: Result) -> list[Violation]:
     """H8: every pinned request of a volunteer is assigned to that volunteer (unless the result
     reports the problem INFEASIBLE)."""
     if _status(result) == "INFEASIBLE":
@@ -346,13 +329,13 @@ def check_pinned(problem: Problem, result: Any) -> list[Violation]:
     ]
 
 
-def check_forbidden(problem: Problem, result: Any) -> list[Violation]:
+def check_forbidden(problem: Problem, result: Result) -> list[Violation]:
     """H9: a volunteer is never assigned to a request they forbid."""
     return [_v("H9_FORBIDDEN", t, "the volunteer forbids this request")
             for t, v, _ in _known(problem, result) if t.request in v.forbidden]
 
 
-def check_staffing(problem: Problem, result: Any) -> list[Violation]:
+def check_staffing(problem: Problem, result: Result) -> list[Violation]:
     """H10: each skill slot is filled at most `count` times, a request that does not allow partial
     staffing is fully staffed or empty, and a volunteer serves a request at most once."""
     filled: dict[tuple[str, str], int] = defaultdict(int)
@@ -377,18 +360,18 @@ def check_staffing(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-HARD_RULES: tuple[Callable[[Problem, Any], list[Violation]], ...] = (
+HARD_RULES: tuple[Callable[[Problem, Result], list[Violation]], ...] = (
     check_skill, check_team, check_availability, check_one_place, check_limits,
     check_distance, check_insurance, check_pinned, check_forbidden, check_staffing,
 )
-STRUCTURE: tuple[Callable[[Problem, Any], list[Violation]], ...] = (
+STRUCTURE: tuple[Callable[[Problem, Result], list[Violation]], ...] = (
     check_references, check_window, check_figures,
 )  # check_open runs with the objective, after the rules: it concerns reporting, not feasibility
 
 
 # ----------------------------------------------------------------------------- objective
 
-def objective(problem: Problem, result: Any) -> dict[str, int]:
+def objective(problem: Problem, result: Result) -> dict[str, int]:
     """The four levels of the contract recounted from the result's assignments."""
     vols = {v.id: v for v in problem.volunteers}
     staffing = travel = 0
@@ -407,7 +390,7 @@ def objective(problem: Problem, result: Any) -> dict[str, int]:
             "workload": sum(n * n for n in per_volunteer.values()), "cohesion": cohesion}
 
 
-def check_objective(problem: Problem, result: Any) -> list[Violation]:
+def check_objective(problem: Problem, result: Result) -> list[Violation]:
     """The result's reported objective equals the objective recounted from its assignments."""
     reported = getattr(result, "objective", None)
     if reported is None or _status(result) in ("INFEASIBLE", "MODEL_INVALID", "UNKNOWN"):
@@ -421,7 +404,7 @@ def check_objective(problem: Problem, result: Any) -> list[Violation]:
     return [Violation("OBJECTIVE_MISMATCH", f"objective: {text}")]
 
 
-def check_open(problem: Problem, result: Any) -> list[Violation]:
+def check_open(problem: Problem, result: Result) -> list[Violation]:
     """Every request with unfilled slots is listed open with exactly its missing counts, and no other."""
     filled: dict[tuple[str, str], int] = defaultdict(int)
     for t in _tasks(problem, result):
@@ -436,12 +419,12 @@ def check_open(problem: Problem, result: Any) -> list[Violation]:
     return out
 
 
-def _status(result: Any) -> str:
+def _status(result: Result) -> str:
     status = getattr(result, "status", "")
     return str(getattr(status, "value", status))
 
 
-def validate(problem: Problem, result: Any, rules: Iterable[Callable[..., list[Violation]]] | None = None
+def validate(problem: Problem, result: Result, rules: Iterable[Callable[..., list[Violation]]] | None = None
              ) -> list[Violation]:
     """All violations of `result` against `problem`: structure, H1-H10 and the objective; [] = valid."""
     checks = list(rules) if rules is not None else [*STRUCTURE, *HARD_RULES, check_objective, check_open]

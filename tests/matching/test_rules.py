@@ -9,6 +9,7 @@ the test proves the obstacle, not something else, changed the outcome.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,16 @@ def only(violations: list[Violation], rule: str, volunteer_id: str | None, reque
     """Assert the list is exactly one violation of `rule` about that volunteer and request."""
     assert rules(violations) == [rule], violations
     assert (violations[0].volunteer, violations[0].request) == (volunteer_id, request_id)
+
+
+def test_checker_shares_no_code_with_the_solver() -> None:
+    import ast
+    import matching.validate
+
+    tree = ast.parse(Path(matching.validate.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert {m for m in imported if m and m.startswith("matching")} <= {"matching.problem", "matching.result"}
 
 
 def test_each_hard_rule_is_one_documented_function() -> None:
