@@ -48,9 +48,12 @@ def _install_sqlite_pragmas(engine: Engine, wal: bool) -> None:
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An Engine for `url` with the project's connection settings (see the module docstring).
 
-    Extra keyword arguments go to `sqlalchemy.create_engine` (e.g. `echo=True`).
+    Extra keyword arguments go to `sqlalchemy.create_engine` (e.g. `echo=True`). Statement
+    parameters are left out of logs and error messages by default (`hide_parameters=True`): they
+    carry phone numbers and other personal data.
     """
     parsed = normalise_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_engine(parsed, **kwargs)
