@@ -1,0 +1,268 @@
+"""DataLoaders, created per request (`Loaders`), named <Target>By<Key>Loader.
+
+Each loader turns the keys collected during one tick of the event loop into one SQL statement,
+so a list of N objects costs the same number of statements as a list of one (the N+1 test in
+tests/resolvers/test_statement_count.py holds us to it). Values are GraphQL objects already
+mapped (resolvers/mapping.py), cached for the request only.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import models
+from resolvers import mapping
+from resolvers.loader_base import ByIdLoader, CountLoader, GroupLoader
+from resolvers.subtree_counts import UnitCountsByPathLoader
+
+if TYPE_CHECKING:
+    from wenming.context import Context
+
+
+def _by_id(name: str) -> type[ByIdLoader]:
+    return type(f"{name}ByIdLoader", (ByIdLoader,), {"type_name": name, "__doc__": f"{name} by primary key."})
+
+
+#: UnitByIdLoader, TeamByIdLoader, ... one per Node type, for `node(id)` and references.
+NODE_LOADERS = {name: _by_id(name) for name in mapping.NODE_MAPPERS}
+
+
+def _rows_by(model: Any, column: Any, mapper: Any) -> type[GroupLoader]:
+    def pairs(self: GroupLoader, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        rows = self.session.scalars(select(model).where(column.in_(keys)).order_by(model.id)).all()
+        return ((getattr(row, column.key), mapper(row)) for row in rows)
+
+    return type("_RowsBy", (GroupLoader,), {"pairs": pairs})
+
+
+class UnitsByParentLoader(_rows_by(models.Unit, models.Unit.parent_id, mapping.unit)):  # type: ignore[misc]
+    """Children of units, in id order."""
+
+
+class TeamsByUnitLoader(_rows_by(models.Team, models.Team.unit_id, mapping.team)):  # type: ignore[misc]
+    """Teams belonging to units."""
+
+
+class TeamsByParentLoader(_rows_by(models.Team, models.Team.parent_id, mapping.team)):  # type: ignore[misc]
+    """Sub-teams of teams."""
+
+
+class PracticeBasesByUnitLoader(
+    _rows_by(models.PracticeBase, models.PracticeBase.unit_id, mapping.practice_base)  # type: ignore[misc]
+):
+    """Practice bases attached to units."""
+
+
+class PracticePointsByUnitLoader(
+    _rows_by(models.PracticePoint, models.PracticePoint.unit_id, mapping.practice_point)  # type: ignore[misc]
+):
+    """Practice points attached to units."""
+
+
+class DepartmentsByUnitLoader(
+    _rows_by(models.Department, models.Department.unit_id, mapping.department)  # type: ignore[misc]
+):
+    """Departments of centers."""
+
+
+class WindowsByVolunteerLoader(
+    _rows_by(models.AvailabilityWindow, models.AvailabilityWindow.volunteer_id, mapping.window)  # type: ignore[misc]
+):
+    """Weekly availability windows of volunteers."""
+
+
+class ExceptionsByVolunteerLoader(
+    _rows_by(models.AvailabilityException, models.AvailabilityException.volunteer_id, mapping.exception)  # type: ignore[misc]
+):
+    """Dated availability exceptions of volunteers."""
+
+
+class MembershipsByVolunteerLoader(
+    _rows_by(models.TeamMembership, models.TeamMembership.volunteer_id, mapping.membership)  # type: ignore[misc]
+):
+    """Team memberships of volunteers."""
+
+
+class TeamCountByUnitLoader(CountLoader):
+    """How many teams each unit has."""
+
+    column = models.Team.unit_id
+
+
+class MemberCountByTeamLoader(CountLoader):
+    """How many volunteers each team has."""
+
+    column = models.TeamMembership.team_id
+
+
+class MenuByUnitLoader(GroupLoader):
+    """Service items each unit offers itself (its menu offers), in item id order."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.MenuOffer.unit_id, models.ServiceItem)
+            .join(models.ServiceItem, models.ServiceItem.id == models.MenuOffer.item_id)
+            .where(models.MenuOffer.unit_id.in_(keys))
+            .order_by(models.ServiceItem.id)
+        )
+        return ((unit_id, mapping.service_item(item)) for unit_id, item in self.session.execute(stmt).tuples())
+
+
+class SkillsByVolunteerLoader(GroupLoader):
+    """Skills of volunteers with level and certification expiry."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.VolunteerSkill, models.Skill)
+            .join(models.Skill, models.Skill.id == models.VolunteerSkill.skill_id)
+            .where(models.VolunteerSkill.volunteer_id.in_(keys))
+            .order_by(models.VolunteerSkill.id)
+        )
+        rows = self.session.execute(stmt).tuples()
+        return ((vs.volunteer_id, mapping.volunteer_skill(vs, skill)) for vs, skill in rows)
+
+
+class DomainsByVolunteerLoader(GroupLoader):
+    """Expert-pool domains of volunteers."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.VolunteerDomain.volunteer_id, models.VolunteerDomain.domain)
+            .where(models.VolunteerDomain.volunteer_id.in_(keys))
+            .order_by(models.VolunteerDomain.id)
+        )
+        return self.session.execute(stmt).tuples().all()
+
+
+class RequiredSkillsByItemLoader(GroupLoader):
+    """Skills (headcount, minimum level) that service items need."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.ServiceItemSkill, models.Skill)
+            .join(models.Skill, models.Skill.id == models.ServiceItemSkill.skill_id)
+            .where(models.ServiceItemSkill.item_id.in_(keys))
+            .order_by(models.ServiceItemSkill.id)
+        )
+        rows = self.session.execute(stmt).tuples()
+        return ((req.item_id, mapping.required_skill(req, skill)) for req, skill in rows)
+
+
+class ProviderTeamsByItemLoader(GroupLoader):
+    """Teams providing service items."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.ServiceItemProvider.item_id, models.Team)
+            .join(models.Team, models.Team.id == models.ServiceItemProvider.team_id)
+            .where(models.ServiceItemProvider.item_id.in_(keys))
+            .order_by(models.Team.id)
+        )
+        return ((item_id, mapping.team(team)) for item_id, team in self.session.execute(stmt).tuples())
+
+
+class Loaders:
+    """The DataLoaders of one request; each is created on first use."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._nodes: dict[str, ByIdLoader] = {}
+
+    @classmethod
+    def for_context(cls, context: Context) -> Loaders:
+        return cls(context.session)
+
+    def node(self, type_name: str) -> ByIdLoader:
+        """The by-ID loader of a Node type (shared with the named ones below)."""
+        loader = self._nodes.get(type_name)
+        if loader is None:
+            loader = self._nodes[type_name] = NODE_LOADERS[type_name](self.session)
+        return loader
+
+    @property
+    def unit_by_id(self) -> ByIdLoader:
+        return self.node("Unit")
+
+    @property
+    def team_by_id(self) -> ByIdLoader:
+        return self.node("Team")
+
+    @property
+    def volunteer_by_id(self) -> ByIdLoader:
+        return self.node("Volunteer")
+
+    @property
+    def service_item_by_id(self) -> ByIdLoader:
+        return self.node("ServiceItem")
+
+    @cached_property
+    def units_by_parent(self) -> UnitsByParentLoader:
+        return UnitsByParentLoader(self.session)
+
+    @cached_property
+    def unit_counts_by_path(self) -> UnitCountsByPathLoader:
+        return UnitCountsByPathLoader(self.session)
+
+    @cached_property
+    def menu_by_unit(self) -> MenuByUnitLoader:
+        return MenuByUnitLoader(self.session)
+
+    @cached_property
+    def teams_by_unit(self) -> TeamsByUnitLoader:
+        return TeamsByUnitLoader(self.session)
+
+    @cached_property
+    def team_count_by_unit(self) -> TeamCountByUnitLoader:
+        return TeamCountByUnitLoader(self.session)
+
+    @cached_property
+    def bases_by_unit(self) -> PracticeBasesByUnitLoader:
+        return PracticeBasesByUnitLoader(self.session)
+
+    @cached_property
+    def points_by_unit(self) -> PracticePointsByUnitLoader:
+        return PracticePointsByUnitLoader(self.session)
+
+    @cached_property
+    def departments_by_unit(self) -> DepartmentsByUnitLoader:
+        return DepartmentsByUnitLoader(self.session)
+
+    @cached_property
+    def teams_by_parent(self) -> TeamsByParentLoader:
+        return TeamsByParentLoader(self.session)
+
+    @cached_property
+    def member_count_by_team(self) -> MemberCountByTeamLoader:
+        return MemberCountByTeamLoader(self.session)
+
+    @cached_property
+    def skills_by_volunteer(self) -> SkillsByVolunteerLoader:
+        return SkillsByVolunteerLoader(self.session)
+
+    @cached_property
+    def domains_by_volunteer(self) -> DomainsByVolunteerLoader:
+        return DomainsByVolunteerLoader(self.session)
+
+    @cached_property
+    def windows_by_volunteer(self) -> WindowsByVolunteerLoader:
+        return WindowsByVolunteerLoader(self.session)
+
+    @cached_property
+    def exceptions_by_volunteer(self) -> ExceptionsByVolunteerLoader:
+        return ExceptionsByVolunteerLoader(self.session)
+
+    @cached_property
+    def memberships_by_volunteer(self) -> MembershipsByVolunteerLoader:
+        return MembershipsByVolunteerLoader(self.session)
+
+    @cached_property
+    def required_skills_by_item(self) -> RequiredSkillsByItemLoader:
+        return RequiredSkillsByItemLoader(self.session)
+
+    @cached_property
+    def provider_teams_by_item(self) -> ProviderTeamsByItemLoader:
+        return ProviderTeamsByItemLoader(self.session)

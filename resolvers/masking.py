@@ -1,0 +1,18 @@
+"""Masking of personal data for display: phones (ID numbers: db.identity.mask_id_number).
+
+Every caller sees masked values for now (access control comes later).
+"""
+
+from __future__ import annotations
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """"13812345678" -> "138****5678"; numbers shorter than 8 keep only their last two digits."""
+    if phone is None:
+        return None
+    digits = phone.strip()
+    if len(digits) >= 8:
+        return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+    if len(digits) > 2:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "*" * len(digits)

@@ -1,0 +1,74 @@
+"""One transaction per mutation: commit on success, roll back on any problem or error.
+
+`run(info, work)` calls `work(session)`, which validates, raises `MutationAborted` with every
+problem found, or writes and returns the written row. Expected database refusals (a tree rule,
+an ID number, a concurrent update) become problems with their stable codes; anything else rolls
+back and propagates to be masked and logged by the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+import schema.types.common as common_t
+from db.errors import DbError
+from resolvers.errors import ErrorCode, MutationAborted, Problem
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+T = TypeVar("T")
+
+#: db/ model attribute -> GraphQL input field, for refusals raised by db/ (tree, identity).
+DB_FIELDS = {"parent_id": "parent", "unit_id": "unit", "id_number": "idNumber", "id": "id"}
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """The result of a mutation: the object (None on failure) and the user errors."""
+
+    value: T | None
+    errors: list[Any] = field(default_factory=list)
+
+
+def user_error(p: Problem) -> Any:
+    return common_t.UserError(field=list(p.field) or None, message=p.message, code=p.code)
+
+
+def db_problem(exc: DbError, path: tuple[str, ...] | None = None) -> Problem:
+    """A Problem from a db/ refusal, at the input field it names (or `path`)."""
+    if path is None:
+        path = ("input", DB_FIELDS.get(exc.field or "", exc.field or "")) if exc.field else ("input",)
+    try:
+        code = ErrorCode(exc.code)
+    except ValueError:
+        code = ErrorCode.INVALID
+    if code is ErrorCode.NOT_FOUND or exc.code == "PARENT_NOT_FOUND":
+        code = ErrorCode.NOT_FOUND
+    return Problem(path, exc.message, code)
+
+
+def run(info: Info, work: Callable[[Session], T], mapper: Callable[[T], Any] | None = None) -> Outcome[Any]:
+    """Run `work` in the request session's transaction, all or nothing."""
+    session = info.context.session
+    try:
+        value = work(session)
+        session.commit()
+    except MutationAborted as exc:
+        session.rollback()
+        return Outcome(None, [user_error(p) for p in exc.problems])
+    except DbError as exc:
+        session.rollback()
+        return Outcome(None, [user_error(db_problem(exc))])
+    except StaleDataError:
+        session.rollback()
+        message = "the object was changed by someone else meanwhile: read it again and retry"
+        return Outcome(None, [user_error(Problem(("input", "id"), message, ErrorCode.CONFLICT))])
+    except BaseException:
+        session.rollback()
+        raise
+    return Outcome(mapper(value) if mapper is not None else value)

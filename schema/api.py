@@ -1,0 +1,55 @@
+"""The root schema, composed from one query class and one mutation class per domain.
+
+Adding a domain means writing its `schema/<domain>.py` and listing its classes here.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaskErrors
+
+from schema.forces import TeamMutations, TeamQueries
+from schema.menu import MenuMutations, MenuQueries
+from schema.node import NodeQueries
+from schema.orders import OrderMutations, OrderQueries
+from schema.types.forces import Skill, Team
+from schema.types.menu import Order, ServiceItem
+from schema.types.network import Department, PracticeBase, PracticePoint, Unit
+from schema.types.volunteer import Volunteer
+from schema.units import UnitMutations, UnitQueries
+from schema.volunteers import VolunteerMutations, VolunteerQueries
+from wenming.context import ReleaseSession
+from wenming.errors import is_client_safe, log_errors
+
+
+@strawberry.type
+class Query(NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries):
+    """Everything readable."""
+
+
+@strawberry.type
+class Mutation(UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations):
+    """Everything writable; each mutation takes one `input` and returns `userErrors`."""
+
+
+class Schema(strawberry.Schema):
+    """The strawberry schema, logging errors without personal data (see wenming/errors.py)."""
+
+    def process_errors(self, errors: list, execution_context: object = None) -> None:  # type: ignore[override]
+        log_errors(errors)
+
+
+#: Every Node implementation, so `node(id)` can return any of them even if no field names it.
+NODE_TYPES = [Unit, Department, PracticeBase, PracticePoint, Team, Skill, Volunteer, ServiceItem, Order]
+
+
+def build_schema() -> Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=NODE_TYPES,
+        extensions=[ReleaseSession, MaskErrors(should_mask_error=lambda error: not is_client_safe(error))],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,79 @@
+"""The service menu (志愿服务"菜单") and orders (点单)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers import menu as menu_resolvers
+from schema.enums import OrderChannel, OrderStatus, ServiceDomain
+from schema.types.common import Location
+from schema.types.forces import Skill, Team
+from schema.types.relay import Node
+from wenming.context import Info
+
+if TYPE_CHECKING:
+    from schema.types.network import Unit
+
+UnitRef = Annotated["Unit", strawberry.lazy("schema.types.network")]
+
+
+@strawberry.type(description="A skill a service item needs: `headcount` people at `minLevel` or above.")
+class RequiredSkill:
+    skill: Skill
+    headcount: int
+    min_level: int
+
+
+@strawberry.type(description="An item of the service menu, e.g. 义诊 (free clinic).")
+class ServiceItem(Node):
+    pk: strawberry.Private[int]
+    code: str
+    name: str
+    domain: ServiceDomain
+    description: str
+    duration_minutes: int
+    synthetic: bool
+
+    @strawberry.field
+    def required_skills(self, info: Info) -> list[RequiredSkill]:
+        return menu_resolvers.required_skills(info, self)  # type: ignore[return-value]
+
+    @strawberry.field
+    def provider_teams(self, info: Info) -> list[Team]:
+        return menu_resolvers.provider_teams(info, self)  # type: ignore[return-value]
+
+
+@strawberry.type(description="An order 点单 for a service item; times are local (Asia/Shanghai).")
+class Order(Node):
+    pk: strawberry.Private[int]
+    item_pk: strawberry.Private[int]
+    unit_pk: strawberry.Private[int]
+    orderer_unit_pk: strawberry.Private[int | None]
+    code: str
+    resident_name: str | None
+    resident_phone: str | None = strawberry.field(description="Masked, e.g. 138****5678.")
+    location: Location
+    address: str
+    window_start: datetime.datetime
+    window_end: datetime.datetime
+    headcount: int
+    priority: int
+    channel: OrderChannel
+    note: str
+    status: OrderStatus
+    created_at: datetime.datetime
+
+    @strawberry.field
+    def item(self, info: Info) -> ServiceItem:
+        return menu_resolvers.item_by_pk(info, self.item_pk)  # type: ignore[return-value]
+
+    @strawberry.field(description="The unit in whose area the service takes place.")
+    def unit(self, info: Info) -> UnitRef:
+        return menu_resolvers.unit_by_pk(info, self.unit_pk)  # type: ignore[return-value]
+
+    @strawberry.field(description="The unit that ordered, if a unit did.")
+    def orderer_unit(self, info: Info) -> UnitRef | None:
+        return menu_resolvers.unit_by_pk(info, self.orderer_unit_pk)  # type: ignore[return-value]

@@ -1,0 +1,87 @@
+"""The ASGI application: `create_app(settings)` wires settings, database and schema together.
+
+Routes: `/graphql` (strawberry over HTTP and websockets, graphql-transport-ws for subscriptions;
+GraphiQL in development only) and `/healthz` (process liveness, and whether the database
+answers). Each GraphQL operation gets a fresh `Context` with its own session and DataLoaders; the
+session is closed when the operation ends, whatever happened (wenming.context.ReleaseSession).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, AsyncIterator
+
+from sqlalchemy import Engine, text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from db.session import make_engine, session_factory
+from resolvers.loaders import Loaders
+from schema.api import schema as default_schema
+from wenming.context import Context
+from wenming.settings import Settings
+
+logger = logging.getLogger("wenming.app")
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """strawberry's ASGI app with the project's typed context and session lifecycle."""
+
+    def __init__(self, settings: Settings, engine: Engine, **kwargs: Any) -> None:
+        super().__init__(default_schema, **kwargs)
+        self.settings = settings
+        self.open_session = session_factory(engine)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(
+            settings=self.settings,
+            open_session=self.open_session,
+            make_loaders=Loaders.for_context,
+            request=request,
+            response=response,
+        )
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
+    """The Starlette app serving the API for `settings` (an engine may be passed in, e.g. by tests)."""
+    logging.getLogger("wenming").setLevel(settings.log_level)
+    owns_engine = engine is None
+    # hide_parameters: database errors must not carry phones or fingerprints into logs.
+    db_engine = engine if engine is not None else make_engine(settings.database_url, hide_parameters=True)
+    graphql = GraphQLApp(
+        settings,
+        db_engine,
+        graphql_ide="graphiql" if not settings.production else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+    )
+
+    async def healthz(_: Request) -> JSONResponse:
+        try:
+            with db_engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # the probe reports, it does not raise
+            logger.warning("health check: database unreachable (%s)", type(exc).__name__)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_engine:
+                db_engine.dispose()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

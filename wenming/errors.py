@@ -1,0 +1,51 @@
+"""What clients see of errors, and what the server logs of them.
+
+- Errors raised before execution (syntax, validation, variable coercion) and `ClientError`s
+  (malformed IDs, page size over the maximum, ...) are the client's to fix: shown as they are.
+- Any other exception inside a resolver is a bug or an outage: the client sees only
+  "Unexpected error." (strawberry's MaskErrors) and the server logs the exception type, the field
+  path and the traceback's frames, but never the exception message nor the query's variables,
+  which may hold phone or ID numbers (SQLAlchemy, for one, puts bound parameters in its messages).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Sequence
+
+from graphql import GraphQLError
+
+from resolvers.errors import ClientError
+
+logger = logging.getLogger("wenming.api")
+
+
+def is_client_safe(error: GraphQLError) -> bool:
+    """True when the error may be shown to the client as it is."""
+    original = error.original_error
+    if isinstance(original, ClientError):
+        return True
+    return error.path is None
+
+
+def _where(error: GraphQLError) -> str:
+    return ".".join(str(part) for part in error.path) if error.path else "(request)"
+
+
+def log_errors(errors: Sequence[GraphQLError]) -> None:
+    """Log each error without personal data (see the module docstring)."""
+    for error in errors:
+        original = error.original_error
+        if isinstance(original, ClientError):
+            logger.info("client error %s at %s", original.code.value, _where(error))
+        elif error.path is None:
+            logger.info("rejected request: %s", type(original).__name__ if original else "invalid document")
+        else:
+            frames = "".join(traceback.format_tb(original.__traceback__)) if original else ""
+            logger.error(
+                "unexpected %s at %s\n%s",
+                type(original).__name__ if original else "GraphQLError",
+                _where(error),
+                frames,
+            )

@@ -1,0 +1,49 @@
+"""`wenming serve [--demo]`: run the API with uvicorn.
+
+`--demo` recreates ./wenming-demo.db, migrates it, loads Pizhou with 5,000 volunteers and serves it
+in development mode (GraphiQL on), whatever WENMING_DATABASE_URL says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import uvicorn
+
+from wenming.app import create_app
+from wenming.settings import Settings
+
+DEMO_DB = Path("wenming-demo.db")
+DEMO_VOLUNTEERS = 5000
+
+
+def configure_logging(level: str) -> None:
+    """One line per record on stderr; the API never logs personal data (see wenming/errors.py)."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: int = 1) -> str:
+    """A fresh SQLite file, migrated by the loader, with Pizhou loaded; returns its URL."""
+    from examples.load import load_city
+
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{path.resolve()}"
+    load_city(url, "pizhou", volunteers=volunteers, seed=seed)
+    return url
+
+
+def serve(host: str, port: int, demo: bool, settings: Settings | None = None) -> int:
+    """Serve until interrupted; returns the exit code."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    if demo:
+        print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
+        settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development")
+    app = create_app(settings)
+    if not settings.production:
+        print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), ws="websockets-sansio")
+    return 0
