@@ -28,7 +28,7 @@ from db.migrate import upgrade
 from db.models import Base, ServiceItem, Skill, Unit
 from db.session import make_engine
 from examples.cities import get_city
-from examples.generate import Dataset, generate_city
+from examples.generate import MAX_VOLUNTEERS, Dataset, generate_city
 from examples.rows import TABLE_ORDER
 
 CHUNK_ROWS = 20_000
@@ -57,7 +57,9 @@ def load_city(
     secret_key: str | None = None, progress: bool = True,
 ) -> LoadReport:
     """Upgrade the database at `database_url`, then load `city` into it (see load_city_into)."""
-    get_city(city)  # fail on a bad name before touching the database
+    get_city(city)  # fail on bad input before touching the database
+    if not 0 <= volunteers <= MAX_VOLUNTEERS:
+        raise ValueError(f"volunteers={volunteers}: choose between 0 and {MAX_VOLUNTEERS}")
     upgrade(database_url)
     engine = make_engine(database_url)
     try:

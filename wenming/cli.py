@@ -26,10 +26,19 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _examples(args: argparse.Namespace) -> int:
-    from examples.load import load_city
+    from examples.load import ExampleLoadError, load_city
     from wenming.settings import Settings
 
-    load_city(Settings.from_env().database_url, args.city, volunteers=args.volunteers, seed=args.seed)
+    settings = Settings.from_env()
+    try:
+        report = load_city(
+            settings.database_url, args.city, volunteers=args.volunteers, seed=args.seed,
+            secret_key=settings.secret_key,
+        )
+    except (ExampleLoadError, ValueError) as exc:
+        print(f"wenming examples load: {exc}", file=sys.stderr)
+        return 2
+    print(f"{report.city}: {report.total_rows} rows in {report.seconds:.1f} s (center id {report.center_id})")
     return 0
 
 
