@@ -1,0 +1,231 @@
+"""Candidate pairs: which volunteer may fill which skill slot of which request.
+
+Never all pairs: for each (request, skill slot) a k-d tree over that skill's holders yields the
+nearest ones, the pairwise hard rules are checked on them in bulk (`pair_reasons`: H1 skill,
+level and expiry; H2 team; H7 insurance; H9 forbidden; H6 distance; per-pair limits; H3
+availability), and the `keep` nearest that pass are kept. The query widens until `keep` pass or
+the pool is exhausted, and until the last kept one is provably nearer than every holder not
+looked at, so the cut only ever drops candidates farther than all kept ones. Pinned pairs and
+pairs with a caller override are always added (a pinned pair that breaks a rule is reported as
+a pin conflict, which makes the problem infeasible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching.arrays import NEVER, Arrays, allowed_starts
+from matching.geo import MIN_RADIUS_KM, geodesic_km, travel_minutes, unit_vectors
+from matching.result import Reason
+
+OK = 0
+#: reason codes of `pair_reasons`, in the order the rules are checked
+CODES = (None, Reason.LESS_QUALIFIED, Reason.SKILL_EXPIRED, Reason.NOT_IN_ELIGIBLE_TEAM, Reason.NO_INSURANCE,
+         Reason.FORBIDDEN, Reason.OUT_OF_RANGE, Reason.LIMITS_REACHED, Reason.UNAVAILABLE)
+
+
+@dataclass
+class Candidates:
+    """One row per feasible (volunteer, request, skill slot); arrays of equal length."""
+
+    v: np.ndarray
+    r: np.ndarray
+    k: np.ndarray
+    km: np.ndarray
+    metres: np.ndarray
+    minutes: np.ndarray
+    domains: dict[int, list[tuple[int, int]]] = field(default_factory=dict)   # row -> start pieces (flexible)
+    truncated: set[tuple[int, int]] = field(default_factory=set)             # (request, slot) cut by the cap
+    pin_conflicts: list[tuple[int, int, str]] = field(default_factory=list)  # (volunteer, request, reason)
+
+    def __len__(self) -> int:
+        return len(self.v)
+
+
+def service_day(arr: Arrays, r: int) -> int:
+    """The earliest possible service day of request r (its day when the time is fixed)."""
+    return int(arr.r_earliest[r] // 1440)
+
+
+def pair_distance(arr: Arrays, v: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """distance_km and travel_minutes of volunteers v to request r (overrides applied)."""
+    km = geodesic_km(arr.vlat[v], arr.vlon[v], arr.rlat[r], arr.rlon[r]) * arr.detour
+    minutes = travel_minutes(km, arr.speed_kmh)
+    if arr.overrides:
+        for i, vi in enumerate(v.tolist()):
+            o = arr.overrides.get((vi, r))
+            if o is not None:
+                if o[0] is not None:
+                    km[i] = o[0]
+                minutes[i] = o[1] if o[1] is not None else travel_minutes(km[i], arr.speed_kmh)
+    return km, minutes
+
+
+def pair_reasons(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.ndarray, r: int, k: int,
+                 km: np.ndarray, minutes: np.ndarray) -> tuple[np.ndarray, list[list[tuple[int, int]] | None]]:
+    """Per volunteer in `v` (holders of slot k's skill at `level`, valid until `last_day`), the
+    first pairwise rule it breaks for request r (0 = none) and, for a flexible request, the
+    start pieces it allows."""
+    _, _, min_level = arr.r_needs[r][k]
+    day = service_day(arr, r)
+    reason = np.zeros(len(v), np.int8)
+
+    def mark(mask: np.ndarray, code: int) -> None:
+        reason[(reason == 0) & mask] = code
+
+    mark(level < min_level, 1)
+    mark(last_day < day, 2)
+    if arr.r_teams[r].any():
+        mark(~(arr.v_teams[v] & arr.r_teams[r]).any(axis=1), 3)
+    if arr.r_insurance[r]:
+        mark(arr.insured_until[v] < day, 4)
+    if arr.forbidden:
+        mark(np.fromiter(((int(x), r) in arr.forbidden for x in v), bool, len(v)), 5)
+    mark(km > arr.max_km[v], 6)
+    work = arr.r_duration[r] + minutes
+    mark((arr.tasks_day[v] < 1) | (arr.tasks_period[v] < 1) | (work > arr.minutes_day[v])
+         | (work > arr.minutes_period[v]), 7)
+    domains: list[list[tuple[int, int]] | None] = [None] * len(v)
+    last = np.minimum(last_day, np.where(arr.r_insurance[r], arr.insured_until[v], NEVER))
+    if arr.r_fixed[r]:
+        start = int(arr.r_earliest[r])
+        begin, end = start - minutes, start + int(arr.r_duration[r])
+        ok = arr.v_always[v].copy()
+        todo = np.nonzero(~ok & (reason == 0))[0]
+        if len(todo):
+            vv = v[todo]
+            # the piece that could hold `begin`: the last one starting at or before it
+            lo, hi = arr.av_ptr[vv], arr.av_ptr[vv + 1]
+            key = np.searchsorted(_piece_keys(arr), vv * (1 << 32) + (begin[todo] + (1 << 31)), side="right") - 1
+            inside = (key >= lo) & (key < hi)
+            keyc = np.clip(key, 0, max(len(arr.av_start) - 1, 0))
+            if len(arr.av_start):
+                ok[todo] = inside & (arr.av_end[keyc] >= end) & (arr.av_start[keyc] <= begin[todo])
+        mark(~ok, 8)
+    else:
+        for i in np.nonzero(reason == 0)[0]:
+            pieces = allowed_starts(arr, int(v[i]), r, int(minutes[i]), int(last[i]))
+            if pieces:
+                domains[i] = pieces
+            else:
+                reason[i] = 8
+    return reason, domains
+
+
+def _piece_keys(arr: Arrays) -> np.ndarray:
+    """Sorted keys volunteer * 2^32 + (piece start + 2^31), cached on the arrays object."""
+    keys = getattr(arr, "_piece_keys", None)
+    if keys is None:
+        owner = np.repeat(np.arange(arr.nv, dtype=np.int64), np.diff(arr.av_ptr))
+        keys = owner * (1 << 32) + (arr.av_start + (1 << 31))
+        arr._piece_keys = keys  # type: ignore[attr-defined]
+    return keys
+
+
+class _Builder:
+    def __init__(self, arr: Arrays) -> None:
+        self.arr = arr
+        self.rows: list[tuple[np.ndarray, ...]] = []
+        self.domains: dict[int, list[tuple[int, int]]] = {}
+        self.count = 0
+        self.seen: set[tuple[int, int, int]] = set()
+
+    def add(self, v: np.ndarray, r: int, k: int, km: np.ndarray, minutes: np.ndarray,
+            domains: list[list[tuple[int, int]] | None]) -> None:
+        for i, d in enumerate(domains):
+            if d is not None:
+                self.domains[self.count + i] = d
+        n = len(v)
+        self.rows.append((v, np.full(n, r), np.full(n, k), km, minutes))
+        self.count += n
+
+    def build(self, truncated: set[tuple[int, int]], conflicts: list[tuple[int, int, str]]) -> Candidates:
+        if not self.rows:
+            z = np.zeros(0, np.int64)
+            return Candidates(z, z, z, np.zeros(0), z, z, {}, truncated, conflicts)
+        v, r, k, km, mins = (np.concatenate(c) for c in zip(*self.rows))
+        return Candidates(v.astype(np.int64), r.astype(np.int64), k.astype(np.int64), km,
+                          np.rint(km * 1000).astype(np.int64), mins.astype(np.int64), self.domains,
+                          truncated, conflicts)
+
+
+def generate(arr: Arrays, keep_per_slot: int) -> Candidates:
+    """All kept candidate rows, request by request, slot by slot (stable order)."""
+    b = _Builder(arr)
+    truncated: set[tuple[int, int]] = set()
+    forced: dict[int, set[int]] = {}
+    for v, r in arr.pins:
+        forced.setdefault(r, set()).add(v)
+    for v, r in arr.overrides:
+        forced.setdefault(r, set()).add(v)
+    rxyz = unit_vectors(arr.rlat, arr.rlon)
+    for r in range(arr.nr):
+        extra = forced.get(r, set())
+        for k, (skill, count, _) in enumerate(arr.r_needs[r]):
+            pool = arr.skills.get(skill)
+            if pool is None:
+                continue
+            keep = keep_per_slot + count - 1
+            kept, cut = _nearest_passing(arr, pool, rxyz[r], r, k, keep, extra)
+            if cut:
+                truncated.add((r, k))
+            if kept is not None:
+                b.add(*kept)
+            if extra:
+                held = np.isin(pool.vidx, np.fromiter(extra, np.int64))
+                idx = np.nonzero(held)[0]
+                vv = pool.vidx[idx]
+                km, mins = pair_distance(arr, vv, r)
+                reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, k, km, mins)
+                ok = reason == 0
+                b.add(vv[ok], r, k, km[ok], mins[ok], [d for d, o in zip(doms, ok) if o])
+    conflicts = _pin_conflicts(arr, b)
+    return b.build(truncated, conflicts)
+
+
+def _nearest_passing(arr: Arrays, pool, xyz: np.ndarray, r: int, k: int, keep: int,
+                     exclude: set[int]) -> tuple[tuple | None, bool]:
+    """The `keep` nearest holders passing every pairwise rule, and whether any passing holder
+    was left out."""
+    tree = pool.kdtree(arr.vxyz)
+    n = len(pool.vidx)
+    kq = min(n, max(4 * keep, 64))
+    while True:
+        chord, idx = tree.query(xyz, k=kq)
+        idx = np.atleast_1d(idx)
+        chord = np.atleast_1d(chord)
+        exhausted = kq >= n
+        vv = pool.vidx[idx]
+        if exclude:
+            mask = ~np.isin(vv, np.fromiter(exclude, np.int64))
+            idx, chord, vv = idx[mask], chord[mask], vv[mask]
+        km, mins = pair_distance(arr, vv, r)
+        reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, k, km, mins)
+        ok = np.nonzero(reason == 0)[0]
+        order = ok[np.argsort(km[ok], kind="stable")]
+        if exhausted:
+            sel = order[:keep]
+            cut = len(order) > keep
+            break
+        unseen_km = MIN_RADIUS_KM * 2 * np.arcsin(min(1.0, float(chord[-1]) / 2)) if len(chord) else 0.0
+        if len(order) >= keep and km[order[keep - 1]] / arr.detour <= unseen_km:
+            sel = order[:keep]
+            cut = True
+            break
+        kq = min(n, kq * 4)
+    if not len(sel):
+        return None, cut
+    return (vv[sel], r, k, km[sel], mins[sel], [doms[i] for i in sel]), cut
+
+
+def _pin_conflicts(arr: Arrays, b: _Builder) -> list[tuple[int, int, str]]:
+    """Pinned pairs that no kept row covers: the pin contradicts a pairwise rule."""
+    if not arr.pins:
+        return []
+    covered: set[tuple[int, int]] = set()
+    for v, r, *_ in b.rows:
+        covered.update(zip(v.tolist(), r.tolist()))
+    return [(v, r, "the pinned pair breaks a pairwise rule (skill, team, range, insurance, "
+                   "availability, limits or forbidden)") for v, r in arr.pins if (v, r) not in covered]

@@ -1,0 +1,173 @@
+"""`solve(problem, options) -> Result`: the pipeline.
+
+    arrays      the problem as numpy arrays (once)
+    candidates  k-d tree per skill + pairwise hard rules, never all pairs   -> timings.candidates
+    decompose   connected components of the candidate graph into parts       -> timings.decompose
+    solve       each part: min-cost flow, CP-SAT where rules need it, in
+                parallel on an executor (process pool or Dask)               -> timings.solve
+    explain     why each pair, why each open request                         -> timings.explain
+
+Parts share nothing, so the solution is their union and each objective level is the sum of the
+parts' levels; the result is OPTIMAL only when every part proved every level.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from matching.arrays import Arrays, build_arrays
+from matching.candidates import Candidates, generate
+from matching.executors import run_parts
+from matching.options import SolveOptions
+from matching.parts import Part, split
+from matching.partsolve import PartResult
+from matching.problem import Problem
+from matching.result import LEVELS, Objective, Result, Status
+
+#: part of the time limit kept back for explanations and assembly
+EXPLAIN_SHARE = 0.1
+
+
+class Chosen:
+    """The solution in global terms: candidate rows chosen and the start minute per request."""
+
+    def __init__(self, rows: np.ndarray, starts: dict[int, int]) -> None:
+        self.rows = rows
+        self.starts = starts
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
+    """Assign volunteers to requests: the lexicographic optimum of the contract, or the best
+    solution found within `options.time_limit` seconds."""
+    return solve_with(problem, options or SolveOptions(), prefer=None)
+
+
+def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, str]] | None,
+               extra_timings: dict[str, float] | None = None) -> Result:
+    """`solve`, optionally preferring some (volunteer id, request id) pairs right after staffing."""
+    from matching.explain import explain
+
+    t0 = time.perf_counter()
+    report = _progress(options)
+    arr = build_arrays(problem)
+    cand = generate(arr, options.candidates_per_slot)
+    t1 = time.perf_counter()
+    report(f"candidates: {len(cand)} pairs for {arr.nr} requests")
+    prefer_idx = None
+    if prefer:
+        prefer_idx = {(arr.vol_index[v], arr.req_index[r]) for v, r in prefer
+                      if v in arr.vol_index and r in arr.req_index}
+    parts = split(arr, cand, prefer_idx)
+    t2 = time.perf_counter()
+    report(f"decomposed into {len(parts)} parts")
+    reserve = min(2.0, options.time_limit * EXPLAIN_SHARE)
+    deadline = time.time() + max(0.05, options.time_limit - (t2 - t0) - reserve)
+    message = ""
+    if cand.pin_conflicts:
+        results: dict[int, PartResult] = {}
+        v, r, why = cand.pin_conflicts[0]
+        message = f"infeasible: volunteer {problem.volunteers[v].id} is pinned to {problem.requests[r].id}, " \
+                  f"but {why}"
+    else:
+        results = run_parts(parts, deadline, options.seed, options.workers, options.scheduler(),
+                            lambda done, total: report(f"solved {done}/{total} parts"))
+    t3 = time.perf_counter()
+    status, bound, gap, msg = _summarise(parts, results, bool(cand.pin_conflicts))
+    message = message or msg
+    chosen = _chosen(arr, cand, parts, results, status)
+    objective = _objective(arr, cand, chosen)
+    if status in (Status.OPTIMAL, Status.FEASIBLE) and gap is None:
+        gap = 0.0
+    assignments, open_requests = explain(problem, arr, cand, chosen, options.explain, status)
+    t4 = time.perf_counter()
+    methods: dict[str, int] = {}
+    for res in results.values():
+        methods[res.method] = methods.get(res.method, 0) + 1
+    timings = {"candidates": t1 - t0, "decompose": t2 - t1, "solve": t3 - t2, "explain": t4 - t3,
+               "total": t4 - t0}
+    if extra_timings:
+        timings.update(extra_timings)
+    return Result(status=status, objective=objective, bound=bound, gap=gap,
+                  timings={k: round(v, 4) for k, v in timings.items()},
+                  parts={"count": len(parts), "methods": methods, "candidate_pairs": len(cand),
+                         "largest": max((p.size for p in parts), default=0)},
+                  assignments=tuple(assignments), open=tuple(open_requests), message=message)
+
+
+def _progress(options: SolveOptions) -> Callable[[str], Any]:
+    fn = options.progress
+    return fn if callable(fn) else (lambda _msg: None)
+
+
+def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: bool
+               ) -> tuple[Status, dict[str, float | None], float | None, str]:
+    """Overall status, per-level bounds (sums over parts) and the gap of the first level not
+    proven in every part."""
+    if pin_conflict:
+        return Status.INFEASIBLE, {k: None for k in LEVELS}, None, ""
+    statuses = [results[p.pid].status for p in parts]
+    for bad in ("INFEASIBLE", "MODEL_INVALID", "UNKNOWN"):
+        if bad in statuses:
+            pid = parts[statuses.index(bad)].pid
+            what = {"INFEASIBLE": "the hard rules contradict each other (check pins)",
+                    "MODEL_INVALID": "the model was rejected by the solver",
+                    "UNKNOWN": "no solution was found in the time limit"}[bad]
+            return Status(bad), {k: None for k in LEVELS}, None, f"part {pid}: {what}"
+    bound: dict[str, float | None] = {}
+    gap: float | None = None
+    all_proven = True
+    for level in LEVELS:
+        outs = [results[p.pid].levels.get(level) for p in parts]
+        if any(o is None for o in outs):
+            bound[level] = None
+            if all_proven and outs and gap is None:
+                gap = None
+            all_proven = False
+            continue
+        b = float(sum(o.bound for o in outs))  # type: ignore[union-attr]
+        bound[level] = b
+        value = sum(o.value for o in outs)  # type: ignore[union-attr]
+        proven = all(o.proven for o in outs)  # type: ignore[union-attr]
+        if all_proven and not proven:
+            gap = abs(value - b) / max(abs(b), 1.0)
+        all_proven = all_proven and proven
+    status = Status.OPTIMAL if all_proven else Status.FEASIBLE
+    return status, bound, (0.0 if all_proven else gap), ""
+
+
+def _chosen(arr: Arrays, cand: Candidates, parts: list[Part], results: dict[int, PartResult],
+            status: Status) -> Chosen:
+    """Global candidate rows of the solution, and each staffed request's start minute."""
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return Chosen(np.zeros(0, np.int64), {})
+    rows: list[np.ndarray] = []
+    starts: dict[int, int] = {}
+    for p in parts:
+        res = results[p.pid]
+        picked = np.nonzero(res.x)[0]
+        rows.append(p.grows[picked])
+        for i in picked.tolist():
+            starts[int(p.req[p.rr[i]])] = int(res.starts[p.rr[i]])
+    return Chosen(np.sort(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64), starts)
+
+
+def _objective(arr: Arrays, cand: Candidates, chosen: Chosen) -> Objective:
+    """The four levels counted from the chosen rows."""
+    rows = chosen.rows
+    if not len(rows):
+        return Objective()
+    v, r = cand.v[rows], cand.r[rows]
+    n = np.bincount(v, minlength=arr.nv).astype(np.int64)
+    cohesion = 0
+    order = np.argsort(r, kind="stable")
+    for group in np.split(order, np.flatnonzero(np.diff(r[order])) + 1):
+        vols = v[group]
+        if len(vols) > 1:
+            bits = arr.v_teams[vols]
+            share = (bits[:, None, :] & bits[None, :, :]).any(axis=2)
+            cohesion += int(np.triu(share, 1).sum())
+    return Objective(int(arr.r_weight[r].sum()), int(cand.metres[rows].sum()), int((n ** 2).sum()), cohesion)

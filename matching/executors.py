@@ -1,0 +1,64 @@
+"""Where parts are solved: in this process, a local process pool, or a Dask cluster.
+
+All three are driven through `concurrent.futures`: `workers=1` without a scheduler runs
+in-process (deterministic, no pickling); `workers>1` uses a `ProcessPoolExecutor`; a Dask
+scheduler address (option or `WENMING_DASK_SCHEDULER`) uses `Client.get_executor()`. Results
+come back keyed by part id, so the assembly order never depends on who finished first.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from matching.parts import Part
+from matching.partsolve import PartResult, solve_part
+
+#: parts with fewer candidate rows than this are solved in-process even when a pool is used
+SMALL_PART_ROWS = 300
+
+
+@contextmanager
+def executor_for(workers: int, scheduler: str | None) -> Iterator[cf.Executor | None]:
+    """The executor to use (None = in-process)."""
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler, set_as_default=False)
+        try:
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+    elif workers > 1:
+        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+            yield pool
+    else:
+        yield None
+
+
+def run_parts(parts: list[Part], deadline: float, seed: int, workers: int, scheduler: str | None,
+              progress: Callable[[int, int], Any] | None = None) -> dict[int, PartResult]:
+    """Solve every part, in parallel when asked; results keyed by part id."""
+    results: dict[int, PartResult] = {}
+    remote = parts if scheduler else [p for p in parts if p.size >= SMALL_PART_ROWS]
+    local = [] if scheduler else [p for p in parts if p.size < SMALL_PART_ROWS]
+    if len(remote) <= 1 and not scheduler:
+        remote, local = [], parts
+    # CP-SAT search workers per part: the cores left once parts run side by side
+    per_part = max(1, workers // max(1, min(len(remote), workers))) if remote else max(1, workers)
+    with executor_for(workers if remote else 1, scheduler if remote else None) as pool:
+        futures = {}
+        if pool is not None:
+            futures = {pool.submit(solve_part, p, deadline, seed, per_part): p.pid
+                       for p in sorted(remote, key=lambda p: -p.size)}
+        for p in local:
+            results[p.pid] = solve_part(p, deadline, seed, per_part)
+            if progress:
+                progress(len(results), len(parts))
+        for fut in cf.as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if progress:
+                progress(len(results), len(parts))
+    return results

@@ -1,0 +1,104 @@
+"""Solving one part: the flow relaxation first, CP-SAT only where the flow answer breaks a rule.
+
+1. `solve_flow` gives the lexicographic optimum of the pure-assignment relaxation: a bound on
+   staffing (and, at that staffing, on travel) for every solution of the part.
+2. `repair` keeps it whole when it already satisfies every rule: then the part is solved
+   ("flow"), proven on staffing, travel and workload.
+3. Otherwise CP-SAT solves the full part ("cpsat"), warm-started with the repaired solution,
+   and the flow's bounds tighten CP-SAT's own.
+The cohesion level of a flow-solved part is then polished by CP-SAT when small enough.
+
+`solve_part` is a plain module-level function of plain data, so executors can ship it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching.cpsat import LevelOutcome, solve_lexicographic
+from matching.feasibility import repair
+from matching.flow import solve_flow
+from matching.parts import Part
+
+#: a flow-solved part with at most this many candidate rows gets its cohesion level proven by CP-SAT
+COHESION_POLISH_ROWS = 4000
+
+
+@dataclass
+class PartResult:
+    pid: int
+    x: np.ndarray
+    starts: np.ndarray
+    method: str
+    status: str
+    levels: dict[str, LevelOutcome] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def cohesion_of(part: Part, x: np.ndarray) -> int:
+    """Pairs of volunteers on one request of the part who share a team."""
+    total = 0
+    rows = np.nonzero(x)[0]
+    by_req: dict[int, list[int]] = {}
+    for i in rows.tolist():
+        by_req.setdefault(int(part.rr[i]), []).append(int(part.rv[i]))
+    for vols in by_req.values():
+        for a, va in enumerate(vols):
+            for vb in vols[a + 1:]:
+                total += bool((part.teams[va] & part.teams[vb]).any())
+    return total
+
+
+def _workload(part: Part, x: np.ndarray) -> int:
+    n = np.bincount(part.rv[x], minlength=part.nv).astype(np.int64)
+    return int((n ** 2).sum())
+
+
+def solve_part(part: Part, deadline: float, seed: int, workers: int) -> PartResult:
+    """Best solution of one part by `deadline` (a `time.time()` instant)."""
+    t0 = time.time()
+    flow = solve_flow(part)
+    keep, starts, intact = repair(part, flow.x)
+    has_prefer = part.prefer is not None and part.prefer.any()
+    if intact and flow.exact_workload:
+        levels = {"staffing": LevelOutcome(flow.staffing, flow.staffing, True)}
+        if has_prefer:
+            levels["stability"] = LevelOutcome(flow.preferred, flow.preferred, True)
+        levels["travel_m"] = LevelOutcome(flow.travel_m, flow.travel_m, True)
+        levels["workload"] = LevelOutcome(flow.workload, flow.workload, True)
+        cohesion = cohesion_of(part, keep)
+        levels["cohesion"] = LevelOutcome(cohesion, _cohesion_bound(part, keep), False)
+        levels["cohesion"].proven = levels["cohesion"].bound <= cohesion
+        if not levels["cohesion"].proven and part.size <= COHESION_POLISH_ROWS:
+            cp = solve_lexicographic(part, keep, starts, max(deadline - time.time(), 0.05), seed, workers)
+            if cp.status in ("OPTIMAL", "FEASIBLE") and "cohesion" in cp.levels:
+                return PartResult(part.pid, cp.x, cp.starts, "flow+cpsat", cp.status, cp.levels, time.time() - t0)
+        status = "OPTIMAL" if levels["cohesion"].proven else "FEASIBLE"
+        return PartResult(part.pid, keep, starts, "flow", status, levels, time.time() - t0)
+    cp = solve_lexicographic(part, keep, starts, max(deadline - time.time(), 0.05), seed, workers)
+    levels = dict(cp.levels)
+    # the relaxation bounds staffing, and travel when staffing reached the relaxation's optimum
+    st = levels.get("staffing")
+    if st is not None:
+        st.bound = min(st.bound, flow.staffing)
+        st.proven = st.proven or st.value >= flow.staffing
+        tr = levels.get("travel_m")
+        if tr is not None and st.value >= flow.staffing and not has_prefer:
+            tr.bound = max(tr.bound, flow.travel_m)
+            tr.proven = tr.proven or tr.value <= flow.travel_m
+    return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
+
+
+def _cohesion_bound(part: Part, x: np.ndarray) -> int:
+    """An upper bound on cohesion over every solution of the part: all pairs of a request's
+    headcount share a team. Reached exactly when requests are fully staffed and cohesive."""
+    del x
+    return int(sum(h * (h - 1) // 2 for h in (sum(c) for c in part.counts)))
+
+
+def trivial_result(part: Part) -> PartResult:
+    """An empty solution (used when a part could not be solved at all)."""
+    return PartResult(part.pid, np.zeros(part.size, bool), part.earliest.copy(), "none", "UNKNOWN", {})
