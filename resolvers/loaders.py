@@ -109,7 +109,7 @@ class MenuByUnitLoader(GroupLoader):
             .where(models.MenuOffer.unit_id.in_(keys))
             .order_by(models.ServiceItem.id)
         )
-        return ((unit_id, mapping.service_item(item)) for unit_id, item in self.session.execute(stmt).tuples())
+        return ((unit_id, mapping.service_item(item)) for unit_id, item in self.session.execute(stmt))
 
 
 class SkillsByVolunteerLoader(GroupLoader):
@@ -122,7 +122,7 @@ class SkillsByVolunteerLoader(GroupLoader):
             .where(models.VolunteerSkill.volunteer_id.in_(keys))
             .order_by(models.VolunteerSkill.id)
         )
-        rows = self.session.execute(stmt).tuples()
+        rows = self.session.execute(stmt)
         return ((vs.volunteer_id, mapping.volunteer_skill(vs, skill)) for vs, skill in rows)
 
 
@@ -135,7 +135,7 @@ class DomainsByVolunteerLoader(GroupLoader):
             .where(models.VolunteerDomain.volunteer_id.in_(keys))
             .order_by(models.VolunteerDomain.id)
         )
-        return self.session.execute(stmt).tuples().all()
+        return self.session.execute(stmt).all()
 
 
 class RequiredSkillsByItemLoader(GroupLoader):
@@ -148,7 +148,7 @@ class RequiredSkillsByItemLoader(GroupLoader):
             .where(models.ServiceItemSkill.item_id.in_(keys))
             .order_by(models.ServiceItemSkill.id)
         )
-        rows = self.session.execute(stmt).tuples()
+        rows = self.session.execute(stmt)
         return ((req.item_id, mapping.required_skill(req, skill)) for req, skill in rows)
 
 
@@ -162,7 +162,7 @@ class ProviderTeamsByItemLoader(GroupLoader):
             .where(models.ServiceItemProvider.item_id.in_(keys))
             .order_by(models.Team.id)
         )
-        return ((item_id, mapping.team(team)) for item_id, team in self.session.execute(stmt).tuples())
+        return ((item_id, mapping.team(team)) for item_id, team in self.session.execute(stmt))
 
 
 class Loaders:

@@ -48,7 +48,7 @@ class UnitCountsByPathLoader(SessionLoader):
             models.Order.unit_id, in_subtrees, models.Order.status.in_(OPEN_STATUSES)
         )
         wanted = {path: Counter[str]() for path in keys}
-        for unit_id, path, level in units.tuples():
+        for unit_id, path, level in units:
             for ancestor in _ancestor_paths(path):
                 counts = wanted.get(ancestor)
                 if counts is not None:
@@ -69,7 +69,7 @@ class UnitCountsByPathLoader(SessionLoader):
             .where(in_subtrees, *where)
             .group_by(unit_column)
         )
-        return dict(self.session.execute(stmt).tuples().all())
+        return dict(self.session.execute(stmt).all())
 
 
 def _ancestor_paths(path: str) -> list[str]:

@@ -43,12 +43,17 @@ class Schema(strawberry.Schema):
 NODE_TYPES = [Unit, Department, PracticeBase, PracticePoint, Team, Skill, Volunteer, ServiceItem, Order]
 
 
+def _mask_errors() -> MaskErrors:
+    """A fresh masking extension per operation: unexpected errors become "Unexpected error."."""
+    return MaskErrors(should_mask_error=lambda error: not is_client_safe(error))
+
+
 def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,
-        extensions=[ReleaseSession, MaskErrors(should_mask_error=lambda error: not is_client_safe(error))],
+        extensions=[ReleaseSession, _mask_errors],
     )
 
 
