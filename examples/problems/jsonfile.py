@@ -12,16 +12,24 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def dumps_problem(problem: dict[str, Any]) -> str:
-    """The problem as text: scalar keys first, then each list with one item per line."""
+def _block(value: dict[str, Any], indent: str) -> str:
+    """An object with each list of objects (volunteers, requests, overrides) one item per line."""
     parts = []
-    for key, value in problem.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            items = ",\n  ".join(_line(item) for item in value)
-            parts.append(f'"{key}": [\n  {items}\n]')
+    for key, item in value.items():
+        if isinstance(item, list) and item and isinstance(item[0], dict):
+            rows = f",\n{indent}  ".join(_line(x) for x in item)
+            parts.append(f'{indent}{_line(key)}: [\n{indent}  {rows}\n{indent}]')
+        elif isinstance(item, dict) and any(isinstance(x, list) and x and isinstance(x[0], dict)
+                                            for x in item.values()):
+            parts.append(f"{indent}{_line(key)}: {_block(item, indent + '  ').lstrip()}")
         else:
-            parts.append(f'"{key}": {_line(value)}')
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            parts.append(f"{indent}{_line(key)}: {_line(item)}")
+    return "{\n" + ",\n".join(parts) + "\n" + indent[:-2] + "}"
+
+
+def dumps_problem(problem: dict[str, Any]) -> str:
+    """The problem as text: one volunteer, request or override per line."""
+    return _block(problem, "  ") + "\n"
 
 
 def write_problem(problem: dict[str, Any], target: str | os.PathLike[str] | IO[str]) -> None:
