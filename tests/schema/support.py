@@ -175,7 +175,7 @@ def offer(api: GraphQLClient, unit: str, item: str) -> None:
     _ok(api.data(MENU_OFFER, {"input": {"unit": unit, "item": item}})["menuOffer"])
 
 
-def volunteer_input(unit: str, **overrides: Any) -> dict[str, Any]:
+def volunteer_input(unit: str, /, **overrides: Any) -> dict[str, Any]:
     base = {
         "volunteerNumber": unique("PZV"), "name": "王芳", "phone": "13812345678", "idNumber": id_number(),
         "homeLocation": {"lat": 34.31, "lon": 117.95}, "unit": unit,
@@ -184,6 +184,6 @@ def volunteer_input(unit: str, **overrides: Any) -> dict[str, Any]:
     return base
 
 
-def register_volunteer(api: GraphQLClient, unit: str, **overrides: Any) -> str:
+def register_volunteer(api: GraphQLClient, unit: str, /, **overrides: Any) -> str:
     data = api.data(VOLUNTEER_REGISTER, {"input": volunteer_input(unit, **overrides)})
     return _ok(data["volunteerRegister"])["volunteer"]["id"]
