@@ -23,7 +23,7 @@ import numpy as np
 
 from examples.problems import population
 from examples.problems.jsonfile import write_problem
-from examples.problems.pizhou import MENU, SKILLS, TOWNS, town_team
+from examples.problems.pizhou import CITY_TEAMS, MENU, SKILLS, TOWNS, town_team
 
 PRESETS: dict[str, tuple[int, int, int]] = {
     "small": (1_000, 200, 1),
@@ -110,6 +110,7 @@ def generate(volunteers: int, requests: int, days: int = 1, seed: int = 1,
         "date_from": dates[0].isoformat(),
         "date_to": dates[-1].isoformat(),
         "skills": sorted(SKILLS),
+        "teams": sorted(CITY_TEAMS) + [town_team(t[0]) for t in TOWNS],
         "volunteers": vols,
         "requests": reqs,
         "settings": {
