@@ -331,8 +331,8 @@ def solved(problem: Any) -> Result:
 def near_far(near: dict[str, Any] | None = None, far: dict[str, Any] | None = None,
              req: dict[str, Any] | None = None, needs: tuple[tuple[str, int, int], ...] = (("helper", 1, 1),),
              near_skills: dict[str, int] | None = None) -> Any:
-    return build([volunteer("NEAR", east_km=1, skills=near_skills or {"helper": 1}, **(near or {})),
-                  volunteer("FAR", east_km=5, skills={"helper": 3}, **(far or {}))],
+    return build([{**volunteer("NEAR", east_km=1, skills=near_skills or {"helper": 1}), **(near or {})},
+                  {**volunteer("FAR", east_km=5, skills={"helper": 3}), **(far or {})}],
                  [request("R1", needs=needs, **(req or {}))],
                  teams=["T-health", "T-culture"])
 
