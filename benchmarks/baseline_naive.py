@@ -93,10 +93,7 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
     by_vol: dict[int, list[int]] = defaultdict(list)
     for i, j in cand:
         by_vol[i].append(j)
-    overlap_pairs = sum(len(js) * (len(js) - 1) // 2 for js in by_vol.values())
-    if len(cand) + overlap_pairs > MAX_MODEL_TERMS:
-        raise ModelTooLarge(f"{len(cand):,} candidate pairs and {overlap_pairs:,} pairwise no-overlap tests "
-                            f"exceed the budget of {MAX_MODEL_TERMS:,} model terms")
+    terms = len(cand)  # booleans and pairwise no-overlap constraints, checked while building
     m = cp_model.CpModel()
     x = {(i, j, k): m.NewBoolVar(f"x_{i}_{j}_{k}") for (i, j), c in cand.items() for k in c["slots"]}
     z = {}
@@ -140,6 +137,11 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
             ra, rb, gap = reqs[a].time, reqs[b].time, travel.site_minutes(reqs[a], reqs[b])
             if ra.latest_end + gap <= rb.earliest_start or rb.latest_end + gap <= ra.earliest_start:
                 continue
+            terms += 1
+            if terms > MAX_MODEL_TERMS:
+                raise ModelTooLarge(f"{len(cand):,} candidate pairs plus pairwise no-overlap constraints exceed "
+                                    f"the budget of {MAX_MODEL_TERMS:,} model terms (at volunteer {i:,} of "
+                                    f"{len(by_vol):,})")
             if ra.fixed and rb.fixed:
                 m.AddBoolOr([z[i, a].Not(), z[i, b].Not()])
                 continue

@@ -1,7 +1,7 @@
 """Run a command in a child process and measure its wall time and peak memory, without psutil.
 
 Peak memory is the largest sum of resident set sizes (VmRSS) over the child and all its
-descendants (e.g. a process pool), sampled from /proc every 20 ms until the child prints the
+descendants (e.g. a process pool), sampled from /proc every 50 ms until the child prints the
 line `SOLVED` (or exits). The kernel's own figure for the largest single process of the tree
 (`os.wait4` ru_maxrss) is reported beside it.
 """
@@ -24,14 +24,16 @@ class Measured:
     stderr: str
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as handle:
-                out.extend(int(c) for c in handle.read().split())
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        pass
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process, from /proc/<pid>/stat."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    out[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                continue
     return out
 
 
@@ -48,14 +50,14 @@ def _rss_kb(pid: int) -> int:
 
 def tree_rss_mb(pid: int) -> float:
     """Current total RSS of pid and all its descendants, in MB."""
-    total, stack, seen = 0, [pid], set()
+    children: dict[int, list[int]] = {}
+    for child, parent in _parents().items():
+        children.setdefault(parent, []).append(child)
+    total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        if p in seen:
-            continue
-        seen.add(p)
         total += _rss_kb(p)
-        stack.extend(_children(p))
+        stack.extend(children.get(p, ()))
     return total / 1024
 
 
@@ -69,7 +71,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     def sample() -> None:
         while not done.is_set():
             state["peak"] = max(state["peak"], tree_rss_mb(proc.pid))
-            done.wait(0.02)
+            done.wait(0.05)
 
     def read_stdout() -> None:
         assert proc.stdout is not None
@@ -88,5 +90,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     done.set()
     sampler.join()
     reader.join()
+    proc.stdout.close()  # type: ignore[union-attr]
+    proc.stderr.close()
     end = state["solved_at"] or time.perf_counter()
     return Measured(proc.returncode, end - t0, state["peak"], usage.ru_maxrss / 1024, stderr[-4000:])
