@@ -4,7 +4,7 @@
   (malformed IDs, page size over the maximum, ...) are the client's to fix: shown as they are.
 - Any other exception inside a resolver is a bug or an outage: the client sees only
   "Unexpected error." (strawberry's MaskErrors) and the server logs the exception type, the field
-  path and the traceback's frames, but never the exception message nor the query's variables,
+  path and the traceback's frames (file, line, function), but never the exception message nor the query's variables,
   which may hold phone or ID numbers (SQLAlchemy, for one, puts bound parameters in its messages).
 """
 
@@ -33,6 +33,11 @@ def _where(error: GraphQLError) -> str:
     return ".".join(str(part) for part in error.path) if error.path else "(request)"
 
 
+def _frames(exc: BaseException) -> str:
+    """The traceback as "file:line in function" lines, without source text or locals."""
+    return "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
+
+
 def log_errors(errors: Sequence[GraphQLError]) -> None:
     """Log each error without personal data (see the module docstring)."""
     for error in errors:
@@ -42,7 +47,7 @@ def log_errors(errors: Sequence[GraphQLError]) -> None:
         elif error.path is None:
             logger.info("rejected request: %s", type(original).__name__ if original else "invalid document")
         else:
-            frames = "".join(traceback.format_tb(original.__traceback__)) if original else ""
+            frames = _frames(original) if original else ""
             logger.error(
                 "unexpected %s at %s\n%s",
                 type(original).__name__ if original else "GraphQLError",

@@ -1,0 +1,69 @@
+"""The ASGI app: health probe, GraphiQL only in development, masking of unexpected errors, and the
+per-request session being returned to the pool."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+import resolvers.forces
+from tests.schema.support import GraphQLClient, create_skill
+from wenming.settings import Settings
+
+SKILLS = "query Skills { skills { code } }"
+
+
+def test_healthz_reports_the_database(api: GraphQLClient) -> None:
+    response = api.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_graphiql_is_served_in_development(api: GraphQLClient) -> None:
+    response = api.runner.run(api.client.get("/graphql", headers={"Accept": "text/html"}))
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+@pytest.fixture
+def production_api(db_url: str, engine: Engine) -> Iterator[GraphQLClient]:
+    client = GraphQLClient(Settings(database_url=db_url, env="production", secret_key="s3cret"), engine)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def test_graphiql_is_off_in_production(production_api: GraphQLClient) -> None:
+    response = production_api.runner.run(production_api.client.get("/graphql", headers={"Accept": "text/html"}))
+    assert response.status_code == 404
+    assert production_api.data(SKILLS) == {"skills": []}
+
+
+def test_unexpected_errors_are_masked_and_logged_without_their_message(
+    api: GraphQLClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a resolver that fails with personal data in its message
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("lookup failed for 13812345678")
+
+    monkeypatch.setattr(resolvers.forces, "skills", broken)
+    # when
+    with caplog.at_level(logging.INFO, logger="wenming"):
+        body = api.execute(SKILLS)
+    # then the client sees nothing internal
+    assert body == {"data": None, "errors": [
+        {"message": "Unexpected error.", "locations": [{"line": 1, "column": 16}], "path": ["skills"]}]}
+    # and the log names the exception and where, but not its message
+    assert "unexpected RuntimeError at skills" in caplog.text
+    assert "broken" in caplog.text  # the traceback's frames
+    assert "13812345678" not in caplog.text
+
+
+def test_each_request_returns_its_connection(api: GraphQLClient, engine: Engine) -> None:
+    create_skill(api, code="doctor")
+    assert api.data(SKILLS) == {"skills": [{"code": "doctor"}]}
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]

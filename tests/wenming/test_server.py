@@ -1,0 +1,64 @@
+"""A real uvicorn server on a free port: GraphQL over HTTP, and the graphql-transport-ws handshake."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from websockets.sync.client import connect
+
+from tests.schema.support import UNIT_CREATE
+from wenming.app import create_app
+from wenming.settings import Settings
+
+NODE = "query Node($id: ID!) { node(id: $id) { ... on Unit { name level } } }"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server_url(settings: Settings, engine: Engine) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
+                            ws="websockets-sansio", log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
+        time.sleep(0.02)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_graphql_over_http(server_url: str) -> None:
+    with httpx.Client(base_url=f"http://{server_url}") as client:
+        created = client.post("/graphql", json={"query": UNIT_CREATE, "variables": {"input": {
+            "code": "PZ", "name": "邳州市新时代文明实践中心", "level": "CENTER", "location": {"lat": 34.33, "lon": 117.96},
+        }}}).json()["data"]["unitCreate"]
+        unit_id = created["unit"]["id"]
+        fetched = client.post("/graphql", json={"query": NODE, "variables": {"id": unit_id}})
+    assert fetched.status_code == 200
+    assert fetched.json() == {"data": {"node": {"name": "邳州市新时代文明实践中心", "level": "CENTER"}}}
+
+
+def test_graphql_transport_ws_handshake(server_url: str) -> None:
+    with connect(f"ws://{server_url}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        assert ws.subprotocol == "graphql-transport-ws"
+        ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(ws.recv(timeout=5)) == {"type": "connection_ack"}
