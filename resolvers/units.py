@@ -58,6 +58,11 @@ def units(
     return _page(info, stmt, models.Unit, mapping.unit, first, after)
 
 
+def unit_by_code(info: Info, code: str) -> Any:
+    row = info.context.session.scalar(select(models.Unit).where(models.Unit.code == code.strip()))
+    return mapping.unit(row) if row is not None else None
+
+
 def _attached(info: Info, model: Any, mapper: Any, category: Any, unit: str | None, name_contains: str | None,
               near: Any, first: int | None, after: str | None) -> Any:
     stmt = select(model)

@@ -138,6 +138,10 @@ class UnitQueries:
             name_contains=name_contains, parent=parent, near=near, first=first, after=after,
         )
 
+    @strawberry.field(description="The unit with this code (e.g. printed at a station), or null.")
+    def unit_by_code(self, info: Info, code: str) -> Unit | None:
+        return unit_resolvers.unit_by_code(info, code)
+
     @strawberry.field
     def practice_bases(
         self, info: Info, category: BaseCategory | None = None, unit_subtree: strawberry.ID | None = None,
