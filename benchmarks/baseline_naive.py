@@ -77,7 +77,8 @@ def _candidates(problem: Problem, travel: Travel) -> dict[tuple[int, int], dict]
                     continue
                 starts = _allowed_starts(pieces(v), r, minutes)
                 if starts:
-                    out[i, j] = {"slots": [k], "metres": round(km * 1000), "minutes": minutes, "starts": starts}
+                    out[i, j] = {"slots": [k], "metres": round(km * 1000), "minutes": minutes,
+                                 "starts": starts}
     return out
 
 
@@ -86,7 +87,8 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
     t0 = time.perf_counter()
     tests = len(problem.volunteers) * len(problem.requests)
     if tests > MAX_PAIR_TESTS:
-        raise ModelTooLarge(f"{tests:,} volunteer x request pair tests exceed the budget of {MAX_PAIR_TESTS:,}")
+        raise ModelTooLarge(f"{tests:,} volunteer x request pair tests exceed the budget of "
+                            f"{MAX_PAIR_TESTS:,}")
     travel, reqs, vols = Travel(problem), problem.requests, problem.volunteers
     cand = _candidates(problem, travel)
     t_cand = time.perf_counter() - t0
@@ -106,7 +108,7 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
     start = {j: m.NewIntVar(r.time.earliest_start, r.time.latest_start, f"s_{j}") for j, r in enumerate(reqs)}
     # H10 staffing: slot counts, all or nothing unless partial staffing is allowed.
     per_slot: dict[tuple[int, int], list] = defaultdict(list)
-    for (i, j, k), var in x.items():
+    for (_, j, k), var in x.items():
         per_slot[j, k].append(var)
     for j, r in enumerate(reqs):
         full = None if r.allow_partial else m.NewBoolVar(f"full_{j}")
@@ -119,7 +121,8 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
     for (i, j), c in cand.items():
         t = reqs[j].time
         if c["starts"] != [(t.earliest_start, t.latest_start)]:
-            m.AddLinearExpressionInDomain(start[j], cp_model.Domain.FromIntervals(c["starts"])).OnlyEnforceIf(z[i, j])
+            allowed = cp_model.Domain.FromIntervals(c["starts"])
+            m.AddLinearExpressionInDomain(start[j], allowed).OnlyEnforceIf(z[i, j])
     # H8 pins: every pinned pair is assigned (a pin without a candidate makes the model infeasible).
     index = {r.id: j for j, r in enumerate(reqs)}
     pins = [(i, index[rid]) for i, v in enumerate(vols) for rid in v.pinned]
@@ -127,19 +130,21 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
     if lost:
         result = build_result(problem, [], Status.INFEASIBLE, gap=None,
                               message=f"naive CP-SAT: pinned pairs break a hard rule: {', '.join(lost[:5])}")
-        return replace(result, timings={"candidates": round(t_cand, 3), "total": round(time.perf_counter() - t0, 3)})
+        total = round(time.perf_counter() - t0, 3)
+        return replace(result, timings={"candidates": round(t_cand, 3), "total": total})
     for i, j in pins:
         m.Add(z[i, j] == 1)
     # H4 one place at a time and H5 limits, per volunteer.
     for i, js in by_vol.items():
-        v, lim = vols[i], vols[i].limits
+        lim = vols[i].limits
         for a, b in itertools.combinations(js, 2):
             ra, rb, gap = reqs[a].time, reqs[b].time, travel.site_minutes(reqs[a], reqs[b])
             if ra.latest_end + gap <= rb.earliest_start or rb.latest_end + gap <= ra.earliest_start:
                 continue
             terms += 1
             if terms > MAX_MODEL_TERMS:
-                raise ModelTooLarge(f"{len(cand):,} candidate pairs plus pairwise no-overlap constraints exceed "
+                raise ModelTooLarge(f"{len(cand):,} candidate pairs plus pairwise no-overlap constraints "
+                                    "exceed "
                                     f"the budget of {MAX_MODEL_TERMS:,} model terms (at volunteer {i:,} of "
                                     f"{len(by_vol):,})")
             if ra.fixed and rb.fixed:
@@ -158,7 +163,8 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
             if tasks is not None:
                 m.Add(sum(z[i, j] for j in group) <= tasks)
             if minutes is not None:
-                m.Add(sum(z[i, j] * (reqs[j].time.duration + cand[i, j]["minutes"]) for j in group) <= minutes)
+                work = (z[i, j] * (reqs[j].time.duration + cand[i, j]["minutes"]) for j in group)
+                m.Add(sum(work) <= minutes)
     # Objective: staffing dominates travel through K > any total of metres.
     d_max = sum(r.headcount for r in reqs) * max((c["metres"] for c in cand.values()), default=0)
     big = d_max + 1
@@ -174,13 +180,15 @@ def naive_cpsat(problem: Problem, time_limit: float = 60.0, workers: int = 2, se
     timings = {"candidates": round(t_cand, 3), "build": round(t_build, 3), "solve": round(t_solve, 3)}
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN
-        result = build_result(problem, [], status, gap=None, message=f"naive CP-SAT: {solver.StatusName(code)} "
+        result = build_result(problem, [], status, gap=None,
+                              message=f"naive CP-SAT: {solver.StatusName(code)} "
                               f"after {t_solve:.1f} s ({len(cand):,} pairs)")
         return replace(result, timings={**timings, "total": round(time.perf_counter() - t0, 3)})
     picks = [(reqs[j].id, vols[i].id, reqs[j].skills[k].skill, solver.Value(start[j]))
              for (i, j, k), var in x.items() if solver.Value(var)]
-    staffing = sum(problem.settings.weight(reqs[j].priority) for (i, j, k), var in x.items() if solver.Value(var))
-    metres = sum(cand[i, j]["metres"] for (i, j, k), var in x.items() if solver.Value(var))
+    chosen = [(i, j) for (i, j, _), var in x.items() if solver.Value(var)]
+    staffing = sum(problem.settings.weight(reqs[j].priority) for _, j in chosen)
+    metres = sum(cand[i, j]["metres"] for i, j in chosen)
     bound = solver.BestObjectiveBound()
     s_bound = int(math.floor((bound + d_max) / big))
     # Below: the gap of the model's own figures (its metres are the conservative estimates).

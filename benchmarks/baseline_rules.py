@@ -20,7 +20,16 @@ import numpy as np
 from geopy.distance import geodesic
 
 from matching import (
-    Assignment, Missing, Objective, OpenRequest, Problem, Reason, Request, Result, Status, Volunteer,
+    Assignment,
+    Missing,
+    Objective,
+    OpenRequest,
+    Problem,
+    Reason,
+    Request,
+    Result,
+    Status,
+    Volunteer,
     available_intervals,
 )
 
@@ -123,7 +132,8 @@ class Pieces:
 def build_result(problem: Problem, picks: Iterable[tuple[str, str, str, int]], status: Status, *,
                  bound: dict[str, float | None] | None = None, gap: float | None = None,
                  timings: dict[str, float] | None = None, message: str = "") -> Result:
-    """A `Result` from (request, volunteer, skill, start minute) picks: exact figures, objective, open list."""
+    """A `Result` from (request, volunteer, skill, start minute) picks: exact figures, objective and
+    open list."""
     vols = {v.id: v for v in problem.volunteers}
     reqs = {r.id: r for r in problem.requests}
     travel = Travel(problem)
@@ -133,8 +143,8 @@ def build_result(problem: Problem, picks: Iterable[tuple[str, str, str, int]], s
     for rid, vid, skill, start in sorted(picks, key=lambda p: (p[0], p[2], p[1])):
         v, r = vols[vid], reqs[rid]
         km, minutes = travel.pair_exact(v, r)
-        assignments.append(Assignment(rid, vid, skill, problem.iso(start), problem.iso(start + r.time.duration),
-                                      round(km, 3), minutes))
+        end = problem.iso(start + r.time.duration)
+        assignments.append(Assignment(rid, vid, skill, problem.iso(start), end, round(km, 3), minutes))
         staffing += problem.settings.weight(r.priority)
         travel_m += round(km * 1000)
         tasks[vid] += 1

@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int)
     parser.add_argument("--days", type=int)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--date-from", help="first date, YYYY-MM-DD (default: a Thursday, or a Monday for 7 days)")
+    parser.add_argument("--date-from",
+                        help="first date, YYYY-MM-DD (default: a Thursday, or a Monday for 7 days)")
     parser.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
     args = parser.parse_args(argv)
     vols, reqs, days = PRESETS[args.preset] if args.preset else (1_000, 200, 1)

@@ -170,16 +170,19 @@ def _pin_fits(vol: dict[str, Any], req: dict[str, Any]) -> bool:
         return False
     if req["requires_insurance"] and vol.get("insurance_valid_until", "") < day:
         return False
-    km = 1.3 * approx_km(vol["home"]["lat"], vol["home"]["lon"], req["location"]["lat"], req["location"]["lon"])
+    home, site = vol["home"], req["location"]
+    km = 1.3 * approx_km(home["lat"], home["lon"], site["lat"], site["lon"])
     if km * 1.1 > vol.get("max_travel_km", 1e9):
         return False
     minutes = req["time"]["duration"] + math.ceil(km * 1.1 / 25 * 60) + 5
     return minutes <= vol["limits"]["minutes_per_day"]
 
 
-def add_pins_and_forbids(rng: np.random.Generator, vols: list[dict[str, Any]], reqs: list[dict[str, Any]]) -> None:
+def add_pins_and_forbids(rng: np.random.Generator, vols: list[dict[str, Any]],
+                         reqs: list[dict[str, Any]]) -> None:
     """Pin about 1 in 200 single-slot fixed-time requests; let about 1 % of volunteers forbid one."""
-    single = [r for r in reqs if len(r["skills"]) == 1 and r["skills"][0]["count"] == 1 and "start" in r["time"]]
+    single = [r for r in reqs
+              if len(r["skills"]) == 1 and r["skills"][0]["count"] == 1 and "start" in r["time"]]
     anytime = [v for v in vols if "availability" not in v]
     pinned: set[str] = set()
     wanted = max(1, len(reqs) // 200) if anytime else 0

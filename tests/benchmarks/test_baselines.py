@@ -23,8 +23,8 @@ def place(east_km: float) -> dict[str, float]:
 
 
 def vol(vid: str, east_km: float, skills: dict[str, int], **extra: Any) -> dict[str, Any]:
-    return {"id": vid, "home": place(east_km), "skills": [{"skill": s, "level": n} for s, n in skills.items()],
-            **extra}
+    held = [{"skill": s, "level": n} for s, n in skills.items()]
+    return {"id": vid, "home": place(east_km), "skills": held, **extra}
 
 
 def req(rid: str, east_km: float, start: str, skills: dict[str, int], **extra: Any) -> dict[str, Any]:
@@ -69,7 +69,8 @@ def test_greedy_gives_each_slot_to_the_nearest_qualified_volunteer() -> None:
 
 def test_greedy_serves_higher_priority_first() -> None:
     p = problem([vol("V1", 1, {"helper": 1})],
-                [req("low", 0, "09:00", {"helper": 1}, priority=1), req("high", 3, "09:00", {"helper": 1}, priority=5)])
+                [req("low", 0, "09:00", {"helper": 1}, priority=1),
+                 req("high", 3, "09:00", {"helper": 1}, priority=5)])
     assert pairs(greedy(p)) == {("high", "V1")}
 
 
@@ -87,8 +88,8 @@ def test_greedy_respects_distance_limit_and_tries_later_starts_of_a_window() -> 
     flexible = req("R1", 0, "09:00", {"helper": 1})
     flexible["time"] = {"earliest_start": f"{DAY}T09:00", "latest_end": f"{DAY}T13:00", "duration": 60}
     late = {"weekly": [{"weekday": 3, "start": "11:00", "end": "17:00"}]}
-    p = problem([vol("short", 1, {"helper": 1}, max_travel_km=1), vol("late", 3, {"helper": 1}, availability=late)],
-                [flexible])
+    p = problem([vol("short", 1, {"helper": 1}, max_travel_km=1),
+                 vol("late", 3, {"helper": 1}, availability=late)], [flexible])
     result = greedy(p)
     assert pairs(result) == {("R1", "late")}
     assert result.assignments[0].start >= f"{DAY}T11:"
@@ -106,7 +107,8 @@ def test_naive_finds_the_swap_that_greedy_misses() -> None:
 
 
 def test_naive_reports_an_unkeepable_pin_as_infeasible() -> None:
-    p = problem([vol("V1", 30, {"helper": 1}, max_travel_km=5, pinned=["R1"])], [req("R1", 0, "09:00", {"helper": 1})])
+    p = problem([vol("V1", 30, {"helper": 1}, max_travel_km=5, pinned=["R1"])],
+                [req("R1", 0, "09:00", {"helper": 1})])
     result = naive_cpsat(p, time_limit=5, workers=1)
     assert result.status is Status.INFEASIBLE and "V1->R1" in result.message
 
