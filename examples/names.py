@@ -9,13 +9,14 @@ a real person or place, and every row using them is marked synthetic.
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
     "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
 )
 # Weights: the first ten surnames cover about 40 % of people.
-SURNAME_WEIGHTS = tuple(8.0 if i < 10 else (3.0 if i < 30 else 1.0) for i in range(len(SURNAMES)))
+SURNAME_CUM = tuple(accumulate(8.0 if i < 10 else (3.0 if i < 30 else 1.0) for i in range(len(SURNAMES))))
 GIVEN_CHARS = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅文斌宇浩凯俊鹏辉晨欣怡佳"
     "雨婷子涵思琪博文嘉怡梓萱一诺浩然宇轩雅静海燕春兰秋菊德才永福家乐新民振华淑珍凤英晓东"
@@ -29,7 +30,7 @@ COMMUNITY_WORDS = (
 
 def person_name(rng: random.Random) -> str:
     """A plausible Chinese personal name: surname plus one or two given-name characters."""
-    surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]
+    surname = rng.choices(SURNAMES, cum_weights=SURNAME_CUM)[0]
     given = rng.choice(GIVEN_CHARS)
     if rng.random() < 0.7:
         given += rng.choice(GIVEN_CHARS)

@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 
 from db.enums import MemberRole, ServiceDomain, TeamKind, VolunteerStatus
 from db.identity import check_char, id_number_fingerprint
@@ -26,11 +27,14 @@ from examples.names import mobile_phone, person_name
 from examples.network import Network
 from examples.rows import Ids, Tables, scatter
 
+# Cumulative weights, computed once: random.choices would otherwise redo it on every call.
 LEVELS = (1, 2, 3, 4, 5)
-LEVEL_WEIGHTS = (15, 30, 30, 17, 8)
-SKILL_WEIGHTS = tuple(skill.weight for skill in SKILLS)
+LEVEL_CUM = tuple(accumulate((15, 30, 30, 17, 8)))
+SKILL_CUM = tuple(accumulate(skill.weight for skill in SKILLS))
+SKILL_COUNTS, SKILL_COUNT_CUM = (1, 2, 3), tuple(accumulate((50, 35, 15)))
 STATUSES = (VolunteerStatus.ACTIVE, VolunteerStatus.SUSPENDED, VolunteerStatus.LEFT)
-STATUS_WEIGHTS = (95, 3, 2)
+STATUS_CUM = tuple(accumulate((95, 3, 2)))
+PATTERNS, PATTERN_CUM = ("evenings", "weekends", "retired", "scattered"), tuple(accumulate((30, 30, 25, 15)))
 MEMBERS_PER_EXTRA_LEADER = 500
 
 
@@ -54,7 +58,7 @@ class IdNumberFactory:
 
 def _windows(rng: random.Random) -> list[tuple[int, int, int]]:
     """(weekday, start_minute, end_minute) of a weekly availability pattern."""
-    pattern = rng.choices(("evenings", "weekends", "retired", "scattered"), weights=(30, 30, 25, 15))[0]
+    pattern = rng.choices(PATTERNS, cum_weights=PATTERN_CUM)[0]
     if pattern == "evenings":
         days = sorted(rng.sample(range(5), rng.randint(2, 5)))
         return [(d, 18 * 60 + 30, 21 * 60) for d in days]
@@ -107,7 +111,7 @@ def build_volunteers(
             "phone": mobile_phone(rng), "id_number_fingerprint": id_number_fingerprint(number, secret_key),
             "id_number_tail": number[-4:], "home_lat": lat, "home_lon": lon, "unit_id": station.id,
             "insurance_valid_until": insurance,
-            "status": rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0],
+            "status": rng.choices(STATUSES, cum_weights=STATUS_CUM)[0],
             "max_travel_km": rng.choice((3.0, 5.0, 8.0, 10.0, 15.0, 20.0, 30.0)) if rng.random() < 0.5 else None,
             "max_tasks_per_day": rng.randint(1, 3) if limited else None,
             "max_minutes_per_day": rng.choice((120, 180, 240, 300, 360, 480)) if limited else None,
@@ -125,12 +129,13 @@ def build_volunteers(
 
 def _skills(rng: random.Random, ids: Ids, tables: Tables, vid: int, skill_ids: list[int], day: date
             ) -> set[ServiceDomain]:
-    chosen = set(rng.choices(range(len(SKILLS)), weights=SKILL_WEIGHTS, k=rng.choices((1, 2, 3), (50, 35, 15))[0]))
+    k = rng.choices(SKILL_COUNTS, cum_weights=SKILL_COUNT_CUM)[0]
+    chosen = set(rng.choices(range(len(SKILLS)), cum_weights=SKILL_CUM, k=k))
     domains: set[ServiceDomain] = set()
     experts: set[ServiceDomain] = set()
     for index in sorted(chosen):
         spec = SKILLS[index]
-        level = rng.choices(LEVELS, weights=LEVEL_WEIGHTS)[0]
+        level = rng.choices(LEVELS, cum_weights=LEVEL_CUM)[0]
         if spec.certified:
             level = max(level, 2)
         tables["volunteer_skills"].append({
