@@ -5,6 +5,9 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 """
 
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.dispatch import (
+    Assignment, DispatchProposal, DispatchRun, OrderEvent, OutboxEvent, Rating, ServiceCorrection, ServiceRecord,
+)
 from db.models.forces import (
     AvailabilityException,
     AvailabilityWindow,
@@ -19,6 +22,8 @@ from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, S
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
 
 __all__ = [
+    "Assignment", "DispatchProposal", "DispatchRun", "OrderEvent", "OutboxEvent", "Rating",
+    "ServiceCorrection", "ServiceRecord",
     "AvailabilityException",
     "AvailabilityWindow",
     "Base",
