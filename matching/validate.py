@@ -171,7 +171,7 @@ def check_window(problem: Problem, result: Result) -> list[Violation]:
 
 
 def check_figures(problem: Problem, result: Result) -> list[Violation]:
-    """Each assignment reports the pair's distance and travel minutes (the exact ones, to display precision)."""
+    """Each assignment reports the pair's exact distance and travel minutes (to display precision)."""
     out = []
     for t, v, r in _known(problem, result):
         exact = pair_distance_km(problem, v, r)
@@ -294,7 +294,8 @@ def check_limits(problem: Problem, result: Result) -> list[Violation]:
         over(vid, "in the period", tasks, lim.tasks_per_period, lim.minutes_per_period)
     for (vid, day), tasks in daily.items():
         lim = vols[vid].limits
-        over(vid, f"on {problem.date_from + dt.timedelta(days=day)}", tasks, lim.tasks_per_day, lim.minutes_per_day)
+        date = problem.date_from + dt.timedelta(days=day)
+        over(vid, f"on {date}", tasks, lim.tasks_per_day, lim.minutes_per_day)
     return out
 
 
@@ -313,7 +314,8 @@ def check_insurance(problem: Problem, result: Result) -> list[Violation]:
     for t, v, r in _known(problem, result):
         day = _service_date(problem, t)
         if r.requires_insurance and (v.insurance_valid_until is None or v.insurance_valid_until < day):
-            out.append(_v("H7_INSURANCE", t, f"insurance valid until {v.insurance_valid_until}, service on {day}"))
+            out.append(_v("H7_INSURANCE", t,
+                          f"insurance valid until {v.insurance_valid_until}, service on {day}"))
     return out
 
 
@@ -412,7 +414,8 @@ def check_open(problem: Problem, result: Result) -> list[Violation]:
     listed = {o.request: {m.skill: m.count for m in o.missing} for o in getattr(result, "open", ())}
     out = []
     for r in problem.requests:
-        missing = {n.skill: n.count - filled[r.id, n.skill] for n in r.skills if filled[r.id, n.skill] < n.count}
+        missing = {n.skill: n.count - filled[r.id, n.skill] for n in r.skills
+                   if filled[r.id, n.skill] < n.count}
         if missing != listed.get(r.id, {}) or (not missing and r.id in listed):
             out.append(Violation("OPEN_LIST", f"{r.id}: missing slots {missing}, the result lists "
                                               f"{listed.get(r.id, 'nothing')}", None, r.id))

@@ -80,7 +80,8 @@ def build(volunteers: Iterable[dict[str, Any]], requests: Iterable[dict[str, Any
     return load_problem(document(volunteers, requests, **extra))
 
 
-def assign(problem: Problem, vid: str, rid: str, skill: str | None = None, start: str | None = None) -> Assignment:
+def assign(problem: Problem, vid: str, rid: str, skill: str | None = None,
+           start: str | None = None) -> Assignment:
     """A hand-built assignment of `vid` to `rid` at the request's (earliest) start with exact figures."""
     v = next(x for x in problem.volunteers if x.id == vid)
     r = next(x for x in problem.requests if x.id == rid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 
 from matching.jsonio import load_problem
 from matching.result import Result, Status
@@ -41,12 +41,32 @@ def test_reference_prefers_staffing_then_travel_then_balance_then_cohesion() -> 
                               open=())) == []
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(max_volunteers=4, max_requests=3, fixed_only=True))
 def test_engine_matches_the_brute_force_optimum(doc: dict[str, Any]) -> None:
     problem = load_problem(doc)
     best = reference_optimum(problem)
     result = engine(problem)
+    event(f"reference searched {'>10' if best.leaves > 10 else '<=10'} assignment sets")
+    event(f"optimum staffs {len(best.assignments)}")
+    if best.objective is None:
+        assert result.status == Status.INFEASIBLE
+        return
+    assert result.status == Status.OPTIMAL, result.message
+    assert validate(problem, result) == []
+    assert result.objective == best.objective
+
+
+# Most volunteers qualify for most requests: the four objective levels, the limits (H5) and
+# one-place-at-a-time (H4) decide who goes where.
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_volunteers=4, max_requests=3, fixed_only=True, dense=True))
+def test_engine_matches_the_brute_force_optimum_on_dense_problems(doc: dict[str, Any]) -> None:
+    problem = load_problem(doc)
+    best = reference_optimum(problem)
+    result = engine(problem)
+    event(f"reference searched {'>10' if best.leaves > 10 else '<=10'} assignment sets")
+    event(f"optimum staffs {len(best.assignments)}")
     if best.objective is None:
         assert result.status == Status.INFEASIBLE
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 
 from matching.jsonio import load_problem
 from matching.result import Status
@@ -24,6 +24,8 @@ def test_every_engine_result_on_a_random_problem_is_valid(doc: dict[str, Any]) -
 
     problem = load_problem(doc)
     result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=3))
+    event(f"status {result.status.value}")
+    event(f"assignments {min(len(result.assignments), 5)}{'+' if len(result.assignments) >= 5 else ''}")
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE, Status.INFEASIBLE), result.message
     assert validate(problem, result) == []
     if result.status == Status.INFEASIBLE:

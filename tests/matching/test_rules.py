@@ -31,7 +31,8 @@ def test_checker_shares_no_code_with_the_solver() -> None:
 
     tree = ast.parse(Path(matching.validate.__file__).read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
     assert {m for m in imported if m and m.startswith("matching")} <= {"matching.problem", "matching.result"}
 
 
@@ -72,7 +73,8 @@ def test_h1_filling_a_skill_the_request_does_not_ask_for_is_a_violation() -> Non
 
 def team_problem(eligible: list[str] | None) -> Any:
     extra = {"eligible_teams": eligible} if eligible else {}
-    return build([volunteer("OTHER", teams=["T-culture"]), volunteer("MEMBER", teams=["T-culture", "T-health"])],
+    return build([volunteer("OTHER", teams=["T-culture"]),
+                  volunteer("MEMBER", teams=["T-culture", "T-health"])],
                  [request("R1", **extra)])
 
 
@@ -114,7 +116,8 @@ def test_h3_service_plus_travel_inside_the_available_time_is_valid(rid: str) -> 
     assert validate(p, result_of(p, [assign(p, "ALWAYS", rid)])) == []
 
 
-@pytest.mark.parametrize("who, rid", [("V", "TRAVEL"), ("V", "EXCEPTION"), ("V", "FRIDAY"), ("NEVER", "DATED")])
+@pytest.mark.parametrize("who, rid", [("V", "TRAVEL"), ("V", "EXCEPTION"), ("V", "FRIDAY"),
+                                      ("NEVER", "DATED")])
 def test_h3_travel_exception_other_weekday_or_empty_availability_is_a_violation(who: str, rid: str) -> None:
     p = availability_problem()
     only(validate(p, result_of(p, [assign(p, who, rid)])), "H3_AVAILABILITY", who, rid)
@@ -139,7 +142,8 @@ def test_h4_site_to_site_travel_fits_between_tasks_is_valid() -> None:
 @pytest.mark.parametrize("second", ["B_TOO_SOON", "OVERLAP"])
 def test_h4_no_time_to_travel_or_overlap_is_a_violation(second: str) -> None:
     p = one_place_problem()
-    only(validate(p, result_of(p, [assign(p, "V", "A"), assign(p, "V", second)])), "H4_ONE_PLACE", "V", second)
+    violations = validate(p, result_of(p, [assign(p, "V", "A"), assign(p, "V", second)]))
+    only(violations, "H4_ONE_PLACE", "V", second)
 
 
 # ----------------------------------------------------------------------------- H5 limits
@@ -292,7 +296,8 @@ def test_objective_is_recounted_and_a_wrong_report_is_a_mismatch() -> None:
     # Two requests; V and W share T1 on R1 (one cohesion pair), V also serves R2.
     overrides = [{"volunteer": v, "request": r, "distance_km": d}
                  for v, r, d in [("V", "R1", 1.2346), ("W", "R1", 2.0004), ("V", "R2", 0.5)]]
-    p = build([volunteer("V", teams=["T1"]), volunteer("W", teams=["T1", "T2"]), volunteer("X", teams=["T2"])],
+    p = build([volunteer("V", teams=["T1"]), volunteer("W", teams=["T1", "T2"]),
+               volunteer("X", teams=["T2"])],
               [request("R1", needs=[("helper", 2, 1)], priority=5), request("R2", start="14:00", priority=2)],
               settings={"priority_weights": {"5": 10}, "overrides": overrides})
     chosen = [assign(p, "V", "R1"), assign(p, "W", "R1"), assign(p, "V", "R2")]
@@ -369,7 +374,8 @@ def test_engine_baseline_picks_the_nearest_volunteer() -> None:
     # H7: insurance lapsed the day before, then valid on the day
     (dict(near={"insurance_valid_until": "2026-03-04"}, far={"insurance_valid_until": DAY},
           req={"requires_insurance": True}),
-     dict(near={"insurance_valid_until": DAY}, far={"insurance_valid_until": DAY}, req={"requires_insurance": True})),
+     dict(near={"insurance_valid_until": DAY}, far={"insurance_valid_until": DAY},
+          req={"requires_insurance": True})),
     # H8: FAR pinned to the request
     (dict(far={"pinned": ["R1"]}), dict(far={"pinned": []})),
     # H9: NEAR forbids the request
@@ -398,7 +404,8 @@ def test_engine_h5_limits_send_the_second_task_to_the_farther_volunteer(limit: d
         return build([volunteer("NEAR", east_km=1, limits=limits), volunteer("FAR", east_km=5)],
                      [request("R1", start="09:00", duration=60), request("R2", start="13:00", duration=60)])
 
-    assert staffed_by(solved(problem(limit))) in ({("NEAR", "R1"), ("FAR", "R2")}, {("NEAR", "R2"), ("FAR", "R1")})
+    split = staffed_by(solved(problem(limit)))
+    assert split in ({("NEAR", "R1"), ("FAR", "R2")}, {("NEAR", "R2"), ("FAR", "R1")})
     assert staffed_by(solved(problem({}))) == {("NEAR", "R1"), ("NEAR", "R2")}
 
 
@@ -418,5 +425,6 @@ def test_engine_h10_full_staffing_or_nobody_unless_partial_allowed() -> None:
 
 
 def test_engine_h10_fills_a_slot_no_more_than_its_count() -> None:
-    p = build([volunteer(f"V{i}", east_km=i + 1) for i in range(3)], [request("R1", needs=[("helper", 2, 1)])])
+    p = build([volunteer(f"V{i}", east_km=i + 1) for i in range(3)],
+              [request("R1", needs=[("helper", 2, 1)])])
     assert staffed_by(solved(p)) == {("V0", "R1"), ("V1", "R1")}
