@@ -1,11 +1,14 @@
-"""A brute-force reference optimum for tiny problems with fixed times, built from the contract text.
+"""A brute-force reference optimum for tiny problems, built from the contract text.
 
 It enumerates every way to staff each request (each volunteer: not on it, or on one of its skill
-slots), keeps the combinations the hard rules allow, and returns the lexicographically best
+slots; a flexible request also at each start on a grid of `step` minutes), keeps the combinations the hard rules allow, and returns the lexicographically best
 objective (staffing max, travel min, workload min, cohesion max). It shares nothing with the
 engine: rules that concern one pair (H1-H3, H6, H7, H9) are asked of the independent checker on a
 one-assignment result; rules across tasks (H4, H5, H8, H10) are enforced here during a
 depth-first search over requests; the winner is re-validated in full by the caller.
+
+With fixed times the result is the exact optimum. With flexible windows it is the optimum over
+starts on the grid, so an engine that picks any minute must be at least as good.
 
 Only for tiny inputs (a handful of volunteers and requests): the search is exponential.
 """
@@ -36,9 +39,8 @@ class Best:
     leaves: int
 
 
-def _assignment(problem: Problem, vid: str, r: Request, skill: str) -> Assignment:
+def _assignment(problem: Problem, vid: str, r: Request, skill: str, start: int) -> Assignment:
     v = next(x for x in problem.volunteers if x.id == vid)
-    start = r.time.earliest_start
     return Assignment(r.id, vid, skill, problem.iso(start), problem.iso(start + r.time.duration),
                       pair_distance_km(problem, v, r), pair_travel_minutes(problem, v, r))
 
@@ -48,14 +50,15 @@ def _allowed(problem: Problem, a: Assignment) -> bool:
     return not any(rule(problem, single) for rule in PAIR_RULES)
 
 
-def _staffings(problem: Problem, r: Request) -> list[tuple[Assignment, ...]]:
-    """Every staffing of `r` that respects its counts and partial-staffing flag (H10)."""
+def _staffings(problem: Problem, r: Request, start: int) -> list[tuple[Assignment, ...]]:
+    """Every staffing of `r` starting at `start` that respects its counts and partial flag (H10)."""
     per_volunteer = []
     for v in problem.volunteers:
         options: list[Assignment | None] = [None]
-        options += [a for n in r.skills if _allowed(problem, a := _assignment(problem, v.id, r, n.skill))]
+        options += [a for n in r.skills
+                    if _allowed(problem, a := _assignment(problem, v.id, r, n.skill, start))]
         per_volunteer.append(options)
-    out = []
+    out: list[tuple[Assignment, ...]] = []
     for combo in itertools.product(*per_volunteer):
         chosen = tuple(a for a in combo if a is not None)
         filled = {n.skill: sum(1 for a in chosen if a.skill == n.skill) for n in r.skills}
@@ -67,10 +70,9 @@ def _staffings(problem: Problem, r: Request) -> list[tuple[Assignment, ...]]:
     return out
 
 
-def reference_optimum(problem: Problem) -> Best:
-    """The lexicographic optimum over all assignment sets that obey H1-H10 (fixed times only)."""
-    if any(not r.time.fixed for r in problem.requests):
-        raise ValueError("the brute-force reference handles fixed times only")
+def reference_optimum(problem: Problem, step: int = 30) -> Best:
+    """The lexicographic optimum over all assignment sets that obey H1-H10, flexible requests
+    starting on a grid of `step` minutes from their earliest start."""
     reqs = {r.id: r for r in problem.requests}
     vols = {v.id: v for v in problem.volunteers}
     speed, detour = problem.settings.speed_kmh, problem.settings.detour_factor
@@ -98,7 +100,11 @@ def reference_optimum(problem: Problem) -> Best:
             checks += [(len(day_work), lim.tasks_per_day), (sum(day_work), lim.minutes_per_day)]
         return all(cap is None or value <= cap for value, cap in checks)
 
-    options = [_staffings(problem, r) for r in problem.requests]
+    options = []
+    for r in problem.requests:
+        starts = range(r.time.earliest_start, r.time.latest_start + 1, step)
+        # an empty staffing is the same whatever the start: list it once
+        options.append([()] + [s for start in starts for s in _staffings(problem, r, start) if s])
     pins = {(v.id, rid) for v in problem.volunteers for rid in v.pinned}
     best_key: tuple[int, int, int, int] | None = None
     best: tuple[Assignment, ...] = ()

@@ -73,3 +73,20 @@ def test_engine_matches_the_brute_force_optimum_on_dense_problems(doc: dict[str,
     assert result.status == Status.OPTIMAL, result.message
     assert validate(problem, result) == []
     assert result.objective == best.objective
+
+
+# Flexible windows: the reference only tries starts on a 30-minute grid, so the engine, free to
+# pick any minute, must be at least as good (and must still prove its own optimum).
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_volunteers=4, max_requests=3, dense=True))
+def test_engine_is_at_least_as_good_as_the_grid_optimum_with_flexible_windows(doc: dict[str, Any]) -> None:
+    problem = load_problem(doc)
+    best = reference_optimum(problem, step=30)
+    result = engine(problem)
+    event(f"flexible requests {sum(not r.time.fixed for r in problem.requests)}")
+    assert best.objective is not None                 # dense problems have no pins
+    assert result.status == Status.OPTIMAL, result.message
+    assert validate(problem, result) == []
+    assert result.objective.key() <= best.objective.key()
+    event("engine strictly better than the grid" if result.objective.key() < best.objective.key()
+          else "engine equals the grid optimum")
