@@ -76,19 +76,29 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Pizhou, {args.volunteers} volunteers, fresh SQLite file (migrate + generate + insert):")
         started, cpu_started = time.perf_counter(), time.process_time()
-        report = load_city(f"sqlite:///{directory / 'full.db'}", "pizhou", volunteers=args.volunteers,
-                           seed=args.seed, day=DAY, secret_key=KEY, progress=False)
+        report = load_city(
+            f"sqlite:///{directory / 'full.db'}",
+            "pizhou",
+            volunteers=args.volunteers,
+            seed=args.seed,
+            day=DAY,
+            secret_key=KEY,
+            progress=False,
+        )
         total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         size_mb = (directory / "full.db").stat().st_size / 1e6
         verdict = "within" if total <= TARGET_SECONDS else "OVER"
-        print(f"  {report.total_rows:,} rows in {total:.1f} s = {report.total_rows / total:,.0f} rows/s "
-              f"({verdict} the {TARGET_SECONDS:.0f} s target); file {size_mb:.0f} MB")
+        print(
+            f"  {report.total_rows:,} rows in {total:.1f} s = {report.total_rows / total:,.0f} rows/s "
+            f"({verdict} the {TARGET_SECONDS:.0f} s target); file {size_mb:.0f} MB"
+        )
         print(f"  CPU time of this process {cpu:.1f} s (wall time above includes waiting for a busy machine)")
 
         print(f"\nBaseline, same rows for {args.baseline_volunteers} volunteers (insert only):")
         generated = time.perf_counter()
-        subset = generate_city("pizhou", volunteers=args.baseline_volunteers, seed=args.seed, day=DAY,
-                               secret_key=KEY)
+        subset = generate_city(
+            "pizhou", volunteers=args.baseline_volunteers, seed=args.seed, day=DAY, secret_key=KEY
+        )
         generate_s = time.perf_counter() - generated
         core_s = core_insert(_fresh_url(directory, "core.db"), subset)
         orm_s = orm_insert(_fresh_url(directory, "orm.db"), subset)

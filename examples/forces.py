@@ -43,64 +43,163 @@ class TeamInfo:
     institute: Place | None  # the institute whose volunteers may join; None: city-wide
 
 
-def _team(ids: Ids, tables: Tables, city: City, *, name: str, kind: TeamKind, unit: Place,
-          institute: Place | None, parent: int | None = None, domain: ServiceDomain | None = None,
-          description: str = "", synthetic: bool = True) -> TeamInfo:
+def _team(
+    ids: Ids,
+    tables: Tables,
+    city: City,
+    *,
+    name: str,
+    kind: TeamKind,
+    unit: Place,
+    institute: Place | None,
+    parent: int | None = None,
+    domain: ServiceDomain | None = None,
+    description: str = "",
+    synthetic: bool = True,
+) -> TeamInfo:
     team_id = ids.take("teams")
-    tables["teams"].append({
-        "id": team_id, "code": f"{city.code}-T{len(tables['teams']) + 1:04d}", "name": name, "kind": kind,
-        "parent_id": parent, "unit_id": unit.id, "domain": domain, "description": description,
-        "synthetic": synthetic,
-    })
+    tables["teams"].append(
+        {
+            "id": team_id,
+            "code": f"{city.code}-T{len(tables['teams']) + 1:04d}",
+            "name": name,
+            "kind": kind,
+            "parent_id": parent,
+            "unit_id": unit.id,
+            "domain": domain,
+            "description": description,
+            "synthetic": synthetic,
+        }
+    )
     return TeamInfo(team_id, kind, domain, unit, institute)
 
 
 def build_teams(city: City, rng: random.Random, ids: Ids, tables: Tables, network: Network) -> list[TeamInfo]:
     """Add the city's teams to `tables` and return them."""
-    return _kunshan(city, rng, ids, tables, network) if city.corps else _pizhou(city, rng, ids, tables, network)
+    return (
+        _kunshan(city, rng, ids, tables, network) if city.corps else _pizhou(city, rng, ids, tables, network)
+    )
 
 
 def _pizhou(city: City, rng: random.Random, ids: Ids, tables: Tables, network: Network) -> list[TeamInfo]:
     teams = [
-        _team(ids, tables, city, name=named.description, kind=TeamKind.SPECIALIST, unit=network.center,
-              institute=None, domain=named.domain, description=f"市级中心七支志愿服务队伍之一：{named.name}",
-              synthetic=False)
+        _team(
+            ids,
+            tables,
+            city,
+            name=named.description,
+            kind=TeamKind.SPECIALIST,
+            unit=network.center,
+            institute=None,
+            domain=named.domain,
+            description=f"市级中心七支志愿服务队伍之一：{named.name}",
+            synthetic=False,
+        )
         for named in city.city_teams
     ]
     domains = [named.domain for named in city.city_teams if named.domain is not None]
     for index, institute in enumerate(network.institutes):
         town = institute.town.name if institute.town else institute.name
-        teams.append(_team(ids, tables, city, name=f"{town}新时代文明实践志愿服务队", kind=TeamKind.TEAM,
-                           unit=institute, institute=institute, description="镇（街道）综合志愿服务队"))
+        teams.append(
+            _team(
+                ids,
+                tables,
+                city,
+                name=f"{town}新时代文明实践志愿服务队",
+                kind=TeamKind.TEAM,
+                unit=institute,
+                institute=institute,
+                description="镇（街道）综合志愿服务队",
+            )
+        )
         domain = domains[index % len(domains)]
-        teams.append(_team(ids, tables, city, name=f"{town}{DOMAIN_LABELS[domain]}志愿服务分队",
-                           kind=TeamKind.SPECIALIST, unit=institute, institute=institute, domain=domain,
-                           description="镇（街道）专业志愿服务分队"))
+        teams.append(
+            _team(
+                ids,
+                tables,
+                city,
+                name=f"{town}{DOMAIN_LABELS[domain]}志愿服务分队",
+                kind=TeamKind.SPECIALIST,
+                unit=institute,
+                institute=institute,
+                domain=domain,
+                description="镇（街道）专业志愿服务分队",
+            )
+        )
     return teams
 
 
 def _kunshan(city: City, rng: random.Random, ids: Ids, tables: Tables, network: Network) -> list[TeamInfo]:
-    corps = _team(ids, tables, city, name=f"{city.name}新时代志愿服务总队", kind=TeamKind.CORPS,
-                  unit=network.center, institute=None, description="“1+3+6”志愿服务体系的总队",
-                  synthetic=False)
+    corps = _team(
+        ids,
+        tables,
+        city,
+        name=f"{city.name}新时代志愿服务总队",
+        kind=TeamKind.CORPS,
+        unit=network.center,
+        institute=None,
+        description="“1+3+6”志愿服务体系的总队",
+        synthetic=False,
+    )
     teams = [corps]
     for domain in KUNSHAN_SPECIALIST_DOMAINS:
-        teams.append(_team(ids, tables, city, name=f"{DOMAIN_LABELS[domain]}专业志愿服务分队",
-                           kind=TeamKind.SPECIALIST, unit=network.center, institute=None, parent=corps.id,
-                           domain=domain, description="六支专业志愿服务分队之一"))
+        teams.append(
+            _team(
+                ids,
+                tables,
+                city,
+                name=f"{DOMAIN_LABELS[domain]}专业志愿服务分队",
+                kind=TeamKind.SPECIALIST,
+                unit=network.center,
+                institute=None,
+                parent=corps.id,
+                domain=domain,
+                description="六支专业志愿服务分队之一",
+            )
+        )
     named_by_town = {named.town: named for named in city.local_teams}
     for institute in network.institutes:
         town = institute.town.name if institute.town else institute.name
-        detachment = _team(ids, tables, city, name=f"{town}新时代志愿服务支队", kind=TeamKind.DETACHMENT,
-                           unit=institute, institute=institute, parent=corps.id)
+        detachment = _team(
+            ids,
+            tables,
+            city,
+            name=f"{town}新时代志愿服务支队",
+            kind=TeamKind.DETACHMENT,
+            unit=institute,
+            institute=institute,
+            parent=corps.id,
+        )
         teams.append(detachment)
         named = named_by_town.get(town)
         if named is not None:
-            teams.append(_team(ids, tables, city, name=named.name, kind=TeamKind.TEAM, unit=institute,
-                               institute=institute, parent=detachment.id, domain=named.domain,
-                               description=named.description, synthetic=False))
+            teams.append(
+                _team(
+                    ids,
+                    tables,
+                    city,
+                    name=named.name,
+                    kind=TeamKind.TEAM,
+                    unit=institute,
+                    institute=institute,
+                    parent=detachment.id,
+                    domain=named.domain,
+                    description=named.description,
+                    synthetic=False,
+                )
+            )
         for station in rng.sample(institute.children, k=min(2, len(institute.children))):
             village = station.name.removeprefix(town).removesuffix("新时代文明实践站")
-            teams.append(_team(ids, tables, city, name=f"{village}志愿服务队", kind=TeamKind.TEAM, unit=station,
-                               institute=institute, parent=detachment.id))
+            teams.append(
+                _team(
+                    ids,
+                    tables,
+                    city,
+                    name=f"{village}志愿服务队",
+                    kind=TeamKind.TEAM,
+                    unit=station,
+                    institute=institute,
+                    parent=detachment.id,
+                )
+            )
     return teams

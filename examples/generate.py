@@ -83,9 +83,12 @@ def generate_city(
     catalogue = build_catalogue(ids, tables, existing_catalogue)
     teams = build_teams(spec, stream("teams"), ids, tables, network)
     menus = build_menu(stream("menu"), ids, tables, catalogue, network, teams)
-    build_volunteers(spec, stream("volunteers"), ids, tables, network, teams, catalogue, volunteers, day,
-                     secret_key)
+    build_volunteers(
+        spec, stream("volunteers"), ids, tables, network, teams, catalogue, volunteers, day, secret_key
+    )
     if volunteers:
-        build_orders(spec, stream("orders"), ids, tables, network, catalogue, menus, order_count(volunteers), day)
+        build_orders(
+            spec, stream("orders"), ids, tables, network, catalogue, menus, order_count(volunteers), day
+        )
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

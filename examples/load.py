@@ -53,8 +53,14 @@ class LoadReport:
 
 
 def load_city(
-    database_url: str, city: str, volunteers: int = 5000, seed: int = 1, *, day: date | None = None,
-    secret_key: str | None = None, progress: bool = True,
+    database_url: str,
+    city: str,
+    volunteers: int = 5000,
+    seed: int = 1,
+    *,
+    day: date | None = None,
+    secret_key: str | None = None,
+    progress: bool = True,
 ) -> LoadReport:
     """Upgrade the database at `database_url`, then load `city` into it (see load_city_into)."""
     get_city(city)  # fail on bad input before touching the database
@@ -63,15 +69,22 @@ def load_city(
     upgrade(database_url)
     engine = make_engine(database_url)
     try:
-        return load_city_into(engine, city, volunteers=volunteers, seed=seed, day=day, secret_key=secret_key,
-                              progress=progress)
+        return load_city_into(
+            engine, city, volunteers=volunteers, seed=seed, day=day, secret_key=secret_key, progress=progress
+        )
     finally:
         engine.dispose()
 
 
 def load_city_into(
-    bind: Engine | Connection, city: str, *, volunteers: int = 5000, seed: int = 1, day: date | None = None,
-    secret_key: str | None = None, progress: bool = False,
+    bind: Engine | Connection,
+    city: str,
+    *,
+    volunteers: int = 5000,
+    seed: int = 1,
+    day: date | None = None,
+    secret_key: str | None = None,
+    progress: bool = False,
 ) -> LoadReport:
     """Generate `city` with `volunteers` volunteers and insert it through `bind`.
 
@@ -88,8 +101,13 @@ def load_city_into(
         if conn.scalar(select(Unit.id).where(Unit.code == f"{spec.code}-C")) is not None:
             raise ExampleLoadError(f"{spec.key} is already loaded in this database: load it into a fresh one")
         dataset = generate_city(
-            spec.key, volunteers=volunteers, seed=seed, day=day, secret_key=secret_key,
-            id_start=_next_ids(conn), existing_catalogue=_catalogue(conn),
+            spec.key,
+            volunteers=volunteers,
+            seed=seed,
+            day=day,
+            secret_key=secret_key,
+            id_start=_next_ids(conn),
+            existing_catalogue=_catalogue(conn),
         )
         insert_dataset(conn, dataset, progress=progress)
     center_id = int(dataset.rows("units")[0]["id"])  # type: ignore[call-overload]
@@ -107,8 +125,10 @@ def _transaction(bind: Engine | Connection) -> Iterator[Connection]:
 
 def _next_ids(conn: Connection) -> dict[str, int]:
     tables = Base.metadata.tables
-    return {name: int(conn.scalar(select(func.coalesce(func.max(tables[name].c.id), 0))) or 0) + 1
-            for name in TABLE_ORDER}
+    return {
+        name: int(conn.scalar(select(func.coalesce(func.max(tables[name].c.id), 0))) or 0) + 1
+        for name in TABLE_ORDER
+    }
 
 
 def _catalogue(conn: Connection) -> dict[str, dict[str, int]]:
@@ -129,7 +149,7 @@ def insert_dataset(conn: Connection, dataset: Dataset, *, progress: bool = False
                 bar.update(task, description=f"{dataset.city}: {name}")
             statement = insert(Base.metadata.tables[name])
             for begin in range(0, len(rows), CHUNK_ROWS):
-                chunk = rows[begin:begin + CHUNK_ROWS]
+                chunk = rows[begin : begin + CHUNK_ROWS]
                 conn.execute(statement, chunk)
                 if bar is not None and task is not None:
                     bar.advance(task, len(chunk))
@@ -140,10 +160,15 @@ def insert_dataset(conn: Connection, dataset: Dataset, *, progress: bool = False
 def _reset_sequences(conn: Connection, tables: list[str]) -> None:
     # Explicit ids do not advance PostgreSQL sequences: move them past the largest id.
     for name in tables:
-        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM {name}))"))
+        conn.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM {name}))")
+        )
 
 
 def _progress_bar() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
     )

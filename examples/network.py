@@ -67,18 +67,45 @@ class Network:
 
 
 def _unit(
-    ids: Ids, city: City, level: UnitLevel, name: str, lat: float, lon: float, parent: Place | None,
-    *, code: str, address: str, synthetic: bool, feature: str, haves: tuple[bool, ...], contact: tuple[str, str],
+    ids: Ids,
+    city: City,
+    level: UnitLevel,
+    name: str,
+    lat: float,
+    lon: float,
+    parent: Place | None,
+    *,
+    code: str,
+    address: str,
+    synthetic: bool,
+    feature: str,
+    haves: tuple[bool, ...],
+    contact: tuple[str, str],
     created_at: datetime,
 ) -> tuple[Row, Place]:
     unit_id = ids.take("units")
     path = child_path(parent.path if parent else None, unit_id)
     row: Row = {
-        "id": unit_id, "code": code, "name": name, "level": level, "parent_id": parent.id if parent else None,
-        "path": path, "depth": path.count("/") - 2, "lat": lat, "lon": lon, "address": address,
-        "contact_name": contact[0], "contact_phone": contact[1],
-        "has_site": haves[0], "has_staff": haves[1], "has_rules": haves[2], "has_platform": haves[3],
-        "has_feature": haves[4], "feature_note": feature, "synthetic": synthetic, "created_at": created_at,
+        "id": unit_id,
+        "code": code,
+        "name": name,
+        "level": level,
+        "parent_id": parent.id if parent else None,
+        "path": path,
+        "depth": path.count("/") - 2,
+        "lat": lat,
+        "lon": lon,
+        "address": address,
+        "contact_name": contact[0],
+        "contact_phone": contact[1],
+        "has_site": haves[0],
+        "has_staff": haves[1],
+        "has_rules": haves[2],
+        "has_platform": haves[3],
+        "has_feature": haves[4],
+        "feature_note": feature,
+        "synthetic": synthetic,
+        "created_at": created_at,
     }
     return row, Place(unit_id, path, name, lat, lon, None)
 
@@ -88,20 +115,43 @@ def build_network(city: City, rng: random.Random, ids: Ids, tables: Tables, crea
     prefix = PROVINCE_PREFIX[city.key] + city.name
     all_haves = (True,) * 5
     row, center = _unit(
-        ids, city, UnitLevel.CENTER, f"{city.name}新时代文明实践中心", city.lat, city.lon, None,
-        code=f"{city.code}-C", address=prefix, synthetic=False, feature=CENTER_FEATURES[city.key],
-        haves=all_haves, contact=("", ""), created_at=created_at,
+        ids,
+        city,
+        UnitLevel.CENTER,
+        f"{city.name}新时代文明实践中心",
+        city.lat,
+        city.lon,
+        None,
+        code=f"{city.code}-C",
+        address=prefix,
+        synthetic=False,
+        feature=CENTER_FEATURES[city.key],
+        haves=all_haves,
+        contact=("", ""),
+        created_at=created_at,
     )
     tables["units"].append(row)
     for name, description in city.departments:
-        tables["departments"].append({"id": ids.take("departments"), "unit_id": center.id, "name": name,
-                                      "description": description})
+        tables["departments"].append(
+            {"id": ids.take("departments"), "unit_id": center.id, "name": name, "description": description}
+        )
     institutes: list[Place] = []
     for number, town in enumerate(city.towns, start=1):
         row, place = _unit(
-            ids, city, UnitLevel.INSTITUTE, f"{town.name}新时代文明实践所", town.lat, town.lon, center,
-            code=f"{city.code}-I{number:02d}", address=prefix + town.name, synthetic=False,
-            feature="", haves=all_haves, contact=("", ""), created_at=created_at,
+            ids,
+            city,
+            UnitLevel.INSTITUTE,
+            f"{town.name}新时代文明实践所",
+            town.lat,
+            town.lon,
+            center,
+            code=f"{city.code}-I{number:02d}",
+            address=prefix + town.name,
+            synthetic=False,
+            feature="",
+            haves=all_haves,
+            contact=("", ""),
+            created_at=created_at,
         )
         place.town = town
         tables["units"].append(row)
@@ -114,7 +164,12 @@ def build_network(city: City, rng: random.Random, ids: Ids, tables: Tables, crea
 
 
 def _build_stations(
-    city: City, rng: random.Random, ids: Ids, tables: Tables, institutes: list[Place], prefix: str,
+    city: City,
+    rng: random.Random,
+    ids: Ids,
+    tables: Tables,
+    institutes: list[Place],
+    prefix: str,
     created_at: datetime,
 ) -> list[Place]:
     radius = town_radius_km(city.area_km2, len(city.towns))
@@ -127,13 +182,34 @@ def _build_stations(
         for place_name in place_names(rng, count, town.urban):
             lat, lon = scatter(rng, town.lat, town.lon, radius / 2, radius)
             haves = tuple(rng.random() < p for p in (0.98, 0.95, 0.9, 0.85, 0.6))
-            feature = rng.choice(("百佳特色活动：板凳课堂", "百佳特色活动：孝老爱亲饭桌", "百佳特色活动：农家书屋",
-                                  "百佳特色活动：文明家庭评选", "")) if haves[4] else ""
+            feature = (
+                rng.choice(
+                    (
+                        "百佳特色活动：板凳课堂",
+                        "百佳特色活动：孝老爱亲饭桌",
+                        "百佳特色活动：农家书屋",
+                        "百佳特色活动：文明家庭评选",
+                        "",
+                    )
+                )
+                if haves[4]
+                else ""
+            )
             row, place = _unit(
-                ids, city, UnitLevel.STATION, f"{town.name}{place_name}新时代文明实践站", lat, lon, institute,
-                code=f"{city.code}-S{len(stations) + 1:04d}", address=prefix + town.name + place_name,
-                synthetic=True, feature=feature, haves=haves,
-                contact=(person_name(rng), mobile_phone(rng)), created_at=created_at,
+                ids,
+                city,
+                UnitLevel.STATION,
+                f"{town.name}{place_name}新时代文明实践站",
+                lat,
+                lon,
+                institute,
+                code=f"{city.code}-S{len(stations) + 1:04d}",
+                address=prefix + town.name + place_name,
+                synthetic=True,
+                feature=feature,
+                haves=haves,
+                contact=(person_name(rng), mobile_phone(rng)),
+                created_at=created_at,
             )
             place.town = town
             tables["units"].append(row)
@@ -143,7 +219,13 @@ def _build_stations(
 
 
 def _build_bases(
-    city: City, rng: random.Random, ids: Ids, tables: Tables, center: Place, institutes: list[Place], prefix: str
+    city: City,
+    rng: random.Random,
+    ids: Ids,
+    tables: Tables,
+    center: Place,
+    institutes: list[Place],
+    prefix: str,
 ) -> None:
     categories = list(BaseCategory)
     # Spread the bases over all ten categories, as evenly as the total allows.
@@ -157,15 +239,24 @@ def _build_bases(
             assert town is not None
             template = BASE_TEMPLATES[category][k % len(BASE_TEMPLATES[category])]
             lat, lon = scatter(rng, owner.lat, owner.lon, 1.5, 4.0)
-            tables["practice_bases"].append({
-                "id": ids.take("practice_bases"), "unit_id": owner.id, "code": f"{city.code}-B{number:02d}",
-                "name": template.format(t=town.name), "category": category, "lat": lat, "lon": lon,
-                "address": prefix + town.name, "synthetic": True,
-            })
+            tables["practice_bases"].append(
+                {
+                    "id": ids.take("practice_bases"),
+                    "unit_id": owner.id,
+                    "code": f"{city.code}-B{number:02d}",
+                    "name": template.format(t=town.name),
+                    "category": category,
+                    "lat": lat,
+                    "lon": lon,
+                    "address": prefix + town.name,
+                    "synthetic": True,
+                }
+            )
 
 
-def _build_points(city: City, rng: random.Random, ids: Ids, tables: Tables, institutes: list[Place],
-                  prefix: str) -> None:
+def _build_points(
+    city: City, rng: random.Random, ids: Ids, tables: Tables, institutes: list[Place], prefix: str
+) -> None:
     categories = list(PointCategory)
     number = 0
     for institute in institutes:
@@ -177,8 +268,16 @@ def _build_points(city: City, rng: random.Random, ids: Ids, tables: Tables, inst
             village = institute.children[number % len(institute.children)].name if institute.children else ""
             village = village.removeprefix(town.name).removesuffix("新时代文明实践站")
             lat, lon = scatter(rng, institute.lat, institute.lon, 1.5, 4.0)
-            tables["practice_points"].append({
-                "id": ids.take("practice_points"), "unit_id": institute.id, "code": f"{city.code}-P{number:03d}",
-                "name": town.name + POINT_TEMPLATES[category].format(t="", v=village), "category": category,
-                "lat": lat, "lon": lon, "address": prefix + town.name, "synthetic": True,
-            })
+            tables["practice_points"].append(
+                {
+                    "id": ids.take("practice_points"),
+                    "unit_id": institute.id,
+                    "code": f"{city.code}-P{number:03d}",
+                    "name": town.name + POINT_TEMPLATES[category].format(t="", v=village),
+                    "category": category,
+                    "lat": lat,
+                    "lon": lon,
+                    "address": prefix + town.name,
+                    "synthetic": True,
+                }
+            )

@@ -33,8 +33,17 @@ def order_count(volunteers: int) -> int:
     return max(1, volunteers // VOLUNTEERS_PER_ORDER)
 
 
-def build_orders(city: City, rng: random.Random, ids: Ids, tables: Tables, network: Network,
-                 catalogue: Catalogue, menus: dict[int, list[str]], count: int, day: date) -> None:
+def build_orders(
+    city: City,
+    rng: random.Random,
+    ids: Ids,
+    tables: Tables,
+    network: Network,
+    catalogue: Catalogue,
+    menus: dict[int, list[str]],
+    count: int,
+    day: date,
+) -> None:
     """Add `count` SUBMITTED orders for local day `day` to `tables`."""
     items = {item.code: item for item in ITEMS}
     stations = [s for s in network.stations if menus.get(s.id)]
@@ -51,17 +60,29 @@ def build_orders(city: City, rng: random.Random, ids: Ids, tables: Tables, netwo
         channel = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
         by_station = channel == OrderChannel.STATION
         lat, lon = scatter(rng, station.lat, station.lon, 0.8, 3.0)
-        tables["orders"].append({
-            "id": ids.take("orders"), "code": f"{city.code}-{day:%Y%m%d}-{n:05d}",
-            "orderer_unit_id": station.id if by_station else None,
-            "resident_name": None if by_station else person_name(rng),
-            "resident_phone": None if by_station else mobile_phone(rng),
-            "item_id": catalogue.item_ids[item.code], "unit_id": station.id, "lat": lat, "lon": lon,
-            "address": station.name.removesuffix("新时代文明实践站"), "window_start": start, "window_end": end,
-            "headcount": sum(count for _, count, _ in item.needs),
-            "priority": rng.choices(PRIORITIES, weights=PRIORITY_WEIGHTS)[0], "channel": channel,
-            "note": rng.choice(NOTES), "status": OrderStatus.SUBMITTED,
-            "idempotency_key": f"{city.code.lower()}-{day:%Y%m%d}-{rng.getrandbits(64):016x}"
-            if channel == OrderChannel.APP else None,
-            "created_at": created + timedelta(minutes=rng.randrange(0, 20 * 60)), "version": 1,
-        })
+        tables["orders"].append(
+            {
+                "id": ids.take("orders"),
+                "code": f"{city.code}-{day:%Y%m%d}-{n:05d}",
+                "orderer_unit_id": station.id if by_station else None,
+                "resident_name": None if by_station else person_name(rng),
+                "resident_phone": None if by_station else mobile_phone(rng),
+                "item_id": catalogue.item_ids[item.code],
+                "unit_id": station.id,
+                "lat": lat,
+                "lon": lon,
+                "address": station.name.removesuffix("新时代文明实践站"),
+                "window_start": start,
+                "window_end": end,
+                "headcount": sum(count for _, count, _ in item.needs),
+                "priority": rng.choices(PRIORITIES, weights=PRIORITY_WEIGHTS)[0],
+                "channel": channel,
+                "note": rng.choice(NOTES),
+                "status": OrderStatus.SUBMITTED,
+                "idempotency_key": f"{city.code.lower()}-{day:%Y%m%d}-{rng.getrandbits(64):016x}"
+                if channel == OrderChannel.APP
+                else None,
+                "created_at": created + timedelta(minutes=rng.randrange(0, 20 * 60)),
+                "version": 1,
+            }
+        )

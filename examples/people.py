@@ -77,8 +77,16 @@ def _windows(rng: random.Random) -> list[tuple[int, int, int]]:
 
 
 def build_volunteers(
-    city: City, rng: random.Random, ids: Ids, tables: Tables, network: Network, teams: list[TeamInfo],
-    catalogue: Catalogue, count: int, day: date, secret_key: str,
+    city: City,
+    rng: random.Random,
+    ids: Ids,
+    tables: Tables,
+    network: Network,
+    teams: list[TeamInfo],
+    catalogue: Catalogue,
+    count: int,
+    day: date,
+    secret_key: str,
 ) -> None:
     """Add `count` volunteers with skills, domains, availability and memberships to `tables`."""
     stations = network.stations or network.institutes
@@ -103,32 +111,57 @@ def build_volunteers(
         number = id_numbers.make(rng, taken)
         lat, lon = scatter(rng, station.lat, station.lon, 1.2, 5.0)
         insurance_roll = rng.random()
-        insurance = (day + timedelta(days=rng.randint(30, 365)) if insurance_roll < 0.8
-                     else day - timedelta(days=rng.randint(1, 200)) if insurance_roll < 0.92 else None)
+        insurance = (
+            day + timedelta(days=rng.randint(30, 365))
+            if insurance_roll < 0.8
+            else day - timedelta(days=rng.randint(1, 200))
+            if insurance_roll < 0.92
+            else None
+        )
         limited = rng.random() < 0.4
-        tables["volunteers"].append({
-            "id": vid, "volunteer_number": f"{city.code}{first_number + n:08d}", "name": person_name(rng),
-            "phone": mobile_phone(rng), "id_number_fingerprint": id_number_fingerprint(number, secret_key),
-            "id_number_tail": number[-4:], "home_lat": lat, "home_lon": lon, "unit_id": station.id,
-            "insurance_valid_until": insurance,
-            "status": rng.choices(STATUSES, cum_weights=STATUS_CUM)[0],
-            "max_travel_km": rng.choice((3.0, 5.0, 8.0, 10.0, 15.0, 20.0, 30.0)) if rng.random() < 0.5 else None,
-            "max_tasks_per_day": rng.randint(1, 3) if limited else None,
-            "max_minutes_per_day": rng.choice((120, 180, 240, 300, 360, 480)) if limited else None,
-            "synthetic": True, "created_at": base_created - timedelta(days=rng.randint(1, 2000)), "version": 1,
-        })
+        tables["volunteers"].append(
+            {
+                "id": vid,
+                "volunteer_number": f"{city.code}{first_number + n:08d}",
+                "name": person_name(rng),
+                "phone": mobile_phone(rng),
+                "id_number_fingerprint": id_number_fingerprint(number, secret_key),
+                "id_number_tail": number[-4:],
+                "home_lat": lat,
+                "home_lon": lon,
+                "unit_id": station.id,
+                "insurance_valid_until": insurance,
+                "status": rng.choices(STATUSES, cum_weights=STATUS_CUM)[0],
+                "max_travel_km": rng.choice((3.0, 5.0, 8.0, 10.0, 15.0, 20.0, 30.0))
+                if rng.random() < 0.5
+                else None,
+                "max_tasks_per_day": rng.randint(1, 3) if limited else None,
+                "max_minutes_per_day": rng.choice((120, 180, 240, 300, 360, 480)) if limited else None,
+                "synthetic": True,
+                "created_at": base_created - timedelta(days=rng.randint(1, 2000)),
+                "version": 1,
+            }
+        )
         domains = _skills(rng, ids, tables, vid, skill_ids, day)
         for weekday, start, end in _windows(rng):
-            tables["availability_windows"].append({"id": ids.take("availability_windows"), "volunteer_id": vid,
-                                                   "weekday": weekday, "start_minute": start, "end_minute": end})
+            tables["availability_windows"].append(
+                {
+                    "id": ids.take("availability_windows"),
+                    "volunteer_id": vid,
+                    "weekday": weekday,
+                    "start_minute": start,
+                    "end_minute": end,
+                }
+            )
         if rng.random() < 0.08:
             _exception(rng, ids, tables, vid, day)
         institute = institute_of.get(station.id, station)
         _memberships(rng, ids, tables, vid, domains, local_teams[institute.id], city_specialists, members)
 
 
-def _skills(rng: random.Random, ids: Ids, tables: Tables, vid: int, skill_ids: list[int], day: date
-            ) -> set[ServiceDomain]:
+def _skills(
+    rng: random.Random, ids: Ids, tables: Tables, vid: int, skill_ids: list[int], day: date
+) -> set[ServiceDomain]:
     k = rng.choices(SKILL_COUNTS, cum_weights=SKILL_COUNT_CUM)[0]
     chosen = set(rng.choices(range(len(SKILLS)), cum_weights=SKILL_CUM, k=k))
     domains: set[ServiceDomain] = set()
@@ -138,17 +171,23 @@ def _skills(rng: random.Random, ids: Ids, tables: Tables, vid: int, skill_ids: l
         level = rng.choices(LEVELS, cum_weights=LEVEL_CUM)[0]
         if spec.certified:
             level = max(level, 2)
-        tables["volunteer_skills"].append({
-            "id": ids.take("volunteer_skills"), "volunteer_id": vid, "skill_id": skill_ids[index], "level": level,
-            "certified_until": day + timedelta(days=rng.randint(-120, 1100)) if spec.certified else None,
-        })
+        tables["volunteer_skills"].append(
+            {
+                "id": ids.take("volunteer_skills"),
+                "volunteer_id": vid,
+                "skill_id": skill_ids[index],
+                "level": level,
+                "certified_until": day + timedelta(days=rng.randint(-120, 1100)) if spec.certified else None,
+            }
+        )
         if spec.domain is not None:
             domains.add(spec.domain)
             if level >= 4 and rng.random() < 0.7:
                 experts.add(spec.domain)
     for domain in sorted(experts):
-        tables["volunteer_domains"].append({"id": ids.take("volunteer_domains"), "volunteer_id": vid,
-                                            "domain": domain})
+        tables["volunteer_domains"].append(
+            {"id": ids.take("volunteer_domains"), "volunteer_id": vid, "domain": domain}
+        )
     return domains
 
 
@@ -156,17 +195,36 @@ def _exception(rng: random.Random, ids: Ids, tables: Tables, vid: int, day: date
     start_day = day + timedelta(days=rng.randint(-3, 14))
     if rng.random() < 0.6:  # away for one to three days
         start = datetime.combine(start_day, time(0, 0))
-        end, available, note = start + timedelta(days=rng.randint(1, 3)), False, rng.choice(("出差", "探亲", "住院"))
+        end, available, note = (
+            start + timedelta(days=rng.randint(1, 3)),
+            False,
+            rng.choice(("出差", "探亲", "住院")),
+        )
     else:  # an extra window on one date
         start = datetime.combine(start_day, time(rng.randint(8, 16), 0))
         end, available, note = start + timedelta(hours=rng.randint(2, 4)), True, "临时可服务"
-    tables["availability_exceptions"].append({"id": ids.take("availability_exceptions"), "volunteer_id": vid,
-                                              "start": start, "end": end, "available": available, "note": note})
+    tables["availability_exceptions"].append(
+        {
+            "id": ids.take("availability_exceptions"),
+            "volunteer_id": vid,
+            "start": start,
+            "end": end,
+            "available": available,
+            "note": note,
+        }
+    )
 
 
-def _memberships(rng: random.Random, ids: Ids, tables: Tables, vid: int, domains: set[ServiceDomain],
-                 local: list[TeamInfo], city_wide: dict[ServiceDomain, list[TeamInfo]], members: dict[int, int]
-                 ) -> None:
+def _memberships(
+    rng: random.Random,
+    ids: Ids,
+    tables: Tables,
+    vid: int,
+    domains: set[ServiceDomain],
+    local: list[TeamInfo],
+    city_wide: dict[ServiceDomain, list[TeamInfo]],
+    members: dict[int, int],
+) -> None:
     joined: list[int] = []
     general = [t for t in local if t.domain is None]
     if general and rng.random() < 0.5:
@@ -178,5 +236,6 @@ def _memberships(rng: random.Random, ids: Ids, tables: Tables, vid: int, domains
         seen = members[team_id]
         members[team_id] = seen + 1
         role = MemberRole.LEADER if seen % MEMBERS_PER_EXTRA_LEADER == 0 else MemberRole.MEMBER
-        tables["team_memberships"].append({"id": ids.take("team_memberships"), "volunteer_id": vid,
-                                           "team_id": team_id, "role": role})
+        tables["team_memberships"].append(
+            {"id": ids.take("team_memberships"), "volunteer_id": vid, "team_id": team_id, "role": role}
+        )

@@ -62,7 +62,9 @@ class Ids:
         return self._next[table]
 
 
-def scatter(rng: random.Random, lat: float, lon: float, sigma_km: float, max_km: float) -> tuple[float, float]:
+def scatter(
+    rng: random.Random, lat: float, lon: float, sigma_km: float, max_km: float
+) -> tuple[float, float]:
     """A point around (lat, lon): normal with `sigma_km` per axis, cut off at `max_km`, 6 decimals."""
     while True:
         dy, dx = rng.gauss(0.0, sigma_km), rng.gauss(0.0, sigma_km)

@@ -60,13 +60,13 @@ class _Postgres:
         url = make_url(admin_url)
         self.url = url
         self._psycopg = psycopg
-        self.conninfo = dict(
-            host=url.host or "127.0.0.1",
-            port=url.port or 5432,
-            user=url.username or "postgres",
-            dbname=url.database or "postgres",
-            connect_timeout=5,
-        )
+        self.conninfo: dict[str, object] = {
+            "host": url.host or "127.0.0.1",
+            "port": url.port or 5432,
+            "user": url.username or "postgres",
+            "dbname": url.database or "postgres",
+            "connect_timeout": 5,
+        }
         if url.password:
             self.conninfo["password"] = url.password
 
@@ -79,7 +79,9 @@ class _Postgres:
         self._execute("SELECT 1")
 
     def sqlalchemy_url(self, name: str) -> str:
-        return self.url.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        return self.url.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
 
     def create(self, name: str, template: str | None = None) -> None:
         suffix = f' TEMPLATE "{template}"' if template else ""
@@ -156,6 +158,14 @@ class _PostgresPool:
             self.server.drop(name)
 
 
+def _psycopg_error() -> type[Exception]:
+    try:
+        import psycopg
+    except ImportError:
+        return ImportError
+    return psycopg.Error
+
+
 def _unique_name(prefix: str) -> str:
     return f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
 
@@ -175,7 +185,7 @@ def _postgres_pool() -> Iterator[_PostgresPool]:
     try:
         server = _Postgres(admin_url)
         server.ping()
-    except Exception as exc:  # psycopg missing or server unreachable
+    except (ImportError, OSError, _psycopg_error()) as exc:  # driver missing or server unreachable
         message = f"PostgreSQL at {make_url(admin_url).render_as_string()} is not usable: {exc}"
         if _postgres_required():
             pytest.fail(f"{message} (WENMING_REQUIRE_POSTGRES=1)", pytrace=False)

@@ -27,7 +27,9 @@ def make_unit(session: Session, level: UnitLevel, parent: Unit | None = None, na
     )
 
 
-def small_tree(session: Session, institutes: int = 2, stations: int = 2) -> tuple[Unit, list[Unit], list[Unit]]:
+def small_tree(
+    session: Session, institutes: int = 2, stations: int = 2
+) -> tuple[Unit, list[Unit], list[Unit]]:
     """A center with `institutes` institutes of `stations` stations each."""
     center = make_unit(session, UnitLevel.CENTER)
     made_institutes, made_stations = [], []

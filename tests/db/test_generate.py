@@ -22,7 +22,10 @@ VOLUNTEERS = 400
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
@@ -63,8 +66,12 @@ def test_pizhou_network_matches_the_bulletin(pizhou: Dataset) -> None:
     assert [row["name"] for row in pizhou.rows("departments")] == ["综合科", "宣传教育公益科", "科技文卫科"]
     city_teams = {str(row["name"]): row for row in pizhou.rows("teams") if row["synthetic"] is False}
     expected = {
-        "理论名嘴": ServiceDomain.THEORY, "呵护成长": ServiceDomain.EDUCATION, "多彩生活": ServiceDomain.CULTURE,
-        "希望田野": ServiceDomain.AGRICULTURE, "健康邳州": ServiceDomain.HEALTH, "温情邳州": ServiceDomain.WELFARE,
+        "理论名嘴": ServiceDomain.THEORY,
+        "呵护成长": ServiceDomain.EDUCATION,
+        "多彩生活": ServiceDomain.CULTURE,
+        "希望田野": ServiceDomain.AGRICULTURE,
+        "健康邳州": ServiceDomain.HEALTH,
+        "温情邳州": ServiceDomain.WELFARE,
         "文明联盟": ServiceDomain.CIVILITY,
     }
     assert len(city_teams) == 7
@@ -88,8 +95,12 @@ def test_kunshan_network_and_forces_match_the_bulletin(kunshan: Dataset) -> None
     by_id = {row["id"]: row for row in teams}
     for row in teams:
         parent = by_id.get(row["parent_id"])
-        expected_parent = {TeamKind.CORPS: None, TeamKind.DETACHMENT: TeamKind.CORPS,
-                           TeamKind.SPECIALIST: TeamKind.CORPS, TeamKind.TEAM: TeamKind.DETACHMENT}[row["kind"]]
+        expected_parent = {
+            TeamKind.CORPS: None,
+            TeamKind.DETACHMENT: TeamKind.CORPS,
+            TeamKind.SPECIALIST: TeamKind.CORPS,
+            TeamKind.TEAM: TeamKind.DETACHMENT,
+        }[row["kind"]]
         assert (parent["kind"] if parent else None) == expected_parent, row["name"]
     assert len({row["domain"] for row in teams if row["kind"] == TeamKind.SPECIALIST}) == 6
     names = {row["name"] for row in teams}
@@ -119,7 +130,13 @@ def test_volunteers_are_plausible(pizhou: Dataset) -> None:
         assert len(str(row["phone"])) == 11 and str(row["phone"]).startswith("1")
         assert len(str(row["id_number_tail"])) == 4
     pairs = [(r["volunteer_id"], r["skill_id"]) for r in pizhou.rows("volunteer_skills")]
-    assert len(pairs) == len(set(pairs)) and {r["level"] for r in pizhou.rows("volunteer_skills")} <= {1, 2, 3, 4, 5}
+    assert len(pairs) == len(set(pairs)) and {r["level"] for r in pizhou.rows("volunteer_skills")} <= {
+        1,
+        2,
+        3,
+        4,
+        5,
+    }
     assert {r["volunteer_id"] for r in pizhou.rows("volunteer_skills")} == {r["id"] for r in volunteers}
     assert all(0 <= w["start_minute"] < w["end_minute"] <= 1440 for w in pizhou.rows("availability_windows"))  # type: ignore[operator]
     assert pizhou.rows("availability_exceptions"), "some volunteers have dated exceptions"

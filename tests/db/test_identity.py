@@ -8,11 +8,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.enums import UnitLevel
 from db.errors import IdNumberError
 from db.identity import (
     check_char,
-    id_number_fingerprint,
     mask_id_number,
     prepare_id_number,
     validate_id_number,
@@ -81,7 +79,7 @@ def test_every_single_digit_typo_is_caught() -> None:
         for digit in "0123456789":
             if digit == number[position]:
                 continue
-            typo = number[:position] + digit + number[position + 1:]
+            typo = number[:position] + digit + number[position + 1 :]
             try:
                 validate_id_number(typo)
             except IdNumberError:
@@ -102,8 +100,14 @@ def test_fingerprint_is_keyed_and_ignores_input_form() -> None:
 def _volunteer(unit_id: int, number: str, id_number: str) -> Volunteer:
     stored = prepare_id_number(id_number, KEY)
     return Volunteer(
-        volunteer_number=number, name="测试", phone="13800000000", id_number_fingerprint=stored.fingerprint,
-        id_number_tail=stored.tail, home_lat=34.3, home_lon=117.9, unit_id=unit_id,
+        volunteer_number=number,
+        name="测试",
+        phone="13800000000",
+        id_number_fingerprint=stored.fingerprint,
+        id_number_tail=stored.tail,
+        home_lat=34.3,
+        home_lon=117.9,
+        unit_id=unit_id,
     )
 
 

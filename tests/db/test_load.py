@@ -21,8 +21,10 @@ KEY = "test-key"
 
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
-                for name, table in Base.metadata.tables.items()}
+        return {
+            name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
+            for name, table in Base.metadata.tables.items()
+        }
 
 
 def test_load_a_small_city_stores_exactly_the_generated_rows(engine: Engine) -> None:
@@ -52,8 +54,15 @@ def test_two_cities_share_one_database_and_the_catalogue(engine: Engine) -> None
         # Ids handed out by the database after a load do not collide (PostgreSQL sequences moved on).
         institute = session.scalars(select(Unit).where(Unit.parent_id == kunshan.center_id)).first()
         assert institute is not None
-        added = create_unit(session, level=UnitLevel.STATION, parent_id=institute.id, code="NEW-1", name="新站",
-                            lat=31.4, lon=120.9)
+        added = create_unit(
+            session,
+            level=UnitLevel.STATION,
+            parent_id=institute.id,
+            code="NEW-1",
+            name="新站",
+            lat=31.4,
+            lon=120.9,
+        )
         session.commit()
         assert added.id > max(u.id for u in centers) and added.path.startswith(institute.path)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, MetaData, inspect, text
-
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData, inspect, text
 
 from db.migrate import alembic_config, current_revision
 from db.models import Base

@@ -30,7 +30,9 @@ def test_subtree_and_ancestors(session: Session) -> None:
     other_center = make_unit(session, UnitLevel.CENTER)
     make_unit(session, UnitLevel.INSTITUTE, other_center)
     assert subtree_unit_ids(session, first.id) == [first.id] + [s.id for s in stations[:2]]
-    assert set(subtree_unit_ids(session, center.id)) == {center.id, first.id, second.id} | {s.id for s in stations}
+    assert set(subtree_unit_ids(session, center.id)) == {center.id, first.id, second.id} | {
+        s.id for s in stations
+    }
     assert subtree_unit_ids(session, stations[3].id) == [stations[3].id]
     assert ancestor_unit_ids(session, stations[3].id) == [center.id, second.id]
     assert ancestor_unit_ids(session, center.id) == []
@@ -38,7 +40,9 @@ def test_subtree_and_ancestors(session: Session) -> None:
 
 def test_effective_menu_is_own_offers_plus_ancestors(session: Session) -> None:
     center, (first, second), stations = small_tree(session)
-    clinic, lecture, tutoring, haircut = (_item(session, c) for c in ("clinic", "lecture", "tutoring", "haircut"))
+    clinic, lecture, tutoring, haircut = (
+        _item(session, c) for c in ("clinic", "lecture", "tutoring", "haircut")
+    )
     _offer(session, center.id, clinic)
     _offer(session, first.id, lecture)
     _offer(session, stations[0].id, tutoring)

@@ -30,12 +30,9 @@ def test_postgresql_urls_use_psycopg() -> None:
 
 def test_foreign_keys_are_enforced_and_parameters_not_shown(engine: Engine) -> None:
     secret_phone = "13912345678"
-    with pytest.raises(IntegrityError) as info:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO departments (unit_id, name, description) VALUES (424242, 'x', :phone)"
-                ),
-                {"phone": secret_phone},
-            )
+    with pytest.raises(IntegrityError) as info, engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO departments (unit_id, name, description) VALUES (424242, 'x', :phone)"),
+            {"phone": secret_phone},
+        )
     assert secret_phone not in str(info.value)

@@ -40,8 +40,12 @@ def test_create_refuses_a_level_break(
     session: Session, level: UnitLevel, parent_level: UnitLevel | None, code: str
 ) -> None:
     center, institutes, stations = small_tree(session, institutes=1, stations=1)
-    parent = {UnitLevel.CENTER: center, UnitLevel.INSTITUTE: institutes[0], UnitLevel.STATION: stations[0],
-              None: None}[parent_level]
+    parent = {
+        UnitLevel.CENTER: center,
+        UnitLevel.INSTITUTE: institutes[0],
+        UnitLevel.STATION: stations[0],
+        None: None,
+    }[parent_level]
     before = _paths(session)
     with pytest.raises(TreeError) as info:
         make_unit(session, level, parent)
@@ -51,7 +55,9 @@ def test_create_refuses_a_level_break(
 
 def test_create_under_a_missing_parent_is_parent_not_found(session: Session) -> None:
     with pytest.raises(TreeError) as info:
-        create_unit(session, level=UnitLevel.INSTITUTE, parent_id=999_999, code="X", name="x", lat=0.0, lon=0.0)
+        create_unit(
+            session, level=UnitLevel.INSTITUTE, parent_id=999_999, code="X", name="x", lat=0.0, lon=0.0
+        )
     assert info.value.code == "PARENT_NOT_FOUND"
 
 
@@ -119,8 +125,9 @@ def test_move_into_own_subtree_is_a_cycle(session: Session, target: str) -> None
     assert _paths(session) == before
 
 
-@pytest.mark.parametrize(("moving", "destination"), [("station", "center"), ("station", "station"),
-                                                     ("institute", "institute")])
+@pytest.mark.parametrize(
+    ("moving", "destination"), [("station", "center"), ("station", "station"), ("institute", "institute")]
+)
 def test_move_refuses_a_level_break(session: Session, moving: str, destination: str) -> None:
     center, institutes, stations = small_tree(session, institutes=2, stations=1)
     units = {"center": center, "institute": institutes[0], "station": stations[0]}
