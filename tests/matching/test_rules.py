@@ -428,3 +428,114 @@ def test_engine_h10_fills_a_slot_no_more_than_its_count() -> None:
     p = build([volunteer(f"V{i}", east_km=i + 1) for i in range(3)],
               [request("R1", needs=[("helper", 2, 1)])])
     assert staffed_by(solved(p)) == {("V0", "R1"), ("V1", "R1")}
+
+
+# ----------------------------------------------------------------------------- engine: edges of the rules
+# Each case: the same problem on both sides of a boundary the contract draws (midnight, the period
+# start, the service date, back-to-back tasks, a flexible start squeezed by availability, overrides).
+
+TEN_KM_WEST = -10.0      # 13 km with detour: 32 travel minutes
+
+
+def across_midnight(allowed: bool) -> Any:
+    """H3: the trip to a Friday 00:10 start begins Thursday 23:38, covered only by Thursday's window."""
+    weekly = [{"weekday": 4, "start": "00:00", "end": "08:00"}]
+    weekly += [{"weekday": 3, "start": "20:00", "end": "24:00"}] if allowed else []
+    return build([volunteer("V", availability={"weekly": weekly}, east_km=TEN_KM_WEST)],
+                 [request("R", start="00:10", day=NEXT_DAY)], date_to=NEXT_DAY)
+
+
+def before_the_period(allowed: bool) -> Any:
+    """H3: the trip to a 00:10 start on date_from begins the evening before, which weekly windows
+    (laid on dates of the period only) do not cover; a dated window can."""
+    availability: dict[str, Any] = {"weekly": [{"weekday": 3, "start": "00:00", "end": "24:00"}]}
+    if allowed:
+        availability["dated"] = [{"start": "2026-03-04T23:00", "end": at("02:00")}]
+    return build([volunteer("V", availability=availability, east_km=TEN_KM_WEST)],
+                 [request("R", start="00:10")])
+
+
+def override_travel(allowed: bool) -> Any:
+    """H3: a routed trip of 30 minutes (override) needs availability from 08:30, not just 08:45."""
+    overrides = [{"volunteer": "V", "request": "R", "travel_minutes": 15 if allowed else 30}]
+    return build([volunteer("V", availability={"dated": [{"start": at("08:45"), "end": at("12:00")}]})],
+                 [request("R")], settings={"overrides": overrides})
+
+
+def expires_before_second_day(allowed: bool) -> Any:
+    """H1: a certification valid through Thursday does not cover a Friday service."""
+    return build([{**volunteer("V"), "skills": [{"skill": "helper", "level": 1, "expires": DAY}]}],
+                 [request("R", day=DAY if allowed else NEXT_DAY)], date_to=NEXT_DAY)
+
+
+def insurance_before_second_day(allowed: bool) -> Any:
+    """H7: insurance valid through Thursday does not cover a Friday service."""
+    return build([volunteer("V", insurance_valid_until=DAY)],
+                 [request("R", day=DAY if allowed else NEXT_DAY, requires_insurance=True)], date_to=NEXT_DAY)
+
+
+def override_distance(allowed: bool) -> Any:
+    """H6: a routed distance (override) counts against max_travel_km, not the straight line."""
+    overrides = [{"volunteer": "V", "request": "R", "distance_km": 4.0 if allowed else 6.0}]
+    return build([volunteer("V", east_km=1, max_travel_km=5)], [request("R")],
+                 settings={"overrides": overrides})
+
+
+def travel_counts_as_work(allowed: bool) -> Any:
+    """H5: 60 minutes of service plus 4 of travel exceed a 60-minute cap; from next door they do not."""
+    return build([volunteer("V", east_km=0 if allowed else 1, limits={"minutes_per_period": 60})],
+                 [request("R", duration=60)])
+
+
+@pytest.mark.parametrize("case", [across_midnight, before_the_period, override_travel,
+                                  expires_before_second_day, insurance_before_second_day, override_distance,
+                                  travel_counts_as_work],
+                         ids=lambda f: f.__name__)
+def test_engine_edge_single_volunteer(case: Any) -> None:
+    assert staffed_by(solved(case(False))) == set()
+    assert staffed_by(solved(case(True))) == {("V", "R")}
+
+
+def test_engine_h5_a_task_across_midnight_counts_on_its_start_day() -> None:
+    def problem(second_day: str) -> Any:
+        return build([volunteer("V", limits={"tasks_per_day": 1})],
+                     [request("NIGHT", start="22:30", duration=180), request("MORNING", day=second_day)],
+                     date_to=NEXT_DAY)
+
+    assert staffed_by(solved(problem(NEXT_DAY))) == {("V", "NIGHT"), ("V", "MORNING")}
+    assert len(solved(problem(DAY)).assignments) == 1
+
+
+def test_engine_h4_back_to_back_at_one_site_is_allowed_overlap_is_not() -> None:
+    def problem(second: str) -> Any:
+        return build([volunteer("V")], [request("A", start="09:00"), request("B", start=second)])
+
+    assert staffed_by(solved(problem("10:00"))) == {("V", "A"), ("V", "B")}
+    assert len(solved(problem("09:59")).assignments) == 1
+
+
+def test_engine_picks_the_flexible_start_that_availability_allows() -> None:
+    window = {"earliest_start": at("09:00"), "latest_end": at("12:00"), "duration": 60}
+
+    def problem(until: str) -> Any:        # NEAR needs 4 travel minutes: start in [10:34, until - 60]
+        avail = {"dated": [{"start": at("10:30"), "end": at(until)}]}
+        return build([volunteer("V", east_km=1, availability=avail)], [{**request("R"), "time": window}])
+
+    squeezed = solved(problem("11:45"))
+    assert staffed_by(squeezed) == {("V", "R")}
+    assert at("10:34") <= squeezed.assignments[0].start <= at("10:45")
+    assert staffed_by(solved(problem("11:30"))) == set()
+
+
+def test_engine_gives_everyone_on_a_flexible_request_one_common_start() -> None:
+    window = {"earliest_start": at("08:00"), "latest_end": at("12:00"), "duration": 30}
+
+    def problem(v_until: str) -> Any:      # V can start <= v_until - 30, W from 10:00: only 10:00 fits
+        return build([volunteer("V", availability={"dated": [{"start": at("09:00"), "end": at(v_until)}]}),
+                      volunteer("W", availability={"dated": [{"start": at("10:00"), "end": at("11:30")}]})],
+                     [{**request("R", needs=[("helper", 2, 1)]), "time": window}])
+
+    both = solved(problem("10:30"))
+    assert staffed_by(both) == {("V", "R"), ("W", "R")}
+    assert {a.start for a in both.assignments} == {at("10:00")}
+    assert staffed_by(solved(problem("10:29"))) == set()
