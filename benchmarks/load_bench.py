@@ -50,7 +50,7 @@ def core_insert(url: str, dataset: Dataset) -> float:
 
 def orm_insert(url: str, dataset: Dataset) -> float:
     """Seconds to insert `dataset` as ORM objects with Session.add_all (the baseline)."""
-    classes = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
+    classes = {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers}
     engine = make_engine(url)
     try:
         started = time.perf_counter()

@@ -32,6 +32,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -60,7 +61,7 @@ class _Postgres:
         url = make_url(admin_url)
         self.url = url
         self._psycopg = psycopg
-        self.conninfo: dict[str, object] = {
+        self.conninfo: dict[str, Any] = {
             "host": url.host or "127.0.0.1",
             "port": url.port or 5432,
             "user": url.username or "postgres",

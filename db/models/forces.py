@@ -11,7 +11,6 @@ a concurrent write to the same row fails with StaleDataError instead of being lo
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -96,7 +95,7 @@ class Volunteer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (typed by SQLAlchemy)
 
 
 class VolunteerSkill(Base):

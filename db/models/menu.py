@@ -9,7 +9,6 @@ place and local time window; `idempotency_key` makes a retried submission return
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
 
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -107,4 +106,4 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (typed by SQLAlchemy)
