@@ -539,3 +539,16 @@ def test_engine_gives_everyone_on_a_flexible_request_one_common_start() -> None:
     assert staffed_by(both) == {("V", "R"), ("W", "R")}
     assert {a.start for a in both.assignments} == {at("10:00")}
     assert staffed_by(solved(problem("10:29"))) == set()
+
+
+def test_public_validate_is_the_checker_function_even_after_its_module_was_imported() -> None:
+    # `matching.validate` is both a submodule and an exported function; importing the submodule
+    # (as this file does) must not make `from matching import validate` hand out the module.
+    import importlib
+
+    importlib.import_module("matching.validate")
+    from matching import Violation as PublicViolation
+    from matching import validate as public_validate
+
+    assert public_validate is validate
+    assert PublicViolation is Violation
