@@ -100,7 +100,7 @@ def test_kunshan_network_and_forces_match_the_bulletin(kunshan: Dataset) -> None
             TeamKind.DETACHMENT: TeamKind.CORPS,
             TeamKind.SPECIALIST: TeamKind.CORPS,
             TeamKind.TEAM: TeamKind.DETACHMENT,
-        }[row["kind"]]
+        }[TeamKind(str(row["kind"]))]
         assert (parent["kind"] if parent else None) == expected_parent, row["name"]
     assert len({row["domain"] for row in teams if row["kind"] == TeamKind.SPECIALIST}) == 6
     names = {row["name"] for row in teams}
@@ -180,7 +180,7 @@ def test_a_day_of_orders(pizhou: Dataset) -> None:
     items = {row["id"]: row for row in pizhou.rows("service_items")}
     needs: Counter[object] = Counter()
     for row in pizhou.rows("service_item_skills"):
-        needs[row["item_id"]] += row["count"]  # type: ignore[assignment]
+        needs[row["item_id"]] += int(str(row["count"]))
     units = {row["id"]: row for row in pizhou.rows("units")}
     for order in orders:
         start, end = order["window_start"], order["window_end"]
