@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 
 from matching.jsonio import load_problem
 from matching.result import Result, Status
-from matching.validate import validate
+from matching.validate import pair_distance_km, validate
 from tests.matching.helpers import build, pairs, request, volunteer
 from tests.matching.reference import reference_optimum
 from tests.matching.strategies import problems
@@ -146,3 +146,20 @@ def test_cohesion_prefers_teammates_when_everything_else_ties() -> None:
     result, _ = _both(p)
     assert pairs(result) == {("A", "R"), ("B", "R")}
     assert result.objective.cohesion == 1
+
+
+def test_every_request_staffed_when_there_are_as_many_free_volunteers_as_requests() -> None:
+    # 14 one-helper requests at the same time and place, 14 helpers 0.5 .. 4.4 km away; each can
+    # serve one request (H4). The optimum staffs all 14 (staffing 14 x 3) with every helper used
+    # once, so travel is the sum of all 14 distances. Keeping only the nearest few candidates per
+    # slot would leave requests open while claiming an optimum.
+    n = 14
+    p = build([volunteer(f"V{i}", east_km=0.5 + 0.3 * i) for i in range(n)],
+              [request(f"R{j}") for j in range(n)])
+    result = engine(p)
+    assert validate(p, result) == []
+    staffed = f"{len(result.assignments)} of {n} staffed, status {result.status.value}"
+    assert result.objective.staffing == 3 * n, staffed
+    assert result.status == Status.OPTIMAL
+    every_helper_once = sum(round(pair_distance_km(p, v, p.requests[0]) * 1000) for v in p.volunteers)
+    assert result.objective.travel_m == every_helper_once
