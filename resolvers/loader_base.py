@@ -5,7 +5,7 @@ request's session, run when the event loop has collected the keys of one tick.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Hashable, Iterable, Sequence
+from typing import Any, Callable, Hashable, Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,14 +29,17 @@ class SessionLoader(DataLoader[Any, Any]):
 
 
 class ByIdLoader(SessionLoader):
-    """Objects by primary key (None where a key names no row)."""
+    """Objects by primary key (None where a key names no row); `on_batch` sees each batch's objects."""
 
     type_name: str
+    on_batch: Callable[[list[Any]], Any] | None = None
 
     def fetch(self, keys: Sequence[int]) -> list[Any]:
         model, mapper = mapping.NODE_MAPPERS[self.type_name]
-        rows = self.session.scalars(select(model).where(model.id.in_(keys))).all()
-        found = {row.id: mapper(row) for row in rows}
+        table = model.__table__  # plain rows: the objects are mapped, ORM instances are not needed
+        found = {row.id: mapper(row) for row in self.session.execute(select(table).where(table.c.id.in_(keys)))}
+        if self.on_batch is not None:
+            self.on_batch(list(found.values()))
         return [found.get(key) for key in keys]
 
 

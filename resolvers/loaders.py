@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from db import models
 from resolvers import mapping
 from resolvers.loader_base import ByIdLoader, CountLoader, GroupLoader
-from resolvers.subtree_counts import UnitCountsByPathLoader
+from resolvers.unit_tree import (
+    MenuByUnitLoader,
+    TeamCountByUnitLoader,
+    UnitCountsByUnitLoader,
+    UnitPeers,
+    UnitsByParentLoader,
+)
 
 if TYPE_CHECKING:
     from wenming.context import Context
@@ -33,14 +39,11 @@ NODE_LOADERS = {name: _by_id(name) for name in mapping.NODE_MAPPERS}
 
 def _rows_by(model: Any, column: Any, mapper: Any) -> type[GroupLoader]:
     def pairs(self: GroupLoader, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
-        rows = self.session.scalars(select(model).where(column.in_(keys)).order_by(model.id)).all()
+        table = model.__table__  # plain rows: mapped to GraphQL objects, ORM instances are not needed
+        rows = self.session.execute(select(table).where(table.c[column.key].in_(keys)).order_by(table.c.id))
         return ((getattr(row, column.key), mapper(row)) for row in rows)
 
     return type("_RowsBy", (GroupLoader,), {"pairs": pairs})
-
-
-class UnitsByParentLoader(_rows_by(models.Unit, models.Unit.parent_id, mapping.unit)):  # type: ignore[misc]
-    """Children of units, in id order."""
 
 
 class TeamsByUnitLoader(_rows_by(models.Team, models.Team.unit_id, mapping.team)):  # type: ignore[misc]
@@ -87,29 +90,10 @@ class MembershipsByVolunteerLoader(
     """Team memberships of volunteers."""
 
 
-class TeamCountByUnitLoader(CountLoader):
-    """How many teams each unit has."""
-
-    column = models.Team.unit_id
-
-
 class MemberCountByTeamLoader(CountLoader):
     """How many volunteers each team has."""
 
     column = models.TeamMembership.team_id
-
-
-class MenuByUnitLoader(GroupLoader):
-    """Service items each unit offers itself (its menu offers), in item id order."""
-
-    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
-        stmt = (
-            select(models.MenuOffer.unit_id, models.ServiceItem)
-            .join(models.ServiceItem, models.ServiceItem.id == models.MenuOffer.item_id)
-            .where(models.MenuOffer.unit_id.in_(keys))
-            .order_by(models.ServiceItem.id)
-        )
-        return ((unit_id, mapping.service_item(item)) for unit_id, item in self.session.execute(stmt))
 
 
 class SkillsByVolunteerLoader(GroupLoader):
@@ -171,6 +155,12 @@ class Loaders:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._nodes: dict[str, ByIdLoader] = {}
+        #: Lists of units handed out together; the unit-tree loaders batch over them.
+        self.unit_peers = UnitPeers()
+        self.units_by_parent = UnitsByParentLoader(session, self.unit_peers)
+        self.menu_by_unit = MenuByUnitLoader(session, self.unit_peers)
+        self.team_count_by_unit = TeamCountByUnitLoader(session, self.unit_peers)
+        self.unit_counts_by_unit = UnitCountsByUnitLoader(session, self.unit_peers)
 
     @classmethod
     def for_context(cls, context: Context) -> Loaders:
@@ -181,6 +171,8 @@ class Loaders:
         loader = self._nodes.get(type_name)
         if loader is None:
             loader = self._nodes[type_name] = NODE_LOADERS[type_name](self.session)
+            if type_name == "Unit":
+                loader.on_batch = self.unit_peers.add
         return loader
 
     @property
@@ -200,24 +192,8 @@ class Loaders:
         return self.node("ServiceItem")
 
     @cached_property
-    def units_by_parent(self) -> UnitsByParentLoader:
-        return UnitsByParentLoader(self.session)
-
-    @cached_property
-    def unit_counts_by_path(self) -> UnitCountsByPathLoader:
-        return UnitCountsByPathLoader(self.session)
-
-    @cached_property
-    def menu_by_unit(self) -> MenuByUnitLoader:
-        return MenuByUnitLoader(self.session)
-
-    @cached_property
     def teams_by_unit(self) -> TeamsByUnitLoader:
         return TeamsByUnitLoader(self.session)
-
-    @cached_property
-    def team_count_by_unit(self) -> TeamCountByUnitLoader:
-        return TeamCountByUnitLoader(self.session)
 
     @cached_property
     def bases_by_unit(self) -> PracticeBasesByUnitLoader:

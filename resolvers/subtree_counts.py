@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 import schema.types.network as network_t
 from db import models
 from db.enums import OrderStatus, UnitLevel
-from resolvers.loader_base import SessionLoader
+from sqlalchemy.orm import Session
 
 #: Orders still waiting for or in service.
 OPEN_STATUSES = (
@@ -37,39 +37,34 @@ def covering_prefixes(paths: Sequence[str]) -> list[str]:
     return roots
 
 
-class UnitCountsByPathLoader(SessionLoader):
-    """UnitCounts for units, keyed by their materialised path."""
+def subtree_counts(session: Session, paths: Sequence[str]) -> list[Any]:
+    """UnitCounts for the units with these materialised paths, in order."""
+    in_subtrees = or_(*(models.Unit.path.like(f"{prefix}%") for prefix in covering_prefixes(paths)))
+    units = session.execute(select(models.Unit.id, models.Unit.path, models.Unit.level).where(in_subtrees))
+    volunteers = _per_unit(session, models.Volunteer.unit_id, in_subtrees)
+    orders = _per_unit(session, models.Order.unit_id, in_subtrees, models.Order.status.in_(OPEN_STATUSES))
+    wanted = {path: Counter[str]() for path in paths}
+    for unit_id, path, level in units:
+        for ancestor in _ancestor_paths(path):
+            counts = wanted.get(ancestor)
+            if counts is not None:
+                counts["stations"] += level == UnitLevel.STATION
+                counts["volunteers"] += volunteers.get(unit_id, 0)
+                counts["open_orders"] += orders.get(unit_id, 0)
+    return [
+        network_t.UnitCounts(stations=c["stations"], volunteers=c["volunteers"], open_orders=c["open_orders"])
+        for c in (wanted[path] for path in paths)
+    ]
 
-    def fetch(self, keys: Sequence[str]) -> list[Any]:
-        in_subtrees = or_(*(models.Unit.path.like(f"{prefix}%") for prefix in covering_prefixes(keys)))
-        units = self.session.execute(select(models.Unit.id, models.Unit.path, models.Unit.level).where(in_subtrees))
-        volunteers = self._per_unit(models.Volunteer.unit_id, in_subtrees)
-        orders = self._per_unit(
-            models.Order.unit_id, in_subtrees, models.Order.status.in_(OPEN_STATUSES)
-        )
-        wanted = {path: Counter[str]() for path in keys}
-        for unit_id, path, level in units:
-            for ancestor in _ancestor_paths(path):
-                counts = wanted.get(ancestor)
-                if counts is not None:
-                    counts["stations"] += level == UnitLevel.STATION
-                    counts["volunteers"] += volunteers.get(unit_id, 0)
-                    counts["open_orders"] += orders.get(unit_id, 0)
-        return [
-            network_t.UnitCounts(
-                stations=c["stations"], volunteers=c["volunteers"], open_orders=c["open_orders"]
-            )
-            for c in (wanted[key] for key in keys)
-        ]
 
-    def _per_unit(self, unit_column: Any, in_subtrees: Any, *where: Any) -> dict[int, int]:
-        stmt = (
-            select(unit_column, func.count())
-            .join(models.Unit, models.Unit.id == unit_column)
-            .where(in_subtrees, *where)
-            .group_by(unit_column)
-        )
-        return dict(self.session.execute(stmt).all())
+def _per_unit(session: Session, unit_column: Any, in_subtrees: Any, *where: Any) -> dict[int, int]:
+    stmt = (
+        select(unit_column, func.count())
+        .join(models.Unit, models.Unit.id == unit_column)
+        .where(in_subtrees, *where)
+        .group_by(unit_column)
+    )
+    return dict(session.execute(stmt).all())
 
 
 def _ancestor_paths(path: str) -> list[str]:

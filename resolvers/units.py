@@ -1,7 +1,9 @@
 """Resolvers of the practice network: the unit list queries and the fields of Unit.
 
-Field resolvers return the DataLoader's future (no coroutine of their own), which keeps a
-whole-tree query at a constant number of statements and a small per-field cost.
+The tree fields (children, menu, teamCount, counts) resolve synchronously through the peer-batched
+loaders of resolvers/unit_tree.py; every list of units handed out is registered as a peer group so
+that those loaders batch over it. Other reference fields return a DataLoader's future (no
+coroutine of their own). Either way a list of units costs a constant number of statements.
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ def units(
 
 def unit_by_code(info: Info, code: str) -> Any:
     row = info.context.session.scalar(select(models.Unit).where(models.Unit.code == code.strip()))
-    return mapping.unit(row) if row is not None else None
+    if row is None:
+        return None
+    return info.context.loaders.unit_peers.add([mapping.unit(row)])[0]
 
 
 def _attached(info: Info, model: Any, mapper: Any, category: Any, unit: str | None, name_contains: str | None,
@@ -100,7 +104,10 @@ def departments(info: Info, *, unit: str | None, first: int | None, after: str |
 
 def _page(info: Info, stmt: Any, model: Any, mapper: Any, first: int | None, after: str | None) -> Any:
     ctx = info.context
-    return paginate(ctx.session, stmt, model.id, mapper, first, after, ctx.settings.max_page_size)
+    page = paginate(ctx.session, stmt, model.id, mapper, first, after, ctx.settings.max_page_size)
+    if model is models.Unit:
+        ctx.loaders.unit_peers.add(edge.node for edge in page.edges)
+    return page
 
 
 # Fields of Unit -------------------------------------------------------------------------------
@@ -116,8 +123,8 @@ def parent(info: Info, unit: Unit) -> Any:
     return unit_by_pk(info, unit.parent_pk)
 
 
-def children(info: Info, unit: Unit) -> Any:
-    return info.context.loaders.units_by_parent.load(unit.pk)
+def children(info: Info, unit: Unit) -> list[Any]:
+    return info.context.loaders.units_by_parent.get(unit.pk)  # type: ignore[no-any-return]
 
 
 def _ancestor_pks(unit: Unit) -> list[int]:
@@ -133,20 +140,20 @@ def descendants(info: Info, unit: Unit, max_depth: int | None) -> list[Any]:
     if max_depth is not None:
         stmt = stmt.where(models.Unit.depth <= unit.depth + max_depth)
     rows = info.context.session.scalars(stmt.order_by(models.Unit.depth, models.Unit.id)).all()
-    return [mapping.unit(row) for row in rows]
+    return info.context.loaders.unit_peers.add(mapping.unit(row) for row in rows)
 
 
 def counts(info: Info, unit: Unit) -> Any:
-    return info.context.loaders.unit_counts_by_path.load(unit.path)
+    return info.context.loaders.unit_counts_by_unit.get(unit.pk)
 
 
-def menu(info: Info, unit: Unit) -> Any:
-    return info.context.loaders.menu_by_unit.load(unit.pk)
+def menu(info: Info, unit: Unit) -> list[Any]:
+    return info.context.loaders.menu_by_unit.get(unit.pk)  # type: ignore[no-any-return]
 
 
-async def effective_menu(info: Info, unit: Unit) -> list[Any]:
+def effective_menu(info: Info, unit: Unit) -> list[Any]:
     """The unit's own offers and its ancestors', each item once, nearest offer first."""
-    menus = await info.context.loaders.menu_by_unit.load_many([unit.pk, *reversed(_ancestor_pks(unit))])
+    menus = info.context.loaders.menu_by_unit.get_many([unit.pk, *reversed(_ancestor_pks(unit))])
     seen: set[int] = set()
     items = []
     for own_menu in menus:
@@ -161,8 +168,8 @@ def teams(info: Info, unit: Unit) -> Any:
     return info.context.loaders.teams_by_unit.load(unit.pk)
 
 
-def team_count(info: Info, unit: Unit) -> Any:
-    return info.context.loaders.team_count_by_unit.load(unit.pk)
+def team_count(info: Info, unit: Unit) -> int:
+    return info.context.loaders.team_count_by_unit.get(unit.pk)  # type: ignore[no-any-return]
 
 
 def bases(info: Info, unit: Unit) -> Any:

@@ -85,3 +85,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+
+
+def create_app_from_env() -> Starlette:
+    """The app for settings read from the environment: `uvicorn --factory wenming.app:create_app_from_env`."""
+    return create_app(Settings.from_env())

@@ -84,8 +84,8 @@ class Unit(Node):
         return unit_resolvers.menu(info, self)  # type: ignore[return-value]
 
     @strawberry.field(description="What this unit offers plus what its ancestors offer.")
-    async def effective_menu(self, info: Info) -> list[ServiceItemRef]:
-        return await unit_resolvers.effective_menu(info, self)
+    def effective_menu(self, info: Info) -> list[ServiceItemRef]:
+        return unit_resolvers.effective_menu(info, self)
 
     @strawberry.field
     def teams(self, info: Info) -> list[TeamRef]:

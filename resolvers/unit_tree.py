@@ -1,0 +1,136 @@
+"""Synchronous, peer-batched loaders for the unit tree: children, own menu, team count, subtree
+counts.
+
+Why not DataLoaders here: a whole-tree read touches ~500 units and three or four fields each; a
+future per field costs more than the rest of the field's work (graphql-core gathers them in
+tasks). Instead every list of units the API hands out is registered as a peer group
+(`UnitPeers`). When a field of one unit misses the cache, its loader fetches the value for the
+whole peer group in one statement, and every sibling then resolves synchronously from the cache.
+The statement count stays one per level and field, whatever the tree's size (the N+1 test holds
+us to it), and the fields stay plain synchronous calls.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import models
+from resolvers import mapping
+from resolvers.subtree_counts import subtree_counts
+
+if TYPE_CHECKING:
+    from schema.types.network import Unit
+
+
+class UnitPeers:
+    """Which units were handed out together (one list, one loader batch) in this request."""
+
+    def __init__(self) -> None:
+        self.units: dict[int, Unit] = {}
+        self._group: dict[int, tuple[int, ...]] = {}
+
+    def add(self, units: Iterable[Unit]) -> list[Unit]:
+        """Register `units` as one peer group (a unit keeps the first group it was seen in)."""
+        listed = list(units)
+        group = tuple(u.pk for u in listed)
+        for unit in listed:
+            self.units.setdefault(unit.pk, unit)
+            self._group.setdefault(unit.pk, group)
+        return listed
+
+    def of(self, pk: int) -> tuple[int, ...]:
+        return self._group.get(pk, (pk,))
+
+
+class UnitPeerLoader:
+    """Values by unit pk, fetched for a unit's whole peer group on the first miss."""
+
+    def __init__(self, session: Session, peers: UnitPeers) -> None:
+        self.session = session
+        self.peers = peers
+        self.cache: dict[int, Any] = {}
+
+    def get(self, pk: int) -> Any:
+        try:
+            return self.cache[pk]
+        except KeyError:
+            self._fill([pk])
+            return self.cache[pk]
+
+    def get_many(self, pks: Sequence[int]) -> list[Any]:
+        missing = [pk for pk in pks if pk not in self.cache]
+        if missing:
+            self._fill(missing)
+        return [self.cache[pk] for pk in pks]
+
+    def _fill(self, pks: Sequence[int]) -> None:
+        keys = list(dict.fromkeys(k for pk in pks for k in (*self.peers.of(pk), pk) if k not in self.cache))
+        self.cache.update(zip(keys, self.fetch(keys)))
+
+    def fetch(self, pks: Sequence[int]) -> list[Any]:
+        raise NotImplementedError
+
+
+class UnitsByParentLoader(UnitPeerLoader):
+    """Children of units in id order; all children fetched together become one peer group."""
+
+    def fetch(self, pks: Sequence[int]) -> list[Any]:
+        table = models.Unit.__table__
+        rows = self.session.execute(select(table).where(table.c.parent_id.in_(pks)).order_by(table.c.id))
+        children = self.peers.add(mapping.unit(row) for row in rows)
+        groups: dict[int, list[Any]] = defaultdict(list)
+        for child in children:
+            groups[child.parent_pk].append(child)  # type: ignore[index]
+        return [groups.get(pk, []) for pk in pks]
+
+
+class MenuByUnitLoader(UnitPeerLoader):
+    """Items each unit offers itself, in item id order; one object per item per request."""
+
+    def __init__(self, session: Session, peers: UnitPeers) -> None:
+        super().__init__(session, peers)
+        self.items: dict[int, Any] = {}
+
+    def fetch(self, pks: Sequence[int]) -> list[Any]:
+        items = models.ServiceItem.__table__
+        offers = models.MenuOffer.__table__
+        stmt = (
+            select(offers.c.unit_id, items)
+            .join(items, items.c.id == offers.c.item_id)
+            .where(offers.c.unit_id.in_(pks))
+            .order_by(items.c.id)
+        )
+        groups: dict[int, list[Any]] = defaultdict(list)
+        for row in self.session.execute(stmt):
+            item = self.items.get(row.id)
+            if item is None:
+                item = self.items[row.id] = mapping.service_item(row)
+            groups[row.unit_id].append(item)
+        return [groups.get(pk, []) for pk in pks]
+
+
+class TeamCountByUnitLoader(UnitPeerLoader):
+    """How many teams each unit has itself."""
+
+    def fetch(self, pks: Sequence[int]) -> list[Any]:
+        column = models.Team.__table__.c.unit_id
+        counts = dict(self.session.execute(select(column, func.count()).where(column.in_(pks)).group_by(column)).all())
+        return [counts.get(pk, 0) for pk in pks]
+
+
+class UnitCountsByUnitLoader(UnitPeerLoader):
+    """Subtree counts (stations, volunteers, open orders) of units."""
+
+    def fetch(self, pks: Sequence[int]) -> list[Any]:
+        paths = [self._path(pk) for pk in pks]
+        return subtree_counts(self.session, paths)
+
+    def _path(self, pk: int) -> str:
+        unit = self.peers.units.get(pk)
+        if unit is not None:
+            return unit.path
+        return self.session.scalar(select(models.Unit.path).where(models.Unit.id == pk)) or f"/{pk}/"
