@@ -1,9 +1,9 @@
 """A brute-force reference optimum for tiny problems, built from the contract text.
 
 It enumerates every way to staff each request (each volunteer: not on it, or on one of its skill
-slots; a flexible request also at each start on a grid of `step` minutes), keeps the combinations the hard rules allow, and returns the lexicographically best
-objective (staffing max, travel min, workload min, cohesion max). It shares nothing with the
-engine: rules that concern one pair (H1-H3, H6, H7, H9) are asked of the independent checker on a
+slots; a flexible request also at each start on a grid of `step` minutes), keeps the combinations
+the hard rules allow, and returns the lexicographically best objective (staffing max, travel
+min, workload min, cohesion max). It shares nothing with the engine: rules that concern one pair (H1-H3, H6, H7, H9) are asked of the independent checker on a
 one-assignment result; rules across tasks (H4, H5, H8, H10) are enforced here during a
 depth-first search over requests; the winner is re-validated in full by the caller.
 

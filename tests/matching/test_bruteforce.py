@@ -1,4 +1,5 @@
-"""The engine's optimum equals a brute-force optimum on random tiny problems.
+"""The engine's optimum equals an independent optimum: brute force on tiny problems, an exact
+CP-SAT model of the README on mid-sized ones, and hand-worked answers where one level decides.
 
 `tests.matching.reference` enumerates every assignment set of a tiny fixed-time problem (at most
 4 volunteers x 3 requests) under the hard rules and ranks them by the contract's lexicographic
@@ -18,6 +19,7 @@ from matching.jsonio import load_problem
 from matching.result import Result, Status
 from matching.validate import pair_distance_km, validate
 from tests.matching.helpers import build, pairs, request, volunteer
+from tests.matching.milp_reference import milp_optimum
 from tests.matching.reference import reference_optimum
 from tests.matching.strategies import problems
 
@@ -163,3 +165,30 @@ def test_every_request_staffed_when_there_are_as_many_free_volunteers_as_request
     assert result.status == Status.OPTIMAL
     every_helper_once = sum(round(pair_distance_km(p, v, p.requests[0]) * 1000) for v in p.volunteers)
     assert result.objective.travel_m == every_helper_once
+
+
+# ----------------------------------------------------------------------------- exact model, mid-sized
+# `tests.matching.milp_reference` is a second, independent reference: one CP-SAT model of the
+# README with every pair the rules allow (no pruning, no decomposition), levels solved in turn.
+# It must agree with the enumeration on tiny problems, and the engine with it on bigger ones.
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_volunteers=4, max_requests=3, fixed_only=True))
+def test_the_two_references_agree_on_tiny_problems(doc: dict[str, Any]) -> None:
+    problem = load_problem(doc)
+    assert milp_optimum(problem) == reference_optimum(problem).objective
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_volunteers=16, max_requests=8, fixed_only=True, dense=True))
+def test_engine_matches_the_exact_model_on_mid_sized_problems(doc: dict[str, Any]) -> None:
+    problem = load_problem(doc)
+    optimum = milp_optimum(problem)
+    result = engine(problem)
+    event(f"optimum staffs {'0' if optimum is None or not optimum.staffing else '>0'}")
+    if optimum is None:
+        assert result.status == Status.INFEASIBLE
+        return
+    assert result.status == Status.OPTIMAL, result.message
+    assert validate(problem, result) == []
+    assert result.objective == optimum
