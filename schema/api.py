@@ -8,6 +8,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import MaskErrors
 
+from schema.dispatch import DispatchMutations, DispatchQueries, DispatchSubscriptions
 from schema.forces import TeamMutations, TeamQueries
 from schema.menu import MenuMutations, MenuQueries
 from schema.node import NodeQueries
@@ -23,12 +24,12 @@ from wenming.errors import is_client_safe, log_errors
 
 
 @strawberry.type
-class Query(NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries):
+class Query(NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries, DispatchQueries):
     """Everything readable."""
 
 
 @strawberry.type
-class Mutation(UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations):
+class Mutation(UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations, DispatchMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 
@@ -52,6 +53,7 @@ def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=DispatchSubscriptions,
         types=NODE_TYPES,
         extensions=[ReleaseSession, _mask_errors],
     )

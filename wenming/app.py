@@ -21,6 +21,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.session import make_engine, session_factory
+from resolvers import runs as dispatch_runs
 from resolvers.loaders import Loaders
 from schema.api import schema as default_schema
 from wenming.context import Context
@@ -53,6 +54,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     owns_engine = engine is None
     # hide_parameters: database errors must not carry phones or fingerprints into logs.
     db_engine = engine if engine is not None else make_engine(settings.database_url, hide_parameters=True)
+    dispatch_runs.recover(db_engine)  # runs a stopped server left RUNNING become FAILED, with a reason
     graphql = GraphQLApp(
         settings,
         db_engine,

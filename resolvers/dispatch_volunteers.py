@@ -1,0 +1,118 @@
+"""The volunteers of a dispatch problem, read in bulk (resolvers/problem_builder.py uses this).
+
+Eligible: ACTIVE, holding at least one skill the orders need, and a member of a provider team of
+the orders' items (when every item names provider teams). Six Core statements, each filtered by
+the same eligibility subquery, whatever the number of volunteers: the volunteers, their needed
+skills, provider-team memberships, weekly windows, and dated exceptions within the period.
+
+Availability: weekly windows plus dated extra windows minus dated absences. A volunteer who
+declared no window at all is available at any time (the matching contract's "no availability"),
+minus their absences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+import matching as m
+from db import models
+from db.enums import VolunteerStatus
+
+COMMITMENT_SKILL = "__commitment__"
+ALL_WEEK = tuple(m.WeeklyWindow(day, 0, 1440) for day in range(7))
+
+
+@dataclass
+class Candidate:
+    """One eligible volunteer's rows, gathered before conversion to `matching.Volunteer`."""
+
+    id: int
+    lat: float
+    lon: float
+    insurance: dt.date | None
+    max_km: float | None
+    tasks_per_day: int | None
+    minutes_per_day: int | None
+    skills: list[m.SkillLevel] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
+    weekly: list[m.WeeklyWindow] = field(default_factory=list)
+    dated: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    absences: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+
+
+def load_volunteers(session: Session, orders: list[models.Order], needs: dict[int, list[Any]],
+                    providers: dict[int, list[tuple[int, str]]], only: Iterable[int] | None) -> dict[int, Candidate]:
+    """Eligible volunteers by id (see the module docstring)."""
+    items = {o.item_id for o in orders if needs.get(o.item_id)}
+    codes = sorted({need[0] for i in items for need in needs[i]})
+    if not codes:
+        return {}
+    skill_ids = list(session.scalars(select(models.Skill.id).where(models.Skill.code.in_(codes))))
+    team_ids = sorted({tid for i in items for tid, _ in providers.get(i, [])})
+    eligible = select(models.Volunteer.id).where(
+        models.Volunteer.status == VolunteerStatus.ACTIVE,
+        exists().where(models.VolunteerSkill.volunteer_id == models.Volunteer.id,
+                       models.VolunteerSkill.skill_id.in_(skill_ids)))
+    if all(providers.get(i) for i in items):
+        eligible = eligible.where(models.Volunteer.id.in_(
+            select(models.TeamMembership.volunteer_id).where(models.TeamMembership.team_id.in_(team_ids))))
+    if only is not None:
+        eligible = eligible.where(models.Volunteer.id.in_(sorted(set(only))))
+    V = models.Volunteer
+    out: dict[int, Candidate] = {
+        row[0]: Candidate(*row) for row in session.execute(
+            select(V.id, V.home_lat, V.home_lon, V.insurance_valid_until, V.max_travel_km, V.max_tasks_per_day,
+                   V.max_minutes_per_day).where(V.id.in_(eligible)).order_by(V.id))}
+    vs = models.VolunteerSkill
+    for vid, code, level, until in session.execute(
+            select(vs.volunteer_id, models.Skill.code, vs.level, vs.certified_until)
+            .join(models.Skill, models.Skill.id == vs.skill_id)
+            .where(vs.skill_id.in_(skill_ids), vs.volunteer_id.in_(eligible)).order_by(vs.id)):
+        out[vid].skills.append(m.SkillLevel(code, level, until))
+    tm = models.TeamMembership
+    for vid, code in session.execute(
+            select(tm.volunteer_id, models.Team.code).join(models.Team, models.Team.id == tm.team_id)
+            .where(tm.team_id.in_(team_ids), tm.volunteer_id.in_(eligible)).order_by(tm.id)):
+        out[vid].teams.append(code)
+    aw = models.AvailabilityWindow
+    for vid, weekday, start, end in session.execute(
+            select(aw.volunteer_id, aw.weekday, aw.start_minute, aw.end_minute)
+            .where(aw.volunteer_id.in_(eligible)).order_by(aw.id)):
+        out[vid].weekly.append(m.WeeklyWindow(weekday, start, end))
+    ae = models.AvailabilityException
+    for vid, start, end, available in session.execute(
+            select(ae.volunteer_id, ae.start, ae.end, ae.available)
+            .where(ae.volunteer_id.in_(eligible)).order_by(ae.id)):
+        (out[vid].dated if available else out[vid].absences).append((start, end))
+    return out
+
+
+def _minutes(span: tuple[dt.datetime, dt.datetime], origin: dt.datetime) -> tuple[int, int]:
+    return (int((span[0] - origin).total_seconds() // 60), int((span[1] - origin).total_seconds() // 60))
+
+
+def to_matching(c: Candidate, pins: tuple[str, ...], extra: list[tuple[int, int]], origin: dt.datetime,
+                forbidden: tuple[str, ...] = ()) -> m.Volunteer:
+    """The engine's volunteer: `pins` are requests it must keep, `extra` minutes added as available,
+    `forbidden` requests it must never get."""
+    skills = list(c.skills)
+    if any(p.startswith("C") for p in pins):
+        skills.append(m.SkillLevel(COMMITMENT_SKILL, 1))
+    dated = [_minutes(s, origin) for s in c.dated]
+    absences = [_minutes(s, origin) for s in c.absences]
+    if not c.weekly and not dated and not absences:
+        availability = None
+    else:
+        weekly = tuple(c.weekly) if (c.weekly or dated) else ALL_WEEK
+        availability = m.Availability(weekly, tuple(dated + extra), tuple(absences))
+    return m.Volunteer(
+        f"V{c.id}", c.lat, c.lon, skills=tuple(skills), teams=tuple(c.teams), availability=availability,
+        limits=m.Limits(tasks_per_day=c.tasks_per_day, minutes_per_day=c.minutes_per_day),
+        max_travel_km=c.max_km, insurance_valid_until=c.insurance, pinned=pins,
+        forbidden=forbidden)

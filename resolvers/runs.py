@@ -1,0 +1,198 @@
+"""Dispatch runs in the background: build the problem, solve, store proposals, off the request path.
+
+`start(...)` (from dispatchRunStart, or a decline's repair) hands a QUEUED run to a small thread
+pool and returns at once. The thread marks the run RUNNING, builds the matching Problem from the
+database (resolvers/problem_builder.py) and calls `matching.solve`, which solves the independent
+parts on the engine's executor: in-process for `workers=1`, a local process pool for more, the
+Dask cluster when `WENMING_DASK_SCHEDULER` is set (`Settings.dask_scheduler`). Progress (phase,
+parts done of total, objective) is written to the run row and woken subscribers are told
+(dispatch_broker). The end state is written with a guard `WHERE state = 'RUNNING'`, so a run
+cancelled meanwhile stays CANCELLED. A repair run commits its proposals itself when they fit.
+
+Runs are rows: `recover(engine)` runs at startup (wenming/app.py) and marks the runs a stopped
+server left QUEUED or RUNNING as FAILED with a reason, so none stays stuck. One server process
+owns the queue; several processes sharing a database would each need their own run rows.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import re
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+import matching as m
+from db import models
+from db.models.base import utcnow
+from db.models.dispatch import RunKind, RunState
+from db.session import session_factory
+from resolvers.dispatch_broker import BROKER
+from resolvers.problem_builder import build, parse_key
+
+logger = logging.getLogger("wenming.dispatch")
+
+_POOL = cf.ThreadPoolExecutor(max_workers=2, thread_name_prefix="dispatch-run")
+_CANCELLED: set[int] = set()
+_LOCK = threading.Lock()
+PROGRESS_EVERY = 0.25  # seconds between progress writes (phase changes are always written)
+_PARTS = re.compile(r"solved (\d+)/(\d+) parts")
+_SPLIT = re.compile(r"decomposed into (\d+) parts")
+
+
+class RunCancelled(Exception):
+    """Raised inside the solve's progress callback when the run was cancelled."""
+
+
+def topic(run_id: int) -> str:
+    return f"run:{run_id}"
+
+
+def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> cf.Future[None]:
+    """Queue run `run_id` (already committed as QUEUED) for execution; returns at once."""
+    return _POOL.submit(_execute, session_factory(engine), run_id, dask_scheduler)
+
+
+def cancel(run_id: int) -> None:
+    """Ask a running solve to stop at its next progress point (the row is updated by the caller)."""
+    with _LOCK:
+        _CANCELLED.add(run_id)
+    BROKER.publish(topic(run_id))
+
+
+def recover(engine: Engine) -> int:
+    """Mark runs left QUEUED or RUNNING by a stopped server as FAILED; returns how many."""
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(
+                update(models.DispatchRun)
+                .where(models.DispatchRun.state.in_([RunState.QUEUED, RunState.RUNNING]))
+                .values(state=RunState.FAILED, phase="failed", finished_at=utcnow(),
+                        reason="the server stopped while this run was in progress; start a new run"))
+            count = int(result.rowcount or 0)
+    except SQLAlchemyError as exc:  # no database or not migrated yet: nothing to recover
+        logger.warning("run recovery skipped: %s", type(exc).__name__)
+        return 0
+    if count:
+        logger.warning("marked %d interrupted dispatch run(s) as FAILED", count)
+    return count
+
+
+def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None, **values: Any) -> bool:
+    """Update the run row in its own short transaction; False when the guard did not match."""
+    stmt = update(models.DispatchRun).where(models.DispatchRun.id == run_id)
+    if only_if is not None:
+        stmt = stmt.where(models.DispatchRun.state == only_if)
+    with sessions.begin() as session:
+        changed = bool(session.execute(stmt.values(**values)).rowcount)
+    BROKER.publish(topic(run_id))
+    return changed
+
+
+class _Progress:
+    """The solve's progress callback: throttled writes of phase and parts; stops a cancelled run."""
+
+    def __init__(self, sessions: sessionmaker[Session], run_id: int) -> None:
+        self.sessions, self.run_id, self.last = sessions, run_id, 0.0
+
+    def __call__(self, message: str) -> None:
+        with _LOCK:
+            if self.run_id in _CANCELLED:
+                raise RunCancelled()
+        values: dict[str, Any] = {}
+        if (split := _SPLIT.search(message)) is not None:
+            values = {"phase": "solving", "parts_total": int(split.group(1)), "parts_done": 0}
+        elif (parts := _PARTS.search(message)) is not None:
+            values = {"parts_done": int(parts.group(1)), "parts_total": int(parts.group(2))}
+        elif message.startswith("candidates"):
+            values = {"phase": "candidates"}
+        now = time.monotonic()
+        if values and ("phase" in values or now - self.last >= PROGRESS_EVERY
+                       or values.get("parts_done") == values.get("parts_total")):
+            self.last = now
+            _set(self.sessions, self.run_id, RunState.RUNNING, **values)
+
+
+def _execute(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
+    try:
+        if not _set(sessions, run_id, RunState.QUEUED, state=RunState.RUNNING, phase="building",
+                    started_at=utcnow()):
+            return  # cancelled before it started
+        _solve(sessions, run_id, dask_scheduler)
+    except RunCancelled:
+        pass
+    except Exception as exc:  # the run fails with a reason; the server keeps going
+        reason = str(exc) if isinstance(exc, m.MatchingError) else \
+            f"unexpected {type(exc).__name__} while solving; see the server log"
+        logger.exception("dispatch run %d failed", run_id)
+        _set(sessions, run_id, RunState.RUNNING, state=RunState.FAILED, phase="failed", reason=reason[:2000],
+             finished_at=utcnow())
+    finally:
+        with _LOCK:
+            _CANCELLED.discard(run_id)
+
+
+def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
+    with sessions() as session:
+        run = session.get(models.DispatchRun, run_id)
+        assert run is not None
+        opts = dict(run.options or {})
+        built = build(session, run.scope_unit_id, run.date_from, run.date_to,
+                      order_ids=[run.repair_order_id] if run.repair_order_id else None,
+                      requires_insurance=opts.get("requires_insurance", True),
+                      allow_partial=opts.get("allow_partial", False))
+        kind = run.kind
+    _set(sessions, run_id, RunState.RUNNING, order_versions=built.order_versions, phase="candidates")
+    options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),
+                             seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
+                             progress=_Progress(sessions, run_id))
+    result = m.solve(built.problem, options)
+    proposals = [
+        dict(run_id=run_id, order_id=parse_key(a.request), volunteer_id=parse_key(a.volunteer), skill_code=a.skill,
+             start=_local(a.start), end=_local(a.end), distance_km=a.distance_km, travel_minutes=a.travel_minutes,
+             explanation=_explanation(a), pinned=False)
+        for a in result.assignments
+        if a.request.startswith("O") and (parse_key(a.request), parse_key(a.volunteer)) not in built.kept]
+    stored = m.result_to_json(result)
+    stored["assignments"] = []  # the proposals are rows; keep the summary, open list and timings
+    stored["open"] = [o for o in stored["open"] if o["request"].startswith("O")]
+    with sessions() as session:
+        session.execute(delete(models.DispatchProposal).where(models.DispatchProposal.run_id == run_id))
+        if proposals:
+            session.execute(insert(models.DispatchProposal), proposals)
+        done = session.execute(
+            update(models.DispatchRun).where(models.DispatchRun.id == run_id,
+                                             models.DispatchRun.state == RunState.RUNNING)
+            .values(state=RunState.SUCCEEDED, phase="done", result=stored, finished_at=utcnow(),
+                    best_objective=result.objective.as_dict(), reason=result.message or "")).rowcount
+        if done:
+            session.commit()
+        else:
+            session.rollback()  # cancelled while solving: keep CANCELLED, drop the proposals
+    BROKER.publish(topic(run_id))
+    if done and kind == RunKind.REPAIR:
+        from resolvers.dispatch_commit import commit_in_background
+
+        commit_in_background(sessions, run_id)
+
+
+def _local(text: str) -> Any:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text)
+
+
+def _explanation(a: m.Assignment) -> dict[str, Any] | None:
+    e = a.explanation
+    if e is None:
+        return None
+    return {"skills_matched": [{"skill": s.skill, "level": s.level, "min_level": s.min_level}
+                               for s in e.skills_matched],
+            "window": dict(e.window) if e.window else None, "contributions": dict(e.contributions),
+            "runner_up": ({"volunteer": e.runner_up.volunteer, "distance_km": e.runner_up.distance_km,
+                           "reason": e.runner_up.reason} if e.runner_up else None)}

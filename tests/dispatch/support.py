@@ -1,0 +1,198 @@
+"""Test support for the dispatch workflow: a client speaking HTTP and graphql-transport-ws to the
+app served by a real uvicorn server on a free port, and builders of a small network through the API.
+
+The network (`build_world`): a center with an institute and two stations, a specialist health
+team at the center, the skill `doctor`, a one-doctor 义诊 item provided by the team and offered by
+the center, and doctors registered near the stations, insured and in the team. Orders are
+submitted, then reviewed, through the public mutations.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import Engine
+from websockets.sync.client import connect
+
+from tests.schema.support import create_item, create_skill, create_team, create_unit, offer, volunteer_input
+from wenming.app import create_app
+from wenming.settings import Settings
+
+DAY = "2026-12-07"  # a Monday
+
+TEAM_MEMBER_ADD = """
+mutation TeamMemberAdd($input: TeamMemberAddInput!) {
+  teamMemberAdd(input: $input) { membership { role } userErrors { field message code } }
+}
+"""
+
+VOLUNTEER_REGISTER = """
+mutation VolunteerRegister($input: VolunteerRegisterInput!) {
+  volunteerRegister(input: $input) { volunteer { id } userErrors { field message code } }
+}
+"""
+
+ORDER_SUBMIT = """
+mutation OrderSubmit($input: OrderSubmitInput!) {
+  orderSubmit(input: $input) { order { id status } userErrors { field message code } }
+}
+"""
+
+ORDER_REVIEW = """
+mutation OrderReview($input: OrderReviewInput!) {
+  orderReview(input: $input) { order { id status } userErrors { field message code } }
+}
+"""
+
+DISPATCH_RUN = """
+query DispatchRun($id: ID!) {
+  dispatchRun(id: $id) {
+    id state reason kind resultStatus committedAt
+    progress { phase partsDone partsTotal bestObjective { staffing travelM } }
+    proposals { id order { id } volunteer { id } skill start end distanceKm
+                explanation { skillsMatched { skill level } runnerUp { reason } } }
+    openOrders { order { id } reason missing { skill count } }
+  }
+}
+"""
+
+DISPATCH_RUN_START = """
+mutation DispatchRunStart($input: DispatchRunStartInput!) {
+  dispatchRunStart(input: $input) { run { id state } userErrors { field message code } }
+}
+"""
+
+DISPATCH_RUN_COMMIT = """
+mutation DispatchRunCommit($input: DispatchRunInput!) {
+  dispatchRunCommit(input: $input) { run { id committedAt } userErrors { field message code } }
+}
+"""
+
+FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class DispatchClient:
+    """HTTP and websocket access to one served app; `data()` asserts that there were no GraphQL errors."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        port = _free_port()
+        config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
+                                ws="websockets-sansio", log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
+            time.sleep(0.01)
+        self.address = f"127.0.0.1:{port}"
+        self.client = httpx.Client(base_url=f"http://{self.address}", timeout=60)
+
+    def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self.client.post("/graphql", json={"query": document, "variables": variables})
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    def data(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = self.execute(document, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    def ok(self, document: str, variables: dict[str, Any], field: str) -> dict[str, Any]:
+        """The payload of mutation `field`, which must have no userErrors."""
+        payload = self.data(document, variables)[field]
+        assert payload["userErrors"] == [], payload["userErrors"]
+        return payload  # type: ignore[no-any-return]
+
+    @contextmanager
+    def subscription(self, document: str, variables: dict[str, Any]) -> Iterator[Any]:
+        """Yield a function returning the next `data` pushed over graphql-transport-ws (None at the end)."""
+        with connect(f"ws://{self.address}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            ws.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
+            ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                "payload": {"query": document, "variables": variables}}))
+
+            def next_data() -> dict[str, Any] | None:
+                message = json.loads(ws.recv(timeout=60))
+                if message["type"] == "complete":
+                    return None
+                assert message["type"] == "next", message
+                assert "errors" not in message["payload"], message["payload"]
+                return message["payload"]["data"]  # type: ignore[no-any-return]
+
+            yield next_data
+
+    def wait_run(self, run_id: str, timeout: float = 60) -> dict[str, Any]:
+        """Poll the run until it is final; returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            run = self.data(DISPATCH_RUN, {"id": run_id})["dispatchRun"]
+            if run["state"] in FINAL and (run["kind"] != "REPAIR" or run["committedAt"] or run["reason"]
+                                          or run["state"] != "SUCCEEDED" or not run["proposals"]):
+                return run  # type: ignore[no-any-return]
+            assert time.monotonic() < deadline, f"run still {run['state']} after {timeout} s"
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.client.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def register_doctor(api: DispatchClient, unit: str, team: str, doctor_skill: str, lat: float, lon: float,
+                    name: str = "王医生") -> str:
+    """An insured doctor (level 3) in `team`, living at (lat, lon), available any time."""
+    payload = api.ok(VOLUNTEER_REGISTER, {"input": volunteer_input(
+        unit, name=name, homeLocation={"lat": lat, "lon": lon}, insuranceValidUntil="2027-12-31",
+        skills=[{"skill": doctor_skill, "level": 3}])}, "volunteerRegister")
+    volunteer = payload["volunteer"]["id"]
+    api.ok(TEAM_MEMBER_ADD, {"input": {"team": team, "volunteer": volunteer}}, "teamMemberAdd")
+    return volunteer  # type: ignore[no-any-return]
+
+
+def submit_order(api: DispatchClient, world: dict[str, Any], station: str, lat: float, lon: float,
+                 start: str = "09:00", end: str = "11:00", review: bool = True) -> str:
+    """A resident's order for 义诊 at (lat, lon) on DAY, reviewed unless `review=False`."""
+    order = api.ok(ORDER_SUBMIT, {"input": {
+        "item": world["item"], "unit": station, "residentName": "李大爷", "location": {"lat": lat, "lon": lon},
+        "windowStart": f"{DAY}T{start}:00", "windowEnd": f"{DAY}T{end}:00", "channel": "HOTLINE",
+    }}, "orderSubmit")["order"]["id"]
+    if review:
+        api.ok(ORDER_REVIEW, {"input": {"order": order, "actor": "张审核"}}, "orderReview")
+    return order  # type: ignore[no-any-return]
+
+
+def build_world(api: Any) -> dict[str, Any]:
+    """The network of the module docstring (through the API); ids by name."""
+    center = create_unit(api, "CENTER")
+    institute = create_unit(api, "INSTITUTE", center, name="运河所")
+    east = create_unit(api, "STATION", institute, name="东站", lat=34.33, lon=117.96)
+    west = create_unit(api, "STATION", institute, name="西站", lat=34.33, lon=117.80)
+    doctor = create_skill(api, code="doctor")
+    team = create_team(api, center)
+    item = create_item(api, doctor, teams=[team])
+    offer(api, center, item)
+    return {"center": center, "institute": institute, "east": east, "west": west, "doctor": doctor,
+            "team": team, "item": item}
+
+
+def start_run(api: DispatchClient, scope: str, **options: Any) -> str:
+    payload = api.ok(DISPATCH_RUN_START, {"input": {
+        "scope": scope, "from": DAY, "to": DAY, "options": {"timeLimit": 5, "workers": 1, "seed": 1, **options},
+    }}, "dispatchRunStart")
+    return payload["run"]["id"]  # type: ignore[no-any-return]
