@@ -48,6 +48,12 @@ def _match(args: argparse.Namespace) -> int:
     return match_main(args.rest)
 
 
+def _scenario(args: argparse.Namespace) -> int:
+    from matching.scenarios.cli import main as scenario_main
+
+    return scenario_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wenming", description="Wenming Dispatch")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     match = sub.add_parser("match", help="solve a matching problem JSON", add_help=False)
     match.add_argument("rest", nargs=argparse.REMAINDER)
     match.set_defaults(func=_match)
+
+    scenario = sub.add_parser("scenario", help="what-if scenarios: run, compare, sweep", add_help=False)
+    scenario.add_argument("rest", nargs=argparse.REMAINDER)
+    scenario.set_defaults(func=_scenario)
     return parser
 
 

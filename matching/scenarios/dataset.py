@@ -1,0 +1,94 @@
+"""A dataset: a matching `Problem` plus the side table analysts need (institute, station, domain).
+
+`build_base(spec)` makes the starting dataset of a scenario: `kind = "generated"` runs the seeded
+Pizhou generator (`examples.problems.generate`), `kind = "problem"` reads a problem JSON; both are
+loaded through `matching.load_problem`, so every base passes the engine's own checks. The side
+table is derived by `geography` (see its docstring). Bases are cached per process: a sweep's
+points share one base, and a pool worker builds it at most once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from matching.errors import ProblemError
+from matching.jsonio import load_problem
+from matching.problem import Problem
+from matching.scenarios import geography
+from matching.scenarios.errors import ScenarioError
+from matching.scenarios.spec import BaseSpec
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A problem and, per id, where it belongs: `volunteer_town`, `request_town`,
+    `request_station`, `request_domain`. `towns`/`stations` are the places drawn on the map."""
+
+    problem: Problem
+    volunteer_town: dict[str, str]
+    request_town: dict[str, str]
+    request_station: dict[str, str]
+    request_domain: dict[str, str]
+    towns: dict[str, geography.Place] = field(default_factory=geography.towns)
+    stations: dict[str, geography.Place] = field(default_factory=geography.stations)
+
+    def teams(self) -> set[str]:
+        """Every team the problem knows: declared, held by a volunteer, or asked for."""
+        out = set(self.problem.teams)
+        for v in self.problem.volunteers:
+            out.update(v.teams)
+        for r in self.problem.requests:
+            out.update(r.eligible_teams)
+        return out
+
+    def domains(self) -> set[str]:
+        return set(self.request_domain.values())
+
+
+def describe(problem: Problem) -> Dataset:
+    """Derive the side table of a problem (institute, station, domain per id)."""
+    towns = geography.towns()
+    stations = geography.stations()
+    vols, reqs = problem.volunteers, problem.requests
+    near_v = geography.nearest_towns(np.array([v.lat for v in vols]), np.array([v.lon for v in vols]), towns)
+    near_r = geography.nearest_towns(np.array([r.lat for r in reqs]), np.array([r.lon for r in reqs]), towns)
+    by_town: dict[str, list[geography.Place]] = {}
+    for s in stations.values():
+        by_town.setdefault(s.town, []).append(s)
+    v_town = {v.id: geography.town_of(v.teams, n, towns) for v, n in zip(vols, near_v)}
+    r_town = {r.id: geography.town_of(r.eligible_teams, n, towns) for r, n in zip(reqs, near_r)}
+    return Dataset(
+        problem=problem, volunteer_town=v_town, request_town=r_town,
+        request_station={r.id: geography.station_of(r.lat, r.lon, r_town[r.id], by_town) for r in reqs},
+        request_domain={r.id: geography.domain_of(r.eligible_teams, tuple(s.skill for s in r.skills)) for r in reqs},
+        towns=towns, stations=stations)
+
+
+@lru_cache(maxsize=4)
+def build_base(spec: BaseSpec) -> Dataset:
+    """The base dataset of a scenario (cached per process; datasets are never mutated)."""
+    if spec.kind == "problem":
+        assert spec.path is not None
+        try:
+            problem = load_problem(spec.path)
+        except ProblemError as exc:
+            raise ScenarioError(spec.path, exc.path, f"the base problem cannot be used: {exc.detail}") from None
+        return describe(problem)
+    from examples.problems.generate import PRESETS, generate
+
+    vols, reqs, days = PRESETS[spec.preset or "small"]
+    doc = generate(spec.volunteers or vols, reqs if spec.requests is None else spec.requests,
+                   spec.days or days, spec.seed, spec.date_from)
+    return describe(load_problem(doc))
+
+
+def fingerprint(problem: Problem) -> str:
+    """A short SHA-256 of the problem's content, to show two runs solved the same problem."""
+    digest = hashlib.sha256()
+    for part in (problem.date_from, problem.date_to, problem.settings, problem.volunteers, problem.requests):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()[:16]

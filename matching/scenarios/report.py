@@ -1,0 +1,164 @@
+"""Self-contained HTML reports (run, compare, sweep) and the KPI tables beside them.
+
+A report is one HTML file with inline CSS and inline SVG charts (see `charts`): no scripts, no
+fonts or images fetched, so it opens offline. `headline(kpis)` is the list of KPIs shown in
+tables and compared side by side; every KPI is also in kpis.json / kpis.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from matching.scenarios import charts
+from matching.scenarios.kpis import rows
+from matching.scenarios.runner import RunRecord
+
+_CSS = """body{font-family:sans-serif;margin:24px;color:#222;max-width:1900px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.row{display:flex;flex-wrap:wrap;gap:16px}
+.row>div{flex:1 1 0;min-width:420px}svg{max-width:100%;height:auto}.up{color:#2e7d32}.down{color:#c62828}
+.note{color:#666;font-size:12px}code{background:#f5f5f5}"""
+
+Getter = Callable[[dict[str, Any]], Any]
+HEADLINE: tuple[tuple[str, Getter, int], ...] = (  # label, getter, +1 higher is better / -1 lower / 0 neutral
+    ("staffing rate", lambda k: k["staffing"]["overall"].get("rate"), 1),
+    ("demanded headcount", lambda k: k["size"]["demanded"], 0),
+    ("staffed headcount", lambda k: k["staffing"]["overall"].get("staffed"), 1),
+    ("fully staffed requests", lambda k: k["staffing"]["fully_staffed_requests"], 1),
+    ("requests", lambda k: k["size"]["requests"], 0),
+    ("open requests", lambda k: sum(k["open_by_reason"].values()), -1),
+    ("volunteers", lambda k: k["size"]["volunteers"], 0),
+    ("travel km p50", lambda k: k["travel_km"]["p50"], -1),
+    ("travel km p90", lambda k: k["travel_km"]["p90"], -1),
+    ("travel km max", lambda k: k["travel_km"]["max"], -1),
+    ("volunteers used", lambda k: k["workload"]["used"], 0),
+    ("share of volunteers used", lambda k: k["workload"]["share_used"], 0),
+    ("max tasks per volunteer", lambda k: k["workload"]["max"], -1),
+    ("workload Gini (used)", lambda k: k["workload"]["gini"], -1),
+    ("team cohesion rate", lambda k: k["cohesion"]["rate"], 1),
+    ("solve status", lambda k: k["solve"]["status"], 0),
+    ("proven gap", lambda k: k["solve"]["gap"], -1),
+    ("solve seconds", lambda k: k["solve"]["seconds"], -1),
+)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def _delta(a: Any, b: Any, sense: int) -> str:
+    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or isinstance(a, bool):
+        return ""
+    d = b - a
+    cls = "" if d == 0 or sense == 0 else ("up" if d * sense > 0 else "down")
+    return f'<span class="{cls}">{d:+.4g}</span>'
+
+
+def _table(head: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in body)
+    return f"<table><tr>{th}</tr>{trs}</table>"
+
+
+def _page(title: str, body: str) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
+            f'<p class="note">Wenming Dispatch scenario report, made {stamp}. Synthetic example data; '
+            f"KPI definitions in matching/scenarios/kpis.py.</p>{body}</body></html>")
+
+
+def _groups(rec: RunRecord, names: dict[str, str]) -> str:
+    by = rec.kpis["staffing"]["by_institute"]
+    inst = _table(["institute", "name", "demanded", "staffed", "rate"],
+                  [[k, html.escape(names.get(k, "")), str(v["demanded"]), str(v["staffed"]), _fmt(v["rate"])]
+                   for k, v in by.items()])
+    dom = _table(["domain", "demanded", "staffed", "rate"],
+                 [[k, str(v["demanded"]), str(v["staffed"]), _fmt(v["rate"])]
+                  for k, v in rec.kpis["staffing"]["by_domain"].items()])
+    pri = _table(["priority", "demanded", "staffed", "rate"],
+                 [[k, str(v["demanded"]), str(v["staffed"]), _fmt(v["rate"])]
+                  for k, v in rec.kpis["staffing"]["by_priority"].items()])
+    worst = sorted(rec.kpis["staffing"]["by_station"].items(), key=lambda kv: (kv[1]["rate"] or 0, kv[0]))[:10]
+    sta = _table(["station (10 lowest)", "demanded", "staffed", "rate"],
+                 [[k, str(v["demanded"]), str(v["staffed"]), _fmt(v["rate"])] for k, v in worst])
+    reasons = _table(["open reason", "requests"], [[k, str(v)] for k, v in rec.kpis["open_by_reason"].items()])
+    return f'<div class="row"><div>{inst}</div><div>{dom}<br>{pri}<br>{reasons}<br>{sta}</div></div>'
+
+
+def run_report(rec: RunRecord, title: str | None = None) -> str:
+    """The report of one run: headline KPIs, change log, map, charts and group tables."""
+    names = {t[0]: t[1] for t in rec.towns}
+    head = _table(["KPI", "value"], [[label, _fmt(get(rec.kpis))] for label, get, _s in HEADLINE])
+    log = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in rec.log) or "<li>no changes</li>"
+    body = (f"<p>{html.escape(rec.description)}</p><p class=note>problem fingerprint {rec.fingerprint}</p>"
+            f'<div class="row"><div><h2>Headline</h2>{head}<h2>Changes applied</h2><ul>{log}</ul></div>'
+            f"<div><h2>Map of the county</h2>{charts.county_map(rec)}</div></div>"
+            f"<h2>Staffing by institute</h2>{charts.institute_bars([rec])}"
+            f'<div class="row"><div>{charts.travel_histogram([rec])}</div><div>{charts.workload_chart([rec])}</div></div>'
+            f"<h2>Staffing by group</h2>{_groups(rec, names)}")
+    return _page(title or f"Scenario {rec.name}", body)
+
+
+def compare_report(recs: Sequence[RunRecord], title: str | None = None) -> str:
+    """Side by side: headline table with differences to the first run, maps, charts, deltas."""
+    base = recs[0]
+    cols = ["KPI", *[html.escape(r.name) for r in recs], *[f"{html.escape(r.name)} − {html.escape(base.name)}"
+                                                          for r in recs[1:]]]
+    body_rows = []
+    for label, get, sense in HEADLINE:
+        vals = [get(r.kpis) for r in recs]
+        body_rows.append([label, *[_fmt(v) for v in vals], *[_delta(vals[0], v, sense) for v in vals[1:]]])
+    maps = "".join(f"<div>{charts.county_map(r, (6.0, 6.0))}</div>" for r in recs)
+    deltas = "".join(charts.institute_delta(base, r) for r in recs[1:])
+    logs = "".join(f"<div><b>{html.escape(r.name)}</b><ul>"
+                   + "".join(f"<li><code>{html.escape(x)}</code></li>" for x in r.log) + "</ul></div>" for r in recs)
+    body = (f"<h2>Headline, side by side</h2>{_table(cols, body_rows)}"
+            f'<h2>Changes applied</h2><div class="row">{logs}</div>'
+            f'<h2>Maps</h2><div class="row">{maps}</div>'
+            f"<h2>Staffing by institute</h2>{charts.institute_bars(recs)}{deltas}"
+            f'<div class="row"><div>{charts.travel_histogram(recs)}</div><div>{charts.workload_chart(recs)}</div></div>')
+    return _page(title or "Comparison: " + " vs ".join(r.name for r in recs), body)
+
+
+def sweep_report(name: str, recs: Sequence[RunRecord], title: str | None = None) -> str:
+    """One row per grid point, the sweep chart, and staffing by institute for every point."""
+    keys = list(recs[0].point) if recs else []
+    cols = [*keys, *(label for label, _g, _s in HEADLINE)]
+    body_rows = [[_fmt(r.point.get(k)) for k in keys] + [_fmt(get(r.kpis)) for _l, get, _s in HEADLINE] for r in recs]
+    body = (f"<h2>Grid</h2>{_table(cols, body_rows)}{charts.sweep_chart(recs)}"
+            f"<h2>Staffing by institute per point</h2>{charts.institute_bars(_labelled(recs))}"
+            f'<div class="row"><div>{charts.travel_histogram(_labelled(recs))}</div></div>')
+    return _page(title or f"Sweep {name}", body)
+
+
+def _labelled(recs: Sequence[RunRecord]) -> list[RunRecord]:
+    from dataclasses import replace
+
+    from matching.scenarios.params import point_label
+
+    return [replace(r, name=point_label(r.point)) for r in recs]
+
+
+def kpis_csv(recs: Sequence[RunRecord]) -> str:
+    """Every KPI of every run: run, point, kpi, group, key, value."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["run", "point", "kpi", "group", "key", "value"])
+    from matching.scenarios.params import point_label
+
+    for r in recs:
+        label = point_label(r.point) if r.point else ""
+        for kpi, group, key, value in rows(r.kpis):
+            w.writerow([r.name, label, kpi, group, key, "" if value is None else value])
+    return buf.getvalue()

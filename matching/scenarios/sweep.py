@@ -1,0 +1,81 @@
+"""Sweeps: a grid of scenario variants run in parallel on an executor, with a progress bar.
+
+The grid is the product of each parameter's values (`params.PARAMS`), in the order given.
+Points run on a `concurrent.futures.Executor`: a local `ProcessPoolExecutor` by default, or a
+Dask distributed `Client(...).get_executor()` when `WENMING_DASK_SCHEDULER` (or `scheduler`) is
+set. Each point solves with the scenario's engine settings in its worker and never reaches for
+the cluster itself (`runner.run(isolate=True)`). A worker builds a base once and reuses it for
+later points (`dataset.build_base` is cached per process). Results are returned in grid order,
+whoever finished first.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import itertools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from matching.scenarios.params import apply_point
+from matching.scenarios.runner import RunRecord, run
+from matching.scenarios.spec import Scenario
+
+
+def grid(params: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Every combination of the parameters' values, first parameter varying slowest."""
+    names = list(params)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(params[n] for n in names))]
+
+
+def run_point(scenario: Scenario, point: dict[str, Any]) -> RunRecord:
+    """One grid point (module level, so it pickles to pool and Dask workers)."""
+    return run(apply_point(scenario, point), point=point, isolate=True)
+
+
+@contextmanager
+def executor(jobs: int, scheduler: str | None = None) -> Iterator[cf.Executor]:
+    """The sweep's executor: a Dask client's executor when a scheduler is named (argument or
+    WENMING_DASK_SCHEDULER), else a local process pool of `jobs` processes."""
+    address = scheduler or os.environ.get("WENMING_DASK_SCHEDULER")
+    if address:
+        from distributed import Client
+
+        client = Client(address, set_as_default=False)
+        try:
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+    else:
+        with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+            yield pool
+
+
+def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, scheduler: str | None = None,
+              pool: cf.Executor | None = None, show_progress: bool = True) -> list[RunRecord]:
+    """Run every point; `pool` (an executor you own) overrides jobs/scheduler; `jobs=1` runs
+    in this process one by one (no executor)."""
+    results: list[RunRecord | None] = [None] * len(points)
+    progress = Progress(TextColumn("sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), disable=not show_progress, transient=False)
+    with progress:
+        task = progress.add_task(scenario.name, total=len(points))
+        if pool is None and jobs == 1 and not (scheduler or os.environ.get("WENMING_DASK_SCHEDULER")):
+            for i, point in enumerate(points):
+                results[i] = run_point(scenario, point)
+                progress.advance(task)
+        else:
+            with (_borrowed(pool) if pool is not None else executor(jobs, scheduler)) as ex:
+                futures = {ex.submit(run_point, scenario, point): i for i, point in enumerate(points)}
+                for fut in cf.as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    progress.advance(task)
+    return [r for r in results if r is not None]
+
+
+@contextmanager
+def _borrowed(pool: cf.Executor) -> Iterator[cf.Executor]:
+    yield pool
