@@ -2,7 +2,8 @@
 
 Problems come from `tests.matching.strategies.problems` (2-6 volunteers, 1-5 requests, every
 feature of the format drawn at random, dates within two days). Derandomised so CI sees the same
-examples on every run; the checker also recounts the objective, so a wrong report fails too.
+examples on every run; the checker also recounts the objective, so a wrong report fails too,
+and the result read back from its JSON form must check just as clean.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 
-from matching.jsonio import load_problem
+from matching.jsonio import load_problem, load_result, result_to_json
 from matching.result import Status
 from matching.validate import validate
 from tests.matching.strategies import problems
@@ -30,3 +31,5 @@ def test_every_engine_result_on_a_random_problem_is_valid(doc: dict[str, Any]) -
     assert validate(problem, result) == []
     if result.status == Status.INFEASIBLE:
         assert result.assignments == ()
+    # What a caller stores is the result JSON: read back, it must check just as clean.
+    assert validate(problem, load_result(result_to_json(result))) == []
