@@ -6,7 +6,7 @@ Adding a domain means writing its `schema/<domain>.py` and listing its classes h
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 
 from schema.dispatch import DispatchMutations, DispatchQueries, DispatchSubscriptions
 from schema.forces import TeamMutations, TeamQueries
@@ -19,7 +19,7 @@ from schema.types.network import Department, PracticeBase, PracticePoint, Unit
 from schema.types.volunteer import Volunteer
 from schema.units import UnitMutations, UnitQueries
 from schema.volunteers import VolunteerMutations, VolunteerQueries
-from wenming.context import ReleaseSession
+from wenming.context import SessionScope
 from wenming.errors import is_client_safe, log_errors
 
 
@@ -44,6 +44,10 @@ class Schema(strawberry.Schema):
 NODE_TYPES = [Unit, Department, PracticeBase, PracticePoint, Team, Skill, Volunteer, ServiceItem, Order]
 
 
+#: Distinct documents whose parse tree and validation result are kept.
+DOCUMENT_CACHE_SIZE = 256
+
+
 def _mask_errors() -> MaskErrors:
     """A fresh masking extension per operation: unexpected errors become "Unexpected error."."""
     return MaskErrors(should_mask_error=lambda error: not is_client_safe(error))
@@ -55,7 +59,13 @@ def build_schema() -> Schema:
         mutation=Mutation,
         subscription=DispatchSubscriptions,
         types=NODE_TYPES,
-        extensions=[ReleaseSession, _mask_errors],
+        extensions=[
+            SessionScope,
+            _mask_errors,
+            # Clients send the same few documents over and over: parse and validate each once.
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        ],
     )
 
 

@@ -3,16 +3,19 @@
 Routes: `/graphql` (strawberry over HTTP and websockets, graphql-transport-ws for subscriptions;
 GraphiQL in development only) and `/healthz` (process liveness, and whether the database
 answers). Each GraphQL operation gets a fresh `Context` with its own session and DataLoaders; the
-session is closed when the operation ends, whatever happened (wenming.context.ReleaseSession).
+session is closed when the operation ends, whatever happened; operations wait for a free database slot first (wenming.context.SessionScope).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import logging
 from typing import Any, AsyncIterator
 
 from sqlalchemy import Engine, text
+from sqlalchemy.pool import QueuePool
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -29,6 +32,9 @@ from wenming.settings import Settings
 
 logger = logging.getLogger("wenming.app")
 
+#: Concurrent operations when the pool does not bound connections (NullPool, StaticPool, ...).
+UNBOUNDED_SLOTS = 64
+
 
 class GraphQLApp(GraphQL[Context, None]):
     """strawberry's ASGI app with the project's typed context and session lifecycle."""
@@ -37,15 +43,30 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(default_schema, **kwargs)
         self.settings = settings
         self.open_session = session_factory(engine)
+        self.slots = asyncio.Semaphore(pool_capacity(engine))
+
+    def encode_json(self, data: object) -> bytes:
+        """UTF-8 JSON without ASCII escapes: Chinese text stays readable and half the size."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(
             settings=self.settings,
             open_session=self.open_session,
             make_loaders=Loaders.for_context,
+            slots=self.slots,
             request=request,
             response=response,
         )
+
+
+def pool_capacity(engine: Engine) -> int:
+    """How many connections the engine's pool hands out at most (its size plus overflow)."""
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        overflow = pool._max_overflow  # noqa: SLF001 -- no public accessor
+        return pool.size() + overflow if overflow >= 0 else UNBOUNDED_SLOTS
+    return UNBOUNDED_SLOTS
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:

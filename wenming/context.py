@@ -1,15 +1,22 @@
 """The per-request GraphQL context: one SQLAlchemy session, the settings, the DataLoaders.
 
 Resolvers receive it as `info.context` with a precise type (`Info = strawberry.Info[Context,
-None]`), never as a dict. The session is opened on first use and closed by the app when the
-operation ends (see wenming/app.py), so a request that touches no data opens no connection.
+None]`), never as a dict. The session is opened on first use and closed when the operation ends
+(`SessionScope`), so a request that touches no data opens no connection.
+
+Admission: database calls are synchronous, on the event loop, and a session keeps its connection
+while the operation awaits its DataLoaders. Were more operations running than the pool has
+connections, the next checkout would block the loop that the holders need to finish: a deadlock.
+`SessionScope` therefore admits an operation only when a slot is free (an asyncio semaphore sized
+to the pool), so the wait happens in asyncio, never in the pool.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
 import strawberry
 from strawberry.extensions import SchemaExtension
@@ -28,6 +35,7 @@ class Context:
     settings: Settings
     open_session: Callable[[], Session]
     make_loaders: Callable[[Context], Loaders]
+    slots: asyncio.Semaphore | None = None
     request: Any = None
     response: Any = None
     _session: Session | None = field(default=None, repr=False)
@@ -54,13 +62,20 @@ class Context:
 Info = strawberry.Info[Context, None]
 
 
-class ReleaseSession(SchemaExtension):
-    """Closes the operation's session when the operation ends, on success or failure."""
+class SessionScope(SchemaExtension):
+    """Admits the operation when a database slot is free; closes its session when it ends."""
 
-    def on_operation(self) -> Iterator[None]:
+    async def on_operation(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        if not isinstance(context, Context):
+            yield
+            return
+        slots = context.slots
+        if slots is not None:
+            await slots.acquire()
         try:
             yield
         finally:
-            context = self.execution_context.context
-            if isinstance(context, Context):
-                context.close()
+            context.close()
+            if slots is not None:
+                slots.release()
