@@ -1,0 +1,200 @@
+"""The whole closed loop through GraphQL, as a frontend would drive it (点单 -> 派单 -> 接单 -> 评单):
+submit and review orders, start a dispatch run and watch its progress by subscription, commit it,
+accept, decline and let the repair run refill the gap, check in, check out, rate, and read the
+audit trail, notifications and statistics. Runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.dispatch.support import (
+    DAY, DISPATCH_RUN, DISPATCH_RUN_COMMIT, DispatchClient, register_doctor, start_run, submit_order,
+)
+
+RUN_PROGRESS = """
+subscription RunProgress($run: ID!) {
+  dispatchRunProgress(run: $run) { state progress { phase partsDone partsTotal bestObjective { staffing } } }
+}
+"""
+
+NOTIFICATIONS = """
+subscription Notifications($volunteer: ID) {
+  notifications(volunteer: $volunteer) { kind order payload }
+}
+"""
+
+MY_TASKS = """
+query MyTasks($volunteer: ID!) {
+  myTasks(volunteer: $volunteer) {
+    id status skill start end order { id status }
+    serviceRecord { creditMinutes honourMinutes corrections { minutes staff reason } }
+  }
+}
+"""
+
+ACCEPT = """
+mutation Accept($input: AssignmentActInput!) {
+  assignmentAccept(input: $input) { assignment { status order { status } } userErrors { field message code } }
+}
+"""
+
+DECLINE = """
+mutation Decline($input: AssignmentDeclineInput!) {
+  assignmentDecline(input: $input) {
+    assignment { status declineReason } repairRun { id kind } userErrors { field message code }
+  }
+}
+"""
+
+CHECK_IN = """
+mutation CheckIn($input: AssignmentActInput!) {
+  assignmentCheckIn(input: $input) { assignment { status order { status } } userErrors { field message code } }
+}
+"""
+
+CHECK_OUT = """
+mutation CheckOut($input: AssignmentActInput!) {
+  assignmentCheckOut(input: $input) {
+    assignment { status serviceRecord { creditMinutes } order { status } } userErrors { field message code }
+  }
+}
+"""
+
+CORRECT = """
+mutation Correct($input: ServiceRecordCorrectInput!) {
+  serviceRecordCorrect(input: $input) {
+    assignment { serviceRecord { creditMinutes honourMinutes corrections { minutes staff reason } } }
+    userErrors { field message code }
+  }
+}
+"""
+
+RATE = """
+mutation Rate($input: OrderRateInput!) {
+  orderRate(input: $input) { rating { score comment } userErrors { field message code } }
+}
+"""
+
+HISTORY = """
+query History($order: ID!) { orderHistory(order: $order) { fromStatus toStatus actor note } }
+"""
+
+STATS = """
+query Stats($volunteer: ID!, $team: ID!) {
+  volunteerStats(volunteer: $volunteer) { creditHours honourHours tasksCompleted averageRating noShows }
+  teamStats(team: $team) { creditHours honourHours tasksCompleted averageRating noShows }
+}
+"""
+
+OUTBOX = """
+query Outbox($after: String) { outbox(after: $after) { events { cursor kind volunteer order } endCursor } }
+"""
+
+
+def _task(api: DispatchClient, volunteer: str) -> dict[str, Any]:
+    tasks = api.data(MY_TASKS, {"volunteer": volunteer})["myTasks"]
+    assert len(tasks) == 1, tasks
+    return tasks[0]  # type: ignore[no-any-return]
+
+
+def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
+    # Given doctors Wang and Zhao near the east station, Li near the west station,
+    wang = register_doctor(api, world["east"], world["team"], world["doctor"], 34.335, 117.955, name="王医生")
+    zhao = register_doctor(api, world["east"], world["team"], world["doctor"], 34.36, 117.99, name="赵医生")
+    li = register_doctor(api, world["west"], world["team"], world["doctor"], 34.32, 117.81, name="李医生")
+    # and two residents' orders for a free clinic, reviewed by staff.
+    east_order = submit_order(api, world, world["east"], 34.331, 117.961)
+    west_order = submit_order(api, world, world["west"], 34.331, 117.801)
+
+    # When the dispatcher starts a run over the whole center, it returns at once, QUEUED or later,
+    run = start_run(api, world["center"])
+    # and the progress subscription streams the run until it ends.
+    with api.subscription(RUN_PROGRESS, {"run": run}) as next_update:
+        updates = []
+        while (update := next_update()) is not None:
+            updates.append(update["dispatchRunProgress"])
+    assert updates[-1]["state"] == "SUCCEEDED"
+    assert updates[-1]["progress"]["phase"] == "done"
+    assert updates[-1]["progress"]["bestObjective"] == {"staffing": 6}  # two orders of priority 3
+    order_of_states = ["QUEUED", "RUNNING", "SUCCEEDED"]
+    assert [order_of_states.index(u["state"]) for u in updates] == sorted(order_of_states.index(u["state"])
+                                                                          for u in updates)
+
+    # Then the run proposes the nearest doctor for each order, with the engine's explanation.
+    proposals = api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["proposals"]
+    assert {(p["order"]["id"], p["volunteer"]["id"]) for p in proposals} == {(east_order, wang), (west_order, li)}
+    east = next(p for p in proposals if p["order"]["id"] == east_order)
+    assert east["explanation"]["skillsMatched"] == [{"skill": "doctor", "level": 3}]
+    assert east["explanation"]["runnerUp"]["reason"] == "FARTHER"  # Zhao lives farther away
+    assert east["start"] == f"{DAY}T09:00:00"
+
+    # When the dispatcher commits, while Zhao's app listens for notifications,
+    with api.subscription(NOTIFICATIONS, {"volunteer": zhao}) as zhao_notified:
+        committed = api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run, "actor": "调度员"}}, "dispatchRunCommit")
+        assert committed["run"]["committedAt"] is not None
+        # then Wang and Li are offered their tasks.
+        wang_task = _task(api, wang)
+        assert (wang_task["status"], wang_task["order"]["status"]) == ("OFFERED", "DISPATCHED")
+        li_task = _task(api, li)
+
+        # When Wang declines, a repair run keeps Li and refills the east order with Zhao.
+        declined = api.ok(DECLINE, {"input": {"assignment": wang_task["id"], "volunteer": wang,
+                                              "reason": "家里有事"}}, "assignmentDecline")
+        assert declined["assignment"] == {"status": "DECLINED", "declineReason": "家里有事"}
+        assert declined["repairRun"]["kind"] == "REPAIR"
+        repair = api.wait_run(declined["repairRun"]["id"])
+        assert repair["state"] == "SUCCEEDED" and repair["committedAt"] is not None, repair
+        # Zhao hears about the new task live.
+        offered = zhao_notified()["notifications"]
+        assert (offered["kind"], offered["order"]) == ("TASK_OFFERED", east_order)
+    zhao_task = _task(api, zhao)
+    assert (zhao_task["status"], zhao_task["order"]["id"]) == ("OFFERED", east_order)
+    assert _task(api, li)["id"] == li_task["id"]  # Li's task was kept, not re-created
+
+    # When both accept, the orders are CONFIRMED.
+    accepted = api.ok(ACCEPT, {"input": {"assignment": zhao_task["id"], "volunteer": zhao}}, "assignmentAccept")
+    assert accepted["assignment"] == {"status": "ACCEPTED", "order": {"status": "CONFIRMED"}}
+    api.ok(ACCEPT, {"input": {"assignment": li_task["id"], "volunteer": li}}, "assignmentAccept")
+
+    # When Zhao checks in at 09:05 and out at 11:00 (local time), the order is in service, then completed,
+    checked_in = api.ok(CHECK_IN, {"input": {"assignment": zhao_task["id"], "volunteer": zhao,
+                                             "at": f"{DAY}T09:05:00"}}, "assignmentCheckIn")
+    assert checked_in["assignment"] == {"status": "CHECKED_IN", "order": {"status": "IN_SERVICE"}}
+    checked_out = api.ok(CHECK_OUT, {"input": {"assignment": zhao_task["id"], "volunteer": zhao,
+                                               "at": f"{DAY}T11:00:00+08:00"}}, "assignmentCheckOut")
+    # and Zhao is credited the 115 minutes on site (travel excluded).
+    assert checked_out["assignment"] == {"status": "COMPLETED", "serviceRecord": {"creditMinutes": 115},
+                                         "order": {"status": "COMPLETED"}}
+
+    # When staff add half an hour of honour time, it is kept apart from the credit time and audited.
+    corrected = api.ok(CORRECT, {"input": {"assignment": zhao_task["id"], "minutes": 30, "staff": "张站长",
+                                           "reason": "提前布置场地"}}, "serviceRecordCorrect")
+    assert corrected["assignment"]["serviceRecord"] == {
+        "creditMinutes": 115, "honourMinutes": 30,
+        "corrections": [{"minutes": 30, "staff": "张站长", "reason": "提前布置场地"}]}
+
+    # When the resident rates the clinic, the order is RATED.
+    rated = api.ok(RATE, {"input": {"order": east_order, "score": 5, "comment": "很好"}}, "orderRate")
+    assert rated["rating"] == {"score": 5, "comment": "很好"}
+
+    # Then the audit trail tells the order's whole story,
+    history = api.data(HISTORY, {"order": east_order})["orderHistory"]
+    assert [(h["fromStatus"], h["toStatus"]) for h in history] == [
+        ("SUBMITTED", "REVIEWED"), ("REVIEWED", "DISPATCHED"), ("DISPATCHED", "REVIEWED"),
+        ("REVIEWED", "DISPATCHED"), ("DISPATCHED", "CONFIRMED"), ("CONFIRMED", "IN_SERVICE"),
+        ("IN_SERVICE", "COMPLETED"), ("COMPLETED", "RATED")]
+    assert history[0]["actor"] == "张审核" and history[1]["actor"] == "调度员"
+    assert "家里有事" in history[2]["note"]
+    # the statistics count Zhao's hours, task and rating,
+    stats = api.data(STATS, {"volunteer": zhao, "team": world["team"]})
+    assert stats["volunteerStats"] == {"creditHours": 1.92, "honourHours": 0.5, "tasksCompleted": 1,
+                                       "averageRating": 5.0, "noShows": 0}
+    assert stats["teamStats"]["tasksCompleted"] == 1
+    # and the outbox holds every notification in order, resumable from any cursor.
+    page = api.data(OUTBOX, {"after": None})["outbox"]
+    kinds = [e["kind"] for e in page["events"]]
+    assert kinds.count("TASK_OFFERED") == 3 and "TASK_CHANGED" in kinds
+    assert api.data(OUTBOX, {"after": page["endCursor"]})["outbox"]["events"] == []
+    middle = page["events"][3]["cursor"]
+    assert api.data(OUTBOX, {"after": middle})["outbox"]["events"] == page["events"][4:]
