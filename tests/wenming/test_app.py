@@ -67,3 +67,33 @@ def test_each_request_returns_its_connection(api: GraphQLClient, engine: Engine)
     create_skill(api, code="doctor")
     assert api.data(SKILLS) == {"skills": [{"code": "doctor"}]}
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+NODE = "query Node($id: ID!) { node(id: $id) { ... on Unit { name children { name } } } }"
+
+
+def test_more_concurrent_requests_than_connections_all_complete(db_url: str, settings: Settings) -> None:
+    # given a pool of one connection that gives up after 2 s, and a unit to read
+    import asyncio
+
+    from db.session import make_engine
+
+    small = make_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=2)
+    api = GraphQLClient(settings, small)
+    try:
+        unit = api.data(
+            'mutation { unitCreate(input: {code: "C", name: "中心", level: CENTER, location: {lat: 34, lon: 117}}) '
+            "{ unit { id } } }"
+        )["unitCreate"]["unit"]["id"]
+
+        # when eight requests run at once, each holding its session across a DataLoader await
+        async def burst() -> list[dict]:
+            posts = [api.client.post("/graphql", json={"query": NODE, "variables": {"id": unit}}) for _ in range(8)]
+            return [r.json() for r in await asyncio.gather(*posts)]
+
+        bodies = api.runner.run(burst())
+    finally:
+        api.close()
+        small.dispose()
+    # then every one is answered (they waited for the connection instead of blocking the loop)
+    assert bodies == [{"data": {"node": {"name": "中心", "children": []}}}] * 8
