@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.gapio import DEFAULT_BENCH_DIR, gap_problem, published_optima, read_gap, require_bench_dir
+from benchmarks.gapio import (
+    DEFAULT_BENCH_DIR, GapFormatError, gap_problem, published_optima, read_gap, require_bench_dir,
+)
 from matching.jsonio import load_problem
 from matching.result import Status
 from matching.validate import validate
@@ -49,3 +51,15 @@ def test_engine_reaches_the_published_gap_minimum(bench: Path, path: str) -> Non
     assert len(result.assignments) == len(problem.requests)          # every job staffed
     assert result.objective.travel_m == optimum * 1000
     assert validate(problem, result) == []
+
+
+def test_missing_bench_folder_fails_saying_where_it_was_expected(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="GAP benchmark data not found at .*nowhere"):
+        require_bench_dir(tmp_path / "nowhere")
+
+
+def test_truncated_instance_file_is_rejected_naming_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "gapX-0"
+    broken.write_text("2 3\n1 2 3\n4 5 6\n")
+    with pytest.raises(GapFormatError, match=r"gapX-0: header says 2 agents x 3 jobs, so 16 integers, found 8"):
+        read_gap(broken)
