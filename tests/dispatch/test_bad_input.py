@@ -1,0 +1,182 @@
+"""Refusals of the workflow: each a userErrors entry with a stable code, and nothing written.
+
+Illegal order transitions, starting a run on an empty scope, committing a cancelled or already
+committed run, accepting someone else's task, checking out before checking in, rating twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from resolvers import runs
+from tests.dispatch.support import (
+    DISPATCH_RUN, DISPATCH_RUN_COMMIT, DISPATCH_RUN_START, DAY, DispatchClient, register_doctor, start_run,
+    submit_order,
+)
+
+ORDER_REVIEW = """
+mutation OrderReview($input: OrderReviewInput!) {
+  orderReview(input: $input) { order { status } userErrors { field message code } }
+}
+"""
+
+ORDER_REJECT = """
+mutation OrderReject($input: OrderReasonInput!) {
+  orderReject(input: $input) { order { status } userErrors { field message code } }
+}
+"""
+
+ORDER_CANCEL = """
+mutation OrderCancel($input: OrderReasonInput!) {
+  orderCancel(input: $input) { order { status } userErrors { field message code } }
+}
+"""
+
+HISTORY = "query History($order: ID!) { orderHistory(order: $order) { fromStatus toStatus note } }"
+
+RUN_CANCEL = """
+mutation Cancel($input: DispatchRunInput!) {
+  dispatchRunCancel(input: $input) { run { state reason } userErrors { field message code } }
+}
+"""
+
+TASKS = "query Tasks($volunteer: ID!) { myTasks(volunteer: $volunteer) { id status serviceRecord { creditMinutes } } }"
+
+ACCEPT = """
+mutation Accept($input: AssignmentActInput!) {
+  assignmentAccept(input: $input) { assignment { status } userErrors { field message code } }
+}
+"""
+
+CHECK_IN = """
+mutation CheckIn($input: AssignmentActInput!) {
+  assignmentCheckIn(input: $input) { assignment { status } userErrors { field message code } }
+}
+"""
+
+CHECK_OUT = """
+mutation CheckOut($input: AssignmentActInput!) {
+  assignmentCheckOut(input: $input) { assignment { status } userErrors { field message code } }
+}
+"""
+
+RATE = """
+mutation Rate($input: OrderRateInput!) {
+  orderRate(input: $input) { rating { score } userErrors { field message code } }
+}
+"""
+
+OUTBOX = "query { outbox { events { kind } } }"
+
+
+def _errors(payload: dict[str, Any]) -> list[tuple[list[str], str]]:
+    return [(e["field"], e["code"]) for e in payload["userErrors"]]
+
+
+def test_illegal_transitions_are_refused_and_leave_no_trace(api: DispatchClient, world: dict[str, Any]) -> None:
+    order = submit_order(api, world, world["east"], 34.33, 117.96)  # reviewed
+    events_before = api.data(OUTBOX)["outbox"]["events"]
+
+    again = api.data(ORDER_REVIEW, {"input": {"order": order}})["orderReview"]
+    rejected = api.data(ORDER_REJECT, {"input": {"order": order, "reason": "不在服务范围"}})["orderReject"]
+    blank = api.data(ORDER_CANCEL, {"input": {"order": order, "reason": "  "}})["orderCancel"]
+
+    assert _errors(again) == [(["input", "order"], "ILLEGAL_TRANSITION")]
+    assert "is REVIEWED; it cannot become REVIEWED" in again["userErrors"][0]["message"]
+    assert _errors(rejected) == [(["input", "order"], "ILLEGAL_TRANSITION")]
+    assert _errors(blank) == [(["input", "reason"], "REQUIRED")]
+    assert api.data(HISTORY, {"order": order})["orderHistory"] == [
+        {"fromStatus": "SUBMITTED", "toStatus": "REVIEWED", "note": ""}]
+    assert api.data(OUTBOX)["outbox"]["events"] == events_before
+
+    cancelled = api.data(ORDER_CANCEL, {"input": {"order": order, "reason": "居民取消"}})["orderCancel"]
+    assert cancelled == {"order": {"status": "CANCELLED"}, "userErrors": []}
+    revived = api.data(ORDER_REVIEW, {"input": {"order": order}})["orderReview"]
+    assert _errors(revived) == [(["input", "order"], "ILLEGAL_TRANSITION")]
+    assert "nothing (final)" in revived["userErrors"][0]["message"]
+
+
+def test_a_run_over_a_scope_without_reviewed_orders_is_refused(api: DispatchClient, world: dict[str, Any]) -> None:
+    submit_order(api, world, world["east"], 34.33, 117.96, review=False)  # submitted, not reviewed
+    out = api.data(DISPATCH_RUN_START, {"input": {"scope": world["center"], "from": DAY, "to": DAY}})
+    assert _errors(out["dispatchRunStart"]) == [(["input", "scope"], "EMPTY_SCOPE")]
+    backwards = api.data(DISPATCH_RUN_START, {"input": {"scope": world["center"], "from": DAY, "to": "2026-12-01"}})
+    assert _errors(backwards["dispatchRunStart"]) == [(["input", "to"], "OUT_OF_RANGE")]
+    runs_listed = api.data("query R($s: ID!) { dispatchRuns(scope: $s) { id } }", {"s": world["center"]})
+    assert runs_listed["dispatchRuns"] == []
+
+
+def test_a_cancelled_run_stays_cancelled_and_cannot_be_committed(
+        api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    release, building = threading.Event(), threading.Event()
+    real_build = runs.build
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:
+        building.set()
+        release.wait(30)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "build", slow_build)
+    run = start_run(api, world["center"])
+    assert building.wait(30)
+    cancelled = api.data(RUN_CANCEL, {"input": {"run": run, "actor": "调度员"}})["dispatchRunCancel"]
+    assert cancelled == {"run": {"state": "CANCELLED", "reason": "cancelled by 调度员"}, "userErrors": []}
+    release.set()
+    final = api.wait_run(run)
+    assert (final["state"], final["proposals"]) == ("CANCELLED", [])
+
+    commit = api.data(DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+    assert _errors(commit) == [(["input", "run"], "RUN_NOT_READY")]
+    again = api.data(RUN_CANCEL, {"input": {"run": run}})["dispatchRunCancel"]
+    assert _errors(again) == [(["input", "run"], "RUN_NOT_READY")]
+
+
+def test_volunteers_act_on_their_own_tasks_in_order_and_rate_once(api: DispatchClient, world: dict[str, Any]
+                                                                  ) -> None:
+    wang = register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    other = register_doctor(api, world["west"], world["team"], world["doctor"], 30.0, 110.0)  # far away
+    order = submit_order(api, world, world["east"], 34.33, 117.96)
+    run = start_run(api, world["center"])
+    assert api.wait_run(run)["state"] == "SUCCEEDED"
+    api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run}}, "dispatchRunCommit")
+    twice = api.data(DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+    assert _errors(twice) == [(["input", "run"], "ALREADY_COMMITTED")]
+    task = api.data(TASKS, {"volunteer": wang})["myTasks"][0]
+
+    someone_else = api.data(ACCEPT, {"input": {"assignment": task["id"], "volunteer": other}})
+    assert _errors(someone_else["assignmentAccept"]) == [(["input", "assignment"], "NOT_YOUR_TASK")]
+    too_early = api.data(CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang}})
+    assert _errors(too_early["assignmentCheckOut"]) == [(["input", "assignment"], "NOT_CHECKED_IN")]
+    assert api.data(TASKS, {"volunteer": wang})["myTasks"] == [{"id": task["id"], "status": "OFFERED",
+                                                                 "serviceRecord": None}]
+
+    early_rating = api.data(RATE, {"input": {"order": order, "score": 5}})["orderRate"]
+    assert _errors(early_rating) == [(["input", "order"], "ILLEGAL_TRANSITION")]
+    api.ok(ACCEPT, {"input": {"assignment": task["id"], "volunteer": wang}}, "assignmentAccept")
+    api.ok(CHECK_IN, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T09:00:00"}},
+           "assignmentCheckIn")
+    backwards = api.data(CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T08:00:00"}})
+    assert _errors(backwards["assignmentCheckOut"]) == [(["input", "at"], "OUT_OF_RANGE")]
+    api.ok(CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T10:00:00"}},
+           "assignmentCheckOut")
+
+    out_of_range = api.data(RATE, {"input": {"order": order, "score": 6}})["orderRate"]
+    assert _errors(out_of_range) == [(["input", "score"], "OUT_OF_RANGE")]
+    api.ok(RATE, {"input": {"order": order, "score": 4, "comment": "准时"}}, "orderRate")
+    twice_rated = api.data(RATE, {"input": {"order": order, "score": 1}})["orderRate"]
+    assert _errors(twice_rated) == [(["input", "order"], "ALREADY_RATED")]
+    rating = api.data("query R($o: ID!) { orderRating(order: $o) { score comment } }", {"o": order})
+    assert rating["orderRating"] == {"score": 4, "comment": "准时"}
+
+
+def test_malformed_ids_name_the_field(api: DispatchClient, world: dict[str, Any]) -> None:
+    commit = api.data(DISPATCH_RUN_COMMIT, {"input": {"run": world["center"]}})["dispatchRunCommit"]
+    assert _errors(commit) == [(["input", "run"], "MALFORMED_ID")]
+    body = api.execute(DISPATCH_RUN, {"id": "not-an-id"})
+    assert body["errors"][0]["extensions"]["code"] == "MALFORMED_ID"
