@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
 
-from db.migrate import alembic_config, current_revision
+from db.migrate import alembic_config, current_revision, upgrade
 from db.models import Base
 
 
@@ -36,3 +37,12 @@ def test_every_table_of_the_models_exists(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+def test_downgrade_to_base_and_upgrade_again(db_url: str, engine: Engine) -> None:
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(connection=conn), "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(db_url)
+    engine.dispose()  # forget cached schema information
+    assert _diff(engine, Base.metadata) == []
