@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,8 +15,10 @@ import uvicorn
 from sqlalchemy import Engine
 from websockets.sync.client import connect
 
+from db.session import make_engine
 from tests.schema.support import UNIT_CREATE
 from wenming.app import create_app
+from wenming.server import prepare_demo
 from wenming.settings import Settings
 
 NODE = "query Node($id: ID!) { node(id: $id) { ... on Unit { name level } } }"
@@ -62,3 +65,24 @@ def test_graphql_transport_ws_handshake(server_url: str) -> None:
         assert ws.subprotocol == "graphql-transport-ws"
         ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(ws.recv(timeout=5)) == {"type": "connection_ack"}
+
+
+STATIONS = "query { units(level: STATION) { totalCount } }"
+
+
+def test_demo_database_is_recreated_with_pizhou(tmp_path: Path) -> None:
+    # given a demo file left by an earlier run
+    demo = tmp_path / "wenming-demo.db"
+    prepare_demo(demo, volunteers=30)
+    # when the demo is prepared again (loading Pizhou twice into one file would be refused)
+    url = prepare_demo(demo, volunteers=30)
+    # then the fresh file serves Pizhou's 490 stations
+    from tests.schema.support import GraphQLClient
+
+    engine = make_engine(url)
+    api = GraphQLClient(Settings(database_url=url), engine)
+    try:
+        assert api.data(STATIONS) == {"units": {"totalCount": 490}}
+    finally:
+        api.close()
+        engine.dispose()
