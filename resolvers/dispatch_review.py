@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import matching as m
 from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT
-from matching.validate import HARD_RULES, STRUCTURE, pair_distance_km, pair_travel_minutes
+from matching.validate import HARD_RULES, STRUCTURE, pair_distance_km, pair_travel_minutes, validate
 from resolvers import dispatch_ids, dispatch_mapping as mapping
 from resolvers.dispatch_commit import check_run_ready
 from resolvers.dispatch_errors import DispatchOutcome, abort, run_mutation
@@ -94,7 +94,7 @@ def check(session: Session, run: models.DispatchRun, pairs: list[Pair], touched_
     result = m.Result(status=m.Status.FEASIBLE, objective=m.Objective(), assignments=tuple(assignments))
     keys = {order_request_id(o) for o in touched_orders}
     who = {volunteer_key(v) for v in touched_volunteers}
-    violations = [v for v in m.validate(problem, result, rules=[*STRUCTURE, *HARD_RULES])
+    violations = [v for v in validate(problem, result, rules=[*STRUCTURE, *HARD_RULES])
                   if v.request in keys or v.volunteer in who]
     if violations:
         raise MutationAborted([Problem(path, f"{v.rule}: {_readable(v.message)}", "RULE_BROKEN")  # type: ignore[arg-type]

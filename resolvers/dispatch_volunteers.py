@@ -1,7 +1,9 @@
 """The volunteers of a dispatch problem, read in bulk (resolvers/problem_builder.py uses this).
 
 Eligible: ACTIVE, holding at least one skill the orders need, and a member of a provider team of
-the orders' items (when every item names provider teams). Six Core statements, each filtered by
+the orders' items (when every item names provider teams). Volunteers named explicitly (`only`,
+when a dispatcher's edit is re-checked) need only be ACTIVE: the engine's rules then say what is
+wrong with them. Six Core statements, each filtered by
 the same eligibility subquery, whatever the number of volunteers: the volunteers, their needed
 skills, provider-team memberships, weekly windows, and dated exceptions within the period.
 
@@ -55,15 +57,15 @@ def load_volunteers(session: Session, orders: list[models.Order], needs: dict[in
         return {}
     skill_ids = list(session.scalars(select(models.Skill.id).where(models.Skill.code.in_(codes))))
     team_ids = sorted({tid for i in items for tid, _ in providers.get(i, [])})
-    eligible = select(models.Volunteer.id).where(
-        models.Volunteer.status == VolunteerStatus.ACTIVE,
-        exists().where(models.VolunteerSkill.volunteer_id == models.Volunteer.id,
-                       models.VolunteerSkill.skill_id.in_(skill_ids)))
-    if all(providers.get(i) for i in items):
-        eligible = eligible.where(models.Volunteer.id.in_(
-            select(models.TeamMembership.volunteer_id).where(models.TeamMembership.team_id.in_(team_ids))))
-    if only is not None:
+    eligible = select(models.Volunteer.id).where(models.Volunteer.status == VolunteerStatus.ACTIVE)
+    if only is not None:  # named volunteers are checked, not filtered: the rules then say what is wrong
         eligible = eligible.where(models.Volunteer.id.in_(sorted(set(only))))
+    else:
+        eligible = eligible.where(exists().where(models.VolunteerSkill.volunteer_id == models.Volunteer.id,
+                                                 models.VolunteerSkill.skill_id.in_(skill_ids)))
+        if all(providers.get(i) for i in items):
+            eligible = eligible.where(models.Volunteer.id.in_(
+                select(models.TeamMembership.volunteer_id).where(models.TeamMembership.team_id.in_(team_ids))))
     V = models.Volunteer
     out: dict[int, Candidate] = {
         row[0]: Candidate(*row) for row in session.execute(
