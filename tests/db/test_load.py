@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -79,3 +80,17 @@ def test_load_city_by_url_migrates_first(tmp_path: pytest.TempPathFactory) -> No
     url = f"sqlite:///{tmp_path}/fresh.db"  # never migrated
     report = load_city(url, "kunshan", volunteers=60, seed=1, day=DAY, secret_key=KEY, progress=False)
     assert report.counts["units"] == 76 and report.counts["volunteers"] == 60
+
+
+def test_cli_loads_then_refuses_a_second_load(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wenming.cli import main
+
+    monkeypatch.setenv("WENMING_DATABASE_URL", db_url)
+    assert main(["examples", "load", "kunshan", "--volunteers", "50", "--seed", "2"]) == 0
+    assert re.search(r"kunshan: \d+ rows in [\d.]+ s \(center id \d+\)", capsys.readouterr().out)
+    assert main(["examples", "load", "kunshan", "--volunteers", "50"]) == 2
+    assert "kunshan is already loaded" in capsys.readouterr().err
+    assert main(["examples", "load", "pizhou", "--volunteers", "150001"]) == 2
+    assert "volunteers=150001: choose between 0 and 150000" in capsys.readouterr().err
