@@ -33,7 +33,7 @@ from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
 from db.session import session_factory
 from resolvers.dispatch_broker import BROKER
-from resolvers.problem_builder import build, parse_key
+from resolvers.problem_builder import Built, build, parse_key
 
 logger = logging.getLogger("wenming.dispatch")
 
@@ -152,6 +152,17 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
                              seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
                              progress=_Progress(sessions, run_id))
     result = m.solve(built.problem, options)
+    done = store(sessions, run_id, built, result)
+    BROKER.publish(topic(run_id))
+    if done and kind == RunKind.REPAIR:
+        from resolvers.dispatch_commit import commit_in_background
+
+        commit_in_background(sessions, run_id)
+
+
+def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.Result) -> bool:
+    """Write the result: proposals as rows (pairs already held are left out), the summary and open
+    orders in the run, state SUCCEEDED; False (nothing written) if the run was cancelled meanwhile."""
     proposals = [
         dict(run_id=run_id, order_id=parse_key(a.request), volunteer_id=parse_key(a.volunteer), skill_code=a.skill,
              start=_local(a.start), end=_local(a.end), distance_km=a.distance_km, travel_minutes=a.travel_minutes,
@@ -165,20 +176,16 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         session.execute(delete(models.DispatchProposal).where(models.DispatchProposal.run_id == run_id))
         if proposals:
             session.execute(insert(models.DispatchProposal), proposals)
-        done = session.execute(
+        done = bool(session.execute(
             update(models.DispatchRun).where(models.DispatchRun.id == run_id,
                                              models.DispatchRun.state == RunState.RUNNING)
             .values(state=RunState.SUCCEEDED, phase="done", result=stored, finished_at=utcnow(),
-                    best_objective=result.objective.as_dict(), reason=result.message or "")).rowcount
+                    best_objective=result.objective.as_dict(), reason=result.message or "")).rowcount)
         if done:
             session.commit()
         else:
             session.rollback()  # cancelled while solving: keep CANCELLED, drop the proposals
-    BROKER.publish(topic(run_id))
-    if done and kind == RunKind.REPAIR:
-        from resolvers.dispatch_commit import commit_in_background
-
-        commit_in_background(sessions, run_id)
+    return done
 
 
 def _local(text: str) -> Any:
