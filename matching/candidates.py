@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching.arrays import NEVER, Arrays, allowed_starts
+from matching.arrays import NEVER, Arrays, SkillPool, allowed_starts
 from matching.geo import MIN_RADIUS_KM, geodesic_km, travel_minutes, unit_vectors
 from matching.result import Reason
 
@@ -43,19 +43,30 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.v)
 
+    def sorted(self) -> Candidates:
+        """The same rows ordered by (request, slot, volunteer)."""
+        order = np.lexsort((self.v, self.k, self.r))
+        pos = np.empty(len(order), np.int64)
+        pos[order] = np.arange(len(order))
+        return Candidates(self.v[order], self.r[order], self.k[order], self.km[order], self.metres[order],
+                          self.minutes[order], {int(pos[i]): d for i, d in self.domains.items()},
+                          self.truncated, self.pin_conflicts)
 
-def service_day(arr: Arrays, r: int) -> int:
-    """The earliest possible service day of request r (its day when the time is fixed)."""
-    return int(arr.r_earliest[r] // 1440)
+
+def service_day(arr: Arrays, r: np.ndarray | int) -> np.ndarray:
+    """The earliest possible service day of requests r (their day when the time is fixed)."""
+    return np.asarray(arr.r_earliest[r] // 1440)
 
 
-def pair_distance(arr: Arrays, v: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
-    """distance_km and travel_minutes of volunteers v to request r (overrides applied)."""
+def pair_distance(arr: Arrays, v: np.ndarray, r: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
+    """distance_km and travel_minutes of volunteers v to requests r (overrides applied)."""
     km = geodesic_km(arr.vlat[v], arr.vlon[v], arr.rlat[r], arr.rlon[r]) * arr.detour
+    km = np.atleast_1d(km)
     minutes = travel_minutes(km, arr.speed_kmh)
     if arr.overrides:
-        for i, vi in enumerate(v.tolist()):
-            o = arr.overrides.get((vi, r))
+        rr = np.broadcast_to(r, np.shape(v))
+        for i, (vi, ri) in enumerate(zip(np.asarray(v).tolist(), rr.tolist())):
+            o = arr.overrides.get((vi, ri))
             if o is not None:
                 if o[0] is not None:
                     km[i] = o[0]
@@ -63,50 +74,61 @@ def pair_distance(arr: Arrays, v: np.ndarray, r: int) -> tuple[np.ndarray, np.nd
     return km, minutes
 
 
-def pair_reasons(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.ndarray, r: int, k: int,
-                 km: np.ndarray, minutes: np.ndarray) -> tuple[np.ndarray, list[list[tuple[int, int]] | None]]:
-    """Per volunteer in `v` (holders of slot k's skill at `level`, valid until `last_day`), the
-    first pairwise rule it breaks for request r (0 = none) and, for a flexible request, the
-    start pieces it allows."""
-    _, _, min_level = arr.r_needs[r][k]
+def forbidden_keys(arr: Arrays) -> np.ndarray:
+    """Sorted keys volunteer * nr + request of the forbidden pairs (cached)."""
+    keys = getattr(arr, "_forbidden_keys", None)
+    if keys is None:
+        keys = np.sort(np.fromiter((v * arr.nr + r for v, r in arr.forbidden), np.int64, len(arr.forbidden)))
+        arr._forbidden_keys = keys  # type: ignore[attr-defined]
+    return keys
+
+
+def pair_reasons(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.ndarray, r: np.ndarray | int,
+                 min_level: np.ndarray | int, km: np.ndarray, minutes: np.ndarray
+                 ) -> tuple[np.ndarray, list[list[tuple[int, int]] | None]]:
+    """Per pair (v[i], r[i]) -- v holding the slot's skill at `level`, valid until `last_day` --
+    the first pairwise rule it breaks (0 = none) and, for a flexible request, the start pieces
+    it allows."""
+    n = len(v)
+    r = np.broadcast_to(np.asarray(r, np.int64), (n,))
     day = service_day(arr, r)
-    reason = np.zeros(len(v), np.int8)
+    reason = np.zeros(n, np.int8)
 
     def mark(mask: np.ndarray, code: int) -> None:
         reason[(reason == 0) & mask] = code
 
     mark(level < min_level, 1)
     mark(last_day < day, 2)
-    if arr.r_teams[r].any():
-        mark(~(arr.v_teams[v] & arr.r_teams[r]).any(axis=1), 3)
-    if arr.r_insurance[r]:
-        mark(arr.insured_until[v] < day, 4)
+    has_teams = arr.r_teams[r].any(axis=1)
+    if has_teams.any():
+        mark(has_teams & ~(arr.v_teams[v] & arr.r_teams[r]).any(axis=1), 3)
+    mark(arr.r_insurance[r] & (arr.insured_until[v] < day), 4)
     if arr.forbidden:
-        mark(np.fromiter(((int(x), r) in arr.forbidden for x in v), bool, len(v)), 5)
+        mark(np.isin(v * arr.nr + r, forbidden_keys(arr)), 5)
     mark(km > arr.max_km[v], 6)
     work = arr.r_duration[r] + minutes
     mark((arr.tasks_day[v] < 1) | (arr.tasks_period[v] < 1) | (work > arr.minutes_day[v])
          | (work > arr.minutes_period[v]), 7)
-    domains: list[list[tuple[int, int]] | None] = [None] * len(v)
-    last = np.minimum(last_day, np.where(arr.r_insurance[r], arr.insured_until[v], NEVER))
-    if arr.r_fixed[r]:
-        start = int(arr.r_earliest[r])
-        begin, end = start - minutes, start + int(arr.r_duration[r])
-        ok = arr.v_always[v].copy()
-        todo = np.nonzero(~ok & (reason == 0))[0]
-        if len(todo):
-            vv = v[todo]
-            # the piece that could hold `begin`: the last one starting at or before it
-            lo, hi = arr.av_ptr[vv], arr.av_ptr[vv + 1]
-            key = np.searchsorted(_piece_keys(arr), vv * (1 << 32) + (begin[todo] + (1 << 31)), side="right") - 1
-            inside = (key >= lo) & (key < hi)
-            keyc = np.clip(key, 0, max(len(arr.av_start) - 1, 0))
-            if len(arr.av_start):
-                ok[todo] = inside & (arr.av_end[keyc] >= end) & (arr.av_start[keyc] <= begin[todo])
-        mark(~ok, 8)
-    else:
-        for i in np.nonzero(reason == 0)[0]:
-            pieces = allowed_starts(arr, int(v[i]), r, int(minutes[i]), int(last[i]))
+    domains: list[list[tuple[int, int]] | None] = [None] * n
+    fixed = arr.r_fixed[r]
+    todo = np.nonzero(fixed & ~arr.v_always[v] & (reason == 0))[0]
+    if len(todo):
+        vv, rr = v[todo], r[todo]
+        begin = arr.r_earliest[rr] - minutes[todo]
+        end = arr.r_earliest[rr] + arr.r_duration[rr]
+        lo, hi = arr.av_ptr[vv], arr.av_ptr[vv + 1]
+        # the piece that could hold `begin`: the last one of v starting at or before it
+        key = np.searchsorted(_piece_keys(arr), vv * (1 << 32) + (begin + (1 << 31)), side="right") - 1
+        keyc = np.clip(key, 0, max(len(arr.av_start) - 1, 0))
+        ok = (key >= lo) & (key < hi)
+        if len(arr.av_start):
+            ok &= (arr.av_end[keyc] >= end) & (arr.av_start[keyc] <= begin)
+        reason[todo[~ok]] = 8
+    flex = np.nonzero(~fixed & (reason == 0))[0]
+    if len(flex):
+        last = np.minimum(last_day, np.where(arr.r_insurance[r], arr.insured_until[v], NEVER))
+        for i in flex.tolist():
+            pieces = allowed_starts(arr, int(v[i]), int(r[i]), int(minutes[i]), int(last[i]))
             if pieces:
                 domains[i] = pieces
             else:
@@ -152,7 +174,9 @@ class _Builder:
 
 
 def generate(arr: Arrays, keep_per_slot: int) -> Candidates:
-    """All kept candidate rows, request by request, slot by slot (stable order)."""
+    """All kept candidate rows. Slots asking for the same skill are queried together (one k-d
+    tree query, one vectorised rule check); a slot whose first look is not conclusive widens on
+    its own. Rows come out sorted by (request, slot, volunteer): a stable order."""
     b = _Builder(arr)
     truncated: set[tuple[int, int]] = set()
     forced: dict[int, set[int]] = {}
@@ -161,37 +185,98 @@ def generate(arr: Arrays, keep_per_slot: int) -> Candidates:
     for v, r in arr.overrides:
         forced.setdefault(r, set()).add(v)
     rxyz = unit_vectors(arr.rlat, arr.rlon)
+    # slots grouped by skill and eligible teams: each group queries the k-d tree of the skill's
+    # holders in those teams, so team rules never starve the nearest-first search
+    slots: dict[tuple[str, bytes], list[tuple[int, int, int, int]]] = {}
     for r in range(arr.nr):
-        extra = forced.get(r, set())
-        for k, (skill, count, _) in enumerate(arr.r_needs[r]):
-            pool = arr.skills.get(skill)
-            if pool is None:
-                continue
-            keep = keep_per_slot + count - 1
-            kept, cut = _nearest_passing(arr, pool, rxyz[r], r, k, keep, extra)
+        teams = arr.r_teams[r].tobytes() if arr.r_teams[r].any() else b""
+        for k, (skill, count, min_level) in enumerate(arr.r_needs[r]):
+            if skill in arr.skills:
+                slots.setdefault((skill, teams), []).append((r, k, keep_per_slot + count - 1, min_level))
+    for skill, teams in sorted(slots):
+        pool = arr.skills[skill]
+        group = slots[skill, teams]
+        sub = _team_pool(arr, pool, group[0][0]) if teams else pool
+        for r, k, kept, cut in _batch(arr, sub, rxyz, group, forced):
             if cut:
                 truncated.add((r, k))
             if kept is not None:
                 b.add(*kept)
+        for r, k, _, min_level in group:
+            extra = forced.get(r)
             if extra:
-                held = np.isin(pool.vidx, np.fromiter(extra, np.int64))
-                idx = np.nonzero(held)[0]
+                idx = np.nonzero(np.isin(pool.vidx, np.fromiter(extra, np.int64)))[0]
                 vv = pool.vidx[idx]
                 km, mins = pair_distance(arr, vv, r)
-                reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, k, km, mins)
+                reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins)
                 ok = reason == 0
                 b.add(vv[ok], r, k, km[ok], mins[ok], [d for d, o in zip(doms, ok) if o])
     conflicts = _pin_conflicts(arr, b)
-    return b.build(truncated, conflicts)
+    return b.build(truncated, conflicts).sorted()
 
 
-def _nearest_passing(arr: Arrays, pool, xyz: np.ndarray, r: int, k: int, keep: int,
+def _team_pool(arr: Arrays, pool: SkillPool, r: int) -> SkillPool:
+    """The holders of a skill who belong to one of request r's eligible teams."""
+    mask = (arr.v_teams[pool.vidx] & arr.r_teams[r]).any(axis=1)
+    return SkillPool(pool.vidx[mask], pool.level[mask], pool.last_day[mask])
+
+
+def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int, int, int, int]],
+           forced: dict[int, set[int]]):
+    """Every slot of one pool at once (one k-d tree query, one vectorised rule check per
+    round); slots not settled widen together in the next round. Yields (r, k, kept, cut)."""
+    n = len(pool.vidx)
+    if n == 0:
+        for r, k, _, _ in slots:
+            yield r, k, None, False
+        return
+    keep_max = max(s[2] for s in slots)
+    kq = min(n, max(4 * keep_max, 64))
+    pending = list(slots)
+    while pending:
+        rs = np.fromiter((s[0] for s in pending), np.int64, len(pending))
+        chord, idx = pool.kdtree(arr.vxyz).query(rxyz[rs], k=kq)
+        idx, chord = idx.reshape(len(pending), -1), chord.reshape(len(pending), -1)
+        width = idx.shape[1]
+        vv = pool.vidx[idx]
+        rr = np.repeat(rs, width)
+        flat_v = vv.ravel()
+        km, mins = pair_distance(arr, flat_v, rr)
+        min_levels = np.repeat(np.fromiter((s[3] for s in pending), np.int64, len(pending)), width)
+        reason, doms = pair_reasons(arr, flat_v, pool.level[idx].ravel(), pool.last_day[idx].ravel(), rr,
+                                    min_levels, km, mins)
+        km2, reason2 = km.reshape(len(pending), width), reason.reshape(len(pending), width)
+        exhausted = kq >= n
+        later = []
+        for s, (r, k, keep, min_level) in enumerate(pending):
+            extra = forced.get(r)
+            passing = reason2[s] == 0
+            if extra:
+                passing &= ~np.isin(vv[s], np.fromiter(extra, np.int64))
+            ok = np.nonzero(passing)[0]
+            order = ok[np.argsort(km2[s, ok], kind="stable")]
+            unseen_km = MIN_RADIUS_KM * 2 * np.arcsin(min(1.0, float(chord[s, -1]) / 2))
+            if not (exhausted or (len(order) >= keep and km2[s, order[keep - 1]] / arr.detour <= unseen_km)):
+                later.append((r, k, keep, min_level))
+                continue
+            sel = order[:keep]
+            cut = (len(order) > keep) or not exhausted
+            if not len(sel):
+                yield r, k, None, cut
+                continue
+            flat = s * width + sel
+            yield r, k, (vv[s, sel], r, k, km2[s, sel], mins[flat], [doms[i] for i in flat.tolist()]), cut
+        pending = later
+        kq = min(n, kq * 4)
+
+
+def _nearest_passing(arr: Arrays, pool, xyz: np.ndarray, r: int, k: int, keep: int, min_level: int,
                      exclude: set[int]) -> tuple[tuple | None, bool]:
     """The `keep` nearest holders passing every pairwise rule, and whether any passing holder
-    was left out."""
+    was left out (one slot, widening the query until the answer is certain)."""
     tree = pool.kdtree(arr.vxyz)
     n = len(pool.vidx)
-    kq = min(n, max(4 * keep, 64))
+    kq = min(n, max(16 * keep, 256))
     while True:
         chord, idx = tree.query(xyz, k=kq)
         idx = np.atleast_1d(idx)
@@ -202,7 +287,7 @@ def _nearest_passing(arr: Arrays, pool, xyz: np.ndarray, r: int, k: int, keep: i
             mask = ~np.isin(vv, np.fromiter(exclude, np.int64))
             idx, chord, vv = idx[mask], chord[mask], vv[mask]
         km, mins = pair_distance(arr, vv, r)
-        reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, k, km, mins)
+        reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins)
         ok = np.nonzero(reason == 0)[0]
         order = ok[np.argsort(km[ok], kind="stable")]
         if exhausted:

@@ -25,7 +25,7 @@ COHESION_TERMS_LIMIT = 200_000
 @dataclass
 class LevelOutcome:
     value: int
-    bound: float
+    bound: float | None
     proven: bool
 
 

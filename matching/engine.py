@@ -128,7 +128,11 @@ def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: 
                 gap = None
             all_proven = False
             continue
-        b = float(sum(o.bound for o in outs))  # type: ignore[union-attr]
+        if any(o.bound is None for o in outs):  # type: ignore[union-attr]
+            bound[level] = None
+            all_proven = False
+            continue
+        b = float(sum(o.bound for o in outs))  # type: ignore[union-attr, misc]
         bound[level] = b
         value = sum(o.value for o in outs)  # type: ignore[union-attr]
         proven = all(o.proven for o in outs)  # type: ignore[union-attr]

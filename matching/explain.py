@@ -181,7 +181,7 @@ def _no_candidates(problem: Problem, arr: Arrays, r: int, k: int) -> tuple[str, 
     idx = np.atleast_1d(idx)
     vv = pool.vidx[idx]
     km, mins = pair_distance(arr, vv, r)
-    reason, _ = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, k, km, mins)
+    reason, _ = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins)
     stage = int(reason.max())
     first = int(np.nonzero(reason == stage)[0][0])
     code = CODES[stage]

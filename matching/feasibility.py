@@ -98,11 +98,15 @@ def _start_options(part: Part, r: int, rows: list[int]) -> list[int]:
 def repair(part: Part, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     """A feasible solution close to `x`, the start per request, and whether `x` was kept whole."""
     rows_of: dict[int, list[int]] = defaultdict(list)
-    for row in np.nonzero(x)[0].tolist():
+    for row in np.nonzero(part.pinned)[0].tolist():      # pins first: they must be kept
         rows_of[int(part.rr[row])].append(row)
+    for row in np.nonzero(x & ~part.pinned)[0].tolist():
+        r = int(part.rr[row])
+        if not any(part.rv[q] == part.rv[row] for q in rows_of[r]):
+            rows_of[r].append(row)
     has_pin = np.zeros(part.nr, bool)
     has_pin[part.rr[part.pinned]] = True
-    order = sorted(range(part.nr), key=lambda r: (-int(part.weight[r]), not has_pin[r], r))
+    order = sorted(range(part.nr), key=lambda r: (not has_pin[r], -int(part.weight[r]), r))
     tl = _new_timeline(part)
     keep = np.zeros(part.size, bool)
     starts = np.asarray(part.earliest, np.int64).copy()
@@ -114,7 +118,16 @@ def repair(part: Part, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         best: list[int] = []
         best_start = int(part.earliest[r])
         for start in _start_options(part, r, rows) or [int(part.earliest[r])]:
-            ok = [row for row in rows if tl.fits(int(part.rv[row]), r, start, row)]
+            ok = []
+            left = list(part.counts[r])
+            for row in rows:
+                k = int(part.rk[row])
+                if left[k] > 0 and tl.fits(int(part.rv[row]), r, start, row):
+                    ok.append(row)
+                    left[k] -= 1
+                    tl.add(int(part.rv[row]), r, start, row)
+            for row in ok:
+                tl.remove(int(part.rv[row]), r)
             if len(ok) > len(best):
                 best, best_start = ok, start
             if len(ok) == len(rows):
@@ -137,7 +150,7 @@ def fill(part: Part, keep: np.ndarray, starts: np.ndarray, tl: Timeline) -> tupl
     """Fill open slots greedily: requests by priority, candidates nearest first."""
     filled = np.zeros((part.nr, max(len(c) for c in part.counts)), np.int64)
     np.add.at(filled, (part.rr[keep], part.rk[keep]), 1)
-    order = np.lexsort((part.metres, -part.weight[part.rr]))
+    order = np.lexsort((part.metres, ~part.pinned, -part.weight[part.rr]))
     by_req: dict[int, list[int]] = defaultdict(list)
     for row in order.tolist():
         if not keep[row]:

@@ -58,14 +58,25 @@ def solve_flow(part: Part) -> FlowSolution:
     nslots = int(slot_base[-1])
     total = int(sum(sum(c) for c in part.counts))
     prefer = part.prefer if part.prefer is not None else np.zeros(part.size, bool)
-    w_max = int((cap.astype(np.int64) ** 2).sum())
-    d_max = int(part.metres.sum()) if part.size else 0
+    # tight ranges of the lower levels keep the multipliers (and OR-Tools' cost scaling) small:
+    # travel is at most the farthest candidate per filled slot, workload at most sum of cap^2
+    # and at most (filled slots) x (largest cap)
+    slot_of_row = slot_base[part.rr] + part.rk
+    far = np.zeros(nslots, np.int64)
+    np.maximum.at(far, slot_of_row, part.metres)
+    counts_flat = np.asarray([c for cs in part.counts for c in cs], np.int64)
+    d_max = int((far * counts_flat).sum())
+    w_max = int(min((cap.astype(np.int64) ** 2).sum(), total * int(cap.max(initial=0))))
     p_max = int(prefer.sum())
     exact = True
     m2 = w_max + 1
     mp = d_max * m2 + w_max + 1
     m1 = p_max * mp + mp
-    n_nodes = 2 + part.nv + nslots + part.size
+    key = part.rv * max(part.nr, 1) + part.rr
+    uniq, inv, mult = np.unique(key, return_inverse=True, return_counts=True)
+    shared = mult[inv] > 1
+    shared_pairs = np.unique(inv[shared])
+    n_nodes = 2 + part.nv + nslots + len(shared_pairs)
     if (int(part.weight.max(initial=1)) * m1 + d_max) * (n_nodes + 1) >= _COST_LIMIT:
         exact, m2, w_scale = False, 1, 0
         mp = d_max + 1
@@ -82,25 +93,19 @@ def solve_flow(part: Part) -> FlowSolution:
     tails.append(np.full(len(rep), src)), heads.append(vnode[rep])
     caps.append(np.ones(len(rep), np.int64)), costs.append((2 * kth - 1) * w_scale)
     # pair arcs, through a (volunteer, request) node when one volunteer fits several slots of r
-    key = part.rv * max(part.nr, 1) + part.rr
-    uniq, inv, mult = np.unique(key, return_inverse=True, return_counts=True)
-    shared = mult[inv] > 1
     pair_cost = -part.weight[part.rr] * m1 - prefer.astype(np.int64) * mp + part.metres * m2
     target = snode[slot_base[part.rr] + part.rk]
-    mid = 2 + part.nv + nslots + inv          # node per (volunteer, request) pair, used when shared
-    first = np.zeros(len(uniq), bool)
+    # one node per (volunteer, request) pair that several slots share
+    mid = 2 + part.nv + nslots + np.searchsorted(shared_pairs, inv)
     if shared.any():
         sel = np.nonzero(shared)[0]
-        groups = inv[sel]
-        g_unique, g_first = np.unique(groups, return_index=True)
-        first[g_unique] = True
+        _, g_first = np.unique(inv[sel], return_index=True)
         tails.append(vnode[part.rv[sel[g_first]]]), heads.append(mid[sel[g_first]])
         caps.append(np.ones(len(g_first), np.int64)), costs.append(np.zeros(len(g_first), np.int64))
     tails.append(np.where(shared, mid, vnode[part.rv])), heads.append(target)
     caps.append(np.ones(part.size, np.int64)), costs.append(pair_cost)
     pair_arc0 = sum(len(t) for t in tails) - part.size
-    counts = np.asarray([c for cs in part.counts for c in cs], np.int64)
-    tails.append(snode), heads.append(np.full(nslots, sink)), caps.append(counts)
+    tails.append(snode), heads.append(np.full(nslots, sink)), caps.append(counts_flat)
     costs.append(np.zeros(nslots, np.int64))
     tails.append(np.asarray([src])), heads.append(np.asarray([sink])), caps.append(np.asarray([total]))
     costs.append(np.asarray([0]))

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,12 @@ from matching.result import (
 )
 
 PROBLEM_FORMAT = "wenming.matching/problem"
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
 RESULT_FORMAT = "wenming.matching/result"
 
 
@@ -48,11 +55,16 @@ def json_path(parts: Iterable[object]) -> str:
     return out
 
 
-def _schema_error(doc: Any, schema: str, error_type: type[ProblemError] | type[ResultError]) -> None:
+def _schema_error(doc: Any, schema: str, error_type: type[ProblemError] | type[ResultError],
+                  volunteer_path: str | None = None) -> None:
+    """Raise `error_type` for the most relevant schema violation of `doc`, if any.
+    `volunteer_path` renames `volunteers[0]` when a single volunteer is checked alone."""
     error = jsonschema.exceptions.best_match(_validator(schema).iter_errors(doc))
     if error is None:
         return
     path = list(error.absolute_path)
+    if volunteer_path is not None and path[:2] == ["volunteers", 0]:
+        path = [volunteer_path, *path[2:]]
     if error.validator == "required":
         missing = next(iter(set(error.validator_value) - set(error.instance or {})), "?")
         raise error_type(json_path([*path, missing]), "required field is missing")
@@ -83,8 +95,82 @@ def load_problem(source: str | Path | dict[str, Any]) -> Problem:
     doc = _read_json(source, ProblemError)
     if not isinstance(doc, dict):
         raise ProblemError("", "a problem must be a JSON object")
-    _schema_error(doc, "problem.schema.json", ProblemError)
+    volunteers = doc.get("volunteers")
+    if isinstance(volunteers, list) and len(volunteers) > SCHEMA_VOLUNTEERS_LIMIT:
+        # the generic validator costs ~0.5 ms a volunteer: above the limit the volunteers get the
+        # equivalent hand-written checks of `check_volunteer_shape` and the rest the schema
+        _schema_error({**doc, "volunteers": []}, "problem.schema.json", ProblemError)
+        for i, v in enumerate(volunteers):
+            check_volunteer_shape(v, f"volunteers[{i}]")
+    else:
+        _schema_error(doc, "problem.schema.json", ProblemError)
     return _Reader(doc).problem()
+
+
+#: above this many volunteers the schema check of each volunteer is done by `check_volunteer_shape`
+SCHEMA_VOLUNTEERS_LIMIT = 5000
+_VOLUNTEER_KEYS = {"id", "home", "skills", "teams", "availability", "limits", "max_travel_km",
+                   "insurance_valid_until", "pinned", "forbidden"}
+_LIMIT_KEYS = {"tasks_per_day", "minutes_per_day", "tasks_per_period", "minutes_per_period"}
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00)?$")
+_CLOCK = re.compile(r"^\d{2}:\d{2}$")
+
+
+def _date_ok(x: Any) -> bool:
+    return x is None or (isinstance(x, str) and _DATE.match(x) is not None)
+
+
+def _availability_ok(a: Any) -> bool:
+    return (isinstance(a, dict) and {"weekly", "dated", "exceptions"}.issuperset(a)
+            and all(isinstance(a.get(k, []), list) for k in ("weekly", "dated", "exceptions"))
+            and all(isinstance(w, dict) and set(w) == {"weekday", "start", "end"} and _is_int(w["weekday"])
+                    and 0 <= w["weekday"] <= 6 and isinstance(w["start"], str) and _CLOCK.match(w["start"])
+                    and isinstance(w["end"], str) and _CLOCK.match(w["end"]) for w in a.get("weekly", []))
+            and all(isinstance(d, dict) and set(d) == {"start", "end"} and isinstance(d["start"], str)
+                    and _DATETIME.match(d["start"]) and isinstance(d["end"], str) and _DATETIME.match(d["end"])
+                    for k in ("dated", "exceptions") for d in a.get(k, [])))
+
+
+def check_volunteer_shape(v: Any, path: str) -> None:
+    """What `problem.schema.json` says of one volunteer, checked directly (same rules, same
+    paths in the messages); a volunteer with an unusual part is handed to the schema validator
+    for the exact message."""
+    try:
+        ok = (isinstance(v, dict) and _VOLUNTEER_KEYS.issuperset(v) and isinstance(v["id"], str) and v["id"]
+              and isinstance(v["home"], dict) and set(v["home"]) == {"lat", "lon"}
+              and _is_num(v["home"]["lat"]) and -90 <= v["home"]["lat"] <= 90
+              and _is_num(v["home"]["lon"]) and -180 <= v["home"]["lon"] <= 180
+              and all(isinstance(s, dict) and {"skill", "level"} <= set(s) <= {"skill", "level", "expires"}
+                      and isinstance(s["skill"], str) and s["skill"] and _is_int(s["level"]) and s["level"] >= 0
+                      and (s.get("expires") is None or isinstance(s["expires"], str))
+                      for s in v.get("skills", []))
+              and all(isinstance(x, str) and x for k in ("teams", "pinned", "forbidden") for x in v.get(k, []))
+              and all(isinstance(v.get(k, []), list) for k in ("skills", "teams", "pinned", "forbidden"))
+              and isinstance(v.get("limits", {}), dict) and _LIMIT_KEYS.issuperset(v.get("limits", {}))
+              and all(x is None or (_is_int(x) and x >= 0) for x in v.get("limits", {}).values())
+              and (v.get("max_travel_km") is None or (_is_num(v["max_travel_km"]) and v["max_travel_km"] >= 0))
+              and (v.get("insurance_valid_until") is None or isinstance(v["insurance_valid_until"], str))
+              and _date_ok(v.get("insurance_valid_until")) and all(_date_ok(s.get("expires")) for s in v.get("skills", []))
+              and ("availability" not in v or _availability_ok(v["availability"])))
+    except (KeyError, TypeError):
+        ok = False
+    if not ok:
+        _schema_error({"format": PROBLEM_FORMAT, "version": 1, "date_from": "2000-01-01", "date_to": "2000-01-01",
+                       "volunteers": [v], "requests": []}, "problem.schema.json", ProblemError, path)
+
+
+
 
 
 class _Reader:
@@ -97,11 +183,12 @@ class _Reader:
         if self.date_to < self.date_from:
             raise ProblemError("date_to", "is before date_from")
         self.num_days = (self.date_to - self.date_from).days + 1
+        self.cache: dict[tuple[Any, ...], Any] = {}
 
     @staticmethod
     def _date(text: str, path: str) -> dt.date:
         try:
-            return dt.date.fromisoformat(text)
+            return _parse_date(text)
         except ValueError as exc:
             raise ProblemError(path, f"not a valid date: {text!r}") from exc
 
@@ -155,39 +242,60 @@ class _Reader:
             seen[item.id] = i
 
     def _volunteer(self, v: dict[str, Any], i: int) -> Volunteer:
+        """One volunteer. Skill lists, availability and limits recur across thousands of
+        volunteers, so each distinct one is built (and checked) once and shared: the objects
+        are immutable."""
         path = f"volunteers[{i}]"
-        skills = []
-        for j, s in enumerate(v.get("skills", ())):
-            expires = s.get("expires")
-            skills.append(SkillLevel(s["skill"], s["level"],
-                                     self._date(expires, f"{path}.skills[{j}].expires") if expires else None))
-            if s["skill"] in {k.skill for k in skills[:-1]}:
-                raise ProblemError(f"{path}.skills[{j}].skill", f"duplicate skill {s['skill']!r}")
+        cache = self.cache
+        raw_skills = v.get("skills", ())
+        skey = ("s", *((s["skill"], s["level"], s.get("expires")) for s in raw_skills))
+        skills = cache.get(skey)
+        if skills is None:
+            built: list[SkillLevel] = []
+            for j, s in enumerate(raw_skills):
+                expires = s.get("expires")
+                if s["skill"] in {k.skill for k in built}:
+                    raise ProblemError(f"{path}.skills[{j}].skill", f"duplicate skill {s['skill']!r}")
+                built.append(SkillLevel(s["skill"], s["level"],
+                                        self._date(expires, f"{path}.skills[{j}].expires") if expires else None))
+            skills = cache[skey] = tuple(built)
         availability = None
         if "availability" in v:
             a = v["availability"]
-            weekly = []
-            for j, w in enumerate(a.get("weekly", ())):
-                wpath = f"{path}.availability.weekly[{j}]"
-                start, end = self._clock(w["start"], f"{wpath}.start"), self._clock(w["end"], f"{wpath}.end")
-                if end <= start:
-                    raise ProblemError(f"{wpath}.end", "ends before it starts (end must be after start)")
-                weekly.append(WeeklyWindow(w["weekday"], start, end))
-            availability = Availability(
-                tuple(weekly),
-                tuple(self._interval(d, f"{path}.availability.dated[{j}]") for j, d in enumerate(a.get("dated", ()))),
-                tuple(self._interval(d, f"{path}.availability.exceptions[{j}]")
-                      for j, d in enumerate(a.get("exceptions", ()))))
+            akey = ("a", tuple((w["weekday"], w["start"], w["end"]) for w in a.get("weekly", ())),
+                    tuple((d["start"], d["end"]) for d in a.get("dated", ())),
+                    tuple((d["start"], d["end"]) for d in a.get("exceptions", ())))
+            availability = cache.get(akey)
+            if availability is None:
+                availability = cache[akey] = self._availability(a, path)
         lim = v.get("limits", {})
+        lkey = ("l", lim.get("tasks_per_day"), lim.get("minutes_per_day"), lim.get("tasks_per_period"),
+                lim.get("minutes_per_period"))
+        limits = cache.get(lkey)
+        if limits is None:
+            limits = cache[lkey] = Limits(*lkey[1:])
         insurance = v.get("insurance_valid_until")
+        teams = tuple(v.get("teams", ()))
+        teams = cache.setdefault(("t", teams), teams)
         return Volunteer(
-            v["id"], float(v["home"]["lat"]), float(v["home"]["lon"]), tuple(skills), tuple(v.get("teams", ())),
-            availability,
-            Limits(lim.get("tasks_per_day"), lim.get("minutes_per_day"), lim.get("tasks_per_period"),
-                   lim.get("minutes_per_period")),
+            v["id"], float(v["home"]["lat"]), float(v["home"]["lon"]), skills, teams, availability, limits,
             v.get("max_travel_km"),
             self._date(insurance, f"{path}.insurance_valid_until") if insurance else None,
             tuple(v.get("pinned", ())), tuple(v.get("forbidden", ())))
+
+    def _availability(self, a: dict[str, Any], path: str) -> Availability:
+        weekly = []
+        for j, w in enumerate(a.get("weekly", ())):
+            wpath = f"{path}.availability.weekly[{j}]"
+            start, end = self._clock(w["start"], f"{wpath}.start"), self._clock(w["end"], f"{wpath}.end")
+            if end <= start:
+                raise ProblemError(f"{wpath}.end", "ends before it starts (end must be after start)")
+            weekly.append(WeeklyWindow(w["weekday"], start, end))
+        return Availability(
+            tuple(weekly),
+            tuple(self._interval(d, f"{path}.availability.dated[{j}]") for j, d in enumerate(a.get("dated", ()))),
+            tuple(self._interval(d, f"{path}.availability.exceptions[{j}]")
+                  for j, d in enumerate(a.get("exceptions", ()))))
 
     @staticmethod
     def _clock(text: str, path: str) -> int:

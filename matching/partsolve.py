@@ -20,11 +20,14 @@ import numpy as np
 
 from matching.cpsat import LevelOutcome, solve_lexicographic
 from matching.feasibility import repair
-from matching.flow import solve_flow
+from matching.flow import FlowSolution, solve_flow
+from matching.lns import improve
 from matching.parts import Part
 
 #: a flow-solved part with at most this many candidate rows gets its cohesion level proven by CP-SAT
 COHESION_POLISH_ROWS = 4000
+#: parts with more candidate rows than this are improved around the repair (see `matching.lns`)
+FULL_MODEL_ROWS = 6000
 
 
 @dataclass
@@ -78,6 +81,9 @@ def solve_part(part: Part, deadline: float, seed: int, workers: int) -> PartResu
                 return PartResult(part.pid, cp.x, cp.starts, "flow+cpsat", cp.status, cp.levels, time.time() - t0)
         status = "OPTIMAL" if levels["cohesion"].proven else "FEASIBLE"
         return PartResult(part.pid, keep, starts, "flow", status, levels, time.time() - t0)
+    if part.size > FULL_MODEL_ROWS:
+        x, starts, _ = improve(part, flow.x, keep, starts, deadline, seed, workers)
+        return PartResult(part.pid, x, starts, "flow+lns", *_levels_against_flow(part, flow, x), time.time() - t0)
     cp = solve_lexicographic(part, keep, starts, max(deadline - time.time(), 0.05), seed, workers)
     levels = dict(cp.levels)
     # the relaxation bounds staffing, and travel when staffing reached the relaxation's optimum
@@ -90,6 +96,32 @@ def solve_part(part: Part, deadline: float, seed: int, workers: int) -> PartResu
             tr.bound = max(tr.bound, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
     return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
+
+
+def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray) -> tuple[str, dict[str, LevelOutcome]]:
+    """Levels of a solution measured against the flow relaxation's bounds: a level is proven
+    when every level before it is and it reaches the relaxation's value."""
+    staffing = int(part.weight[part.rr[x]].sum())
+    travel = int(part.metres[x].sum())
+    workload = _workload(part, x)
+    cohesion = cohesion_of(part, x)
+    levels = {"staffing": LevelOutcome(staffing, flow.staffing, staffing >= flow.staffing)}
+    ok = levels["staffing"].proven
+    has_prefer = part.prefer is not None and part.prefer.any()
+    if has_prefer:
+        pref = int(part.prefer[x].sum())
+        levels["stability"] = LevelOutcome(pref, flow.preferred if ok else None, ok and pref >= flow.preferred)
+        ok = levels["stability"].proven
+    levels["travel_m"] = LevelOutcome(travel, flow.travel_m if ok else None, ok and travel <= flow.travel_m)
+    ok = levels["travel_m"].proven
+    levels["workload"] = LevelOutcome(workload, flow.workload if ok and flow.exact_workload else None,
+                                      ok and flow.exact_workload and workload <= flow.workload)
+    bound = _cohesion_bound(part, x)
+    levels["cohesion"] = LevelOutcome(cohesion, bound, levels["workload"].proven and cohesion >= bound)
+    if part.has_pins() and not x[part.pinned].all():
+        return "UNKNOWN", levels
+    status = "OPTIMAL" if all(o.proven for o in levels.values()) else "FEASIBLE"
+    return status, levels
 
 
 def _cohesion_bound(part: Part, x: np.ndarray) -> int:

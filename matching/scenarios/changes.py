@@ -60,7 +60,7 @@ class _Ctx:
         checks = (("town", ds.towns), ("station", ds.stations), ("team", ds.teams()), ("domain", ds.domains()))
         for key, known in checks:
             if key in ch and ch[key] not in known:
-                sample = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+                sample = ", ".join(sorted(known)[:40]) + (", ..." if len(known) > 40 else "")
                 raise self.fail(key, f"unknown {'institute' if key == 'town' else key} {ch[key]!r}; known: {sample}")
         skills = _skills(ds.problem)
         for key in ("skill", "from_skill", "to_skill"):

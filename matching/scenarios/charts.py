@@ -25,7 +25,7 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 def _svg(fig: Figure) -> str:
     with matplotlib.rc_context(_RC):
         buf = io.StringIO()
-        fig.savefig(buf, format="svg", bbox_inches="tight")
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
     return text[text.index("<svg"):]
 
@@ -132,7 +132,7 @@ def workload_chart(records: Sequence[RunRecord]) -> str:
 
 def sweep_chart(records: Sequence[RunRecord]) -> str:
     """Staffing rate (bars) and p90 travel km (line) for each point of a sweep."""
-    labels = [",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in r.point.values()) or r.name
+    labels = [" / ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in r.point.values()) or r.name
               for r in records]
     rates = [r.kpis["staffing"]["overall"].get("rate") or 0.0 for r in records]
     p90 = [r.kpis["travel_km"]["p90"] or 0.0 for r in records]
@@ -142,7 +142,7 @@ def sweep_chart(records: Sequence[RunRecord]) -> str:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("staffed / demanded")
     ax.tick_params(axis="x", rotation=45)
-    keys = ", ".join(records[0].point) if records else ""
+    keys = " / ".join(records[0].point) if records else ""
     ax.set_xlabel(keys)
     twin = ax.twinx()
     twin.plot(labels, p90, color=PALETTE[1], marker="o", label="p90 travel km")

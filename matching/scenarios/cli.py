@@ -117,7 +117,7 @@ def _compare(args: argparse.Namespace) -> int:
         recs = [r if names.count(r.name) == 1 else _renamed(r, f"{r.name}#{i + 1}") for i, r in enumerate(recs)]
     files = {"report.html": compare_report(recs), "kpis.csv": kpis_csv(recs)}
     for i, r in enumerate(recs):
-        files.update(record_files(r, prefix=f"runs/{i + 1}-{r.name}/"))
+        files.update(record_files(r, prefix=f"runs/{i + 1}/"))
     target = write_folder(args.output or DEFAULT_ROOT / ("compare-" + "-vs-".join(r.name for r in recs)), files)
     for r in recs:
         _summary(r)

@@ -76,7 +76,8 @@ def build_base(spec: BaseSpec) -> Dataset:
         try:
             problem = load_problem(spec.path)
         except ProblemError as exc:
-            raise ScenarioError(spec.path, exc.path, f"the base problem cannot be used: {exc.detail}") from None
+            detail = exc.detail.removeprefix(f"{spec.path}: ")
+            raise ScenarioError(spec.path, exc.path, f"the base problem cannot be used: {detail}") from None
         return describe(problem)
     from examples.problems.generate import PRESETS, generate
 

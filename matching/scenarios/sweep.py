@@ -12,6 +12,7 @@ whoever finished first.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import itertools
 import os
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from matching.scenarios.params import apply_point
+from matching.scenarios.params import apply_point, point_label
 from matching.scenarios.runner import RunRecord, run
 from matching.scenarios.spec import Scenario
 
@@ -32,8 +33,10 @@ def grid(params: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
 
 
 def run_point(scenario: Scenario, point: dict[str, Any]) -> RunRecord:
-    """One grid point (module level, so it pickles to pool and Dask workers)."""
-    return run(apply_point(scenario, point), point=point, isolate=True)
+    """One grid point (module level, so it pickles to pool and Dask workers), named
+    `<scenario> [<point label>]`."""
+    rec = run(apply_point(scenario, point), point=point, isolate=True)
+    return dataclasses.replace(rec, name=f"{scenario.name} [{point_label(point)}]")
 
 
 @contextmanager

@@ -1,0 +1,135 @@
+"""Large parts: CP-SAT on the neighbourhood where the flow answer had to change.
+
+A county-sized part has tens of thousands of candidate rows; one CP-SAT model of all of them
+is slow to build and to search. But the flow relaxation is already right almost everywhere:
+only requests touched by the repair (rows lost or added) and the requests sharing candidates
+with them need a real search. `improve` cuts that neighbourhood out as a sub-part -- every
+other assignment stays fixed and is folded in as reduced limits and blocked start minutes of
+the volunteers it uses -- solves it lexicographically warm-started with the current rows, and
+pastes the answer back. The result is never worse than the repaired solution.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+import numpy as np
+
+from matching.cpsat import solve_lexicographic
+from matching.parts import Part
+
+#: candidate rows a neighbourhood may hold
+NEIGHBOURHOOD_ROWS = 12_000
+
+
+def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) -> list[int]:
+    """Dirty requests, then requests sharing a candidate with them (breadth first), until the
+    row budget is used."""
+    reqs_of_vol: dict[int, set[int]] = defaultdict(set)
+    rows_of_req = np.bincount(part.rr, minlength=part.nr)
+    for v, r in zip(part.rv.tolist(), part.rr.tolist()):
+        reqs_of_vol[v].add(r)
+    vols_of_req: dict[int, set[int]] = defaultdict(set)
+    for v, rs in reqs_of_vol.items():
+        for r in rs:
+            vols_of_req[r].add(v)
+    chosen: list[int] = []
+    seen: set[int] = set()
+    frontier = sorted(dirty)
+    budget = limit
+    while frontier and budget > 0:
+        nxt: set[int] = set()
+        for r in frontier:
+            if r in seen or rows_of_req[r] > budget:
+                continue
+            seen.add(r)
+            chosen.append(r)
+            budget -= int(rows_of_req[r])
+            for v in vols_of_req[r]:
+                nxt.update(reqs_of_vol[v])
+        frontier = sorted(nxt - seen)
+    return sorted(chosen)
+
+
+def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, deadline: float,
+            seed: int, workers: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """A solution at least as good as (keep, starts); True when the neighbourhood's levels
+    were all proven (the rest of the part unchanged)."""
+    dirty = set(part.rr[(relaxed != keep) | (part.pinned & ~keep)].tolist())
+    if not dirty:
+        return keep, starts, True
+    inside = neighbourhood(part, dirty)
+    sub, rows = _subpart(part, inside, keep, starts)
+    cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)],
+                             max(deadline - time.time(), 0.05), seed, workers)
+    if cp.status not in ("OPTIMAL", "FEASIBLE"):
+        return keep, starts, False
+    out, new_starts = keep.copy(), starts.copy()
+    out[rows] = cp.x
+    for local, r in enumerate(inside):
+        new_starts[r] = cp.starts[local]
+    return out, new_starts, cp.status == "OPTIMAL"
+
+
+def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray) -> tuple[Part, np.ndarray]:
+    """The part restricted to requests `inside`, with every outside assignment fixed: its
+    volunteers' limits reduced by what it uses and clashing starts removed from their rows."""
+    inside_arr = np.asarray(inside, np.int64)
+    local_r = np.full(part.nr, -1, np.int64)
+    local_r[inside_arr] = np.arange(len(inside))
+    site = {}
+    for a, b, t, _ in part.conflicts:
+        site[a, b] = site[b, a] = t
+    fixed_tasks: dict[int, list[tuple[int, int]]] = defaultdict(list)   # v -> [(request, start)]
+    for i in np.nonzero(keep & (local_r[part.rr] < 0))[0].tolist():
+        r = int(part.rr[i])
+        fixed_tasks[int(part.rv[i])].append((r, int(starts[r])))
+    used_minutes: dict[int, int] = defaultdict(int)
+    for i in np.nonzero(keep & (local_r[part.rr] < 0))[0].tolist():
+        used_minutes[int(part.rv[i])] += int(part.duration[part.rr[i]] + part.minutes[i])
+    rows: list[int] = []
+    domains: dict[int, tuple[tuple[int, int], ...]] = {}
+    for i in np.nonzero(local_r[part.rr] >= 0)[0].tolist():
+        v, r = int(part.rv[i]), int(part.rr[i])
+        lo, hi = int(part.earliest[r]), int(part.latest_end[r] - part.duration[r])
+        pieces = list(part.domains.get(i, ((lo, hi),)))
+        for r2, s2 in fixed_tasks.get(v, ()):
+            t = site.get((r, r2))
+            if t is None:
+                continue
+            # starts s of r clashing with the fixed task: s + d + t > s2 and s2 + d2 + t > s
+            cut0, cut1 = s2 - int(part.duration[r]) - t + 1, s2 + int(part.duration[r2]) + t - 1
+            pieces = [q for a, b in pieces for q in ((a, min(b, cut0 - 1)), (max(a, cut1 + 1), b)) if q[0] <= q[1]]
+        if not pieces:
+            continue
+        if i in part.domains or len(pieces) != 1 or pieces[0] != (lo, hi):
+            domains[len(rows)] = tuple(pieces)
+        rows.append(i)
+    rows_arr = np.asarray(rows, np.int64)
+    vols, rv = np.unique(part.rv[rows_arr], return_inverse=True)
+    n_out = np.zeros(part.nv, np.int64)
+    for v, tasks in fixed_tasks.items():
+        n_out[v] = len(tasks)
+    minutes_out = np.zeros(part.nv, np.int64)
+    for v, m in used_minutes.items():
+        minutes_out[v] = m
+    inside_set = set(inside)
+    conflicts = tuple((int(local_r[a]), int(local_r[b]), t, c) for a, b, t, c in part.conflicts
+                      if a in inside_set and b in inside_set)
+    sub = replace(
+        part, req=part.req[inside_arr], vol=part.vol[vols],
+        counts=tuple(part.counts[r] for r in inside), weight=part.weight[inside_arr],
+        partial=part.partial[inside_arr], earliest=part.earliest[inside_arr],
+        latest_end=part.latest_end[inside_arr], duration=part.duration[inside_arr], fixed=part.fixed[inside_arr],
+        # conservative on days: what a volunteer does outside counts against every day's limit
+        tasks_day=np.maximum(part.tasks_day[vols] - n_out[vols], 0),
+        minutes_day=np.maximum(part.minutes_day[vols] - minutes_out[vols], 0),
+        tasks_period=np.maximum(part.tasks_period[vols] - n_out[vols], 0),
+        minutes_period=np.maximum(part.minutes_period[vols] - minutes_out[vols], 0), teams=part.teams[vols],
+        rv=rv.astype(np.int64), rr=local_r[part.rr[rows_arr]], rk=part.rk[rows_arr],
+        metres=part.metres[rows_arr], minutes=part.minutes[rows_arr], pinned=part.pinned[rows_arr],
+        grows=part.grows[rows_arr], domains=domains, conflicts=conflicts,
+        prefer=None if part.prefer is None else part.prefer[rows_arr], hint=None)
+    return sub, rows_arr
