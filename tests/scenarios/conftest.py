@@ -1,0 +1,34 @@
+"""Shared helpers for scenario tests: a tiny generated base (300 volunteers, 60 requests) that
+solves to optimality in about a second, and a writer for scenario files in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TINY = """
+name = "tiny"
+seed = 2
+
+[base]
+kind = "generated"
+volunteers = 300
+requests = 60
+
+[engine]
+time_limit = 8
+workers = 1
+"""
+
+
+@pytest.fixture
+def write_scenario(tmp_path: Path):
+    """write_scenario(text, name="s.toml") -> the path of a scenario file in tmp_path."""
+
+    def write(text: str, name: str = "s.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
