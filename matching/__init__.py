@@ -28,10 +28,10 @@ from matching.result import (
 )
 
 __all__ = [
-    "Assignment", "Availability", "Explanation", "Limits", "MatchingError", "Missing", "Moved", "NearMiss",
+    "Assignment", "Availability", "Changes", "Explanation", "Limits", "MatchingError", "Missing", "Moved", "NearMiss",
     "Objective", "OpenRequest", "Override", "Problem", "ProblemError", "Reason", "Request", "Result",
     "ResultError", "RunnerUp", "Settings", "SkillLevel", "SkillMatch", "SkillNeed", "SolveOptions", "Status",
-    "TimeSpec", "Violation", "Volunteer", "WeeklyWindow", "available_intervals", "day_of", "dump_problem",
+    "TimeSpec", "Violation", "Volunteer", "WeeklyWindow", "apply_changes", "available_intervals", "day_of", "dump_problem",
     "format_minute", "load_problem", "load_result", "parse_minute", "resolve", "result_to_json", "solve",
     "validate",
 ]
@@ -39,6 +39,8 @@ __all__ = [
 _LAZY = {
     "solve": ("matching.engine", "solve"),
     "resolve": ("matching.resolve", "resolve"),
+    "Changes": ("matching.resolve", "Changes"),
+    "apply_changes": ("matching.resolve", "apply_changes"),
     "validate": ("matching.validate", "validate"),
     "Violation": ("matching.validate", "Violation"),
 }

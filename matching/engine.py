@@ -24,6 +24,7 @@ from matching.candidates import Candidates, generate
 from matching.executors import run_parts
 from matching.options import SolveOptions
 from matching.parts import Part, split
+from matching.cpsat import LevelOutcome
 from matching.partsolve import PartResult
 from matching.problem import Problem
 from matching.result import LEVELS, Objective, Result, Status
@@ -120,8 +121,12 @@ def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: 
     bound: dict[str, float | None] = {}
     gap: float | None = None
     all_proven = True
-    for level in LEVELS:
+    with_stability = any("stability" in results[p.pid].levels for p in parts)
+    order = ("staffing", "stability", *LEVELS[1:]) if with_stability else LEVELS
+    for level in order:
         outs = [results[p.pid].levels.get(level) for p in parts]
+        if level == "stability":
+            outs = [o if o is not None else _zero() for o in outs]
         if any(o is None for o in outs):
             bound[level] = None
             if all_proven and outs and gap is None:
@@ -139,8 +144,14 @@ def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: 
         if all_proven and not proven:
             gap = abs(value - b) / max(abs(b), 1.0)
         all_proven = all_proven and proven
+    bound.pop("stability", None)
     status = Status.OPTIMAL if all_proven else Status.FEASIBLE
     return status, bound, (0.0 if all_proven else gap), ""
+
+
+def _zero() -> LevelOutcome:
+    """The stability level of a part without previous pairs: nothing to keep, proven."""
+    return LevelOutcome(0, 0, True)
 
 
 def _chosen(arr: Arrays, cand: Candidates, parts: list[Part], results: dict[int, PartResult],
