@@ -7,7 +7,7 @@
 
 (b) `examples/operations/whole_tree.graphql` (center -> institutes -> stations with their menus
 and team counts) is posted to a uvicorn server running the app exactly as `wenming serve` does
-(a separate process, SQLite file). Beside it, in this process, graphql-core executes the same
+(a separate process, SQLite file, the same event loop). Beside it, in this process, graphql-core executes the same
 document against the schema built from schema.graphql over the same data held in plain Python
 dicts, with its default resolvers: the floor that any Python GraphQL server pays for this
 response. The two are measured alternately so both see the same machine load, their results are
@@ -38,6 +38,8 @@ from typing import Any
 
 import httpx
 from graphql import build_schema, execute, parse
+
+from wenming.server import EVENT_LOOP
 
 ROOT = Path(__file__).resolve().parent.parent
 WHOLE_TREE = (ROOT / "examples" / "operations" / "whole_tree.graphql").read_text(encoding="utf-8")
@@ -116,7 +118,7 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "WENMING_DATABASE_URL": url, "WENMING_LOG_LEVEL": "WARNING", "WENMING_ENV": "development"}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "wenming.app:create_app_from_env", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--ws", "websockets-sansio"],
+         "--port", str(port), "--log-level", "warning", "--ws", "websockets-sansio", "--loop", EVENT_LOOP],
         env=env, cwd=ROOT,
     )
     deadline = time.monotonic() + 30
