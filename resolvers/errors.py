@@ -15,9 +15,9 @@ Messages never repeat personal data (phones, ID numbers).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Sequence
 
 
 class ErrorCode(StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Sequence
+from collections.abc import Sequence
 
 from resolvers.errors import ClientError, ErrorCode
 

@@ -14,8 +14,8 @@ import schema.types.menu as menu_t
 import schema.types.network as network_t
 import schema.types.volunteer as volunteer_t
 from db import models
-from resolvers.globalid import encode
 from db.identity import mask_id_number
+from resolvers.globalid import encode
 from resolvers.masking import mask_phone
 
 

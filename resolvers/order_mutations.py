@@ -36,13 +36,22 @@ def local_naive(value: datetime.datetime) -> datetime.datetime:
 
 
 def _fields(data: Any, item_id: int, unit_id: int, orderer_id: int | None, phone: str | None) -> dict[str, Any]:
-    return dict(
-        item_id=item_id, unit_id=unit_id, orderer_unit_id=orderer_id,
-        resident_name=(data.resident_name or "").strip() or None, resident_phone=phone,
-        lat=data.location.lat, lon=data.location.lon, address=(data.address or "").strip(),
-        window_start=local_naive(data.window_start), window_end=local_naive(data.window_end),
-        headcount=data.headcount, priority=data.priority, channel=data.channel, note=(data.note or "").strip(),
-    )
+    return {
+        "item_id": item_id,
+        "unit_id": unit_id,
+        "orderer_unit_id": orderer_id,
+        "resident_name": (data.resident_name or "").strip() or None,
+        "resident_phone": phone,
+        "lat": data.location.lat,
+        "lon": data.location.lon,
+        "address": (data.address or "").strip(),
+        "window_start": local_naive(data.window_start),
+        "window_end": local_naive(data.window_end),
+        "headcount": data.headcount,
+        "priority": data.priority,
+        "channel": data.channel,
+        "note": (data.note or "").strip(),
+    }
 
 
 def _replay(session: Session, key: str, fields: dict[str, Any]) -> models.Order | None:

@@ -9,14 +9,15 @@ not grow with the number of units asked for.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 import schema.types.network as network_t
 from db import models
 from db.enums import OrderStatus, UnitLevel
-from sqlalchemy.orm import Session
 
 #: Orders still waiting for or in service.
 OPEN_STATUSES = (

@@ -9,7 +9,8 @@ and an ID naming nothing each get their own code.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,7 +75,7 @@ class Checks:
             self.add([*path, "lon"], f"{_dotted([*path, 'lon'])} must be within -180..180",
                      ErrorCode.OUT_OF_RANGE)
 
-    def in_range(self, value: int | float | None, low: float, high: float | None, path: Path) -> None:
+    def in_range(self, value: float | None, low: float, high: float | None, path: Path) -> None:
         if value is None:
             return
         if value < low or (high is not None and value > high):

@@ -6,7 +6,8 @@ before anything else sees it; it is never stored, logged or echoed in a message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session

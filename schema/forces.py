@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import force_mutations, forces as force_resolvers
+from resolvers import force_mutations
+from resolvers import forces as force_resolvers
 from schema.enums import MemberRole, ServiceDomain, TeamKind
 from schema.types.common import UserError
 from schema.types.forces import Skill, Team, TeamMembership

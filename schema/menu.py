@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import menu as menu_resolvers, menu_mutations
+from resolvers import menu as menu_resolvers
+from resolvers import menu_mutations
 from schema.enums import ServiceDomain
 from schema.types.common import UserError
 from schema.types.menu import ServiceItem

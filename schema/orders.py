@@ -6,7 +6,8 @@ import datetime
 
 import strawberry
 
-from resolvers import menu as menu_resolvers, order_mutations
+from resolvers import menu as menu_resolvers
+from resolvers import order_mutations
 from schema.enums import OrderChannel, OrderStatus
 from schema.inputs import LocationInput
 from schema.types.common import UserError

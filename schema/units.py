@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import unit_mutations, units as unit_resolvers
+from resolvers import unit_mutations
+from resolvers import units as unit_resolvers
 from schema.enums import BaseCategory, PointCategory, UnitLevel
 from schema.inputs import GeoCircleInput, LocationInput
 from schema.types.common import UserError

@@ -6,7 +6,8 @@ import datetime
 
 import strawberry
 
-from resolvers import volunteer_mutations, volunteers as volunteer_resolvers
+from resolvers import volunteer_mutations
+from resolvers import volunteers as volunteer_resolvers
 from schema.enums import ServiceDomain, VolunteerStatus
 from schema.inputs import LocationInput
 from schema.types.common import UserError

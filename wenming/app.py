@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.pool import QueuePool
@@ -64,7 +65,7 @@ def pool_capacity(engine: Engine) -> int:
     """How many connections the engine's pool hands out at most (its size plus overflow)."""
     pool = engine.pool
     if isinstance(pool, QueuePool):
-        overflow = pool._max_overflow  # noqa: SLF001 -- no public accessor
+        overflow = pool._max_overflow
         return pool.size() + overflow if overflow >= 0 else UNBOUNDED_SLOTS
     return UNBOUNDED_SLOTS
 
@@ -87,7 +88,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         try:
             with db_engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except Exception as exc:  # the probe reports, it does not raise
+        except Exception as exc:  # noqa: BLE001 -- the probe reports, it does not raise
             logger.warning("health check: database unreachable (%s)", type(exc).__name__)
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})

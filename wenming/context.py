@@ -14,9 +14,10 @@ to the pool), so the wait happens in asyncio, never in the pool.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.extensions import SchemaExtension

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Sequence
+from collections.abc import Sequence
 
 from graphql import GraphQLError
 

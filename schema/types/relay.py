@@ -6,7 +6,8 @@ when a client asks for it, because it costs a COUNT query.
 
 from __future__ import annotations
 
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import strawberry
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
-
 from sqlalchemy.orm import Session
 
 from db import models, tree

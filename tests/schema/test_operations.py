@@ -3,8 +3,9 @@ with the example cities, so the documents a frontend team copies stay valid."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -28,9 +29,9 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
     skills = {s["code"]: s["id"] for s in api.data(DOCTOR)["skills"]}
     order_day = api.data(FIRST_ORDER)["orders"]["edges"][0]["node"]["windowStart"][:10]
     return {
-        "whole_tree": lambda: {},
-        "tree_navigation": lambda: {},
-        "station_effective_menu": lambda: {},
+        "whole_tree": dict,
+        "tree_navigation": dict,
+        "station_effective_menu": dict,
         "skills_catalogue": lambda: {"domain": "HEALTH"},
         "specialist_teams": lambda: {"domain": "HEALTH", "unitSubtree": center},
         "units_near": lambda: {"level": "STATION"},
