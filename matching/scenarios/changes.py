@@ -11,13 +11,16 @@ naming `changes[i].<key>`. Each change returns a one-line log of what it did (sh
 - remove_volunteers  drop `count` (or `share` x pool) volunteers drawn without replacement
 - change_skill_mix   `share` of the pool's holders of `from_skill` gain `to_skill` (at `level`,
                      default their `from_skill` level) and lose `from_skill` unless `keep_old`
+                     (volunteers with pinned tasks are left out, so no pin loses its skill)
 - scale_demand       requests matching domain/town/station/priority/date: factor < 1 drops a
                      share 1-factor; factor > 1 adds round((factor-1) x n) copies `<id>+d<i>.<k>`
 - surge_day          scale_demand limited to requests whose service starts on `date`
 - engine_settings    caps (`max_travel_km`, `tasks_per_day`, `minutes_per_day`: each volunteer's
-                     own value or the cap, whichever is smaller) and settings (weights, speed, detour)
-- remove_team        nobody belongs to `team` any more (its requests keep asking for it);
-                     `remove_members = true` also drops its members
+                     own value or the cap, whichever is smaller) and settings (weights, speed, detour);
+                     volunteers with pinned tasks keep their own limits, because a pin is a
+                     commitment already made and a cap under it would make the whole day infeasible
+- remove_team        nobody belongs to `team` any more (its requests keep asking for it) and its
+                     members' pins are released; `remove_members = true` also drops its members
 Removing a volunteer or request also removes the pins, forbids and overrides naming it.
 """
 
@@ -156,7 +159,7 @@ def _remove_volunteers(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
 def _change_skill_mix(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
     ctx.check_names(ds)
     ch = ctx.change
-    pool = _pool(ctx, ds)
+    pool = [i for i in _pool(ctx, ds) if not ds.problem.volunteers[i].pinned]
     n = int(round(ch["share"] * len(pool)))
     picks = {pool[int(k)] for k in ctx.rng.choice(len(pool), size=n, replace=False)} if n else set()
     vols = list(ds.problem.volunteers)
@@ -220,10 +223,13 @@ def _engine_settings(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
         if key in ch:
             settings = dataclasses.replace(settings, **{key: float(ch[key])})
     vols: tuple[Volunteer, ...] = p.volunteers
+    line = ", ".join(f"{k}={v}" for k, v in ch.items() if k != "type")
     if any(k in ch for k in ("max_travel_km", "tasks_per_day", "minutes_per_day")):
-        vols = tuple(_capped(v, ch) for v in vols)
+        vols = tuple(v if v.pinned else _capped(v, ch) for v in vols)
+        exempt = sum(1 for v in vols if v.pinned)
+        line += f" ({exempt} volunteers with pinned tasks keep their own limits)" if exempt else ""
     problem = dataclasses.replace(p, settings=settings, volunteers=vols)
-    return dataclasses.replace(ds, problem=problem), ", ".join(f"{k}={v}" for k, v in ch.items() if k != "type")
+    return dataclasses.replace(ds, problem=problem), line
 
 
 def _capped(v: Volunteer, ch: dict[str, Any]) -> Volunteer:
@@ -242,10 +248,11 @@ def _remove_team(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
     members = {v.id for v in ds.problem.volunteers if team in v.teams}
     if ctx.change.get("remove_members"):
         return _drop(ds, volunteers=members), f"team {team} dissolved, its {len(members)} members removed"
-    vols = tuple(dataclasses.replace(v, teams=tuple(t for t in v.teams if t != team)) if v.id in members else v
-                 for v in ds.problem.volunteers)
+    vols = tuple(dataclasses.replace(v, teams=tuple(t for t in v.teams if t != team), pinned=())
+                 if v.id in members else v for v in ds.problem.volunteers)
+    released = sum(len(v.pinned) for v in ds.problem.volunteers if v.id in members)
     return (dataclasses.replace(ds, problem=dataclasses.replace(ds.problem, volunteers=vols)),
-            f"team {team} dissolved, its {len(members)} members stay without it")
+            f"team {team} dissolved, its {len(members)} members stay without it ({released} pins released)")
 
 
 def _surge_day(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:

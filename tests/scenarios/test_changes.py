@@ -69,16 +69,23 @@ def test_dropping_requests_drops_pins_and_forbids_naming_them() -> None:
 def test_engine_settings_cap_each_volunteer_and_replace_weights() -> None:
     base, after, _ = _with('[[changes]]\ntype = "engine_settings"\nmax_travel_km = 4\ntasks_per_day = 1\n'
                            'priority_weights = { "5" = 50 }\n')
+    pinned = 0
     for old, new in zip(base.problem.volunteers, after.problem.volunteers):
+        if old.pinned:  # a commitment already made keeps its limits
+            pinned += 1
+            assert new == old
+            continue
         assert new.max_travel_km == min(old.max_travel_km or 1e9, 4)
         assert new.limits.tasks_per_day == 1
+    assert pinned >= 1
     assert after.problem.settings.weight(5) == 50 and after.problem.settings.weight(4) == 4
 
 
 def test_change_skill_mix_and_remove_team() -> None:
     base, after, _ = _with('[[changes]]\ntype = "change_skill_mix"\nfrom_skill = "helper"\nto_skill = "nurse"\n'
                            'share = 1.0\n')
-    assert not any(s.skill == "helper" for v in after.problem.volunteers for s in v.skills)
+    helpers = [v for v in after.problem.volunteers if any(s.skill == "helper" for s in v.skills)]
+    assert helpers and all(v.pinned for v in helpers)  # only people with a pinned task keep it
     nurses = lambda ds: sum(any(s.skill == "nurse" for s in v.skills) for v in ds.problem.volunteers)  # noqa: E731
     assert nurses(after) > nurses(base)
     _, gone, log = _with('[[changes]]\ntype = "remove_team"\nteam = "T-theory"\n')
