@@ -112,7 +112,8 @@ def comparisons(size: str, runs: dict[str, dict[str, Any]]) -> list[str]:
                   ("peak RSS", eng["tree_peak_mb"], TARGET_RSS_MB, "MB")]
         for name, value, target, unit in checks:
             if value is None:
-                lines.append(f"county: target {name} <= {target:g}: MISS (none reported, status {eng['status']})")
+                lines.append(f"county: target {name} <= {target:g}: MISS (none reported, "
+                             f"status {eng['status']})")
                 continue
             verdict = "PASS" if value <= target else f"MISS by {value - target:.3g}{unit}"
             lines.append(f"county: target {name} {value:.4g}{unit} <= {target:g}{unit}: {verdict}")
