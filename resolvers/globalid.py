@@ -12,6 +12,8 @@ import base64
 import binascii
 from collections.abc import Sequence
 
+import strawberry
+
 from resolvers.errors import ClientError, ErrorCode
 
 #: Every GraphQL type that implements Node; `node(id)` can resolve exactly these.
@@ -30,9 +32,9 @@ NODE_TYPES = frozenset(
 )
 
 
-def encode(type_name: str, pk: int) -> str:
+def encode(type_name: str, pk: int) -> strawberry.ID:
     """The global ID of row `pk` of GraphQL type `type_name`."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii")
+    return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii"))
 
 
 def decode(global_id: str, path: Sequence[str] = ("id",)) -> tuple[str, int]:

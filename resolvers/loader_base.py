@@ -65,5 +65,5 @@ class CountLoader(SessionLoader):
     def fetch(self, keys: Sequence[int]) -> list[int]:
         column = type(self).column  # read on the class: on an instance the ORM descriptor misfires
         stmt = select(column, func.count()).where(column.in_(keys)).group_by(column)
-        counts = dict(self.session.execute(stmt).all())
+        counts: dict[int, int] = dict(self.session.execute(stmt).all())
         return [counts.get(key, 0) for key in keys]

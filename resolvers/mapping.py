@@ -1,12 +1,14 @@
 """Rows of db.models -> GraphQL objects of schema/types.
 
-One function per type; they copy plain attributes (so the fields resolve without any further
+A row is an ORM object or a plain `Row` of the table (same attribute names). One function per type; they copy plain attributes (so the fields resolve without any further
 work), compute the global ID and mask personal data. Nothing here touches the database.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy import Row
 
 import schema.types.common as common_t
 import schema.types.forces as forces_t
@@ -19,7 +21,7 @@ from resolvers.globalid import encode
 from resolvers.masking import mask_phone
 
 
-def unit(row: models.Unit) -> Any:
+def unit(row: models.Unit | Row[Any]) -> Any:
     return network_t.Unit(
         id=encode("Unit", row.id),
         pk=row.id,
@@ -117,7 +119,7 @@ def exception(row: models.AvailabilityException) -> Any:
     return volunteer_t.AvailabilityException(start=row.start, end=row.end, available=row.available, note=row.note)
 
 
-def service_item(row: models.ServiceItem) -> Any:
+def service_item(row: models.ServiceItem | Row[Any]) -> Any:
     return menu_t.ServiceItem(
         id=encode("ServiceItem", row.id), pk=row.id, code=row.code, name=row.name, domain=row.domain,
         description=row.description, duration_minutes=row.duration_minutes, synthetic=row.synthetic,

@@ -119,7 +119,8 @@ class TeamCountByUnitLoader(UnitPeerLoader):
 
     def fetch(self, pks: Sequence[int]) -> list[Any]:
         column = models.Team.__table__.c.unit_id
-        counts = dict(self.session.execute(select(column, func.count()).where(column.in_(pks)).group_by(column)).all())
+        stmt = select(column, func.count()).where(column.in_(pks)).group_by(column)
+        counts: dict[int, int] = dict(self.session.execute(stmt).all())
         return [counts.get(pk, 0) for pk in pks]
 
 

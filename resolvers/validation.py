@@ -82,8 +82,9 @@ class Checks:
             bound = f"within {low}..{high}" if high is not None else f"at least {low}"
             self.add(path, f"{_dotted(path)} must be {bound}", ErrorCode.OUT_OF_RANGE)
 
-    def ref(self, global_id: str | None, type_name: str, path: Path) -> Any | None:
-        """The ORM row a global ID names, or None after recording why it cannot be used."""
+    def ref(self, global_id: str | None, type_name: str, path: Path) -> Any:
+        """The ORM row a global ID names; None if `global_id` is None or after recording a problem,
+        so after `raise_if_any()` a required reference is always a row."""
         if global_id is None:
             return None
         try:
