@@ -29,7 +29,7 @@ from db.enums import OrderStatus
 from db.models.base import utcnow
 from db.models.dispatch import ACTIVE_ASSIGNMENT, EventKind, RunState
 from resolvers.dispatch_broker import BROKER
-from resolvers.dispatch_errors import after_commit, abort
+from resolvers.dispatch_errors import abort, after_commit
 from resolvers.dispatch_outbox import emit_many
 from resolvers.errors import MutationAborted, Problem
 

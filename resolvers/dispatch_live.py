@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from db import models
 from db.models.dispatch import RunState
-from resolvers import dispatch_ids, dispatch_mapping as mapping, globalid
+from resolvers import dispatch_ids, globalid
+from resolvers import dispatch_mapping as mapping
 from resolvers.dispatch_broker import BROKER, wait
 from resolvers.dispatch_outbox import events_after
 from resolvers.errors import ClientError, ErrorCode

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
-from resolvers import dispatch_ids, dispatch_mapping as mapping, runs
+from resolvers import dispatch_ids, runs
+from resolvers import dispatch_mapping as mapping
 from resolvers.dispatch_commit import commit_run, lock_for_write
 from resolvers.dispatch_errors import DispatchOutcome, abort, after_commit, run_mutation
 from resolvers.errors import ErrorCode

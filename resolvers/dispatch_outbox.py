@@ -8,7 +8,8 @@ itself. After the transaction commits, waiting subscriptions are woken (dispatch
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session

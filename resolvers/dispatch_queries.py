@@ -8,14 +8,16 @@ their own tasks, taken from the signed-in user) comes with the access-control is
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
 from db.models.dispatch import AssignmentStatus
-from resolvers import dispatch_ids, dispatch_mapping as mapping, globalid
+from resolvers import dispatch_ids, globalid
+from resolvers import dispatch_mapping as mapping
 from resolvers.dispatch_outbox import events_after
 from resolvers.errors import ClientError, ErrorCode
 from resolvers.pagination import decode_cursor, page_size

@@ -22,7 +22,8 @@ import matching as m
 from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT
 from matching.validate import HARD_RULES, STRUCTURE, pair_distance_km, pair_travel_minutes, validate
-from resolvers import dispatch_ids, dispatch_mapping as mapping
+from resolvers import dispatch_ids
+from resolvers import dispatch_mapping as mapping
 from resolvers.dispatch_commit import check_run_ready
 from resolvers.dispatch_errors import DispatchOutcome, abort, run_mutation
 from resolvers.errors import MutationAborted, Problem

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from db import models
 from db.enums import OrderStatus as S
 from db.models.base import utcnow
-from db.models.dispatch import AssignmentStatus as A, EventKind, RunKind
+from db.models.dispatch import AssignmentStatus as A
+from db.models.dispatch import EventKind, RunKind
 from resolvers import dispatch_ids, orders_workflow
 from resolvers.dispatch_errors import DispatchOutcome, abort, run_mutation
 from resolvers.dispatch_outbox import emit

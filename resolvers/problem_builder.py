@@ -39,7 +39,6 @@ from db.queries import subtree_condition, unit_path
 from resolvers.dispatch_volunteers import COMMITMENT_SKILL, load_volunteers, to_matching
 
 
-
 @dataclass
 class Built:
     """The problem and what the caller needs to map results back to rows."""
@@ -48,6 +47,8 @@ class Built:
     orders: dict[int, models.Order]
     order_versions: dict[str, int]
     kept: set[tuple[int, int]] = field(default_factory=set)  # (order id, volunteer id) already assigned
+    held: list[m.Assignment] = field(default_factory=list)  # those tasks, as the engine's assignments
+    declined: set[tuple[int, int]] = field(default_factory=set)  # (volunteer id, order id) declined
     commitments: dict[str, tuple[int, int]] = field(default_factory=dict)  # "C<id>" -> (volunteer, order)
 
 
@@ -112,7 +113,7 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
     held = session.execute(  # few rows: the period's active tasks, filtered to `vols` below
         select(models.Assignment.id, models.Assignment.volunteer_id, models.Assignment.order_id,
                models.Assignment.start, models.Assignment.end, models.Assignment.travel_minutes,
-               models.Order.lat, models.Order.lon)
+               models.Order.lat, models.Order.lon, models.Assignment.skill_code, models.Assignment.distance_km)
         .join(models.Order, models.Order.id == models.Assignment.order_id)
         .where(models.Assignment.status.in_(ACTIVE_ASSIGNMENT),
                models.Assignment.end > origin, models.Assignment.start < period_end)
@@ -122,12 +123,14 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
     pins: dict[int, list[str]] = defaultdict(list)
     extra_windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
     commitment_requests: list[m.Request] = []
-    for aid, vid, oid, start, end, travel, lat, lon in held:
+    for aid, vid, oid, start, end, travel, lat, lon, skill, km in held:
         if vid not in vols:
             continue
         if order_request_id(oid) in order_keys:
             pins[vid].append(order_request_id(oid))
             built.kept.add((oid, vid))
+            built.held.append(m.Assignment(order_request_id(oid), volunteer_key(vid), skill,
+                                           f"{start:%Y-%m-%dT%H:%M}", f"{end:%Y-%m-%dT%H:%M}", km, travel))
             continue
         key = f"C{aid}"
         s, e = _minute(start, origin), _minute(end, origin)
@@ -140,6 +143,7 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
     for vid, oid in session.execute(select(models.Assignment.volunteer_id, models.Assignment.order_id).where(
             models.Assignment.order_id.in_(list(built.orders)), models.Assignment.status == AssignmentStatus.DECLINED)):
         forbidden[vid].append(order_request_id(oid))
+        built.declined.add((vid, oid))
     requests = [_request(o, needs[o.item_id], providers[o.item_id], origin, requires_insurance, allow_partial)
                 for o in orders if needs[o.item_id]]
     volunteers = [to_matching(v, tuple(pins.get(vid, ())), extra_windows.get(vid, []), origin,

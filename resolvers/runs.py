@@ -7,7 +7,8 @@ parts on the engine's executor: in-process for `workers=1`, a local process pool
 Dask cluster when `WENMING_DASK_SCHEDULER` is set (`Settings.dask_scheduler`). Progress (phase,
 parts done of total, objective) is written to the run row and woken subscribers are told
 (dispatch_broker). The end state is written with a guard `WHERE state = 'RUNNING'`, so a run
-cancelled meanwhile stays CANCELLED. A repair run commits its proposals itself when they fit.
+cancelled meanwhile stays CANCELLED. A repair run (after a decline) uses the engine's re-solve
+with stability (`matching.resolve`) and commits its proposals itself when they fit.
 
 Runs are rows: `recover(engine)` runs at startup (wenming/app.py) and marks the runs a stopped
 server left QUEUED or RUNNING as FAILED with a reason, so none stays stuck. One server process
@@ -33,7 +34,7 @@ from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
 from db.session import session_factory
 from resolvers.dispatch_broker import BROKER
-from resolvers.problem_builder import Built, build, parse_key
+from resolvers.problem_builder import Built, build, order_request_id, parse_key, volunteer_key
 
 logger = logging.getLogger("wenming.dispatch")
 
@@ -151,13 +152,25 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
     options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),
                              seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
                              progress=_Progress(sessions, run_id))
-    result = m.solve(built.problem, options)
+    result = _repair(built, options) if kind == RunKind.REPAIR else m.solve(built.problem, options)
     done = store(sessions, run_id, built, result)
     BROKER.publish(topic(run_id))
     if done and kind == RunKind.REPAIR:
         from resolvers.dispatch_commit import commit_in_background
 
         commit_in_background(sessions, run_id)
+
+
+def _repair(built: Built, options: m.SolveOptions) -> m.Result:
+    """The engine's re-solve with stability: the tasks still held are the previous result (and stay
+    pinned: whoever accepted keeps their task), the decline is the change, the gap is refilled."""
+    from matching.resolve import Changes, resolve
+
+    present = {v.id for v in built.problem.volunteers}
+    declined = tuple(sorted((volunteer_key(v), order_request_id(o)) for v, o in built.declined
+                            if volunteer_key(v) in present))
+    previous = m.Result(m.Status.FEASIBLE, m.Objective(), assignments=tuple(built.held))
+    return resolve(built.problem, previous, Changes(declined=declined), options)
 
 
 def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.Result) -> bool:

@@ -13,12 +13,26 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from resolvers import (
-    dispatch_live, dispatch_mapping, dispatch_mutations, dispatch_queries, dispatch_review, dispatch_tasks,
+    dispatch_live,
+    dispatch_mapping,
+    dispatch_mutations,
+    dispatch_reminders,
+    dispatch_queries,
+    dispatch_review,
+    dispatch_tasks,
     orders_workflow,
 )
 from schema.dispatch_types import (
-    Assignment, AssignmentStatus, DispatchProposal, DispatchRun, DispatchUserError, OrderEvent, OutboxEvent,
-    OutboxPage, Rating, ServiceStats,
+    Assignment,
+    AssignmentStatus,
+    DispatchProposal,
+    DispatchRun,
+    DispatchUserError,
+    OrderEvent,
+    OutboxEvent,
+    OutboxPage,
+    Rating,
+    ServiceStats,
 )
 from schema.types.menu import Order
 from wenming.context import Info
@@ -110,6 +124,18 @@ class ServiceRecordCorrectInput:
     minutes: int
     staff: str
     reason: str
+
+
+@strawberry.input(description="Remind volunteers of tasks starting within `hoursAhead` hours of `now`.")
+class TaskRemindersSendInput:
+    hours_ahead: int = 24
+    now: datetime.datetime | None = strawberry.field(default=None, description="Default: the current time.")
+
+
+@strawberry.type
+class TaskRemindersSendPayload:
+    queued: int | None = strawberry.field(description="Reminders put in the outbox by this call.")
+    user_errors: list[DispatchUserError]
 
 
 @strawberry.type
@@ -267,6 +293,11 @@ class DispatchMutations:
     def assignment_check_out(self, info: Info, input: AssignmentActInput) -> AssignmentPayload:
         return _task(dispatch_tasks.assignment_check_out(info, input))
 
+    @strawberry.mutation(description="One TASK_REMINDER per task starting soon; safe to call repeatedly.")
+    def task_reminders_send(self, info: Info, input: TaskRemindersSendInput) -> TaskRemindersSendPayload:
+        out = dispatch_reminders.task_reminders_send(info, input)
+        return TaskRemindersSendPayload(queued=out.value, user_errors=out.errors)
+
     @strawberry.mutation
     def service_record_correct(self, info: Info, input: ServiceRecordCorrectInput) -> AssignmentPayload:
         return _task(dispatch_tasks.service_record_correct(info, input))
@@ -279,7 +310,8 @@ class DispatchSubscriptions:
         async for value in dispatch_live.run_progress(info, run):
             yield value
 
-    @strawberry.subscription(description="Outbox events for one volunteer and/or one order, after `after`.")
+    @strawberry.subscription(description="Outbox events for one volunteer and/or one order, from the cursor "
+                                         "`after` (pass the last one handled; default: from now on).")
     async def notifications(self, info: Info, volunteer: strawberry.ID | None = None,
                             order: strawberry.ID | None = None, after: str | None = None
                             ) -> AsyncGenerator[OutboxEvent, None]:

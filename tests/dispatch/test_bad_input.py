@@ -12,7 +12,13 @@ import pytest
 
 from resolvers import runs
 from tests.dispatch.support import (
-    DISPATCH_RUN, DISPATCH_RUN_COMMIT, DISPATCH_RUN_START, DAY, DispatchClient, register_doctor, start_run,
+    DAY,
+    DISPATCH_RUN,
+    DISPATCH_RUN_COMMIT,
+    DISPATCH_RUN_START,
+    DispatchClient,
+    register_doctor,
+    start_run,
     submit_order,
 )
 

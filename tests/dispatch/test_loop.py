@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from tests.dispatch.support import (
-    DAY, DISPATCH_RUN, DISPATCH_RUN_COMMIT, DispatchClient, register_doctor, start_run, submit_order,
+    DAY,
+    DISPATCH_RUN,
+    DISPATCH_RUN_COMMIT,
+    DispatchClient,
+    register_doctor,
+    start_run,
+    submit_order,
 )
 
 RUN_PROGRESS = """
@@ -19,8 +25,8 @@ subscription RunProgress($run: ID!) {
 """
 
 NOTIFICATIONS = """
-subscription Notifications($volunteer: ID) {
-  notifications(volunteer: $volunteer) { kind order payload }
+subscription Notifications($volunteer: ID, $after: String) {
+  notifications(volunteer: $volunteer, after: $after) { kind order payload }
 }
 """
 
@@ -130,7 +136,8 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
     assert east["start"] == f"{DAY}T09:00:00"
 
     # When the dispatcher commits, while Zhao's app listens for notifications,
-    with api.subscription(NOTIFICATIONS, {"volunteer": zhao}) as zhao_notified:
+    cursor = api.data(OUTBOX, {"after": None})["outbox"]["endCursor"]
+    with api.subscription(NOTIFICATIONS, {"volunteer": zhao, "after": cursor}) as zhao_notified:
         committed = api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run, "actor": "调度员"}}, "dispatchRunCommit")
         assert committed["run"]["committedAt"] is not None
         # then Wang and Li are offered their tasks.

@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from tests.dispatch.support import (
-    DISPATCH_RUN, DISPATCH_RUN_COMMIT, DispatchClient, register_doctor, start_run, submit_order,
+    DISPATCH_RUN,
+    DISPATCH_RUN_COMMIT,
+    DispatchClient,
+    register_doctor,
+    start_run,
+    submit_order,
 )
 from tests.schema.support import create_skill, volunteer_input
 
