@@ -8,7 +8,9 @@ a `Result` out. The contract (JSON format, hard rules, lexicographic objective) 
     result = solve(problem, SolveOptions(time_limit=10, workers=1, seed=7))
     assert validate(problem, result) == []
 
-The solver modules (OR-Tools) and the independent checker are imported on first use.
+The solver modules (OR-Tools) are imported on first use of `solve` or `resolve`. Names that are
+also submodules (`validate`, `resolve`) are bound eagerly here, so importing the submodule never
+shadows the function.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from matching.problem import (
     Availability, Limits, Override, Problem, Request, Settings, SkillLevel, SkillNeed, TimeSpec,
     Volunteer, WeeklyWindow, available_intervals, day_of, format_minute, parse_minute,
 )
+from matching.resolve import Changes, apply_changes, resolve
 from matching.result import (
     Assignment, Explanation, Missing, Moved, NearMiss, Objective, OpenRequest, Reason, Result, RunnerUp,
     SkillMatch, Status,
 )
+from matching.validate import Violation, validate
 
 __all__ = [
     "Assignment", "Availability", "Changes", "Explanation", "Limits", "MatchingError", "Missing", "Moved", "NearMiss",
@@ -38,11 +42,6 @@ __all__ = [
 
 _LAZY = {
     "solve": ("matching.engine", "solve"),
-    "resolve": ("matching.resolve", "resolve"),
-    "Changes": ("matching.resolve", "Changes"),
-    "apply_changes": ("matching.resolve", "apply_changes"),
-    "validate": ("matching.validate", "validate"),
-    "Violation": ("matching.validate", "Violation"),
 }
 
 

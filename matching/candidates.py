@@ -173,10 +173,13 @@ class _Builder:
                           truncated, conflicts)
 
 
-def generate(arr: Arrays, keep_per_slot: int) -> Candidates:
-    """All kept candidate rows. Slots asking for the same skill are queried together (one k-d
-    tree query, one vectorised rule check); a slot whose first look is not conclusive widens on
-    its own. Rows come out sorted by (request, slot, volunteer): a stable order."""
+def generate(arr: Arrays, keep_per_slot: int, requests: list[int] | None = None,
+             keep_for: dict[int, int] | None = None) -> Candidates:
+    """Kept candidate rows of `requests` (default all). Slots asking for the same skill are
+    queried together (one k-d tree query, one vectorised rule check); slots whose first look
+    is not conclusive widen together. `keep_for` raises the cap of single requests. Rows come
+    out sorted by (request, slot, volunteer): a stable order."""
+    keep_for = keep_for or {}
     b = _Builder(arr)
     truncated: set[tuple[int, int]] = set()
     forced: dict[int, set[int]] = {}
@@ -188,15 +191,16 @@ def generate(arr: Arrays, keep_per_slot: int) -> Candidates:
     # slots grouped by skill and eligible teams: each group queries the k-d tree of the skill's
     # holders in those teams, so team rules never starve the nearest-first search
     slots: dict[tuple[str, bytes], list[tuple[int, int, int, int]]] = {}
-    for r in range(arr.nr):
+    for r in (range(arr.nr) if requests is None else requests):
         teams = arr.r_teams[r].tobytes() if arr.r_teams[r].any() else b""
+        cap = keep_for.get(r, keep_per_slot)
         for k, (skill, count, min_level) in enumerate(arr.r_needs[r]):
             if skill in arr.skills:
-                slots.setdefault((skill, teams), []).append((r, k, keep_per_slot + count - 1, min_level))
+                slots.setdefault((skill, teams), []).append((r, k, cap + count - 1, min_level))
     for skill, teams in sorted(slots):
         pool = arr.skills[skill]
         group = slots[skill, teams]
-        sub = _team_pool(arr, pool, group[0][0]) if teams else pool
+        sub = _team_pool(arr, skill, teams, group[0][0]) if teams else pool
         for r, k, kept, cut in _batch(arr, sub, rxyz, group, forced):
             if cut:
                 truncated.add((r, k))
@@ -211,14 +215,35 @@ def generate(arr: Arrays, keep_per_slot: int) -> Candidates:
                 reason, doms = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins)
                 ok = reason == 0
                 b.add(vv[ok], r, k, km[ok], mins[ok], [d for d, o in zip(doms, ok) if o])
-    conflicts = _pin_conflicts(arr, b)
+    conflicts = _pin_conflicts(arr, b, None if requests is None else set(requests))
     return b.build(truncated, conflicts).sorted()
 
 
-def _team_pool(arr: Arrays, pool: SkillPool, r: int) -> SkillPool:
-    """The holders of a skill who belong to one of request r's eligible teams."""
-    mask = (arr.v_teams[pool.vidx] & arr.r_teams[r]).any(axis=1)
-    return SkillPool(pool.vidx[mask], pool.level[mask], pool.last_day[mask])
+def _team_pool(arr: Arrays, skill: str, teams: bytes, r: int) -> SkillPool:
+    """The holders of a skill who belong to one of request r's eligible teams (cached)."""
+    cache = arr.__dict__.setdefault("_team_pools", {})
+    if (skill, teams) not in cache:
+        pool = arr.skills[skill]
+        mask = (arr.v_teams[pool.vidx] & arr.r_teams[r]).any(axis=1)
+        cache[skill, teams] = SkillPool(pool.vidx[mask], pool.level[mask], pool.last_day[mask])
+    return cache[skill, teams]
+
+
+def merge(old: Candidates, new: Candidates, replaced: set[int]) -> Candidates:
+    """`old` with the rows of requests `replaced` swapped for the rows of `new`."""
+    keep = ~np.isin(old.r, np.fromiter(replaced, np.int64, len(replaced)))
+    idx = np.nonzero(keep)[0]
+    pos = np.full(len(old), -1, np.int64)
+    pos[idx] = np.arange(len(idx))
+    domains = {int(pos[i]): d for i, d in old.domains.items() if keep[i]}
+    domains.update({len(idx) + i: d for i, d in new.domains.items()})
+    both = Candidates(
+        np.concatenate((old.v[idx], new.v)), np.concatenate((old.r[idx], new.r)),
+        np.concatenate((old.k[idx], new.k)), np.concatenate((old.km[idx], new.km)),
+        np.concatenate((old.metres[idx], new.metres)), np.concatenate((old.minutes[idx], new.minutes)),
+        domains, {s for s in old.truncated if s[0] not in replaced} | new.truncated,
+        [c for c in old.pin_conflicts if c[1] not in replaced] + new.pin_conflicts)
+    return both.sorted()
 
 
 def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int, int, int, int]],
@@ -305,7 +330,7 @@ def _nearest_passing(arr: Arrays, pool, xyz: np.ndarray, r: int, k: int, keep: i
     return (vv[sel], r, k, km[sel], mins[sel], [doms[i] for i in sel]), cut
 
 
-def _pin_conflicts(arr: Arrays, b: _Builder) -> list[tuple[int, int, str]]:
+def _pin_conflicts(arr: Arrays, b: _Builder, requests: set[int] | None) -> list[tuple[int, int, str]]:
     """Pinned pairs that no kept row covers: the pin contradicts a pairwise rule."""
     if not arr.pins:
         return []
@@ -313,4 +338,5 @@ def _pin_conflicts(arr: Arrays, b: _Builder) -> list[tuple[int, int, str]]:
     for v, r, *_ in b.rows:
         covered.update(zip(v.tolist(), r.tolist()))
     return [(v, r, "the pinned pair breaks a pairwise rule (skill, team, range, insurance, "
-                   "availability, limits or forbidden)") for v, r in arr.pins if (v, r) not in covered]
+                   "availability, limits or forbidden)") for v, r in arr.pins
+            if (v, r) not in covered and (requests is None or r in requests)]

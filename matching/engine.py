@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from matching.arrays import Arrays, build_arrays
-from matching.candidates import Candidates, generate
+from matching.candidates import Candidates, generate, merge
 from matching.executors import run_parts
 from matching.options import SolveOptions
 from matching.parts import Part, split
@@ -31,6 +31,8 @@ from matching.result import LEVELS, Objective, Result, Status
 
 #: part of the time limit kept back for explanations and assembly
 EXPLAIN_SHARE = 0.1
+#: how often a solve may widen the candidates of starved requests (see `_starved`)
+MAX_WIDEN_ROUNDS = 3
 
 
 class Chosen:
@@ -58,27 +60,50 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     cand = generate(arr, options.candidates_per_slot)
     t1 = time.perf_counter()
     report(f"candidates: {len(cand)} pairs for {arr.nr} requests")
+    t1 -= t0
     prefer_idx = None
     if prefer:
         prefer_idx = {(arr.vol_index[v], arr.req_index[r]) for v, r in prefer
                       if v in arr.vol_index and r in arr.req_index}
-    parts = split(arr, cand, prefer_idx)
-    t2 = time.perf_counter()
-    report(f"decomposed into {len(parts)} parts")
     reserve = min(2.0, options.time_limit * EXPLAIN_SHARE)
-    deadline = time.time() + max(0.05, options.time_limit - (t2 - t0) - reserve)
+    end = time.time() + max(0.05, options.time_limit - (time.perf_counter() - t0) - reserve)
     message = ""
-    if cand.pin_conflicts:
-        results: dict[int, PartResult] = {}
-        v, r, why = cand.pin_conflicts[0]
-        message = f"infeasible: volunteer {problem.volunteers[v].id} is pinned to {problem.requests[r].id}, " \
-                  f"but {why}"
-    else:
+    keep_for: dict[int, int] = {}
+    t_split = 0.0
+    starved_left = 0
+    for round_ in range(MAX_WIDEN_ROUNDS + 1):
+        ts = time.perf_counter()
+        parts = split(arr, cand, prefer_idx)
+        t_split += time.perf_counter() - ts
+        report(f"decomposed into {len(parts)} parts")
+        if cand.pin_conflicts:
+            results: dict[int, PartResult] = {}
+            v, r, why = cand.pin_conflicts[0]
+            message = f"infeasible: volunteer {problem.volunteers[v].id} is pinned to " \
+                      f"{problem.requests[r].id}, but {why}"
+            break
+        last = round_ == MAX_WIDEN_ROUNDS or not cand.truncated
+        deadline = end if last else time.time() + (end - time.time()) / 2
         results = run_parts(parts, deadline, options.seed, options.workers, options.scheduler(),
                             lambda done, total: report(f"solved {done}/{total} parts"))
+        widen = _starved(cand, parts, results)
+        starved_left = len(widen)
+        if last or not widen or time.time() >= end:
+            break
+        for r in widen:
+            keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
+        report(f"widening the candidates of {len(widen)} requests")
+        ts = time.perf_counter()
+        cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
+        t1 += time.perf_counter() - ts
+    t2 = t1 + t_split
     t3 = time.perf_counter()
     status, bound, gap, msg = _summarise(parts, results, bool(cand.pin_conflicts))
     message = message or msg
+    if status == Status.OPTIMAL and starved_left:
+        # the proofs hold for the kept candidates only: a cut one might still do better
+        status, gap = Status.FEASIBLE, None
+        message = f"{starved_left} requests used every kept candidate; the optimum over all candidates is not proven"
     chosen = _chosen(arr, cand, parts, results, status)
     objective = _objective(arr, cand, chosen)
     if status in (Status.OPTIMAL, Status.FEASIBLE) and gap is None:
@@ -88,7 +113,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     methods: dict[str, int] = {}
     for res in results.values():
         methods[res.method] = methods.get(res.method, 0) + 1
-    timings = {"candidates": t1 - t0, "decompose": t2 - t1, "solve": t3 - t2, "explain": t4 - t3,
+    timings = {"candidates": t1, "decompose": t2 - t1, "solve": (t3 - t0) - t2, "explain": t4 - t3,
                "total": t4 - t0}
     if extra_timings:
         timings.update(extra_timings)
@@ -97,6 +122,22 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
                   parts={"count": len(parts), "methods": methods, "candidate_pairs": len(cand),
                          "largest": max((p.size for p in parts), default=0)},
                   assignments=tuple(assignments), open=tuple(open_requests), message=message)
+
+
+def _starved(cand: Candidates, parts: list[Part], results: dict[int, PartResult]) -> set[int]:
+    """Requests with a slot cut by the candidate cap whose kept candidates are all busy: a
+    volunteer left out might have served it, so its candidates are widened. When every cut
+    slot keeps an idle candidate, anyone left out is farther than someone free to serve."""
+    if not cand.truncated:
+        return set()
+    busy = np.zeros(int(cand.v.max(initial=-1)) + 1, bool)
+    for p in parts:
+        busy[p.vol[np.unique(p.rv[results[p.pid].x])]] = True
+    idle_slot: set[tuple[int, int]] = set()
+    for v, r, k in zip(cand.v.tolist(), cand.r.tolist(), cand.k.tolist()):
+        if not busy[v]:
+            idle_slot.add((r, k))
+    return {r for r, k in cand.truncated if (r, k) not in idle_slot}
 
 
 def _progress(options: SolveOptions) -> Callable[[str], Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from matching.engine import solve_with
 from matching.errors import ProblemError
 from matching.options import SolveOptions
 from matching.problem import Problem, Request
@@ -72,6 +71,8 @@ def apply_changes(problem: Problem, changes: Changes) -> Problem:
 def resolve(problem: Problem, previous: Result, changes: Changes | None = None,
             options: SolveOptions | None = None) -> Result:
     """Solve `problem` after `changes`, keeping earlier assignments where possible."""
+    from matching.engine import solve_with   # the solver stack is imported on first use
+
     changed = apply_changes(problem, changes or Changes())
     before = {(a.volunteer, a.request) for a in previous.assignments}
     result = solve_with(changed, options or SolveOptions(), prefer=before)

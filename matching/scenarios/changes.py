@@ -93,7 +93,7 @@ def _how_many(ctx: _Ctx, pool: int) -> int:
     ch = ctx.change
     if "count" in ch:
         return int(ch["count"])
-    return int(round(ch["share"] * pool))
+    return round(ch["share"] * pool)
 
 
 def _where(ch: dict[str, Any]) -> str:
@@ -160,7 +160,7 @@ def _change_skill_mix(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
     ctx.check_names(ds)
     ch = ctx.change
     pool = [i for i in _pool(ctx, ds) if not ds.problem.volunteers[i].pinned]
-    n = int(round(ch["share"] * len(pool)))
+    n = round(ch["share"] * len(pool))
     picks = {pool[int(k)] for k in ctx.rng.choice(len(pool), size=n, replace=False)} if n else set()
     vols = list(ds.problem.volunteers)
     for i in picks:
@@ -195,12 +195,12 @@ def _scale_demand(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
              and ("date" not in ch or _service_date(p, r) == ch["date"])]
     factor = ch["factor"]
     if factor < 1:
-        n = int(round((1 - factor) * len(match)))
+        n = round((1 - factor) * len(match))
         gone = {match[int(k)].id for k in ctx.rng.choice(len(match), size=n, replace=False)} if n else set()
         return _drop(ds, requests=gone), f"removed {n} of {len(match)} requests{_where(ch)}"
-    extra = int(round((factor - 1) * len(match)))
+    extra = round((factor - 1) * len(match))
     whole, rest = divmod(extra, len(match)) if match else (0, 0)
-    bonus = set(int(k) for k in ctx.rng.choice(len(match), size=rest, replace=False)) if rest else set()
+    bonus = {int(k) for k in ctx.rng.choice(len(match), size=rest, replace=False)} if rest else set()
     reqs = list(p.requests)
     town, station, domain = dict(ds.request_town), dict(ds.request_station), dict(ds.request_domain)
     for j, src in enumerate(match):

@@ -58,7 +58,7 @@ def parse_params(specs: list[str], defaults: dict[str, tuple[Any, ...]]) -> dict
         values = [v.strip() for v in raw.split(",") if v.strip()]
         if not values:
             raise ScenarioError(None, where, "has no values; give at least one, e.g. max_travel_km=3,5,8")
-        out[name] = tuple(PARAMS[name].convert(v, lambda msg: ScenarioError(None, where, msg)) for v in values)
+        out[name] = tuple(PARAMS[name].convert(v, lambda msg, w=where: ScenarioError(None, w, msg)) for v in values)
     return out
 
 

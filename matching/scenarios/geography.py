@@ -109,7 +109,7 @@ def domain_of(eligible_teams: tuple[str, ...], skills: tuple[str, ...]) -> str:
     """The service domain of a request (rule in the module docstring)."""
     for team in eligible_teams:
         if not team.startswith(_TOWN_TEAM):
-            return team[2:] if team.startswith("T-") else team
+            return team.removeprefix("T-")
     for skill in skills:
         if skill != "helper":
             team = SKILLS.get(skill, (0.0, ""))[1]
