@@ -2,8 +2,8 @@
 
 `run(info, work)` calls `work(session)`, which validates, raises `MutationAborted` with every
 problem found, or writes and returns the written row. Expected database refusals (a tree rule,
-an ID number, a concurrent update) become problems with their stable codes; anything else rolls
-back and propagates to be masked and logged by the app.
+an ID number, a concurrent update, a unique value taken meanwhile) become problems with their
+stable codes; anything else rolls back and propagates to be masked and logged by the app.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -53,12 +54,40 @@ def db_problem(exc: DbError, path: tuple[str, ...] | None = None) -> Problem:
     return Problem(path, exc.message, code)
 
 
-def run(info: Info, work: Callable[[Session], T], mapper: Callable[[T], Any] | None = None) -> Outcome[Any]:
-    """Run `work` in the request session's transaction, all or nothing."""
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """True when the database refused a duplicate value (not a foreign key or CHECK failure)."""
+    original = exc.orig
+    return (
+        getattr(original, "sqlstate", None) == "23505"  # PostgreSQL unique_violation
+        or getattr(original, "sqlite_errorname", None) in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    )
+
+
+def run(
+    info: Info,
+    work: Callable[[Session], T],
+    mapper: Callable[[T], Any] | None = None,
+    on_duplicate: Callable[[Session], Outcome[Any]] | None = None,
+) -> Outcome[Any]:
+    """Run `work` in the request session's transaction, all or nothing.
+
+    A unique value checked free by `work` can still be taken by a concurrent request before the
+    commit; the database then refuses it. That refusal is answered by `on_duplicate` (after the
+    rollback) or as a CONFLICT user error asking to retry. Other integrity errors are bugs in the
+    validation and propagate (masked and logged).
+    """
     session = info.context.session
     try:
         value = work(session)
         session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if not is_unique_violation(exc):
+            raise
+        if on_duplicate is not None:
+            return on_duplicate(session)
+        message = "a concurrent request stored the same unique value first: read again and retry"
+        return Outcome(None, [user_error(Problem(("input",), message, ErrorCode.CONFLICT))])
     except MutationAborted as exc:
         session.rollback()
         return Outcome(None, [user_error(p) for p in exc.problems])

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import models, queries
@@ -96,19 +95,20 @@ def order_submit(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return order
 
-    try:
-        return run(info, work, mapping.order)
-    except IntegrityError:
-        if key is None or "fields" not in state:
-            raise
-        # A concurrent submission with the same key won the race: answer as a retry would.
-        try:
-            existing = _replay(info.context.session, key, state["fields"])
-        except MutationAborted as exc:
-            return Outcome(None, [user_error(p) for p in exc.problems])
-        if existing is None:
-            raise
+    def lost_race(session: Session) -> Outcome[Any]:
+        """A concurrent submission with the same key won the race: answer as a retry would."""
+        existing = None
+        if key is not None and "fields" in state:
+            try:
+                existing = _replay(session, key, state["fields"])
+            except MutationAborted as exc:
+                return Outcome(None, [user_error(p) for p in exc.problems])
+        if existing is None:  # the order code collided instead: the client may simply retry
+            message = "the order could not be stored at once: submit it again with the same idempotencyKey"
+            return Outcome(None, [user_error(Problem(("input",), message, ErrorCode.CONFLICT))])
         return Outcome(mapping.order(existing))
+
+    return run(info, work, mapping.order, on_duplicate=lost_race)
 
 
 def _new_code(window_start: datetime.datetime) -> str:
