@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from resolvers import globalid
+from resolvers.errors import ClientError, ErrorCode
 
 if TYPE_CHECKING:
     from wenming.context import Info
@@ -19,6 +20,9 @@ def node(info: Info, global_id: str) -> Any:
 
 async def nodes(info: Info, global_ids: list[str]) -> list[Any]:
     """The objects in the order asked, null for IDs that name nothing."""
+    limit = info.context.settings.max_page_size
+    if len(global_ids) > limit:
+        raise ClientError(f"ids: at most {limit} IDs per call", ErrorCode.PAGE_SIZE, ("ids",))
     decoded = [globalid.decode(gid, ("ids", str(i))) for i, gid in enumerate(global_ids)]
     loaders = info.context.loaders
     return list(await asyncio.gather(*(loaders.node(t).load(pk) for t, pk in decoded)))

@@ -15,6 +15,7 @@ from sqlalchemy import exists, select
 from db import models
 from db.enums import BaseCategory, PointCategory, UnitLevel
 from resolvers import filters, globalid, mapping
+from resolvers.errors import ClientError, ErrorCode
 from resolvers.pagination import paginate
 
 if TYPE_CHECKING:
@@ -136,6 +137,8 @@ def ancestors(info: Info, unit: Unit) -> Any:
 
 
 def descendants(info: Info, unit: Unit, max_depth: int | None) -> list[Any]:
+    if max_depth is not None and max_depth < 0:
+        raise ClientError("maxDepth: must be zero or more", ErrorCode.OUT_OF_RANGE, ("maxDepth",))
     stmt = select(models.Unit).where(models.Unit.path.like(f"{unit.path}%"), models.Unit.id != unit.pk)
     if max_depth is not None:
         stmt = stmt.where(models.Unit.depth <= unit.depth + max_depth)

@@ -90,3 +90,16 @@ def test_page_size_over_the_maximum_names_first(api: GraphQLClient) -> None:
 def test_bad_cursor_is_a_clean_error(api: GraphQLClient) -> None:
     body = api.execute(PAGE, {"first": 2, "after": "nonsense"})
     assert body["errors"][0]["extensions"] == {"code": "INVALID_CURSOR", "field": ["after"]}
+
+
+def test_nodes_accepts_at_most_a_page_of_ids(api: GraphQLClient) -> None:
+    body = api.execute(NODES, {"ids": [base64.b64encode(f"Unit:{i}".encode()).decode() for i in range(1, 102)]})
+    assert body["errors"][0]["message"] == "ids: at most 100 IDs per call"
+    assert body["errors"][0]["extensions"] == {"code": "PAGE_SIZE", "field": ["ids"]}
+
+
+def test_negative_max_depth_is_a_clean_error(api: GraphQLClient) -> None:
+    center = create_unit(api, "CENTER")
+    body = api.execute("query ($id: ID!) { node(id: $id) { ... on Unit { descendants(maxDepth: -1) { id } } } }",
+                       {"id": center})
+    assert body["errors"][0]["extensions"] == {"code": "OUT_OF_RANGE", "field": ["maxDepth"]}
