@@ -13,7 +13,7 @@ and prints each, the ratio (build + store) / solve (target <= 0.30) and the comm
 number of tasks written (target <= 2 s for 3,000). Loading the city is set-up, reported apart.
 
     python benchmarks/dispatch_bench.py [--volunteers 150000] [--workers 2] [--time-limit 20]
-        [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--keep]
+        [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--keep | --reuse NAME]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import uuid
 from datetime import date
 
 import psycopg
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import make_url
 
 import matching as m
@@ -56,19 +56,26 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database (its name is printed)")
+    parser.add_argument("--reuse", metavar="NAME", help="a database kept by --keep: skip loading")
     args = parser.parse_args()
 
-    name = f"wenming_dispatch_bench_{uuid.uuid4().hex[:8]}"
-    _admin(args.admin_url, f'CREATE DATABASE "{name}"')
+    name = args.reuse or f"wenming_dispatch_bench_{uuid.uuid4().hex[:8]}"
+    if not args.reuse:
+        _admin(args.admin_url, f'CREATE DATABASE "{name}"')
     url = make_url(args.admin_url).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
     engine = make_engine(url)
     try:
         t0 = time.perf_counter()
-        load_city(url, "pizhou", volunteers=args.volunteers, seed=args.seed, day=DAY, secret_key="bench",
-                  progress=False)
+        if not args.reuse:
+            load_city(url, "pizhou", volunteers=args.volunteers, seed=args.seed, day=DAY, secret_key="bench",
+                      progress=False)
         sessions = session_factory(engine)
         with sessions.begin() as session:
+            # Back to the state before any run: every order REVIEWED, no tasks, no runs.
+            for table in (models.OutboxEvent, models.OrderEvent, models.Assignment, models.DispatchProposal,
+                          models.DispatchRun):
+                session.execute(delete(table))
             session.execute(update(models.Order).values(status=OrderStatus.REVIEWED))
             center = session.scalar(select(models.Unit.id).where(models.Unit.level == UnitLevel.CENTER))
             run = models.DispatchRun(scope_unit_id=center, date_from=DAY, date_to=DAY, state=RunState.RUNNING)
@@ -76,7 +83,8 @@ def main() -> int:
             session.flush()
             run_id = run.id
         load_s = time.perf_counter() - t0
-        print(f"set-up: Pizhou with {args.volunteers:,} volunteers loaded and orders reviewed in {load_s:.1f} s")
+        print(f"set-up: Pizhou with {args.volunteers:,} volunteers loaded and orders reviewed in {load_s:.1f} s"
+              f" (database {name})")
 
         t = time.perf_counter()
         with sessions() as session:
@@ -117,7 +125,7 @@ def main() -> int:
               f"{'OK' if commit_s <= TARGET_COMMIT_S else 'OVER'}")
     finally:
         engine.dispose()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             _admin(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
