@@ -3,14 +3,15 @@
 Each loader turns the keys collected during one tick of the event loop into one SQL statement,
 so a list of N objects costs the same number of statements as a list of one (the N+1 test in
 tests/resolvers/test_statement_count.py holds us to it). Values are GraphQL objects already
-mapped (resolvers/mapping.py), cached for the request only.
+mapped (resolvers/mapping.py), cached for the request only. The hot fields of the unit tree use
+the synchronous peer-batched loaders of resolvers/unit_tree.py instead (see there why).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,57 +39,65 @@ def _by_id(name: str) -> type[ByIdLoader]:
 NODE_LOADERS = {name: _by_id(name) for name in mapping.NODE_MAPPERS}
 
 
-def _rows_by(model: Any, column: Any, mapper: Any) -> type[GroupLoader]:
-    def pairs(self: GroupLoader, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
-        table = model.__table__  # plain rows: mapped to GraphQL objects, ORM instances are not needed
-        rows = self.session.execute(select(table).where(table.c[column.key].in_(keys)).order_by(table.c.id))
-        return ((getattr(row, column.key), mapper(row)) for row in rows)
+class RowsByKeyLoader(GroupLoader):
+    """Rows of `model`'s table whose `key` column is among the keys, in id order, mapped by `mapper`."""
 
-    return type("_RowsBy", (GroupLoader,), {"pairs": pairs})
+    model: ClassVar[Any]
+    key: ClassVar[str]
+    mapper: ClassVar[Any]  # a function of resolvers.mapping, held as a staticmethod
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        table = self.model.__table__  # plain rows: mapped to GraphQL objects, ORM instances are not needed
+        rows = self.session.execute(select(table).where(table.c[self.key].in_(keys)).order_by(table.c.id))
+        return ((getattr(row, self.key), self.mapper(row)) for row in rows)
 
 
-class TeamsByUnitLoader(_rows_by(models.Team, models.Team.unit_id, mapping.team)):  # type: ignore[misc]
+class TeamsByUnitLoader(RowsByKeyLoader):
     """Teams belonging to units."""
 
+    model, key, mapper = models.Team, "unit_id", staticmethod(mapping.team)
 
-class TeamsByParentLoader(_rows_by(models.Team, models.Team.parent_id, mapping.team)):  # type: ignore[misc]
+
+class TeamsByParentLoader(RowsByKeyLoader):
     """Sub-teams of teams."""
 
+    model, key, mapper = models.Team, "parent_id", staticmethod(mapping.team)
 
-class PracticeBasesByUnitLoader(
-    _rows_by(models.PracticeBase, models.PracticeBase.unit_id, mapping.practice_base)  # type: ignore[misc]
-):
+
+class PracticeBasesByUnitLoader(RowsByKeyLoader):
     """Practice bases attached to units."""
 
+    model, key, mapper = models.PracticeBase, "unit_id", staticmethod(mapping.practice_base)
 
-class PracticePointsByUnitLoader(
-    _rows_by(models.PracticePoint, models.PracticePoint.unit_id, mapping.practice_point)  # type: ignore[misc]
-):
+
+class PracticePointsByUnitLoader(RowsByKeyLoader):
     """Practice points attached to units."""
 
+    model, key, mapper = models.PracticePoint, "unit_id", staticmethod(mapping.practice_point)
 
-class DepartmentsByUnitLoader(
-    _rows_by(models.Department, models.Department.unit_id, mapping.department)  # type: ignore[misc]
-):
+
+class DepartmentsByUnitLoader(RowsByKeyLoader):
     """Departments of centers."""
 
+    model, key, mapper = models.Department, "unit_id", staticmethod(mapping.department)
 
-class WindowsByVolunteerLoader(
-    _rows_by(models.AvailabilityWindow, models.AvailabilityWindow.volunteer_id, mapping.window)  # type: ignore[misc]
-):
+
+class WindowsByVolunteerLoader(RowsByKeyLoader):
     """Weekly availability windows of volunteers."""
 
+    model, key, mapper = models.AvailabilityWindow, "volunteer_id", staticmethod(mapping.window)
 
-class ExceptionsByVolunteerLoader(
-    _rows_by(models.AvailabilityException, models.AvailabilityException.volunteer_id, mapping.exception)  # type: ignore[misc]
-):
+
+class ExceptionsByVolunteerLoader(RowsByKeyLoader):
     """Dated availability exceptions of volunteers."""
 
+    model, key, mapper = models.AvailabilityException, "volunteer_id", staticmethod(mapping.exception)
 
-class MembershipsByVolunteerLoader(
-    _rows_by(models.TeamMembership, models.TeamMembership.volunteer_id, mapping.membership)  # type: ignore[misc]
-):
+
+class MembershipsByVolunteerLoader(RowsByKeyLoader):
     """Team memberships of volunteers."""
+
+    model, key, mapper = models.TeamMembership, "volunteer_id", staticmethod(mapping.membership)
 
 
 class MemberCountByTeamLoader(CountLoader):
