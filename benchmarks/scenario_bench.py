@@ -51,7 +51,7 @@ def child(mode: str, volunteers: int, requests: int, time_limit: float) -> dict[
         from distributed import LocalCluster
 
         t = time.perf_counter()
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
         startup = time.perf_counter() - t
     t0 = time.perf_counter()
     if mode == "sequential":

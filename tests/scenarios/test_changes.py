@@ -53,7 +53,7 @@ def test_add_volunteers_copies_from_the_team_with_new_unique_ids() -> None:
 
 def test_scale_demand_by_domain_and_surge_day() -> None:
     base, after, _ = _with('[[changes]]\ntype = "scale_demand"\ndomain = "health"\nfactor = 2\n')
-    count = lambda ds, d: sum(1 for r in ds.problem.requests if ds.request_domain[r.id] == d)  # noqa: E731
+    count = lambda ds, d: sum(1 for r in ds.problem.requests if ds.request_domain[r.id] == d)
     assert count(after, "health") == 2 * count(base, "health")
     assert count(after, "theory") == count(base, "theory")
     _, surged, _ = _with('[[changes]]\ntype = "surge_day"\ndate = 2026-03-05\nfactor = 3\n')
@@ -86,7 +86,7 @@ def test_change_skill_mix_and_remove_team() -> None:
                            'share = 1.0\n')
     helpers = [v for v in after.problem.volunteers if any(s.skill == "helper" for s in v.skills)]
     assert helpers and all(v.pinned for v in helpers)  # only people with a pinned task keep it
-    nurses = lambda ds: sum(any(s.skill == "nurse" for s in v.skills) for v in ds.problem.volunteers)  # noqa: E731
+    nurses = lambda ds: sum(any(s.skill == "nurse" for s in v.skills) for v in ds.problem.volunteers)
     assert nurses(after) > nurses(base)
     _, gone, log = _with('[[changes]]\ntype = "remove_team"\nteam = "T-theory"\n')
     assert not any("T-theory" in v.teams for v in gone.problem.volunteers) and "dissolved" in log[0]

@@ -105,7 +105,7 @@ def test_sweep_on_a_dask_local_cluster(write_scenario, tmp_path: Path, monkeypat
     from distributed import LocalCluster
 
     file = write_scenario(TINY)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         monkeypatch.setenv("WENMING_DASK_SCHEDULER", cluster.scheduler_address)
         assert main(["sweep", str(file), "--param", "max_travel_km=5,15", "-q", "-o", str(tmp_path / "d")]) == 0
     got = json.loads((tmp_path / "d" / "kpis.json").read_text())

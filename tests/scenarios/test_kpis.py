@@ -32,7 +32,7 @@ def _day() -> tuple[Problem, Result]:
         Request("R3", *YUNHE, TimeSpec.at(14 * 60, 60), (SkillNeed("helper", 2),), (), 3),
     )
     day = dt.date(2026, 3, 5)
-    a = lambda r, v, s, km: Assignment(r, v, s, "2026-03-05T09:00", "2026-03-05T10:00", km, 5)  # noqa: E731
+    a = lambda r, v, s, km: Assignment(r, v, s, "2026-03-05T09:00", "2026-03-05T10:00", km, 5)
     result = Result(Status.OPTIMAL, Objective(), gap=0.0, timings={"total": 1.5}, parts={"count": 2},
                     assignments=(a("R1", "V1", "doctor", 2.0), a("R1", "V2", "helper", 4.0),
                                  a("R2", "V3", "lecturer", 10.0), a("R3", "V1", "helper", 1.0),
