@@ -27,6 +27,8 @@ T = TypeVar("T")
 
 #: db/ model attribute -> GraphQL input field, for refusals raised by db/ (tree, identity).
 DB_FIELDS = {"parent_id": "parent", "unit_id": "unit", "id_number": "idNumber", "id": "id"}
+#: db/ codes spelled differently in the API (the others are the same names).
+DB_CODES = {"PARENT_NOT_FOUND": ErrorCode.NOT_FOUND}
 
 
 @dataclass
@@ -45,12 +47,7 @@ def db_problem(exc: DbError, path: tuple[str, ...] | None = None) -> Problem:
     """A Problem from a db/ refusal, at the input field it names (or `path`)."""
     if path is None:
         path = ("input", DB_FIELDS.get(exc.field or "", exc.field or "")) if exc.field else ("input",)
-    try:
-        code = ErrorCode(exc.code)
-    except ValueError:
-        code = ErrorCode.INVALID
-    if code is ErrorCode.NOT_FOUND or exc.code == "PARENT_NOT_FOUND":
-        code = ErrorCode.NOT_FOUND
+    code = DB_CODES.get(exc.code) or ErrorCode.__members__.get(exc.code, ErrorCode.INVALID)
     return Problem(path, exc.message, code)
 
 

@@ -42,19 +42,19 @@ class Team(Node):
 
     @strawberry.field
     def parent(self, info: Info) -> Team | None:
-        return force_resolvers.team_by_pk(info, self.parent_pk)  # type: ignore[return-value]
+        return force_resolvers.team_by_pk(info, self.parent_pk)
 
     @strawberry.field
     def children(self, info: Info) -> list[Team]:
-        return force_resolvers.team_children(info, self)  # type: ignore[return-value]
+        return force_resolvers.team_children(info, self)
 
     @strawberry.field(description="The practice unit the team belongs to.")
     def unit(self, info: Info) -> UnitRef:
-        return force_resolvers.team_unit(info, self)  # type: ignore[return-value]
+        return force_resolvers.team_unit(info, self)
 
     @strawberry.field
     def member_count(self, info: Info) -> int:
-        return force_resolvers.member_count(info, self)  # type: ignore[return-value]
+        return force_resolvers.member_count(info, self)
 
     @strawberry.field
     def members(
@@ -71,8 +71,8 @@ class TeamMembership:
 
     @strawberry.field
     def team(self, info: Info) -> Team:
-        return force_resolvers.team_by_pk(info, self.team_pk)  # type: ignore[return-value]
+        return force_resolvers.team_by_pk(info, self.team_pk)
 
     @strawberry.field
     def volunteer(self, info: Info) -> VolunteerRef:
-        return force_resolvers.volunteer_by_pk(info, self.volunteer_pk)  # type: ignore[return-value]
+        return force_resolvers.volunteer_by_pk(info, self.volunteer_pk)

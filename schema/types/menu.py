@@ -39,11 +39,11 @@ class ServiceItem(Node):
 
     @strawberry.field
     def required_skills(self, info: Info) -> list[RequiredSkill]:
-        return menu_resolvers.required_skills(info, self)  # type: ignore[return-value]
+        return menu_resolvers.required_skills(info, self)
 
     @strawberry.field
     def provider_teams(self, info: Info) -> list[Team]:
-        return menu_resolvers.provider_teams(info, self)  # type: ignore[return-value]
+        return menu_resolvers.provider_teams(info, self)
 
 
 @strawberry.type(description="An order 点单 for a service item; times are local (Asia/Shanghai).")
@@ -68,12 +68,12 @@ class Order(Node):
 
     @strawberry.field
     def item(self, info: Info) -> ServiceItem:
-        return menu_resolvers.item_by_pk(info, self.item_pk)  # type: ignore[return-value]
+        return menu_resolvers.item_by_pk(info, self.item_pk)
 
     @strawberry.field(description="The unit in whose area the service takes place.")
     def unit(self, info: Info) -> UnitRef:
-        return menu_resolvers.unit_by_pk(info, self.unit_pk)  # type: ignore[return-value]
+        return menu_resolvers.unit_by_pk(info, self.unit_pk)
 
     @strawberry.field(description="The unit that ordered, if a unit did.")
     def orderer_unit(self, info: Info) -> UnitRef | None:
-        return menu_resolvers.unit_by_pk(info, self.orderer_unit_pk)  # type: ignore[return-value]
+        return menu_resolvers.unit_by_pk(info, self.orderer_unit_pk)

@@ -61,15 +61,15 @@ class Unit(Node):
 
     @strawberry.field
     def parent(self, info: Info) -> Unit | None:
-        return unit_resolvers.parent(info, self)  # type: ignore[return-value]
+        return unit_resolvers.parent(info, self)
 
     @strawberry.field
     def children(self, info: Info) -> list[Unit]:
-        return unit_resolvers.children(info, self)  # type: ignore[return-value]
+        return unit_resolvers.children(info, self)
 
     @strawberry.field(description="From the center down to the parent.")
     def ancestors(self, info: Info) -> list[Unit]:
-        return unit_resolvers.ancestors(info, self)  # type: ignore[return-value]
+        return unit_resolvers.ancestors(info, self)
 
     @strawberry.field(description="The subtree below this unit, `maxDepth` levels deep (default all).")
     def descendants(self, info: Info, max_depth: int | None = None) -> list[Unit]:
@@ -77,11 +77,11 @@ class Unit(Node):
 
     @strawberry.field
     def counts(self, info: Info) -> UnitCounts:
-        return unit_resolvers.counts(info, self)  # type: ignore[return-value]
+        return unit_resolvers.counts(info, self)
 
     @strawberry.field(description="Service items this unit offers itself.")
     def menu(self, info: Info) -> list[ServiceItemRef]:
-        return unit_resolvers.menu(info, self)  # type: ignore[return-value]
+        return unit_resolvers.menu(info, self)
 
     @strawberry.field(description="What this unit offers plus what its ancestors offer.")
     def effective_menu(self, info: Info) -> list[ServiceItemRef]:
@@ -89,23 +89,23 @@ class Unit(Node):
 
     @strawberry.field
     def teams(self, info: Info) -> list[TeamRef]:
-        return unit_resolvers.teams(info, self)  # type: ignore[return-value]
+        return unit_resolvers.teams(info, self)
 
     @strawberry.field(description="How many teams belong to this unit itself.")
     def team_count(self, info: Info) -> int:
-        return unit_resolvers.team_count(info, self)  # type: ignore[return-value]
+        return unit_resolvers.team_count(info, self)
 
     @strawberry.field
     def bases(self, info: Info) -> list[PracticeBase]:
-        return unit_resolvers.bases(info, self)  # type: ignore[return-value]
+        return unit_resolvers.bases(info, self)
 
     @strawberry.field
     def points(self, info: Info) -> list[PracticePoint]:
-        return unit_resolvers.points(info, self)  # type: ignore[return-value]
+        return unit_resolvers.points(info, self)
 
     @strawberry.field
     def departments(self, info: Info) -> list[Department]:
-        return unit_resolvers.departments_of(info, self)  # type: ignore[return-value]
+        return unit_resolvers.departments_of(info, self)
 
 
 @strawberry.type(description="A functional department 科室 of a center.")
@@ -117,7 +117,7 @@ class Department(Node):
 
     @strawberry.field
     def unit(self, info: Info) -> Unit:
-        return unit_resolvers.unit_by_pk(info, self.unit_pk)  # type: ignore[return-value]
+        return unit_resolvers.unit_by_pk(info, self.unit_pk)
 
 
 @strawberry.type(description="A practice base 实践基地 attached to a unit.")
@@ -133,7 +133,7 @@ class PracticeBase(Node):
 
     @strawberry.field
     def unit(self, info: Info) -> Unit:
-        return unit_resolvers.unit_by_pk(info, self.unit_pk)  # type: ignore[return-value]
+        return unit_resolvers.unit_by_pk(info, self.unit_pk)
 
 
 @strawberry.type(description="A practice point 实践点 attached to a unit.")
@@ -149,4 +149,4 @@ class PracticePoint(Node):
 
     @strawberry.field
     def unit(self, info: Info) -> Unit:
-        return unit_resolvers.unit_by_pk(info, self.unit_pk)  # type: ignore[return-value]
+        return unit_resolvers.unit_by_pk(info, self.unit_pk)

@@ -72,11 +72,11 @@ class Volunteer(Node):
 
     @strawberry.field
     def skills(self, info: Info) -> list[VolunteerSkill]:
-        return volunteer_resolvers.skills(info, self)  # type: ignore[return-value]
+        return volunteer_resolvers.skills(info, self)
 
     @strawberry.field(description="Expert-pool domains 专家库.")
     def domains(self, info: Info) -> list[ServiceDomain]:
-        return volunteer_resolvers.domains(info, self)  # type: ignore[return-value]
+        return volunteer_resolvers.domains(info, self)
 
     @strawberry.field
     async def availability(self, info: Info) -> Availability:
@@ -84,7 +84,7 @@ class Volunteer(Node):
 
     @strawberry.field
     def memberships(self, info: Info) -> list[TeamMembership]:
-        return volunteer_resolvers.memberships(info, self)  # type: ignore[return-value]
+        return volunteer_resolvers.memberships(info, self)
 
     @strawberry.field
     async def teams(self, info: Info) -> list[Team]:
@@ -92,4 +92,4 @@ class Volunteer(Node):
 
     @strawberry.field(description="The unit where the volunteer is registered.")
     def unit(self, info: Info) -> UnitRef:
-        return volunteer_resolvers.unit(info, self)  # type: ignore[return-value]
+        return volunteer_resolvers.unit(info, self)
