@@ -13,7 +13,7 @@ from wenming.context import Info
 class NodeQueries:
     @strawberry.field(description="The object with this global ID, or null if there is none.")
     def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return node_resolvers.node(info, id)  # type: ignore[return-value]
+        return node_resolvers.node(info, id)
 
     @strawberry.field(description="The objects with these global IDs, in order; null where none.")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
