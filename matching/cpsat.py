@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from matching.options import Budget
 from matching.parts import Part
 
 #: above this many (request, pair-of-candidates) cohesion terms the cohesion level is not modelled
@@ -228,9 +229,9 @@ class _Model:
 
 
 def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.ndarray | None,
-                        time_limit: float, seed: int, workers: int) -> CpSolution:
-    """Optimise the levels in order within `time_limit` seconds; the best solution found."""
-    deadline = time.monotonic() + time_limit
+                        budget: Budget, seed: int, workers: int) -> CpSolution:
+    """Optimise the levels in order within the budget; the best solution found."""
+    det_left = budget.deterministic
     model = _Model(part)
     m = model.m
     levels = model.levels()
@@ -255,12 +256,19 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
                     m.add_hint(var, int(s_best[r]))
         (m.maximize if maximise else m.minimize)(expr)
         solver = cp_model.CpSolver()
-        left = deadline - time.monotonic()
+        wall_left = budget.deadline - time.time()
+        left = det_left if det_left is not None else wall_left
         share = left if li == len(levels) - 1 else max(left / 2, min(left, 0.05))
-        solver.parameters.max_time_in_seconds = max(share, 0.01)
+        if det_left is not None:
+            solver.parameters.max_deterministic_time = max(share, 0.01)
+            solver.parameters.max_time_in_seconds = max(wall_left + Budget.GRACE, 0.05)
+        else:
+            solver.parameters.max_time_in_seconds = max(share, 0.01)
         solver.parameters.random_seed = seed
         solver.parameters.num_workers = max(1, workers)
         st = solver.solve(m)
+        if det_left is not None:
+            det_left = max(det_left - solver.deterministic_time, 0.0)
         if st == cp_model.INFEASIBLE:
             return CpSolution(np.zeros(part.size, bool), part.earliest.copy(), "INFEASIBLE", outcomes)
         if st == cp_model.MODEL_INVALID:
@@ -271,7 +279,7 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
             status_name = "FEASIBLE"
             break
         value = int(round(solver.objective_value))
-        proven = st == cp_model.OPTIMAL
+        proven = st == cp_model.OPTIMAL or abs(solver.objective_value - solver.best_objective_bound) < 0.5
         outcomes[name] = LevelOutcome(value, solver.best_objective_bound, proven)
         x_best = np.fromiter((solver.boolean_value(v) for v in model.x), bool, part.size)
         s_best = part.earliest.astype(np.int64).copy()
@@ -283,7 +291,8 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
             m.add(expr <= value)
         if not proven:
             status_name = "FEASIBLE"
-        if deadline - time.monotonic() <= 0.01 and li < len(levels) - 1:
+        out_of_time = (det_left is not None and det_left <= 0.01) or budget.deadline - time.time() <= 0.01
+        if out_of_time and li < len(levels) - 1:
             status_name = "FEASIBLE"
             break
     assert x_best is not None

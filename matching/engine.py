@@ -22,7 +22,7 @@ import numpy as np
 from matching.arrays import Arrays, build_arrays
 from matching.candidates import Candidates, generate, merge
 from matching.executors import run_parts
-from matching.options import SolveOptions
+from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
 from matching.cpsat import LevelOutcome
 from matching.partsolve import PartResult
@@ -69,6 +69,8 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     end = time.time() + max(0.05, options.time_limit - (time.perf_counter() - t0) - reserve)
     message = ""
     keep_for: dict[int, int] = {}
+    # one worker in this process: budgets in CP-SAT deterministic time, so runs repeat exactly
+    det = options.time_limit if options.workers == 1 and not options.scheduler() else None
     t_split = 0.0
     starved_left = 0
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
@@ -83,8 +85,9 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
                       f"{problem.requests[r].id}, but {why}"
             break
         last = round_ == MAX_WIDEN_ROUNDS or not cand.truncated
-        deadline = end if last else time.time() + (end - time.time()) / 2
-        results = run_parts(parts, deadline, options.seed, options.workers, options.scheduler(),
+        budget = Budget(end if last else time.time() + (end - time.time()) / 2,
+                        (det / 2 if last else det / 8) if det else None)
+        results = run_parts(parts, budget, options.seed, options.workers, options.scheduler(),
                             lambda done, total: report(f"solved {done}/{total} parts"))
         widen = _starved(cand, parts, results)
         starved_left = len(widen)
@@ -106,8 +109,6 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
         message = f"{starved_left} requests used every kept candidate; the optimum over all candidates is not proven"
     chosen = _chosen(arr, cand, parts, results, status)
     objective = _objective(arr, cand, chosen)
-    if status in (Status.OPTIMAL, Status.FEASIBLE) and gap is None:
-        gap = 0.0
     assignments, open_requests = explain(problem, arr, cand, chosen, options.explain, status)
     t4 = time.perf_counter()
     methods: dict[str, int] = {}

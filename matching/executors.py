@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from matching.options import Budget
 from matching.parts import Part
 from matching.partsolve import PartResult, solve_part
 
@@ -38,7 +39,7 @@ def executor_for(workers: int, scheduler: str | None) -> Iterator[cf.Executor | 
         yield None
 
 
-def run_parts(parts: list[Part], deadline: float, seed: int, workers: int, scheduler: str | None,
+def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, scheduler: str | None,
               progress: Callable[[int, int], Any] | None = None) -> dict[int, PartResult]:
     """Solve every part, in parallel when asked; results keyed by part id."""
     results: dict[int, PartResult] = {}
@@ -51,10 +52,10 @@ def run_parts(parts: list[Part], deadline: float, seed: int, workers: int, sched
     with executor_for(workers if remote else 1, scheduler if remote else None) as pool:
         futures = {}
         if pool is not None:
-            futures = {pool.submit(solve_part, p, deadline, seed, per_part): p.pid
+            futures = {pool.submit(solve_part, p, budget, seed, per_part): p.pid
                        for p in sorted(remote, key=lambda p: -p.size)}
         for p in local:
-            results[p.pid] = solve_part(p, deadline, seed, per_part)
+            results[p.pid] = solve_part(p, budget, seed, per_part)
             if progress:
                 progress(len(results), len(parts))
         for fut in cf.as_completed(futures):

@@ -11,13 +11,13 @@ pastes the answer back. The result is never worse than the repaired solution.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import replace
 
 import numpy as np
 
 from matching.cpsat import solve_lexicographic
+from matching.options import Budget
 from matching.parts import Part
 
 #: candidate rows a neighbourhood may hold
@@ -53,7 +53,7 @@ def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) 
     return sorted(chosen)
 
 
-def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, deadline: float,
+def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, budget: Budget,
             seed: int, workers: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """A solution at least as good as (keep, starts); True when the neighbourhood's levels
     were all proven (the rest of the part unchanged)."""
@@ -62,8 +62,7 @@ def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
         return keep, starts, True
     inside = neighbourhood(part, dirty)
     sub, rows = _subpart(part, inside, keep, starts)
-    cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)],
-                             max(deadline - time.time(), 0.05), seed, workers)
+    cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], budget, seed, workers)
     if cp.status not in ("OPTIMAL", "FEASIBLE"):
         return keep, starts, False
     out, new_starts = keep.copy(), starts.copy()

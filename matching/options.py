@@ -32,3 +32,15 @@ class SolveOptions:
 
     def scheduler(self) -> str | None:
         return self.dask_scheduler or os.environ.get("WENMING_DASK_SCHEDULER") or None
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Search time for a part: a wall-clock `deadline` (a `time.time()` instant) and, for
+    reproducible runs, a CP-SAT deterministic-time budget (`deterministic` seconds; the wall
+    deadline plus `GRACE` then only guards against a very slow machine)."""
+
+    deadline: float
+    deterministic: float | None = None
+
+    GRACE = 1.0

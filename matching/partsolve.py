@@ -22,6 +22,7 @@ from matching.cpsat import LevelOutcome, solve_lexicographic
 from matching.feasibility import repair
 from matching.flow import FlowSolution, solve_flow
 from matching.lns import improve
+from matching.options import Budget
 from matching.parts import Part
 
 #: a flow-solved part with at most this many candidate rows gets its cohesion level proven by CP-SAT
@@ -60,8 +61,8 @@ def _workload(part: Part, x: np.ndarray) -> int:
     return int((n ** 2).sum())
 
 
-def solve_part(part: Part, deadline: float, seed: int, workers: int) -> PartResult:
-    """Best solution of one part by `deadline` (a `time.time()` instant)."""
+def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResult:
+    """Best solution of one part within the budget."""
     t0 = time.time()
     flow = solve_flow(part)
     keep, starts, intact = repair(part, flow.x)
@@ -76,15 +77,15 @@ def solve_part(part: Part, deadline: float, seed: int, workers: int) -> PartResu
         levels["cohesion"] = LevelOutcome(cohesion, _cohesion_bound(part, keep), False)
         levels["cohesion"].proven = levels["cohesion"].bound <= cohesion
         if not levels["cohesion"].proven and part.size <= COHESION_POLISH_ROWS:
-            cp = solve_lexicographic(part, keep, starts, max(deadline - time.time(), 0.05), seed, workers)
+            cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
             if cp.status in ("OPTIMAL", "FEASIBLE") and "cohesion" in cp.levels:
                 return PartResult(part.pid, cp.x, cp.starts, "flow+cpsat", cp.status, cp.levels, time.time() - t0)
         status = "OPTIMAL" if levels["cohesion"].proven else "FEASIBLE"
         return PartResult(part.pid, keep, starts, "flow", status, levels, time.time() - t0)
     if part.size > FULL_MODEL_ROWS:
-        x, starts, _ = improve(part, flow.x, keep, starts, deadline, seed, workers)
+        x, starts, _ = improve(part, flow.x, keep, starts, budget, seed, workers)
         return PartResult(part.pid, x, starts, "flow+lns", *_levels_against_flow(part, flow, x), time.time() - t0)
-    cp = solve_lexicographic(part, keep, starts, max(deadline - time.time(), 0.05), seed, workers)
+    cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
     levels = dict(cp.levels)
     # the relaxation bounds staffing, and travel when staffing reached the relaxation's optimum
     st = levels.get("staffing")

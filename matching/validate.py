@@ -58,7 +58,8 @@ class _Task:
 # ----------------------------------------------------------------------------- travel figures
 
 @lru_cache(maxsize=65536)
-def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Exact WGS-84 geodesic distance in km (geopy), cached: the checker asks for a pair many times."""
     return float(geodesic((lat1, lon1), (lat2, lon2)).km)
 
 
@@ -78,7 +79,7 @@ def pair_distance_km(problem: Problem, v: Volunteer, r: Request) -> float:
     distance, _ = _override(problem, v.id, r.id)
     if distance is not None:
         return float(distance)
-    return _geodesic_km(v.lat, v.lon, r.lat, r.lon) * problem.settings.detour_factor
+    return geodesic_km(v.lat, v.lon, r.lat, r.lon) * problem.settings.detour_factor
 
 
 def pair_travel_minutes(problem: Problem, v: Volunteer, r: Request) -> int:
@@ -106,7 +107,7 @@ def _lenient_minutes(problem: Problem, v: Volunteer, r: Request) -> int:
 
 def _site_minutes_lenient(problem: Problem, a: Request, b: Request) -> int:
     """Site-to-site minutes (no override applies), lenient by the distance tolerance."""
-    km = _geodesic_km(a.lat, a.lon, b.lat, b.lon) * problem.settings.detour_factor
+    km = geodesic_km(a.lat, a.lon, b.lat, b.lon) * problem.settings.detour_factor
     return _minutes(km * (1 - DISTANCE_TOLERANCE), problem)
 
 

@@ -151,7 +151,7 @@ def _remove_volunteers(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
     n = _how_many(ctx, len(pool))
     if n > len(pool):
         raise ctx.fail("count", f"asks to remove {n} volunteers but only {len(pool)} are{_where(ctx.change)}")
-    picks = ctx.rng.choice(len(pool), size=n, replace=False) if n else []
+    picks: list[int] = [int(k) for k in ctx.rng.choice(len(pool), size=n, replace=False)] if n else []
     gone = {ds.problem.volunteers[pool[int(k)]].id for k in picks}
     return _drop(ds, volunteers=gone), f"removed {n} of {len(pool)} volunteers{_where(ctx.change)}"
 
@@ -219,9 +219,10 @@ def _engine_settings(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
     settings = p.settings
     if "priority_weights" in ch:
         settings = dataclasses.replace(settings, priority_weights={**settings.priority_weights, **ch["priority_weights"]})
-    for key in ("speed_kmh", "detour_factor"):
-        if key in ch:
-            settings = dataclasses.replace(settings, **{key: float(ch[key])})
+    if "speed_kmh" in ch:
+        settings = dataclasses.replace(settings, speed_kmh=float(ch["speed_kmh"]))
+    if "detour_factor" in ch:
+        settings = dataclasses.replace(settings, detour_factor=float(ch["detour_factor"]))
     vols: tuple[Volunteer, ...] = p.volunteers
     line = ", ".join(f"{k}={v}" for k, v in ch.items() if k != "type")
     if any(k in ch for k in ("max_travel_km", "tasks_per_day", "minutes_per_day")):

@@ -17,13 +17,12 @@ from matplotlib.figure import Figure
 
 from matching.scenarios.runner import OPEN, PARTIAL, STAFFED, RunRecord
 
-_RC = {"svg.hashsalt": "wenming-scenarios", "svg.fonttype": "none", "font.size": 9}
 STATE_STYLE = {STAFFED: ("#2e7d32", "staffed"), PARTIAL: ("#f9a825", "partly staffed"), OPEN: ("#d32f2f", "open")}
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 
 
 def _svg(fig: Figure) -> str:
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context({"svg.hashsalt": "wenming-scenarios", "svg.fonttype": "none", "font.size": 9}):
         buf = io.StringIO()
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()

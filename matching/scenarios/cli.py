@@ -58,7 +58,10 @@ def parse_params(specs: list[str], defaults: dict[str, tuple[Any, ...]]) -> dict
         values = [v.strip() for v in raw.split(",") if v.strip()]
         if not values:
             raise ScenarioError(None, where, "has no values; give at least one, e.g. max_travel_km=3,5,8")
-        out[name] = tuple(PARAMS[name].convert(v, lambda msg, w=where: ScenarioError(None, w, msg)) for v in values)
+        def fail(msg: str, w: str = where) -> Exception:
+            return ScenarioError(None, w, msg)
+
+        out[name] = tuple(PARAMS[name].convert(v, fail) for v in values)
     return out
 
 

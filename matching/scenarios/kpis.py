@@ -115,9 +115,10 @@ def solve_stats(result: Result) -> dict[str, Any]:
     """The engine's own figures: `status`, proven relative `gap` of the first level not proven
     (0.0 when OPTIMAL, None when unknown), `seconds` = timings.total (wall clock of the solve,
     the one KPI that varies between reruns), `objective` per level and `parts` solved."""
+    count = result.parts.get("count")
     return {"status": result.status.value, "gap": None if result.gap is None else round(float(result.gap), 6),
             "seconds": round(float(result.timings.get("total", 0.0)), 3),
-            "objective": result.objective.as_dict(), "parts": int(result.parts.get("count", 0) or 0)}
+            "objective": result.objective.as_dict(), "parts": count if isinstance(count, int) else 0}
 
 
 def compute(ds: Dataset, result: Result) -> dict[str, Any]:

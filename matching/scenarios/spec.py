@@ -281,7 +281,10 @@ def _sweep(c: _Checker, doc: Any) -> dict[str, tuple[Any, ...]]:
             raise c.fail(("sweep", key), f"unknown sweep parameter; expected one of {', '.join(PARAMS)}")
         if not isinstance(values, list) or not values:
             raise c.fail(("sweep", key), "needs a non-empty list of values")
-        out[key] = tuple(PARAMS[key].convert(v, lambda msg, k=key: c.fail(("sweep", k), msg)) for v in values)
+        def fail(msg: str, k: str = key) -> Exception:
+            return c.fail(("sweep", k), msg)
+
+        out[key] = tuple(PARAMS[key].convert(v, fail) for v in values)
     return out
 
 

@@ -1,0 +1,207 @@
+"""Engine behaviour on small problems whose answer can be seen by hand.
+
+Every result is also passed through the independent checker (`validate`), so a test of the
+objective never hides a broken rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from matching import Problem, Result, SolveOptions, Status, result_to_json, solve, validate
+from tests.matching.helpers import at, build, request, volunteer
+
+OPTS = SolveOptions(time_limit=5, workers=1, seed=7)
+
+
+def run(problem: Problem, options: SolveOptions = OPTS) -> Result:
+    result = solve(problem, options)
+    assert validate(problem, result) == []
+    return result
+
+
+def pairs(result: Result) -> set[tuple[str, str]]:
+    return {(a.volunteer, a.request) for a in result.assignments}
+
+
+def open_reason(result: Result, rid: str) -> str:
+    return next(o.reason for o in result.open if o.request == rid)
+
+
+def test_higher_priority_wins_the_only_volunteer() -> None:
+    p = build([volunteer("V1")], [request("Rlow", priority=2), request("Rhigh", priority=5, east_km=3)])
+    result = run(p)
+    assert pairs(result) == {("V1", "Rhigh")}
+    assert result.status == Status.OPTIMAL
+    assert open_reason(result, "Rlow") == "OUTRANKED_BY_HIGHER_PRIORITY"
+    miss = result.open[0].near_miss
+    assert miss is not None and miss.volunteer == "V1" and "Rhigh" in miss.detail
+
+
+def test_the_nearest_qualified_volunteer_is_chosen_and_the_runner_up_was_farther() -> None:
+    p = build([volunteer("Vfar", east_km=3), volunteer("Vnear", east_km=1), volunteer("Vlow", east_km=0.2)],
+              [request("R1", needs=[("helper", 1, 1)])], )
+    result = run(p)
+    (a,) = result.assignments
+    assert a.volunteer == "Vlow"   # all qualify at level 1: the nearest wins
+    assert a.explanation is not None and a.explanation.runner_up is not None
+    assert (a.explanation.runner_up.volunteer, a.explanation.runner_up.reason) == ("Vnear", "FARTHER")
+    p2 = build([volunteer("Vfar", east_km=3), volunteer("Vnear", east_km=1)],
+               [request("R1", needs=[("helper", 1, 1)])])
+    assert pairs(run(p2)) == {("Vnear", "R1")}
+
+
+def test_a_flexible_window_gets_a_start_inside_window_and_availability() -> None:
+    busy_morning = {"dated": [{"start": at("13:00"), "end": at("15:00")}]}
+    p = build([volunteer("V1", availability=busy_morning)],
+              [request("R1", duration=60, time={"earliest_start": at("09:00"), "latest_end": at("18:00"),
+                                                "duration": 60})])
+    result = run(p)
+    (a,) = result.assignments
+    start = p.minute(a.start)
+    assert 13 * 60 + a.travel_minutes <= start <= 14 * 60
+    assert p.minute(a.end) - start == 60
+
+
+def test_one_volunteer_cannot_be_in_two_places_at_once() -> None:
+    clash = build([volunteer("V1")], [request("R1", start="09:00"), request("R2", start="09:30", east_km=1)])
+    assert len(run(clash).assignments) == 1
+    apart = build([volunteer("V1")], [request("R1", start="09:00"), request("R2", start="13:00", east_km=1)])
+    assert pairs(run(apart)) == {("V1", "R1"), ("V1", "R2")}
+
+
+def test_travel_between_sites_counts_for_one_place_at_a_time() -> None:
+    # R1 ends 10:00; R2 starts 10:10 but lies 10 km away (13 km with detour, 32 min at 25 km/h)
+    p = build([volunteer("V1")], [request("R1", start="09:00", priority=4),
+                                   request("R2", start="10:10", east_km=10)])
+    assert pairs(run(p)) == {("V1", "R1")}
+
+
+def test_a_request_is_fully_staffed_or_left_open() -> None:
+    needs = [("helper", 2, 1)]
+    p = build([volunteer("V1")], [request("R1", needs=needs)])
+    result = run(p)
+    assert result.assignments == ()
+    assert open_reason(result, "R1") == "NOT_ENOUGH_FOR_FULL_STAFFING"
+    partial = build([volunteer("V1")], [request("R1", needs=needs, allow_partial=True)])
+    result = run(partial)
+    assert pairs(result) == {("V1", "R1")}
+    assert [(m.skill, m.count) for m in result.open[0].missing] == [("helper", 1)]
+
+
+def test_an_empty_problem_is_a_normal_optimal_result() -> None:
+    result = run(build([], []))
+    assert result.status == Status.OPTIMAL and result.assignments == () and result.open == ()
+
+
+def test_requests_nobody_can_serve_are_open_with_the_reason_and_the_near_miss() -> None:
+    vols = [volunteer("Vdoc", skills={"doctor": 1}, east_km=1, teams=["T1"], max_travel_km=2.0,
+                      insurance_valid_until="2026-01-01"),
+            volunteer("Vfar", skills={"doctor": 3}, east_km=30, teams=["T2"])]
+    reqs = [request("Rlevel", needs=[("doctor", 1, 4)]),
+            request("Rteam", needs=[("doctor", 1, 1)], eligible_teams=["T3"]),
+            request("Rrange", needs=[("doctor", 1, 1)], eligible_teams=["T1"], north_km=5),
+            request("Rinsure", needs=[("doctor", 1, 1)], eligible_teams=["T1"], requires_insurance=True),
+            request("Rnobody", needs=[("pilot", 1, 1)])]
+    result = run(build(vols, reqs, skills=["pilot"], teams=["T3"]))
+    assert result.assignments == ()
+    assert {o.request: o.reason for o in result.open} == {
+        "Rlevel": "NO_QUALIFIED_VOLUNTEER", "Rteam": "NOT_IN_ELIGIBLE_TEAM", "Rrange": "NONE_IN_RANGE",
+        "Rinsure": "NO_INSURANCE", "Rnobody": "NO_QUALIFIED_VOLUNTEER"}
+    near = {o.request: o.near_miss for o in result.open}
+    assert near["Rrange"] is not None and near["Rrange"].volunteer == "Vdoc"
+    assert "exceeds the volunteer's maximum of 2.0 km" in near["Rrange"].detail
+    assert near["Rnobody"] is None
+
+
+def test_nobody_available_is_reported() -> None:
+    evening = {"dated": [{"start": at("18:00"), "end": at("21:00")}]}
+    result = run(build([volunteer("V1", availability=evening)], [request("R1", start="09:00")]))
+    assert open_reason(result, "R1") == "NONE_AVAILABLE"
+
+
+def test_a_pin_that_breaks_a_rule_makes_the_problem_infeasible() -> None:
+    p = build([volunteer("V1", pinned=["R1"], teams=["T1"]), volunteer("V2", teams=["T2"])],
+              [request("R1", eligible_teams=["T2"])])
+    result = solve(p, OPTS)
+    assert result.status == Status.INFEASIBLE
+    assert "V1 is pinned to R1" in result.message
+    assert [o.request for o in result.open] == ["R1"]
+
+
+def test_a_pin_is_kept_even_when_someone_nearer_could_serve() -> None:
+    p = build([volunteer("Vfar", east_km=5, pinned=["R1"]), volunteer("Vnear", east_km=0.1)], [request("R1")])
+    assert pairs(run(p)) == {("Vfar", "R1")}
+
+
+def test_contributions_add_up_to_the_objective() -> None:
+    vols = [volunteer(f"V{i}", east_km=i * 0.7, teams=["T1"] if i % 2 else ["T2"],
+                      skills={"helper": 1, "doctor": 2}) for i in range(8)]
+    reqs = [request("R1", needs=[("helper", 2, 1), ("doctor", 1, 1)]),
+            request("R2", needs=[("helper", 1, 1)], start="14:00", north_km=2),
+            request("R3", needs=[("doctor", 2, 1)], start="14:00", north_km=-1, priority=4)]
+    result = run(build(vols, reqs))
+    total: dict[str, int] = {"staffing": 0, "travel_m": 0, "workload": 0, "cohesion": 0}
+    for a in result.assignments:
+        assert a.explanation is not None
+        for k, v in a.explanation.contributions.items():
+            total[k] += v
+    o = result.objective
+    assert (total["staffing"], total["travel_m"], total["workload"], total["cohesion"]) == \
+        (o.staffing, o.travel_m, o.workload, 2 * o.cohesion)
+
+
+def test_the_candidate_cap_never_hides_a_staffable_request() -> None:
+    # 9 identical requests and 9 helpers, keeping only 2 candidates per slot: the engine must
+    # widen until everyone is placed, and only then claim optimality
+    p = build([volunteer(f"V{i}", east_km=0.5 + 0.3 * i) for i in range(9)], [request(f"R{j}") for j in range(9)])
+    result = run(p, SolveOptions(time_limit=10, workers=1, seed=1, candidates_per_slot=2))
+    assert len(result.assignments) == 9
+    assert result.status == Status.OPTIMAL
+
+
+def _strip(result: Result) -> dict[str, Any]:
+    doc = result_to_json(result)
+    doc.pop("timings")
+    return doc
+
+
+def test_same_problem_seed_and_one_worker_give_the_same_result() -> None:
+    from examples.problems.generate import generate
+    from matching import load_problem
+
+    p = load_problem(generate(300, 60, 1, seed=5))
+    opts = SolveOptions(time_limit=3, workers=1, seed=11)
+    first, second = solve(p, opts), solve(p, opts)
+    assert validate(p, first) == []
+    if first.status == Status.OPTIMAL:
+        assert _strip(first) == _strip(second)
+    else:   # a time-limited search may stop at different points; the objective must still agree
+        assert first.objective.staffing == second.objective.staffing
+
+
+def test_the_time_limit_is_honoured_with_the_best_solution_so_far() -> None:
+    from examples.problems.generate import generate
+    from matching import load_problem
+
+    p = load_problem(generate(1000, 200, 1, seed=1))
+    result = solve(p, SolveOptions(time_limit=2, workers=1, seed=1))
+    assert validate(p, result) == []
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
+    assert len(result.assignments) > 0
+    assert result.timings["total"] < 2 + 3.0      # generous: the limit covers the search, not loading
+    if result.status == Status.FEASIBLE:
+        assert result.gap is None or result.gap > 0
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_a_process_pool_finds_the_same_objective(workers: int) -> None:
+    vols = [volunteer(f"V{i}", east_km=40 * (i % 3) + 0.3 * i, max_travel_km=10) for i in range(12)]
+    reqs = [request(f"R{j}", east_km=40 * (j % 3), needs=[("helper", 2, 1)]) for j in range(6)]
+    p = build(vols, reqs)
+    single = run(p)
+    pooled = run(p, SolveOptions(time_limit=5, workers=workers, seed=7))
+    assert single.parts["count"] == 3
+    assert pooled.objective == single.objective

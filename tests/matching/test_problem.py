@@ -1,0 +1,173 @@
+"""The problem format: loading, round trips, and bad input that names its JSON path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import matching.jsonio as jsonio
+from matching import (
+    ProblemError, ResultError, TimeSpec, available_intervals, dump_problem, load_problem, load_result,
+    result_to_json,
+)
+
+
+def base(tiny_path: Path) -> dict[str, Any]:
+    return json.loads(tiny_path.read_text(encoding="utf-8"))
+
+
+def test_the_example_loads_with_minutes_since_the_first_day(tiny_path: Path) -> None:
+    p = load_problem(tiny_path)
+    r2 = p.requests[1]
+    assert r2.time == TimeSpec.window(13 * 60, 18 * 60, 60)
+    assert p.requests[0].time == TimeSpec.at(9 * 60, 120)
+    assert p.volunteers[0].skills[0].expires.isoformat() == "2027-01-01"
+    assert p.settings.weight(5) == 5 and p.settings.speed_kmh == 25
+
+
+def test_availability_is_weekly_on_each_date_plus_dated_minus_exceptions(tiny_path: Path) -> None:
+    p = load_problem(tiny_path)
+    # Thursday 08:00-17:00 weekly, 18:00-21:00 dated, 12:00-13:00 taken out
+    assert available_intervals(p.volunteers[0], p.date_from, p.date_to) == [(480, 720), (780, 1020), (1080, 1260)]
+    assert available_intervals(p.volunteers[1], p.date_from, p.date_to) is None
+
+
+def test_dump_then_load_gives_the_same_problem(tiny_path: Path, tmp_path: Path) -> None:
+    p = load_problem(tiny_path)
+    target = tmp_path / "again.json"
+    dump_problem(p, target)
+    assert load_problem(target) == p
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return change
+
+
+def _pop(path: list[Any]) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+    return change
+
+
+BAD = [
+    ("unknown skill", _set(["requests", 0, "skills", 0, "skill"], "pilot"),
+     "requests[0].skills[0].skill", "unknown skill 'pilot'"),
+    ("unknown team", _set(["requests", 0, "eligible_teams"], ["T-health", "T-ghost"]),
+     "requests[0].eligible_teams[1]", "unknown team 'T-ghost'"),
+    ("latitude out of range", _set(["volunteers", 2, "home", "lat"], 91.5),
+     "volunteers[2].home.lat", "greater than the maximum of 90"),
+    ("longitude out of range", _set(["requests", 1, "location", "lon"], -181),
+     "requests[1].location.lon", "less than the minimum of -180"),
+    ("window ends before it starts", _set(["requests", 1, "time", "latest_end"], "2026-03-05T12:00"),
+     "requests[1].time.latest_end", "ends before earliest_start"),
+    ("window shorter than the service", _set(["requests", 1, "time", "latest_end"], "2026-03-05T13:30"),
+     "requests[1].time.latest_end", "shorter than the duration"),
+    ("dated availability ends before it starts",
+     _set(["volunteers", 0, "availability", "dated", 0, "end"], "2026-03-05T17:00"),
+     "volunteers[0].availability.dated[0].end", "ends before it starts"),
+    ("weekly window ends before it starts", _set(["volunteers", 0, "availability", "weekly", 0, "end"], "07:00"),
+     "volunteers[0].availability.weekly[0].end", "ends before it starts"),
+    ("zero headcount", _set(["requests", 0, "skills", 1, "count"], 0),
+     "requests[0].skills[1].count", "at least 1"),
+    ("negative headcount", _set(["requests", 0, "skills", 0, "count"], -2),
+     "requests[0].skills[0].count", "at least 1"),
+    ("duplicate volunteer id", _set(["volunteers", 3, "id"], "V2"),
+     "volunteers[3].id", "duplicate id 'V2'"),
+    ("duplicate request id", _set(["requests", 1, "id"], "R1"), "requests[1].id", "duplicate id 'R1'"),
+    ("pin of an unknown request", _set(["volunteers", 1, "pinned"], ["R9"]),
+     "volunteers[1].pinned[0]", "unknown request 'R9'"),
+    ("override of an unknown volunteer",
+     _set(["settings", "overrides"], [{"volunteer": "V9", "request": "R1", "distance_km": 1.0}]),
+     "settings.overrides[0].volunteer", "unknown volunteer 'V9'"),
+    ("missing field", _pop(["requests", 0, "location"]), "requests[0].location", "required"),
+    ("unknown field", _set(["volunteers", 1, "nickname"], "x"), "volunteers[1].nickname", "unknown field"),
+    ("time neither fixed nor flexible", _set(["requests", 0, "time"], {"start": "2026-03-05T09:00"}),
+     "requests[0].time", "must be {start, duration}"),
+    ("date that does not exist", _set(["volunteers", 0, "insurance_valid_until"], "2026-02-30"),
+     "volunteers[0].insurance_valid_until", "not a valid date"),
+    ("request outside the period", _set(["requests", 0, "time", "start"], "2026-03-07T09:00"),
+     "requests[0].time.start", "outside the period"),
+    ("wrong format", _set(["format"], "something/else"), "format", "'wenming.matching/problem' was expected"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_input_names_its_path(tiny_path: Path, change: Callable[[dict[str, Any]], None], path: str,
+                                  words: str) -> None:
+    doc = base(tiny_path)
+    change(doc)
+    with pytest.raises(ProblemError) as err:
+        load_problem(doc)
+    assert err.value.path == path
+    assert words in str(err.value)
+    assert str(err.value).startswith(path + ": ")
+
+
+VOLUNTEER_CASES = [b for b in BAD if b[2].startswith("volunteers[") and "unknown request" not in b[3]
+                   and "duplicate" not in b[3] and "ends before" not in b[3] and "valid date" not in b[3]]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), [b[1:] for b in VOLUNTEER_CASES],
+                         ids=[b[0] for b in VOLUNTEER_CASES])
+def test_large_documents_check_volunteers_the_same_way(tiny_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       change: Callable[[dict[str, Any]], None], path: str,
+                                                       words: str) -> None:
+    # above the size limit volunteers are checked by hand-written code instead of the schema
+    # validator: the same errors must come out
+    monkeypatch.setattr(jsonio, "SCHEMA_VOLUNTEERS_LIMIT", 0)
+    doc = base(tiny_path)
+    change(doc)
+    with pytest.raises(ProblemError) as err:
+        load_problem(doc)
+    assert (err.value.path, words in str(err.value)) == (path, True)
+
+
+def test_large_documents_accept_what_the_schema_accepts(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = load_problem(tiny_path)
+    monkeypatch.setattr(jsonio, "SCHEMA_VOLUNTEERS_LIMIT", 0)
+    assert load_problem(tiny_path) == expected
+
+
+def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "wenming.matching/problem",\n "version": 1,,}', encoding="utf-8")
+    with pytest.raises(ProblemError, match=r"malformed JSON at line 2 column 15"):
+        load_problem(bad)
+
+
+def test_a_missing_file_is_a_problem_error(tmp_path: Path) -> None:
+    with pytest.raises(ProblemError, match="cannot read"):
+        load_problem(tmp_path / "nope.json")
+
+
+def test_result_json_round_trips(tiny: Any, fast: Any) -> None:
+    from matching import solve
+
+    result = solve(tiny, fast)
+    doc = result_to_json(result)
+    assert result_to_json(load_result(doc)) == doc
+    assert load_result(doc).assignments == result.assignments
+
+
+def test_a_bad_result_names_its_path(tiny: Any, fast: Any) -> None:
+    from matching import solve
+
+    doc = copy.deepcopy(result_to_json(solve(tiny, fast)))
+    doc["assignments"][0]["travel_minutes"] = -1
+    with pytest.raises(ResultError) as err:
+        load_result(doc)
+    assert err.value.path == "assignments[0].travel_minutes"
