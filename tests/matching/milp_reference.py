@@ -4,7 +4,8 @@ Built from the README text alone, for problems too big to enumerate (a dozen vol
 requests): every volunteer x request x skill slot that passes the pair rules of the independent
 checker (H1-H3, H6, H7, H9) is a variable, with no pruning and no decomposition; H4, H5, H8 and
 H10 are linear constraints; the four levels are optimised one after another (lexicographic by
-sequential solves: optimise a level, fix it, go to the next).
+sequential solves: optimise a level, hold it at its optimum, go to the next, warm-started from
+the previous level's solution).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from matching.problem import MINUTES_PER_DAY, Problem
 from matching.result import Assignment, Objective, Result, Status
-from matching.validate import _geodesic_km, pair_distance_km, pair_travel_minutes
+from matching.validate import geodesic_km, pair_distance_km, pair_travel_minutes
 from tests.matching.reference import PAIR_RULES
 
 
@@ -67,7 +68,7 @@ def milp_optimum(problem: Problem, time_limit: float = 20.0) -> Objective | None
     # H4: two requests whose times and site-to-site trip collide never share a volunteer.
     for a, b in itertools.combinations(problem.requests, 2):
         first, second = sorted((a, b), key=lambda q: (q.time.earliest_start, q.time.latest_end))
-        km = _geodesic_km(first.lat, first.lon, second.lat, second.lon) * settings.detour_factor
+        km = geodesic_km(first.lat, first.lon, second.lat, second.lon) * settings.detour_factor
         trip = math.ceil(km / settings.speed_kmh * 60)
         if first.time.latest_end + trip > second.time.earliest_start:
             for v in problem.volunteers:
@@ -123,6 +124,10 @@ def milp_optimum(problem: Problem, time_limit: float = 20.0) -> Objective | None
         if status != cp_model.OPTIMAL:
             raise ReferenceError(f"reference level {len(found) + 1} not proven: {solver.status_name(status)}")
         value = round(solver.objective_value)
-        model.add(expr == value)
+        # keep the level at its optimum (an inequality: an equality over metres is a hard knapsack)
+        model.add(expr >= value) if maximise else model.add(expr <= value)
+        model.clear_hints()
+        for var in variables:
+            model.add_hint(var, solver.value(var))
         found.append(value)
     return Objective(*found)

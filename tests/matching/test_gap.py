@@ -61,5 +61,6 @@ def test_missing_bench_folder_fails_saying_where_it_was_expected(tmp_path: Path)
 def test_truncated_instance_file_is_rejected_naming_the_file(tmp_path: Path) -> None:
     broken = tmp_path / "gapX-0"
     broken.write_text("2 3\n1 2 3\n4 5 6\n")
-    with pytest.raises(GapFormatError, match=r"gapX-0: header says 2 agents x 3 jobs, so 16 integers, found 8"):
+    expected = r"gapX-0: header says 2 agents x 3 jobs, so 16 integers, found 8"
+    with pytest.raises(GapFormatError, match=expected):
         read_gap(broken)
