@@ -1,0 +1,58 @@
+"""The Dask path: parts solved on a real `distributed.LocalCluster` (two worker processes)
+give the same objective as solving in this process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from matching import Problem, SolveOptions, solve, validate
+from tests.matching.helpers import build, request, volunteer
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as lc:
+        yield lc.scheduler_address
+
+
+def towns() -> Problem:
+    """Three towns 40 km apart, volunteers who travel at most 10 km: three independent parts,
+    each with more people than places, so the optimum is not trivial."""
+    vols = [volunteer(f"V{i}", east_km=40 * (i % 3) + 0.4 * i, max_travel_km=10,
+                      skills={"helper": 1, "doctor": 1 + i % 2}) for i in range(18)]
+    reqs = [request(f"R{j}", east_km=40 * (j % 3) + 0.1 * j, start=("09:00", "09:30", "14:00")[j % 3],
+                    needs=[("helper", 1, 1), ("doctor", 1, 2)], priority=1 + j % 5) for j in range(9)]
+    return build(vols, reqs)
+
+
+def test_dask_cluster_reaches_the_in_process_objective(cluster: str) -> None:
+    p = towns()
+    local = solve(p, SolveOptions(time_limit=10, workers=1, seed=3))
+    remote = solve(p, SolveOptions(time_limit=10, workers=2, seed=3, dask_scheduler=cluster))
+    assert validate(p, remote) == []
+    assert remote.parts["count"] == 3
+    assert remote.objective == local.objective
+    assert remote.status == local.status
+
+
+def _tasks_seen(address: str) -> int:
+    """How many task transitions the scheduler has logged so far."""
+    with distributed.Client(address, set_as_default=False) as client:
+        return int(client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.transition_log)))
+
+
+def test_the_environment_variable_selects_the_cluster(cluster: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = towns()
+    local = solve(p, SolveOptions(time_limit=10, workers=1, seed=3))
+    before = _tasks_seen(cluster)
+    monkeypatch.setenv("WENMING_DASK_SCHEDULER", cluster)
+    assert SolveOptions().scheduler() == cluster
+    result = solve(p, SolveOptions(time_limit=10, workers=2, seed=3))
+    assert _tasks_seen(cluster) > before
+    assert validate(p, result) == []
+    assert result.objective == local.objective
