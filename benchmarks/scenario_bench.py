@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.mode, args.volunteers, args.requests, args.time_limit)))
         return 0
     print(f"scenario sweep benchmark: {args.volunteers:,} volunteers, {args.requests:,} requests, "
-          f"12 points, engine time limit {args.time_limit:g} s, {os.cpu_count()} cores", flush=True)
+          f"12 points, engine time limit {args.time_limit:g} s, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     build = _build_time(args)
     print(f"base build (generate + load_problem + side table), once: {build:.1f} s", flush=True)
     rows = {}
@@ -117,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         r = rows[mode]
         print(f"| {names[mode]} | {r['wall']:.1f} | {base / r['wall']:.2f}x | {r['solve_sum']:.1f} |")
     same = rows["sequential"]["kpis"] == rows["pool"]["kpis"] == rows["dask"]["kpis"]
-    print(f"\nsame KPIs in all three ways: {'yes' if same else 'no (time-limited points may differ)'}")
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every way)")
+    print(f"same KPIs in all three ways: {'yes' if same else 'no (time-limited points may differ)'}")
     print("staffing per point (one by one):", rows["sequential"]["staffing"])
     return 0
 
