@@ -88,3 +88,44 @@ def test_whole_tree_statement_count_does_not_grow_with_the_tree(
     # the node, then per level its teamCount and menu batches and the next level's children
     assert small_count == large_count
     assert large_count == 1 + 3 + 3 + 2
+
+
+VOLUNTEER_PAGE = """
+query VolunteerPage($first: Int!) {
+  volunteers(first: $first) {
+    totalCount
+    edges {
+      node {
+        name phone
+        skills { skill { name } level }
+        domains
+        availability { weekly { weekday } exceptions { available } }
+        memberships { role team { name } }
+        teams { name unit { name } }
+        unit { name parent { name } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_volunteer_page_statement_count_does_not_grow_with_the_page(
+    api: GraphQLClient, engine: Engine, counter: StatementCounter
+) -> None:
+    # given Pizhou with 120 volunteers
+    from examples.load import load_city_into
+
+    load_city_into(engine, "pizhou", volunteers=120, seed=3)
+    # when a page of 20 and a page of 100 are read with all their details
+    counter.reset()
+    small = api.data(VOLUNTEER_PAGE, {"first": 20})["volunteers"]["edges"]
+    small_count = counter.count
+    counter.reset()
+    large = api.data(VOLUNTEER_PAGE, {"first": 100})["volunteers"]["edges"]
+    large_count = counter.count
+    # then
+    assert (len(small), len(large)) == (20, 100)
+    for page in (small, large):  # both pages reach every loader (else the counts differ for that reason)
+        assert any(v["node"]["teams"] for v in page) and any(v["node"]["availability"]["exceptions"] for v in page)
+    assert small_count == large_count

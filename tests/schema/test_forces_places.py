@@ -50,8 +50,11 @@ mutation PracticePointCreate($input: PracticePointCreateInput!) {
 
 PLACES = """
 query Places($id: ID!) {
-  node(id: $id) { ... on Unit { bases { name } points { name } departments { name } } }
+  node(id: $id) { ... on Unit { bases { name } points { name } departments { name } teams { name } } }
   practiceBases(category: RED_HERITAGE) { totalCount }
+  withBase: units(baseCategory: RED_HERITAGE) { edges { node { name } } }
+  withPoint: units(pointCategory: SELF_SERVICE_LIBRARY) { edges { node { name } } }
+  withoutMatch: units(pointCategory: CONSTRUCTION_SITE) { totalCount }
 }
 """
 
@@ -130,7 +133,11 @@ def test_bases_and_points(api: GraphQLClient, units: dict[str, str]) -> None:
     point = {"unit": units["institute"], "code": "KS-P1", "name": "24小时图书馆", "category": "SELF_SERVICE_LIBRARY",
              "location": {"lat": 31.12, "lon": 120.86}}
     assert api.data(POINT_CREATE, {"input": point})["practicePointCreate"]["userErrors"] == []
+    create_team(api, units["institute"])
     places = api.data(PLACES, {"id": units["institute"]})
     assert places == {"node": {"bases": [{"name": "周庄红色印记基地"}], "points": [{"name": "24小时图书馆"}],
-                               "departments": []},
-                      "practiceBases": {"totalCount": 1}}
+                               "departments": [], "teams": [{"name": "健康邳州志愿服务队"}]},
+                      "practiceBases": {"totalCount": 1},
+                      "withBase": {"edges": [{"node": {"name": "周庄所"}}]},
+                      "withPoint": {"edges": [{"node": {"name": "周庄所"}}]},
+                      "withoutMatch": {"totalCount": 0}}

@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.schema.support import GraphQLClient, create_item, create_skill, create_team, create_unit, offer
+from tests.schema.support import (
+    GraphQLClient,
+    create_item,
+    create_skill,
+    create_team,
+    create_unit,
+    offer,
+    register_volunteer,
+)
 
 MENUS = """
 query Menus($id: ID!) {
@@ -206,3 +214,27 @@ def test_order_filters(api: GraphQLClient, network: dict[str, str]) -> None:
     assert ids(status="COMPLETED") == []
     assert ids(unitSubtree=network["institute"]) == [in_station]
     assert ids(date="2026-12-06") == [at_center]
+
+
+COUNTS = """
+query Counts($ids: [ID!]!) { nodes(ids: $ids) { ... on Unit { name counts { stations volunteers openOrders } } } }
+"""
+
+
+def test_subtree_counts_add_up_volunteers_and_open_orders(api: GraphQLClient, network: dict[str, str]) -> None:
+    # given two volunteers at the station, one at the other institute, two orders at the station
+    register_volunteer(api, network["station"])
+    register_volunteer(api, network["station"])
+    register_volunteer(api, network["other"])
+    for key in ("a", "b"):
+        assert api.data(ORDER_SUBMIT, {"input": _order(network, idempotencyKey=key)})["orderSubmit"]["userErrors"] == []
+    # when
+    ids = [network[k] for k in ("center", "institute", "station", "other")]
+    units = api.data(COUNTS, {"ids": ids})["nodes"]
+    # then
+    assert [(u["name"], u["counts"]) for u in units] == [
+        (units[0]["name"], {"stations": 1, "volunteers": 3, "openOrders": 2}),
+        ("运河所", {"stations": 1, "volunteers": 2, "openOrders": 2}),
+        ("新华站", {"stations": 1, "volunteers": 2, "openOrders": 2}),
+        ("邳城所", {"stations": 0, "volunteers": 1, "openOrders": 0}),
+    ]

@@ -55,6 +55,10 @@ query Volunteers($skill: ID, $minLevel: Int, $team: ID, $domain: ServiceDomain, 
 
 VOLUNTEER_COUNT = "query { volunteers { totalCount } }"
 
+VOLUNTEER_TEAMS = """
+query VolunteerTeams($id: ID!) { node(id: $id) { ... on Volunteer { teams { name memberCount } memberships { role } } } }
+"""
+
 
 @pytest.fixture
 def station(api: GraphQLClient) -> str:
@@ -143,6 +147,8 @@ def test_team_member_add_and_duplicate(api: GraphQLClient, station: str) -> None
     again = api.data(TEAM_MEMBER_ADD, {"input": {"team": team, "volunteer": volunteer}})
     assert again["teamMemberAdd"] == {"membership": None, "userErrors": [
         {"field": ["input", "volunteer"], "code": "DUPLICATE"}]}
+    seen = api.data(VOLUNTEER_TEAMS, {"id": volunteer})["node"]
+    assert seen == {"teams": [{"name": "健康邳州志愿服务队", "memberCount": 1}], "memberships": [{"role": "LEADER"}]}
 
 
 def test_volunteer_search_filters(api: GraphQLClient) -> None:
