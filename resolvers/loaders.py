@@ -20,6 +20,7 @@ from db import models
 from resolvers import mapping
 from resolvers.loader_base import ByIdLoader, CountLoader, GroupLoader
 from resolvers.unit_tree import (
+    DescendantsByUnitLoader,
     MenuByUnitLoader,
     TeamCountByUnitLoader,
     UnitCountsByUnitLoader,
@@ -171,6 +172,7 @@ class Loaders:
         self.menu_by_unit = MenuByUnitLoader(session, self.unit_peers)
         self.team_count_by_unit = TeamCountByUnitLoader(session, self.unit_peers)
         self.unit_counts_by_unit = UnitCountsByUnitLoader(session, self.unit_peers)
+        self._descendants: dict[int | None, DescendantsByUnitLoader] = {}
 
     @classmethod
     def for_context(cls, context: Context) -> Loaders:
@@ -183,6 +185,13 @@ class Loaders:
             loader = self._nodes[type_name] = NODE_LOADERS[type_name](self.session)
             if type_name == "Unit":
                 loader.on_batch = self.unit_peers.add
+        return loader
+
+    def descendants_by_unit(self, max_depth: int | None) -> DescendantsByUnitLoader:
+        """The descendants loader for one `maxDepth` argument."""
+        loader = self._descendants.get(max_depth)
+        if loader is None:
+            loader = self._descendants[max_depth] = DescendantsByUnitLoader(self.session, self.unit_peers, max_depth)
         return loader
 
     @property

@@ -46,7 +46,7 @@ def subtree_counts(session: Session, paths: Sequence[str]) -> list[Any]:
     orders = _per_unit(session, models.Order.unit_id, in_subtrees, models.Order.status.in_(OPEN_STATUSES))
     wanted = {path: Counter[str]() for path in paths}
     for unit_id, path, level in units:
-        for ancestor in _ancestor_paths(path):
+        for ancestor in ancestor_paths(path):
             counts = wanted.get(ancestor)
             if counts is not None:
                 counts["stations"] += level == UnitLevel.STATION
@@ -68,7 +68,7 @@ def _per_unit(session: Session, unit_column: Any, in_subtrees: Any, *where: Any)
     return dict(session.execute(stmt).all())
 
 
-def _ancestor_paths(path: str) -> list[str]:
+def ancestor_paths(path: str) -> list[str]:
     """"/1/7/42/" -> ["/1/", "/1/7/", "/1/7/42/"]."""
     parts = path.strip("/").split("/")
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

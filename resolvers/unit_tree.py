@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db import models
 from resolvers import mapping
-from resolvers.subtree_counts import subtree_counts
+from resolvers.subtree_counts import ancestor_paths, covering_prefixes, subtree_counts
 
 if TYPE_CHECKING:
     from schema.types.network import Unit
@@ -74,6 +74,13 @@ class UnitPeerLoader:
 
     def fetch(self, pks: Sequence[int]) -> list[Any]:
         raise NotImplementedError
+
+    def path_of(self, pk: int) -> str:
+        """The materialised path of unit `pk` (read from the database if it was never handed out)."""
+        unit = self.peers.units.get(pk)
+        if unit is not None:
+            return unit.path
+        return self.session.scalar(select(models.Unit.path).where(models.Unit.id == pk)) or f"/{pk}/"
 
 
 class UnitsByParentLoader(UnitPeerLoader):
@@ -128,11 +135,34 @@ class UnitCountsByUnitLoader(UnitPeerLoader):
     """Subtree counts (stations, volunteers, open orders) of units."""
 
     def fetch(self, pks: Sequence[int]) -> list[Any]:
-        paths = [self._path(pk) for pk in pks]
-        return subtree_counts(self.session, paths)
+        return subtree_counts(self.session, [self.path_of(pk) for pk in pks])
 
-    def _path(self, pk: int) -> str:
-        unit = self.peers.units.get(pk)
-        if unit is not None:
-            return unit.path
-        return self.session.scalar(select(models.Unit.path).where(models.Unit.id == pk)) or f"/{pk}/"
+
+class DescendantsByUnitLoader(UnitPeerLoader):
+    """The units below each unit, at most `max_depth` levels down (None: all), by depth then id."""
+
+    def __init__(self, session: Session, peers: UnitPeers, max_depth: int | None) -> None:
+        super().__init__(session, peers)
+        self.max_depth = max_depth
+
+    def fetch(self, pks: Sequence[int]) -> list[Any]:
+        wanted = {self.path_of(pk): pk for pk in pks}
+        table = models.Unit.__table__
+        in_subtrees = or_(*(table.c.path.like(f"{prefix}%") for prefix in covering_prefixes(list(wanted))))
+        rows = self.session.execute(select(table).where(in_subtrees).order_by(table.c.depth, table.c.id))
+        below: dict[int, list[Any]] = defaultdict(list)
+        found = []
+        for row in rows:
+            unit = None
+            for ancestor_path in ancestor_paths(row.path)[:-1]:  # the unit itself is not its descendant
+                ancestor = wanted.get(ancestor_path)
+                if ancestor is None:
+                    continue
+                ancestor_depth = ancestor_path.count("/") - 2
+                if self.max_depth is None or row.depth <= ancestor_depth + self.max_depth:
+                    unit = unit or mapping.unit(row)
+                    below[ancestor].append(unit)
+            if unit is not None:
+                found.append(unit)
+        self.peers.add(found)
+        return [below.get(pk, []) for pk in pks]

@@ -139,11 +139,7 @@ def ancestors(info: Info, unit: Unit) -> Any:
 def descendants(info: Info, unit: Unit, max_depth: int | None) -> list[Any]:
     if max_depth is not None and max_depth < 0:
         raise ClientError("maxDepth: must be zero or more", ErrorCode.OUT_OF_RANGE, ("maxDepth",))
-    stmt = select(models.Unit).where(models.Unit.path.like(f"{unit.path}%"), models.Unit.id != unit.pk)
-    if max_depth is not None:
-        stmt = stmt.where(models.Unit.depth <= unit.depth + max_depth)
-    rows = info.context.session.scalars(stmt.order_by(models.Unit.depth, models.Unit.id)).all()
-    return info.context.loaders.unit_peers.add(mapping.unit(row) for row in rows)
+    return info.context.loaders.descendants_by_unit(max_depth).get(unit.pk)  # type: ignore[no-any-return]
 
 
 def counts(info: Info, unit: Unit) -> Any:

@@ -252,3 +252,23 @@ def test_unit_delete_removes_a_leaf(api: GraphQLClient, tree: dict[str, str]) ->
     payload = api.data(UNIT_DELETE, {"input": {"id": tree["denglou"]}})["unitDelete"]
     assert payload == {"deletedId": tree["denglou"], "userErrors": []}
     assert api.data(TREE, {"id": tree["picheng"]})["node"]["children"] == []
+
+
+DESCENDANTS = """
+query Descendants($id: ID!) {
+  node(id: $id) { ... on Unit { descendants { name } shallow: descendants(maxDepth: 0) { name } } }
+  units(level: INSTITUTE) { edges { node { name descendants(maxDepth: 1) { name } } } }
+}
+"""
+
+
+def test_descendants_of_one_unit_and_of_a_list(api: GraphQLClient, tree: dict[str, str]) -> None:
+    data = api.data(DESCENDANTS, {"id": tree["center"]})
+    assert data["node"] == {
+        "descendants": [{"name": n} for n in ("运河所", "邳城所", "新华站", "桂园站", "邓楼站")],
+        "shallow": [],
+    }
+    assert [(e["node"]["name"], [d["name"] for d in e["node"]["descendants"]]) for e in data["units"]["edges"]] == [
+        ("运河所", ["新华站", "桂园站"]),
+        ("邳城所", ["邓楼站"]),
+    ]
