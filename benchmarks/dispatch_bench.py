@@ -94,7 +94,8 @@ def main() -> int:
         with sessions.begin() as session:
             session.execute(update(models.DispatchRun).where(models.DispatchRun.id == run_id)
                             .values(order_versions=built.order_versions))
-        print(f"problem: {len(problem.volunteers):,} volunteers, {len(problem.requests):,} requests")
+        print(f"problem: {len(problem.volunteers):,} volunteers, {len(problem.requests):,} requests "
+              f"(built in {build_s:.2f} s)", flush=True)
 
         t = time.perf_counter()
         result = m.solve(problem, m.SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed))

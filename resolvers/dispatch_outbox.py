@@ -31,7 +31,8 @@ def emit_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Add many events in one statement; each dict holds OutboxEvent columns."""
     if not rows:
         return
-    session.execute(insert(OutboxEvent), [{"payload": {}, **row} for row in rows])
+    blank = {"volunteer_id": None, "order_id": None, "assignment_id": None, "payload": {}}
+    session.connection().execute(insert(OutboxEvent.__table__), [{**blank, **row} for row in rows])
     after_commit(session, lambda: BROKER.publish("outbox"))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -132,9 +132,3 @@ def history(session: Session, order_id: int) -> list[models.OrderEvent]:
     return list(session.scalars(select(models.OrderEvent).where(models.OrderEvent.order_id == order_id)
                                 .order_by(models.OrderEvent.id)))
 
-
-def bump_versions(session: Session, order_ids: list[int]) -> None:
-    """Raise the version of orders changed in bulk, so concurrent runs see them as changed."""
-    if order_ids:
-        session.execute(update(models.Order).where(models.Order.id.in_(order_ids))
-                        .values(version=models.Order.version + 1).execution_options(synchronize_session=False))

@@ -27,6 +27,7 @@ def cluster_api(settings: Settings, engine: Engine) -> Iterator[tuple[DispatchCl
             client.close()
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the executor, not the database, is under test
 def test_a_run_solves_on_the_dask_cluster(cluster_api: tuple[DispatchClient, Any]) -> None:
     api, dask = cluster_api
     world = build_world(api)
