@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from matching.scenarios.params import apply_point, point_label
@@ -63,7 +64,8 @@ def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, s
     in this process one by one (no executor)."""
     results: list[RunRecord | None] = [None] * len(points)
     progress = Progress(TextColumn("sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), disable=not show_progress, transient=False)
+                        TimeElapsedColumn(), disable=not show_progress, transient=False,
+                        console=Console(stderr=True))
     with progress:
         task = progress.add_task(scenario.name, total=len(points))
         if pool is None and jobs == 1 and not (scheduler or os.environ.get("WENMING_DASK_SCHEDULER")):
