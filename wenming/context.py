@@ -7,8 +7,8 @@ None]`), never as a dict. The session is opened on first use and closed when the
 Admission: database calls are synchronous, on the event loop, and a session keeps its connection
 while the operation awaits its DataLoaders. Were more operations running than the pool has
 connections, the next checkout would block the loop that the holders need to finish: a deadlock.
-`SessionScope` therefore admits an operation only when a slot is free (an asyncio semaphore sized
-to the pool), so the wait happens in asyncio, never in the pool.
+`SessionScope` therefore admits a query or mutation only when a slot is free (an asyncio semaphore
+sized to the pool), so the wait happens in asyncio, never in the pool.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -64,19 +65,34 @@ Info = strawberry.Info[Context, None]
 
 
 class SessionScope(SchemaExtension):
-    """Admits the operation when a database slot is free; closes its session when it ends."""
+    """Admits a query or mutation when a database slot is free; closes the session when it ends.
+
+    Subscriptions take no slot: they live as long as the client listens, and would starve every
+    other request; their resolvers read through short sessions of their own (`open_session`).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._slot: asyncio.Semaphore | None = None
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        if (
+            isinstance(context, Context)
+            and context.slots is not None
+            and self.execution_context.operation_type is not OperationType.SUBSCRIPTION
+        ):
+            await context.slots.acquire()
+            self._slot = context.slots
+        yield
 
     async def on_operation(self) -> AsyncIterator[None]:
-        context = self.execution_context.context
-        if not isinstance(context, Context):
-            yield
-            return
-        slots = context.slots
-        if slots is not None:
-            await slots.acquire()
         try:
             yield
         finally:
-            context.close()
-            if slots is not None:
-                slots.release()
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                context.close()
+            if self._slot is not None:  # released only once the connection is back in the pool
+                self._slot.release()
+                self._slot = None

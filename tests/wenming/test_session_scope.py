@@ -1,0 +1,69 @@
+"""SessionScope: queries and mutations wait for a database slot; subscriptions never hold one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from wenming.context import Context, SessionScope
+from wenming.settings import Settings
+
+
+class FakeSession:
+    closed = 0
+
+    def close(self) -> None:
+        FakeSession.closed += 1
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def ping(self, info: strawberry.Info[Context, None]) -> str:
+        info.context.session  # noqa: B018 -- opens the session, as a resolver reading data would
+        return "pong"
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def ticks(self) -> AsyncGenerator[int, None]:
+        for tick in range(3):
+            yield tick
+            await asyncio.sleep(0)
+
+
+SCHEMA = strawberry.Schema(query=Query, subscription=Subscription, extensions=[SessionScope])
+
+
+def _context(slots: asyncio.Semaphore) -> Context:
+    return Context(settings=Settings(), open_session=FakeSession, make_loaders=lambda _: None,  # type: ignore[arg-type]
+                   slots=slots)
+
+
+def test_queries_take_and_return_a_slot_and_close_their_session() -> None:
+    async def scenario() -> tuple[list[str], bool]:
+        slots = asyncio.Semaphore(1)
+        results = await asyncio.gather(*(SCHEMA.execute("{ ping }", context_value=_context(slots)) for _ in range(5)))
+        return [r.data["ping"] for r in results if r.data], slots.locked()
+
+    before = FakeSession.closed
+    answers, exhausted = asyncio.run(scenario())
+    assert answers == ["pong"] * 5
+    assert not exhausted  # the one slot was given back
+    assert FakeSession.closed - before == 5
+
+
+def test_an_open_subscription_does_not_block_queries() -> None:
+    async def scenario() -> tuple[int, str]:
+        slots = asyncio.Semaphore(1)
+        stream = await SCHEMA.subscribe("subscription { ticks }", context_value=_context(slots))
+        first = await stream.__anext__()  # type: ignore[union-attr]
+        # with the subscription still open, a query must get the only slot
+        query = await asyncio.wait_for(SCHEMA.execute("{ ping }", context_value=_context(slots)), timeout=5)
+        await stream.aclose()  # type: ignore[union-attr]
+        return first.data["ticks"], query.data["ping"]
+
+    assert asyncio.run(scenario()) == (0, "pong")
