@@ -5,7 +5,10 @@ problem's data classes and the result's assignments, and returns a list of `Viol
 when the result is valid). It shares no code with the solver's model: distances are recomputed
 with geopy's exact `geodesic`, availability is rebuilt here, and the objective is recounted
 from the assignments. One function per rule (`check_skill` .. `check_staffing`), each stating
-its rule in its docstring, so a failure names the rule, the volunteer and the request.
+its rule in its docstring, so a failure names the rule, the volunteer and the request. Beside
+the rules, the result itself is checked: known ids, the time worked (`WINDOW`), the figures shown
+(`FIGURES`), status against gap and assignments (`STATUS`), the reported objective
+(`OBJECTIVE_MISMATCH`) and the open list (`OPEN_LIST`).
 
 Tolerance: the contract lets bulk computation use a vectorised distance within 0.5 % of the
 exact geodesic, so where a rule compares an engine-computed figure (distance, travel minutes,
@@ -393,6 +396,17 @@ def objective(problem: Problem, result: Result) -> dict[str, int]:
             "workload": sum(n * n for n in per_volunteer.values()), "cohesion": cohesion}
 
 
+def check_status(problem: Problem, result: Result) -> list[Violation]:
+    """An OPTIMAL result reports gap 0.0; an INFEASIBLE one assigns nobody."""
+    status = _status(result)
+    out = []
+    if status == "OPTIMAL" and result.gap not in (0, 0.0):
+        out.append(Violation("STATUS", f"OPTIMAL but the reported gap is {result.gap}"))
+    if status == "INFEASIBLE" and result.assignments:
+        out.append(Violation("STATUS", f"INFEASIBLE but {len(result.assignments)} assignments are reported"))
+    return out
+
+
 def check_objective(problem: Problem, result: Result) -> list[Violation]:
     """The result's reported objective equals the objective recounted from its assignments."""
     reported = getattr(result, "objective", None)
@@ -430,8 +444,9 @@ def _status(result: Result) -> str:
 
 def validate(problem: Problem, result: Result, rules: Iterable[Callable[..., list[Violation]]] | None = None
              ) -> list[Violation]:
-    """All violations of `result` against `problem`: structure, H1-H10 and the objective; [] = valid."""
-    checks = list(rules) if rules is not None else [*STRUCTURE, *HARD_RULES, check_objective, check_open]
+    """All violations of `result` against `problem` ([] = valid): structure, H1-H10, status,
+    objective and open list; pass `rules` to run only some checks."""
+    checks = list(rules) if rules is not None else [*STRUCTURE, *HARD_RULES, check_status, check_objective, check_open]
     out: list[Violation] = []
     for check in checks:
         out.extend(check(problem, result))

@@ -311,6 +311,16 @@ def test_objective_is_recounted_and_a_wrong_report_is_a_mismatch() -> None:
     assert "cohesion reported 0 but is 1" in validate(p, tampered)[0].message
 
 
+def test_status_must_agree_with_gap_and_assignments() -> None:
+    p = build([volunteer("V")], [request("R1")])
+    good = result_of(p, [assign(p, "V", "R1")], status=Status.OPTIMAL)
+    assert validate(p, good) == []
+    unproven = Result(status=Status.OPTIMAL, objective=good.objective, gap=0.02, assignments=good.assignments)
+    assert rules(validate(p, unproven)) == ["STATUS"]
+    contradictory = Result(status=Status.INFEASIBLE, objective=good.objective, assignments=good.assignments)
+    assert rules(validate(p, contradictory)) == ["STATUS"]
+
+
 def test_open_list_must_name_every_unfilled_slot() -> None:
     p = build([volunteer("V")], [request("R1"), request("R2", start="14:00")])
     full = result_of(p, [assign(p, "V", "R1")])
