@@ -69,7 +69,7 @@ def paginate(
     page_stmt = stmt.order_by(pk_column).limit(size + 1)
     if after_pk is not None:
         page_stmt = page_stmt.where(pk_column > after_pk)
-    rows = session.scalars(page_stmt).all() if size else []
+    rows = session.scalars(page_stmt).all()
     has_next = len(rows) > size
     rows = rows[:size]
     edges = [Edge(cursor=encode_cursor(row.id), node=mapper(row)) for row in rows]

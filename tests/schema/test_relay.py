@@ -103,3 +103,10 @@ def test_negative_max_depth_is_a_clean_error(api: GraphQLClient) -> None:
     body = api.execute("query ($id: ID!) { node(id: $id) { ... on Unit { descendants(maxDepth: -1) { id } } } }",
                        {"id": center})
     assert body["errors"][0]["extensions"] == {"code": "OUT_OF_RANGE", "field": ["maxDepth"]}
+
+
+def test_first_zero_reports_whether_there_is_a_page(api: GraphQLClient) -> None:
+    center = create_unit(api, "CENTER")
+    create_units(api, "STATION", create_unit(api, "INSTITUTE", center), 1)
+    page = api.data(PAGE, {"first": 0})["units"]
+    assert (page["edges"], page["pageInfo"]["hasNextPage"], page["totalCount"]) == ([], True, 1)
