@@ -46,6 +46,15 @@ WHOLE_TREE = (ROOT / "examples" / "operations" / "whole_tree.graphql").read_text
 NODE = "query Node($id: ID!) { node(id: $id) { id ... on Volunteer { name phone unit { name } } } }"
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -211,8 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(url, port)
     base_url = f"http://127.0.0.1:{port}"
     try:
+        cpu_before = cpu_seconds(server.pid)
         tree = bench_whole_tree(base_url, db_path, args.runs)
+        cpu_tree = cpu_seconds(server.pid)
         node = asyncio.run(bench_node(base_url, volunteers, args.clients, args.seconds))
+        cpu_node = cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -228,6 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(c) node(id), {args.clients} clients, {args.seconds:.0f} s: {node['rps']:.0f} requests/s, "
           f"p50 {node['p50'] * 1e3:.1f} ms, p99 {node['p99'] * 1e3:.1f} ms, {node['errors']} errors "
           f"of {node['requests']:.0f}")
+    if cpu_before is not None and cpu_tree is not None and cpu_node is not None:
+        # Server CPU per request does not depend on how busy the machine is: it bounds the rate one
+        # core can serve, whatever the client and other processes take.
+        tree_ms = (cpu_tree - cpu_before) / (args.runs + 4) * 1e3  # + warm-up and check requests
+        node_ms = (cpu_node - cpu_tree) / node["requests"] * 1e3
+        print(f"server CPU per request: whole tree {tree_ms:.0f} ms; node(id) {node_ms:.2f} ms "
+              f"(= {1000 / node_ms:.0f} node(id)/s per core)")
     print(json.dumps({"volunteers": volunteers, **{k: round(v, 5) for k, v in tree.items()},
                       "ratio_p50": round(ratio50, 3), "ratio_p99": round(ratio99, 3),
                       "node_rps": round(node["rps"], 1), "node_p50": round(node["p50"], 5),
