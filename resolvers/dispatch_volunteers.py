@@ -3,9 +3,9 @@
 Eligible: ACTIVE, holding at least one skill the orders need, and a member of a provider team of
 the orders' items (when every item names provider teams). Volunteers named explicitly (`only`,
 when a dispatcher's edit is re-checked) need only be ACTIVE: the engine's rules then say what is
-wrong with them. Six Core statements, each filtered by
-the same eligibility subquery, whatever the number of volunteers: the volunteers, their needed
-skills, provider-team memberships, weekly windows, and dated exceptions within the period.
+wrong with them. Seven Core statements whatever the number of volunteers: the skill ids, the
+eligible volunteers, those of them who declared no weekly window, their needed skills,
+provider-team memberships, weekly windows on the period's weekdays, dated exceptions around it.
 
 Availability: weekly windows plus dated extra windows minus dated absences. A volunteer who
 declared no window at all is available at any time (the matching contract's "no availability"),
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, true
 from sqlalchemy.orm import Session
 
 import matching as m
@@ -46,10 +46,12 @@ class Candidate:
     weekly: list[m.WeeklyWindow] = field(default_factory=list)
     dated: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     absences: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    declared_windows: bool = True  # has weekly windows at all (perhaps none on the period's weekdays)
 
 
 def load_volunteers(session: Session, orders: list[models.Order], needs: dict[int, list[Any]],
-                    providers: dict[int, list[tuple[int, str]]], only: Iterable[int] | None) -> dict[int, Candidate]:
+                    providers: dict[int, list[tuple[int, str]]], only: Iterable[int] | None,
+                    date_from: dt.date, date_to: dt.date) -> dict[int, Candidate]:
     """Eligible volunteers by id (see the module docstring)."""
     items = {o.item_id for o in orders if needs.get(o.item_id)}
     codes = sorted({need[0] for i in items for need in needs[i]})
@@ -71,27 +73,44 @@ def load_volunteers(session: Session, orders: list[models.Order], needs: dict[in
         row[0]: Candidate(*row) for row in session.execute(
             select(V.id, V.home_lat, V.home_lon, V.insurance_valid_until, V.max_travel_km, V.max_tasks_per_day,
                    V.max_minutes_per_day).where(V.id.in_(eligible)).order_by(V.id))}
+    aw = models.AvailabilityWindow
+    for vid in session.scalars(select(V.id).where(V.id.in_(eligible), ~exists().where(aw.volunteer_id == V.id))):
+        out[vid].declared_windows = False
+    # The details are selected by cheap conditions (needed skills, provider teams, the period's
+    # weekdays and dates) and kept for the eligible volunteers here, rather than evaluating the
+    # eligibility subquery again in each statement; a short explicit list is filtered in SQL.
+    def mine(column: Any) -> Any:
+        return column.in_(sorted(out)) if only is not None else true()
+
     vs = models.VolunteerSkill
     for vid, code, level, until in session.execute(
             select(vs.volunteer_id, models.Skill.code, vs.level, vs.certified_until)
             .join(models.Skill, models.Skill.id == vs.skill_id)
-            .where(vs.skill_id.in_(skill_ids), vs.volunteer_id.in_(eligible)).order_by(vs.id)):
-        out[vid].skills.append(m.SkillLevel(code, level, until))
+            .where(vs.skill_id.in_(skill_ids), mine(vs.volunteer_id)).order_by(vs.volunteer_id, vs.id)):
+        if vid in out:
+            out[vid].skills.append(m.SkillLevel(code, level, until))
     tm = models.TeamMembership
     for vid, code in session.execute(
             select(tm.volunteer_id, models.Team.code).join(models.Team, models.Team.id == tm.team_id)
-            .where(tm.team_id.in_(team_ids), tm.volunteer_id.in_(eligible)).order_by(tm.id)):
-        out[vid].teams.append(code)
-    aw = models.AvailabilityWindow
-    for vid, weekday, start, end in session.execute(
+            .where(tm.team_id.in_(team_ids), mine(tm.volunteer_id)).order_by(tm.volunteer_id, tm.id)):
+        if vid in out:
+            out[vid].teams.append(code)
+    days = (date_to - date_from).days + 1
+    weekdays = sorted({(date_from + dt.timedelta(days=d)).weekday() for d in range(min(days, 7))})
+    for vid, weekday, first_minute, last_minute in session.execute(
             select(aw.volunteer_id, aw.weekday, aw.start_minute, aw.end_minute)
-            .where(aw.volunteer_id.in_(eligible)).order_by(aw.id)):
-        out[vid].weekly.append(m.WeeklyWindow(weekday, start, end))
+            .where(aw.weekday.in_(weekdays), mine(aw.volunteer_id)).order_by(aw.volunteer_id, aw.id)):
+        if vid in out:
+            out[vid].weekly.append(m.WeeklyWindow(weekday, first_minute, last_minute))
+    period_start = dt.datetime.combine(date_from, dt.time()) - dt.timedelta(days=1)
+    period_end = dt.datetime.combine(date_to, dt.time()) + dt.timedelta(days=2)
     ae = models.AvailabilityException
     for vid, start, end, available in session.execute(
             select(ae.volunteer_id, ae.start, ae.end, ae.available)
-            .where(ae.volunteer_id.in_(eligible)).order_by(ae.id)):
-        (out[vid].dated if available else out[vid].absences).append((start, end))
+            .where(ae.end > period_start, ae.start < period_end, mine(ae.volunteer_id))
+            .order_by(ae.volunteer_id, ae.id)):
+        if vid in out:
+            (out[vid].dated if available else out[vid].absences).append((start, end))
     return out
 
 
@@ -108,10 +127,10 @@ def to_matching(c: Candidate, pins: tuple[str, ...], extra: list[tuple[int, int]
         skills.append(m.SkillLevel(COMMITMENT_SKILL, 1))
     dated = [_minutes(s, origin) for s in c.dated]
     absences = [_minutes(s, origin) for s in c.absences]
-    if not c.weekly and not dated and not absences:
+    if not c.declared_windows and not dated and not absences:
         availability = None
     else:
-        weekly = tuple(c.weekly) if (c.weekly or dated) else ALL_WEEK
+        weekly = tuple(c.weekly) if (c.declared_windows or dated) else ALL_WEEK
         availability = m.Availability(weekly, tuple(dated + extra), tuple(absences))
     return m.Volunteer(
         f"V{c.id}", c.lat, c.lon, skills=tuple(skills), teams=tuple(c.teams), availability=availability,

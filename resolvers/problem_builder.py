@@ -64,7 +64,8 @@ def parse_key(key: str) -> int:
     return int(key[1:])
 
 
-def scope_orders(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.date) -> Select[tuple[models.Order]]:
+def scope_orders(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.date
+                 ) -> Select[models.Order]:
     """SELECT of the REVIEWED orders served in the scope's subtree, starting within the dates."""
     path = unit_path(session, scope_unit_id)
     start = dt.datetime.combine(date_from, dt.time())
@@ -107,7 +108,7 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
         providers[item_id].append((team_id, team_code))
 
     order_keys = {order_request_id(o.id) for o in orders}
-    vols = load_volunteers(session, orders, needs, providers, volunteer_ids)
+    vols = load_volunteers(session, orders, needs, providers, volunteer_ids, date_from, date_to)
     # Tasks already held: on orders being dispatched they are pins, elsewhere commitments.
     period_end = origin + dt.timedelta(days=(date_to - date_from).days + 1)
     held = session.execute(  # few rows: the period's active tasks, filtered to `vols` below
