@@ -20,13 +20,14 @@ exactly: figures reported to a user must use the exact distance.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geopy.distance import geodesic
+from geopy.distance import geodesic  # type: ignore[import-untyped]
 
 from matching.problem import MINUTES_PER_DAY, Problem, Request, Volunteer, parse_minute
 from matching.result import Result
@@ -227,7 +228,7 @@ def _available_pieces(problem: Problem, v: Volunteer) -> list[tuple[int, int]] |
                     for w in a.weekly if w.weekday == weekday]
     points = sorted({p for w in [*windows, *a.exceptions] for p in w})
     pieces: list[tuple[int, int]] = []
-    for p, q in zip(points, points[1:]):  # elementary [p, q): open iff a window covers, no exception does
+    for p, q in itertools.pairwise(points):  # elementary [p, q): open iff a window covers, no exception does
         if any(s <= p and q <= e for s, e in windows) and not any(s <= p and q <= e for s, e in a.exceptions):
             if pieces and pieces[-1][1] == p:
                 pieces[-1] = (pieces[-1][0], q)
@@ -383,15 +384,13 @@ def objective(problem: Problem, result: Result) -> dict[str, int]:
     staffing = travel = 0
     per_volunteer: dict[str, int] = defaultdict(int)
     per_request: dict[str, list[str]] = defaultdict(list)
-    for t, v, r in _known(problem, result):
+    for _, v, r in _known(problem, result):
         staffing += problem.settings.weight(r.priority)
-        travel += round(pair_distance_km(problem, v, r) * 1000)
+        travel += round(pair_distance_km(problem, v, r) * 1000)   # each pair rounded, then summed
         per_volunteer[v.id] += 1
         per_request[r.id].append(v.id)
-    cohesion = 0
-    for rid, people in per_request.items():
-        for i, a in enumerate(people):
-            cohesion += sum(1 for b in people[i + 1:] if set(vols[a].teams) & set(vols[b].teams))
+    cohesion = sum(1 for people in per_request.values() for a, b in itertools.combinations(people, 2)
+                   if set(vols[a].teams) & set(vols[b].teams))
     return {"staffing": staffing, "travel_m": travel,
             "workload": sum(n * n for n in per_volunteer.values()), "cohesion": cohesion}
 

@@ -66,13 +66,13 @@ def milp_optimum(problem: Problem, time_limit: float = 20.0) -> Objective | None
         for v in problem.volunteers:
             model.add(on(v.id, r.id) <= 1)
     # H4: two requests whose times and site-to-site trip collide never share a volunteer.
-    for a, b in itertools.combinations(problem.requests, 2):
-        first, second = sorted((a, b), key=lambda q: (q.time.earliest_start, q.time.latest_end))
+    for ra, rb in itertools.combinations(problem.requests, 2):
+        first, second = sorted((ra, rb), key=lambda q: (q.time.earliest_start, q.time.latest_end))
         km = geodesic_km(first.lat, first.lon, second.lat, second.lon) * settings.detour_factor
         trip = math.ceil(km / settings.speed_kmh * 60)
         if first.time.latest_end + trip > second.time.earliest_start:
             for v in problem.volunteers:
-                model.add(on(v.id, a.id) + on(v.id, b.id) <= 1)
+                model.add(cp_model.LinearExpr.sum([on(v.id, ra.id), on(v.id, rb.id)]) <= 1)
     # H5: per day and per period, tasks and working minutes within the limits; H8: pins kept.
     for v in problem.volunteers:
         days: dict[int, list[str]] = defaultdict(list)
@@ -104,11 +104,11 @@ def milp_optimum(problem: Problem, time_limit: float = 20.0) -> Objective | None
     together = []
     teams = {v.id: set(v.teams) for v in problem.volunteers}
     for r in problem.requests:
-        for a, b in itertools.combinations(problem.volunteers, 2):
-            if teams[a.id] & teams[b.id]:
-                z = model.new_bool_var(f"z[{r.id},{a.id},{b.id}]")
-                model.add(z <= on(a.id, r.id))
-                model.add(z <= on(b.id, r.id))
+        for va, vb in itertools.combinations(problem.volunteers, 2):
+            if teams[va.id] & teams[vb.id]:
+                z = model.new_bool_var(f"z[{r.id},{va.id},{vb.id}]")
+                model.add(z <= on(va.id, r.id))
+                model.add(z <= on(vb.id, r.id))
                 together.append(z)
     cohesion = cp_model.LinearExpr.sum(together)
 

@@ -24,8 +24,16 @@ from dataclasses import dataclass
 from matching.problem import MINUTES_PER_DAY, Problem, Request
 from matching.result import Assignment, Objective, Result, Status
 from matching.validate import (
-    HARD_RULES, check_availability, check_distance, check_forbidden, check_insurance, check_skill, check_team,
-    geodesic_km, pair_distance_km, pair_travel_minutes,
+    HARD_RULES,
+    check_availability,
+    check_distance,
+    check_forbidden,
+    check_insurance,
+    check_skill,
+    check_team,
+    geodesic_km,
+    pair_distance_km,
+    pair_travel_minutes,
 )
 
 PAIR_RULES = (check_skill, check_team, check_availability, check_distance, check_insurance, check_forbidden)

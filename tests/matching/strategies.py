@@ -152,5 +152,7 @@ def problems(draw: st.DrawFn, max_volunteers: int = 6, max_requests: int = 5,
                 overrides.append(o)
     if overrides:
         settings["overrides"] = overrides
-    return document(volunteers, requests, date_to=days[-1], skills=list(SKILLS), teams=list(TEAMS),
-                    **({"settings": settings} if settings else {}))
+    extra: dict[str, Any] = {"skills": list(SKILLS), "teams": list(TEAMS)}
+    if settings:
+        extra["settings"] = settings
+    return document(volunteers, requests, date_to=days[-1], **extra)

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.gapio import (
-    DEFAULT_BENCH_DIR, GapFormatError, gap_problem, published_optima, read_gap, require_bench_dir,
+    DEFAULT_BENCH_DIR,
+    GapFormatError,
+    gap_problem,
+    published_optima,
+    read_gap,
+    require_bench_dir,
 )
 from matching.jsonio import load_problem
 from matching.result import Status

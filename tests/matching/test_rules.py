@@ -71,7 +71,7 @@ def test_h1_filling_a_skill_the_request_does_not_ask_for_is_a_violation() -> Non
 # ----------------------------------------------------------------------------- H2 team
 
 def team_problem(eligible: list[str] | None) -> Any:
-    extra = {"eligible_teams": eligible} if eligible else {}
+    extra: dict[str, Any] = {"eligible_teams": eligible} if eligible else {}
     return build([volunteer("OTHER", teams=["T-culture"]),
                   volunteer("MEMBER", teams=["T-culture", "T-health"])],
                  [request("R1", **extra)])

@@ -50,33 +50,33 @@ def test_engine_baseline_picks_the_nearest_volunteer() -> None:
 
 @pytest.mark.parametrize("obstacle, cleared", [
     # H1: level too low, then the same level requirement met
-    (dict(needs=(("helper", 1, 2),)), dict(needs=(("helper", 1, 1),))),
+    ({"needs": (("helper", 1, 2),)}, {"needs": (("helper", 1, 1),)}),
     # H1: certification expired the day before the service, then still valid on the day
-    (dict(near={"skills": [{"skill": "helper", "level": 3, "expires": "2026-03-04"}]}),
-     dict(near={"skills": [{"skill": "helper", "level": 3, "expires": DAY}]})),
+    ({"near": {"skills": [{"skill": "helper", "level": 3, "expires": "2026-03-04"}]}},
+     {"near": {"skills": [{"skill": "helper", "level": 3, "expires": DAY}]}}),
     # H2: not in the eligible team, then in it
-    (dict(near={"teams": ["T-culture"]}, far={"teams": ["T-health"]}, req={"eligible_teams": ["T-health"]}),
-     dict(near={"teams": ["T-health"]}, far={"teams": ["T-health"]}, req={"eligible_teams": ["T-health"]})),
+    ({"near": {"teams": ["T-culture"]}, "far": {"teams": ["T-health"]}, "req": {"eligible_teams": ["T-health"]}},
+     {"near": {"teams": ["T-health"]}, "far": {"teams": ["T-health"]}, "req": {"eligible_teams": ["T-health"]}}),
     # H3: NEAR (1.3 km with detour, ceil(3.1) = 4 travel minutes) is available from 09:00, so the
     # trip before the 09:00 start is not covered; from 08:56 it is
-    (dict(near={"availability": {"weekly": [{"weekday": 3, "start": "09:00", "end": "17:00"}]}}),
-     dict(near={"availability": {"weekly": [{"weekday": 3, "start": "08:56", "end": "17:00"}]}})),
+    ({"near": {"availability": {"weekly": [{"weekday": 3, "start": "09:00", "end": "17:00"}]}}},
+     {"near": {"availability": {"weekly": [{"weekday": 3, "start": "08:56", "end": "17:00"}]}}}),
     # H3: an exception over the service time
-    (dict(near={"availability": {"dated": [{"start": at("08:00"), "end": at("17:00")}],
-                                 "exceptions": [{"start": at("09:30"), "end": at("09:45")}]}}),
-     dict(near={"availability": {"dated": [{"start": at("08:00"), "end": at("17:00")}],
-                                 "exceptions": [{"start": at("10:00"), "end": at("10:15")}]}})),
+    ({"near": {"availability": {"dated": [{"start": at("08:00"), "end": at("17:00")}],
+                                 "exceptions": [{"start": at("09:30"), "end": at("09:45")}]}}},
+     {"near": {"availability": {"dated": [{"start": at("08:00"), "end": at("17:00")}],
+                                 "exceptions": [{"start": at("10:00"), "end": at("10:15")}]}}}),
     # H6: 1.3 km with detour against a 1 km cap, then a 2 km cap
-    (dict(near={"max_travel_km": 1}), dict(near={"max_travel_km": 2})),
+    ({"near": {"max_travel_km": 1}}, {"near": {"max_travel_km": 2}}),
     # H7: insurance lapsed the day before, then valid on the day
-    (dict(near={"insurance_valid_until": "2026-03-04"}, far={"insurance_valid_until": DAY},
-          req={"requires_insurance": True}),
-     dict(near={"insurance_valid_until": DAY}, far={"insurance_valid_until": DAY},
-          req={"requires_insurance": True})),
+    ({"near": {"insurance_valid_until": "2026-03-04"}, "far": {"insurance_valid_until": DAY},
+          "req": {"requires_insurance": True}},
+     {"near": {"insurance_valid_until": DAY}, "far": {"insurance_valid_until": DAY},
+          "req": {"requires_insurance": True}}),
     # H8: FAR pinned to the request
-    (dict(far={"pinned": ["R1"]}), dict(far={"pinned": []})),
+    ({"far": {"pinned": ["R1"]}}, {"far": {"pinned": []}}),
     # H9: NEAR forbids the request
-    (dict(near={"forbidden": ["R1"]}), dict(near={"forbidden": []})),
+    ({"near": {"forbidden": ["R1"]}}, {"near": {"forbidden": []}}),
 ], ids=["H1-level", "H1-expired", "H2-team", "H3-travel-before-start", "H3-exception", "H6-max-km",
         "H7-insurance", "H8-pinned", "H9-forbidden"])
 def test_engine_respects_the_rule_that_rules_out_the_nearest(obstacle: dict[str, Any],
