@@ -38,7 +38,18 @@ def run(row: models.DispatchRun) -> Any:
                                best_objective=objective(row.best_objective)),
         result_status=result.get("status"), gap=result.get("gap"), created_at=row.created_at,
         started_at=row.started_at, finished_at=row.finished_at, committed_at=row.committed_at,
-        open_orders=open_orders)
+        open_orders=open_orders, moved=_moved(result.get("moved")))
+
+
+def _moved(data: dict[str, Any] | None) -> Any:
+    if data is None:
+        return None
+
+    def pairs(key: str) -> list[Any]:
+        return [t.Pairing(order=encode("Order", int(p["request"][1:])), volunteer=volunteer_id(p["volunteer"]) or "")
+                for p in data.get(key, []) if p["request"].startswith("O")]
+
+    return t.Moved(kept=pairs("kept"), added=pairs("added"), removed=pairs("removed"))
 
 
 def proposal(row: models.DispatchProposal) -> Any:

@@ -132,6 +132,19 @@ class OpenOrder:
         return _load(info, "Order", self.order_pk)  # type: ignore[no-any-return]
 
 
+@strawberry.type(description="A volunteer on an order, as global IDs.")
+class Pairing:
+    order: strawberry.ID
+    volunteer: strawberry.ID
+
+
+@strawberry.type(description="After a repair: the pairs kept, added and removed relative to the tasks held.")
+class Moved:
+    kept: list[Pairing]
+    added: list[Pairing]
+    removed: list[Pairing]
+
+
 @strawberry.type(description="A background solve over a unit's subtree and dates.")
 class DispatchRun:
     id: strawberry.ID
@@ -150,6 +163,7 @@ class DispatchRun:
     finished_at: datetime.datetime | None
     committed_at: datetime.datetime | None
     open_orders: list[OpenOrder]
+    moved: Moved | None = strawberry.field(description="Repair runs only: what the re-solve kept and changed.")
 
     @strawberry.field(description="The unit whose subtree the run dispatches.")
     def scope(self, info: Info) -> UnitRef:
