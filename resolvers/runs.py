@@ -112,6 +112,8 @@ class _Progress:
             values = {"parts_done": int(parts.group(1)), "parts_total": int(parts.group(2))}
         elif message.startswith("candidates"):
             values = {"phase": "candidates"}
+        elif message.startswith("widening"):
+            values = {"phase": "widening"}
         now = time.monotonic()
         if values and ("phase" in values or now - self.last >= PROGRESS_EVERY
                        or values.get("parts_done") == values.get("parts_total")):
@@ -153,6 +155,7 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
                              seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
                              progress=_Progress(sessions, run_id))
     result = _repair(built, options) if kind == RunKind.REPAIR else m.solve(built.problem, options)
+    _set(sessions, run_id, RunState.RUNNING, phase="storing", best_objective=result.objective.as_dict())
     done = store(sessions, run_id, built, result)
     BROKER.publish(topic(run_id))
     if done and kind == RunKind.REPAIR:

@@ -186,3 +186,28 @@ def test_malformed_ids_name_the_field(api: DispatchClient, world: dict[str, Any]
     assert _errors(commit) == [(["input", "run"], "MALFORMED_ID")]
     body = api.execute(DISPATCH_RUN, {"id": "not-an-id"})
     assert body["errors"][0]["extensions"]["code"] == "MALFORMED_ID"
+
+
+def test_a_run_that_breaks_fails_with_a_reason_and_the_server_goes_on(
+        api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import matching
+
+    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    submit_order(api, world, world["east"], 34.33, 117.96)
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise matching.ProblemError("requests[0].time.latest_end", "ends before earliest_start")
+
+    monkeypatch.setattr(matching, "solve", broken)
+    failed = api.wait_run(start_run(api, world["center"]))
+    assert (failed["state"], failed["reason"]) == ("FAILED", "requests[0].time.latest_end: ends before earliest_start")
+    assert failed["progress"]["phase"] == "failed"
+
+    def crashed(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("internal detail that must not reach clients")
+
+    monkeypatch.setattr(matching, "solve", crashed)
+    crashed_run = api.wait_run(start_run(api, world["center"]))
+    assert crashed_run["reason"] == "unexpected RuntimeError while solving; see the server log"
+    monkeypatch.undo()
+    assert api.wait_run(start_run(api, world["center"]))["state"] == "SUCCEEDED"
