@@ -180,7 +180,7 @@ def test_the_two_references_agree_on_tiny_problems(doc: dict[str, Any]) -> None:
     assert milp_optimum(problem) == reference_optimum(problem).objective
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(max_volunteers=16, max_requests=8, fixed_only=True, dense=True))
 def test_engine_matches_the_exact_model_on_mid_sized_problems(doc: dict[str, Any]) -> None:
     problem = load_problem(doc)
