@@ -11,7 +11,9 @@ and team counts) is posted to a uvicorn server running the app exactly as `wenmi
 document against the schema built from schema.graphql over the same data held in plain Python
 dicts, with its default resolvers: the floor that any Python GraphQL server pays for this
 response. The two are measured alternately so both see the same machine load, their results are
-checked to be equal, and the ratio of the medians is printed (target: <= 2.5x).
+checked to be equal, and the ratio of the medians is printed (target: <= 2.5x). On a shared
+machine wall-clock ratios move with the load of other processes, so the CPU time per request of
+the server process (from /proc) and of the floor are printed too: their ratio does not.
 
 (c) `node(id)` for random volunteers, from `--clients` concurrent httpx clients against the same
 server, for `--seconds`: requests per second and latency percentiles.
