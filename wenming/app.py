@@ -2,8 +2,11 @@
 
 Routes: `/graphql` (strawberry over HTTP and websockets, graphql-transport-ws for subscriptions;
 GraphiQL in development only) and `/healthz` (process liveness, and whether the database
-answers). Each GraphQL operation gets a fresh `Context` with its own session and DataLoaders; the
-session is closed when the operation ends, whatever happened; operations wait for a free database slot first (wenming.context.SessionScope).
+answers). Each GraphQL operation gets a fresh `Context` with its own session and DataLoaders;
+queries and mutations first wait for a free database slot, and the session is closed when the
+operation ends, whatever happened (wenming.context.SessionScope).
+
+Production: `uvicorn --factory wenming.app:create_app_from_env --loop asyncio` or `wenming serve`.
 """
 
 from __future__ import annotations
