@@ -45,6 +45,10 @@ class ErrorCode(StrEnum):
     PAGE_SIZE = "PAGE_SIZE"  # `first` over the maximum page size, or negative
     INVALID_CURSOR = "INVALID_CURSOR"
     CONFLICT = "CONFLICT"  # a concurrent write changed the object first; retry
+    UNAUTHENTICATED = "UNAUTHENTICATED"  # no valid credential: log in (resolvers/auth.py)
+    FORBIDDEN = "FORBIDDEN"  # the caller's roles do not allow this (resolvers/permissions.py)
+    LOGIN_FAILED = "LOGIN_FAILED"  # wrong name or password, or locked; never says which
+    RATE_LIMITED = "RATE_LIMITED"  # too many requests; retry after the time given (wenming/limits.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 
+from schema.accounts import AccountMutations, AccountQueries
 from schema.dispatch import DispatchMutations, DispatchQueries, DispatchSubscriptions
 from schema.forces import TeamMutations, TeamQueries
 from schema.menu import MenuMutations, MenuQueries
@@ -19,17 +20,18 @@ from schema.types.network import Department, PracticeBase, PracticePoint, Unit
 from schema.types.volunteer import Volunteer
 from schema.units import UnitMutations, UnitQueries
 from schema.volunteers import VolunteerMutations, VolunteerQueries
+from wenming.access import Authorise
 from wenming.context import SessionScope
 from wenming.errors import is_client_safe, log_errors
 
 
 @strawberry.type
-class Query(NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries, DispatchQueries):
+class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries, DispatchQueries):
     """Everything readable."""
 
 
 @strawberry.type
-class Mutation(UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations, DispatchMutations):
+class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations, DispatchMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 
@@ -61,6 +63,7 @@ def build_schema() -> Schema:
         types=NODE_TYPES,
         extensions=[
             SessionScope,
+            Authorise,  # after SessionScope: loads the caller inside the operation's database slot
             _mask_errors,
             # Clients send the same few documents over and over: parse and validate each once.
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),

@@ -31,6 +31,9 @@ from db.session import make_engine, session_factory
 from resolvers import runs as dispatch_runs
 from resolvers.loaders import Loaders
 from schema.api import schema as default_schema
+from resolvers.permissions import restrict_session
+from wenming.access import on_ws_connect, request_auth
+from wenming.auth import AuthSettings
 from wenming.context import Context
 from wenming.settings import Settings
 
@@ -47,6 +50,7 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(default_schema, **kwargs)
         self.settings = settings
         self.open_session = session_factory(engine)
+        self.auth_settings = AuthSettings.from_settings(settings)
         self.slots = asyncio.Semaphore(pool_capacity(engine))
 
     def encode_json(self, data: object) -> bytes:
@@ -54,14 +58,20 @@ class GraphQLApp(GraphQL[Context, None]):
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        auth = request_auth(request, self.auth_settings)  # every session is restricted to this caller
         return Context(
             settings=self.settings,
-            open_session=self.open_session,
+            open_session=lambda: restrict_session(self.open_session(), auth),
             make_loaders=Loaders.for_context,
             slots=self.slots,
             request=request,
             response=response,
+            auth=auth,
         )
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        on_ws_connect(context.auth, context.connection_params)
+        return await super().on_ws_connect(context)
 
 
 def pool_capacity(engine: Engine) -> int:

@@ -40,6 +40,8 @@ class Context:
     slots: asyncio.Semaphore | None = None
     request: Any = None
     response: Any = None
+    auth: Any = None  # the caller of this request (wenming.access.RequestAuth), restricting every session
+    connection_params: Any = None  # the graphql-transport-ws `connection_init` payload
     _session: Session | None = field(default=None, repr=False)
 
     @property

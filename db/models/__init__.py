@@ -4,6 +4,7 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders).
 """
 
+from db.models.accounts import Account, ApiKey, OrderOwner, PersonalDataRead, RefreshToken, Role, RoleGrant
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.dispatch import (
     Assignment, DispatchProposal, DispatchRun, OrderEvent, OutboxEvent, Rating, ServiceCorrection, ServiceRecord,
@@ -22,6 +23,7 @@ from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, S
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
 
 __all__ = [
+    "Account", "ApiKey", "OrderOwner", "PersonalDataRead", "RefreshToken", "Role", "RoleGrant",
     "Assignment", "DispatchProposal", "DispatchRun", "OrderEvent", "OutboxEvent", "Rating",
     "ServiceCorrection", "ServiceRecord",
     "AvailabilityException",

@@ -22,6 +22,7 @@ import uvicorn
 from sqlalchemy import Engine
 from websockets.sync.client import connect
 
+from tests.auth.support import admin_headers
 from tests.schema.support import create_item, create_skill, create_team, create_unit, offer, volunteer_input
 from wenming.app import create_app
 from wenming.settings import Settings
@@ -100,7 +101,8 @@ class DispatchClient:
             assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
             time.sleep(0.01)
         self.address = f"127.0.0.1:{port}"
-        self.client = httpx.Client(base_url=f"http://{self.address}", timeout=60)
+        self.headers = admin_headers(settings, engine)  # a platform admin (tests/auth/support.py)
+        self.client = httpx.Client(base_url=f"http://{self.address}", timeout=60, headers=self.headers)
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.client.post("/graphql", json={"query": document, "variables": variables})
@@ -122,7 +124,7 @@ class DispatchClient:
     def subscription(self, document: str, variables: dict[str, Any]) -> Iterator[Any]:
         """Yield a function returning the next `data` pushed over graphql-transport-ws (None at the end)."""
         with connect(f"ws://{self.address}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-            ws.send(json.dumps({"type": "connection_init"}))
+            ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": self.headers["Authorization"]}}))
             assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
             ws.send(json.dumps({"id": "1", "type": "subscribe",
                                 "payload": {"query": document, "variables": variables}}))

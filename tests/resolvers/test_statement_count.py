@@ -85,9 +85,10 @@ def test_whole_tree_statement_count_does_not_grow_with_the_tree(
     assert sum(s["teamCount"] for i in large_tree["children"] for s in i["children"]) == 25
     assert sum(len(s["menu"]) for i in large_tree["children"] for s in i["children"]) == 25
     # and the statement count is the same: one per loader batch, never one per unit --
-    # the node, then per level its teamCount and menu batches and the next level's children
+    # the caller's account and grants, the node, then per level its teamCount and menu batches
+    # and the next level's children
     assert small_count == large_count
-    assert large_count == 1 + 3 + 3 + 2
+    assert large_count == 1 + 1 + 3 + 3 + 2
 
 
 VOLUNTEER_PAGE = """

@@ -15,6 +15,7 @@ import httpx
 from sqlalchemy import Engine, event
 
 from db.identity import check_char
+from tests.auth.support import admin_headers
 from wenming.app import create_app
 from wenming.settings import Settings
 
@@ -22,10 +23,12 @@ from wenming.settings import Settings
 class GraphQLClient:
     """Synchronous facade over an httpx AsyncClient bound to the ASGI app (one event loop)."""
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, engine: Engine, headers: dict[str, str] | None = None) -> None:
+        """`headers` default to a platform admin's token (tests/auth/support.py); {} is anonymous."""
         self.app = create_app(settings, engine=engine)
         self.runner = asyncio.Runner()
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test")
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test",
+                                        headers=admin_headers(settings, engine) if headers is None else headers)
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The JSON response of POST /graphql (data and/or errors)."""

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from websockets.sync.client import connect
 
 from db.session import make_engine
+from tests.auth.support import admin_headers
 from tests.schema.support import UNIT_CREATE
 from wenming.app import create_app
 from wenming.server import prepare_demo
@@ -49,8 +50,8 @@ def server_url(settings: Settings, engine: Engine) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def test_graphql_over_http(server_url: str) -> None:
-    with httpx.Client(base_url=f"http://{server_url}") as client:
+def test_graphql_over_http(server_url: str, settings: Settings, engine: Engine) -> None:
+    with httpx.Client(base_url=f"http://{server_url}", headers=admin_headers(settings, engine)) as client:
         created = client.post("/graphql", json={"query": UNIT_CREATE, "variables": {"input": {
             "code": "PZ", "name": "邳州市新时代文明实践中心", "level": "CENTER", "location": {"lat": 34.33, "lon": 117.96},
         }}}).json()["data"]["unitCreate"]

@@ -1,0 +1,124 @@
+"""Authentication and the root-field gate for every operation (HTTP and websocket).
+
+`request_auth(request)` (called by the app when it builds a context) reads the credential the
+request presents into an `AuthHolder`; every session the context opens is restricted to that
+holder's caller (resolvers/permissions.py). `Authorise`, a schema extension running inside the
+operation's database slot, loads the caller (account, grants) and refuses the whole operation,
+before anything executes, when a root field is not open to the caller's roles
+(`permissions.ROOT_ACCESS`): UNAUTHENTICATED without a valid credential, FORBIDDEN otherwise.
+
+Websocket clients that cannot set headers send `{"authorization": "Bearer <token>"}` as the
+`connection_init` payload (graphql-transport-ws).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode
+from strawberry.extensions import SchemaExtension
+
+from resolvers.auth import AuthError, Credential, resolve_caller
+from resolvers.errors import ErrorCode
+from resolvers.permissions import AuthHolder, may_call
+from wenming.auth import AuthSettings
+
+
+class RequestAuth(AuthHolder):
+    """The holder of one request, with the credential it presented (or why it is unusable)."""
+
+    def __init__(self, settings: AuthSettings, credential: Credential | None = None,
+                 error: AuthError | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.credential = credential
+        self.error = error
+        self.resolved = False
+
+
+def request_auth(request: Any, settings: AuthSettings) -> RequestAuth:
+    """The credential of an HTTP request or websocket handshake (not yet checked)."""
+    headers = getattr(request, "headers", None)
+    try:
+        return RequestAuth(settings, Credential.from_headers(headers))
+    except AuthError as exc:
+        return RequestAuth(settings, error=exc)
+
+
+def on_ws_connect(holder: RequestAuth, params: Any) -> None:
+    """Take the credential from the `connection_init` payload when the handshake had none."""
+    if not isinstance(params, dict) or holder.credential is not None:
+        return
+    value = params.get("authorization") or params.get("Authorization")
+    if isinstance(value, str):
+        try:
+            holder.credential = Credential.from_headers({"authorization": value})
+        except AuthError as exc:
+            holder.error = exc
+
+
+def _error(message: str, code: ErrorCode) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code.value})
+
+
+def root_fields(operation: OperationDefinitionNode, fragments: dict[str, Any]) -> Iterable[str]:
+    """Names of the root fields an operation selects, through fragments (introspection excluded)."""
+    stack = list(operation.selection_set.selections)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode):
+            if not node.name.value.startswith("__"):
+                yield node.name.value
+        elif isinstance(node, InlineFragmentNode):
+            stack.extend(node.selection_set.selections)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments:
+            stack.extend(fragments[node.name.value].selection_set.selections)
+
+
+class Authorise(SchemaExtension):
+    """Loads the caller, then admits the operation only if every root field is open to it."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        refusal = self._check()
+        if refusal is not None:
+            self.execution_context.result = GraphQLExecutionResult(data=None, errors=[refusal])
+        yield
+
+    def _check(self) -> GraphQLError | None:
+        ec = self.execution_context
+        context = ec.context
+        holder: RequestAuth | None = getattr(context, "auth", None)
+        if holder is None:
+            return _error("no credentials could be read for this request", ErrorCode.UNAUTHENTICATED)
+        if holder.error is not None:
+            return _error(str(holder.error), holder.error.code)
+        if not holder.resolved:
+            holder.loading = True
+            try:
+                holder.set(resolve_caller(context.session, holder.settings, holder.credential))
+            except AuthError as exc:
+                return _error(str(exc), exc.code)
+            finally:
+                holder.loading = False
+            holder.resolved = True
+        document = ec.graphql_document
+        if document is None:
+            return None
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        operation = next((o for o in operations if ec.operation_name is None
+                          or (o.name is not None and o.name.value == ec.operation_name)), None)
+        if operation is None:
+            return None  # graphql-core reports the missing operation
+        fragments = {d.name.value: d for d in document.definitions if hasattr(d, "name") and d not in operations}
+        type_name = operation.operation.value.capitalize()
+        for name in sorted(set(root_fields(operation, fragments))):
+            allowed, code = may_call(holder.caller, f"{type_name}.{name}")
+            if not allowed:
+                assert code is not None
+                if code is ErrorCode.UNAUTHENTICATED:
+                    return _error(f"{name}: sign in first (mutation login), then send the access token as "
+                                  "`Authorization: Bearer <token>`", code)
+                return _error(f"{name}: your roles do not allow this field", code)
+        return None
