@@ -32,7 +32,7 @@ class SkillPool:
         if self.tree is None:
             from scipy.spatial import cKDTree
 
-            self.tree = cKDTree(vxyz[self.vidx])
+            self.tree = cKDTree(vxyz[self.vidx], leafsize=32, balanced_tree=False, compact_nodes=False)
         return self.tree
 
 

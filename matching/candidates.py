@@ -21,6 +21,11 @@ from matching.geo import MIN_RADIUS_KM, geodesic_km, travel_minutes, unit_vector
 from matching.result import Reason
 
 OK = 0
+#: above this share of a skill's holders, a team-restricted search uses the skill's own index
+TEAM_POOL_SHARE = 0.3
+#: a widening round of the batched search checks at most this many pairs; slots still open after
+#: it are searched one by one
+BATCH_PAIRS = 400_000
 #: reason codes of `pair_reasons`, in the order the rules are checked
 CODES = (None, Reason.LESS_QUALIFIED, Reason.SKILL_EXPIRED, Reason.NOT_IN_ELIGIBLE_TEAM, Reason.NO_INSURANCE,
          Reason.FORBIDDEN, Reason.OUT_OF_RANGE, Reason.LIMITS_REACHED, Reason.UNAVAILABLE)
@@ -154,13 +159,14 @@ class _Builder:
         self.count = 0
         self.seen: set[tuple[int, int, int]] = set()
 
-    def add(self, v: np.ndarray, r: int, k: int, km: np.ndarray, minutes: np.ndarray,
-            domains: list[list[tuple[int, int]] | None]) -> None:
-        for i, d in enumerate(domains):
+    def add(self, v: np.ndarray, r: int | np.ndarray, k: int | np.ndarray, km: np.ndarray, minutes: np.ndarray,
+            domains: list[list[tuple[int, int]] | None] | dict[int, list[tuple[int, int]]]) -> None:
+        items = domains.items() if isinstance(domains, dict) else enumerate(domains)
+        for i, d in items:
             if d is not None:
                 self.domains[self.count + i] = d
         n = len(v)
-        self.rows.append((v, np.full(n, r), np.full(n, k), km, minutes))
+        self.rows.append((v, np.broadcast_to(r, (n,)).copy(), np.broadcast_to(k, (n,)).copy(), km, minutes))
         self.count += n
 
     def build(self, truncated: set[tuple[int, int]], conflicts: list[tuple[int, int, str]]) -> Candidates:
@@ -201,11 +207,7 @@ def generate(arr: Arrays, keep_per_slot: int, requests: list[int] | None = None,
         pool = arr.skills[skill]
         group = slots[skill, teams]
         sub = _team_pool(arr, skill, teams, group[0][0]) if teams else pool
-        for r, k, kept, cut in _batch(arr, sub, rxyz, group, forced):
-            if cut:
-                truncated.add((r, k))
-            if kept is not None:
-                b.add(*kept)
+        _batch(arr, sub, rxyz, group, forced, b, truncated)
         for r, k, _, min_level in group:
             extra = forced.get(r)
             if extra:
@@ -225,7 +227,9 @@ def _team_pool(arr: Arrays, skill: str, teams: bytes, r: int) -> SkillPool:
     if (skill, teams) not in cache:
         pool = arr.skills[skill]
         mask = (arr.v_teams[pool.vidx] & arr.r_teams[r]).any(axis=1)
-        cache[skill, teams] = SkillPool(pool.vidx[mask], pool.level[mask], pool.last_day[mask])
+        # a team set holding most of the skill's holders is cheaper to filter than to index
+        cache[skill, teams] = pool if mask.mean() > TEAM_POOL_SHARE else \
+            SkillPool(pool.vidx[mask], pool.level[mask], pool.last_day[mask])
     return cache[skill, teams]
 
 
@@ -247,52 +251,66 @@ def merge(old: Candidates, new: Candidates, replaced: set[int]) -> Candidates:
 
 
 def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int, int, int, int]],
-           forced: dict[int, set[int]]):
-    """Every slot of one pool at once (one k-d tree query, one vectorised rule check per
-    round); slots not settled widen together in the next round. Yields (r, k, kept, cut)."""
+           forced: dict[int, set[int]], out: _Builder, truncated: set[tuple[int, int]]) -> None:
+    """Every slot of one pool at once: one k-d tree query and one vectorised rule check per
+    round, the kept rows picked for all slots together; slots not settled widen together in the
+    next round. Adds kept rows to `out` and cut slots to `truncated`."""
     n = len(pool.vidx)
     if n == 0:
-        for r, k, _, _ in slots:
-            yield r, k, None, False
         return
     keep_max = max(s[2] for s in slots)
     kq = min(n, max(4 * keep_max, 64))
-    pending = list(slots)
+    pending = slots
+    forced_keys = np.asarray(sorted(r * arr.nv + v for r, vs in forced.items() for v in vs), np.int64)
     while pending:
-        rs = np.fromiter((s[0] for s in pending), np.int64, len(pending))
+        m = len(pending)
+        rs = np.fromiter((s[0] for s in pending), np.int64, m)
+        ks = np.fromiter((s[1] for s in pending), np.int64, m)
+        keep = np.fromiter((s[2] for s in pending), np.int64, m)
         chord, idx = pool.kdtree(arr.vxyz).query(rxyz[rs], k=kq)
-        idx, chord = idx.reshape(len(pending), -1), chord.reshape(len(pending), -1)
+        idx, chord = idx.reshape(m, -1), chord.reshape(m, -1)
         width = idx.shape[1]
         vv = pool.vidx[idx]
         rr = np.repeat(rs, width)
         flat_v = vv.ravel()
         km, mins = pair_distance(arr, flat_v, rr)
-        min_levels = np.repeat(np.fromiter((s[3] for s in pending), np.int64, len(pending)), width)
+        min_levels = np.repeat(np.fromiter((s[3] for s in pending), np.int64, m), width)
         reason, doms = pair_reasons(arr, flat_v, pool.level[idx].ravel(), pool.last_day[idx].ravel(), rr,
                                     min_levels, km, mins)
-        km2, reason2 = km.reshape(len(pending), width), reason.reshape(len(pending), width)
+        passing = reason == 0
+        if len(forced_keys):
+            passing &= ~np.isin(rr * arr.nv + flat_v, forced_keys)   # added on their own
+        km2 = np.where(passing, km, np.inf).reshape(m, width)
+        order = np.argsort(km2, axis=1, kind="stable")
+        npass = passing.reshape(m, width).sum(axis=1)
         exhausted = kq >= n
-        later = []
-        for s, (r, k, keep, min_level) in enumerate(pending):
-            extra = forced.get(r)
-            passing = reason2[s] == 0
-            if extra:
-                passing &= ~np.isin(vv[s], np.fromiter(extra, np.int64))
-            ok = np.nonzero(passing)[0]
-            order = ok[np.argsort(km2[s, ok], kind="stable")]
-            unseen_km = MIN_RADIUS_KM * 2 * np.arcsin(min(1.0, float(chord[s, -1]) / 2))
-            if not (exhausted or (len(order) >= keep and km2[s, order[keep - 1]] / arr.detour <= unseen_km)):
-                later.append((r, k, keep, min_level))
-                continue
-            sel = order[:keep]
-            cut = (len(order) > keep) or not exhausted
-            if not len(sel):
-                yield r, k, None, cut
-                continue
-            flat = s * width + sel
-            yield r, k, (vv[s, sel], r, k, km2[s, sel], mins[flat], [doms[i] for i in flat.tolist()]), cut
-        pending = later
+        kth_col = np.take_along_axis(order, np.clip(keep - 1, 0, width - 1)[:, None], axis=1)
+        kth = np.take_along_axis(km2, kth_col, axis=1)[:, 0]       # the keep-th nearest passing
+        unseen_km = MIN_RADIUS_KM * 2 * np.arcsin(np.minimum(1.0, chord[:, -1] / 2))
+        settled = exhausted | ((npass >= keep) & (kth / arr.detour <= unseen_km))
+        take = np.minimum(keep, npass)
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(width)[None, :].repeat(m, axis=0), axis=1)
+        chosen = (rank < take[:, None]) & settled[:, None]
+        # rows in (slot, distance) order
+        srow, scol = np.nonzero(chosen)
+        pick = np.lexsort((rank[srow, scol], srow))
+        srow, scol = srow[pick], scol[pick]
+        flat = srow * width + scol
+        flex_doms = {i: doms[f] for i, f in enumerate(flat.tolist()) if doms[f] is not None}
+        out.add(vv[srow, scol], rs[srow], ks[srow], km[flat], mins[flat], flex_doms)
+        cut = settled & ((npass > keep) | (not exhausted))
+        truncated.update(zip(rs[cut].tolist(), ks[cut].tolist()))
+        pending = [s for s, ok in zip(pending, settled.tolist()) if not ok]
         kq = min(n, kq * 4)
+        if len(pending) * kq > BATCH_PAIRS:
+            break
+    for r, k, keep_r, min_level in pending:       # the hard few: one slot at a time
+        kept, was_cut = _nearest_passing(arr, pool, rxyz[r], r, k, keep_r, min_level, forced.get(r, set()))
+        if was_cut:
+            truncated.add((r, k))
+        if kept is not None:
+            out.add(*kept)
 
 
 def _nearest_passing(arr: Arrays, pool, xyz: np.ndarray, r: int, k: int, keep: int, min_level: int,
