@@ -53,7 +53,10 @@ def run(method: str, size: str, problem: Path, out: Path, args: argparse.Namespa
     metrics.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "benchmarks.bench_run", method, str(problem), str(result), str(metrics),
            "--time-limit", str(limit), "--workers", str(args.workers), "--seed", str(args.seed)]
-    measured = run_measured(cmd, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    measured = run_measured(cmd, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+                            max_tree_mb=args.max_rss_gb * 1024)
+    if measured.killed:
+        return {"method": method, "error": f"killed: {measured.killed}"}
     if measured.returncode != 0 or not metrics.exists():
         return {"method": method, "error": f"exit {measured.returncode}: {measured.stderr.strip()[-600:]}"}
     data = json.loads(metrics.read_text())
@@ -131,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine-time-limit", type=float, default=None,
                         help="seconds for the engine (default: 10, or 60 for the week)")
     parser.add_argument("--out", default="out/bench", help="folder for problems, results and the summary")
+    parser.add_argument("--max-rss-gb", type=float, default=8.0,
+                        help="kill a run whose process tree grows past this (the machine is shared)")
     args = parser.parse_args(argv)
     sizes, methods = args.sizes.split(","), args.methods.split(",")
     for size in sizes:

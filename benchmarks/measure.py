@@ -8,11 +8,14 @@ line `SOLVED` (or exits). The kernel's own figure for the largest single process
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Measured:
     tree_peak_mb: float  # sampled, sum over the process tree
     max_single_mb: float  # kernel figure, largest single process
     stderr: str
+    killed: str | None = None  # why the run was stopped, if it was
 
 
 def _parents() -> dict[int, int]:
@@ -48,29 +52,45 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Current total RSS of pid and all its descendants, in MB."""
+def tree(pid: int) -> list[int]:
+    """pid and all its descendants."""
     children: dict[int, list[int]] = {}
     for child, parent in _parents().items():
         children.setdefault(parent, []).append(child)
-    total, stack = 0, [pid]
+    out, stack = [], [pid]
     while stack:
         p = stack.pop()
-        total += _rss_kb(p)
+        out.append(p)
         stack.extend(children.get(p, ()))
-    return total / 1024
+    return out
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
-    """Run cmd to completion; sample memory until it reports SOLVED."""
+def tree_rss_mb(pid: int) -> float:
+    """Current total RSS of pid and all its descendants, in MB."""
+    return sum(_rss_kb(p) for p in tree(pid)) / 1024
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, max_tree_mb: float | None = None
+                 ) -> Measured:
+    """Run cmd to completion; sample memory until it reports SOLVED. A run whose process tree
+    grows past `max_tree_mb` is killed (the machine is shared), and `killed` says so."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    state = {"peak": 0.0, "solved_at": None}
+    state: dict[str, Any] = {"peak": 0.0, "solved_at": None, "killed": None}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            state["peak"] = max(state["peak"], tree_rss_mb(proc.pid))
+            pids = tree(proc.pid)
+            rss = sum(_rss_kb(p) for p in pids) / 1024
+            state["peak"] = max(state["peak"], rss)
+            if max_tree_mb is not None and rss > max_tree_mb:
+                state["killed"] = (f"process tree RSS {rss:,.0f} MB passed the cap of {max_tree_mb:,.0f} MB "
+                                   f"after {time.perf_counter() - t0:.0f} s")
+                for p in reversed(pids):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(p, signal.SIGKILL)
+                return
             done.wait(0.05)
 
     def read_stdout() -> None:
@@ -93,4 +113,5 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     proc.stdout.close()  # type: ignore[union-attr]
     proc.stderr.close()
     end = state["solved_at"] or time.perf_counter()
-    return Measured(proc.returncode, end - t0, state["peak"], usage.ru_maxrss / 1024, stderr[-4000:])
+    return Measured(proc.returncode, end - t0, state["peak"], usage.ru_maxrss / 1024, stderr[-4000:],
+                    state["killed"])

@@ -41,6 +41,13 @@ def test_peak_memory_sums_the_process_tree_until_solved() -> None:
     assert measured.max_single_mb >= 400  # the kernel's figure covers the whole life of the child
 
 
+def test_a_run_past_the_memory_cap_is_killed_and_says_so() -> None:
+    hog = "b = bytearray(300 * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(30)"
+    measured = run_measured([sys.executable, "-c", hog], max_tree_mb=150)
+    assert measured.killed is not None and "passed the cap of 150 MB" in measured.killed
+    assert measured.returncode != 0 and measured.wall_s < 20
+
+
 def test_bench_run_writes_result_and_metrics_for_greedy(tmp_path: Path) -> None:
     result, metrics = tmp_path / "r.json", tmp_path / "m.json"
     assert bench_run.main(["greedy", str(EXAMPLES / "tiny.json"), str(result), str(metrics)]) == 0
