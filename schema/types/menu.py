@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import menu as menu_resolvers
+from resolvers import personal_data
 from schema.enums import OrderChannel, OrderStatus, ServiceDomain
 from schema.types.common import Location
 from schema.types.forces import Skill, Team
@@ -65,6 +66,11 @@ class Order(Node):
     note: str
     status: OrderStatus
     created_at: datetime.datetime
+
+    @strawberry.field(description="The resident's whole phone number for roles that may see it (each read is "
+                      "audit-logged); null otherwise. See docs/access.md.")
+    async def resident_phone_full(self, info: Info) -> str | None:
+        return await personal_data.resident_phone(info, self.pk)
 
     @strawberry.field
     def item(self, info: Info) -> ServiceItem:

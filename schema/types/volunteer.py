@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers import personal_data
 from resolvers import volunteers as volunteer_resolvers
 from schema.enums import ServiceDomain, VolunteerStatus
 from schema.types.common import Location
@@ -69,6 +70,11 @@ class Volunteer(Node):
     max_tasks_per_day: int | None
     max_minutes_per_day: int | None
     synthetic: bool
+
+    @strawberry.field(description="The whole phone number for roles that may see it (each read is audit-logged); "
+                      "null otherwise. See docs/access.md.")
+    async def phone_full(self, info: Info) -> str | None:
+        return await personal_data.volunteer_phone(info, self.pk)
 
     @strawberry.field
     def skills(self, info: Info) -> list[VolunteerSkill]:
