@@ -117,8 +117,8 @@ def commit_run(session: Session, run_id: int, actor: str) -> tuple[models.Dispat
 
 def _write(session: Session, run: models.DispatchRun, proposals: list[models.DispatchProposal],
            orders: dict[int, models.Order], actor: str) -> int:
-    rows = [dict(order_id=p.order_id, volunteer_id=p.volunteer_id, run_id=run.id, skill_code=p.skill_code,
-                 start=p.start, end=p.end, distance_km=p.distance_km, travel_minutes=p.travel_minutes)
+    rows = [{"order_id": p.order_id, "volunteer_id": p.volunteer_id, "run_id": run.id, "skill_code": p.skill_code,
+                 "start": p.start, "end": p.end, "distance_km": p.distance_km, "travel_minutes": p.travel_minutes}
             for p in proposals]
     conn = session.connection()  # Core executemany: the ORM's bulk path costs a third more here
     conn.execute(insert(models.Assignment.__table__), rows)
@@ -132,15 +132,15 @@ def _write(session: Session, run: models.DispatchRun, proposals: list[models.Dis
                     .execution_options(synchronize_session=False))
     note = f"run {run.id}: {len(rows)} volunteer(s) offered"
     conn.execute(insert(models.OrderEvent.__table__), [
-        dict(order_id=oid, from_status=OrderStatus.REVIEWED, to_status=OrderStatus.DISPATCHED, actor=actor,
-             note=note, at=now) for oid in orders])
+        {"order_id": oid, "from_status": OrderStatus.REVIEWED, "to_status": OrderStatus.DISPATCHED, "actor": actor,
+             "note": note, "at": now} for oid in orders])
     events: list[dict[str, Any]] = [
-        dict(kind=EventKind.TASK_OFFERED, volunteer_id=p.volunteer_id, order_id=p.order_id, assignment_id=aid,
-             payload={"order": orders[p.order_id].code, "start": p.start.isoformat(), "end": p.end.isoformat(),
-                      "skill": p.skill_code})
+        {"kind": EventKind.TASK_OFFERED, "volunteer_id": p.volunteer_id, "order_id": p.order_id, "assignment_id": aid,
+             "payload": {"order": orders[p.order_id].code, "start": p.start.isoformat(), "end": p.end.isoformat(),
+                      "skill": p.skill_code}}
         for p, aid in zip(proposals, ids)]
-    events += [dict(kind=EventKind.ORDER_STATUS_CHANGED, order_id=oid,
-                    payload={"order": o.code, "from_status": "REVIEWED", "to_status": "DISPATCHED", "note": note})
+    events += [{"kind": EventKind.ORDER_STATUS_CHANGED, "order_id": oid,
+                    "payload": {"order": o.code, "from_status": "REVIEWED", "to_status": "DISPATCHED", "note": note}}
                for oid, o in orders.items()]
     emit_many(session, events)
     run.committed_at = now

@@ -23,8 +23,8 @@ from resolvers.dispatch_errors import after_commit
 def emit(session: Session, kind: EventKind, *, volunteer_id: int | None = None, order_id: int | None = None,
          assignment_id: int | None = None, **payload: Any) -> None:
     """Add one event to the outbox (committed with the caller's transaction)."""
-    emit_many(session, [dict(kind=kind, volunteer_id=volunteer_id, order_id=order_id,
-                             assignment_id=assignment_id, payload=payload)])
+    emit_many(session, [{"kind": kind, "volunteer_id": volunteer_id, "order_id": order_id,
+                             "assignment_id": assignment_id, "payload": payload}])
 
 
 def emit_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -180,9 +180,9 @@ def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.
     """Write the result: proposals as rows (pairs already held are left out), the summary and open
     orders in the run, state SUCCEEDED; False (nothing written) if the run was cancelled meanwhile."""
     proposals = [
-        dict(run_id=run_id, order_id=parse_key(a.request), volunteer_id=parse_key(a.volunteer), skill_code=a.skill,
-             start=_local(a.start), end=_local(a.end), distance_km=a.distance_km, travel_minutes=a.travel_minutes,
-             explanation=_explanation(a), pinned=False)
+        {"run_id": run_id, "order_id": parse_key(a.request), "volunteer_id": parse_key(a.volunteer), "skill_code": a.skill,
+             "start": _local(a.start), "end": _local(a.end), "distance_km": a.distance_km, "travel_minutes": a.travel_minutes,
+             "explanation": _explanation(a), "pinned": False}
         for a in result.assignments
         if a.request.startswith("O") and (parse_key(a.request), parse_key(a.volunteer)) not in built.kept]
     stored = m.result_to_json(result)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.dispatch.support import DAY, DISPATCH_RUN_COMMIT, DispatchClient, register_doctor, start_run, submit_order
+from tests.dispatch.support import (
+    DAY,
+    DISPATCH_RUN_COMMIT,
+    DispatchClient,
+    register_doctor,
+    start_run,
+    submit_order,
+)
 
 REMIND = """
 mutation Remind($input: TaskRemindersSendInput!) {

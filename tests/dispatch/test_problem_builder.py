@@ -7,7 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.dispatch.support import (
-    DISPATCH_RUN_COMMIT, VOLUNTEER_REGISTER, DispatchClient, register_doctor, start_run, submit_order,
+    DISPATCH_RUN_COMMIT,
+    VOLUNTEER_REGISTER,
+    DispatchClient,
+    register_doctor,
+    start_run,
+    submit_order,
 )
 from tests.schema.support import volunteer_input
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from tests.dispatch.support import DISPATCH_RUN, DispatchClient, register_doctor, start_run, submit_order
 from tests.schema.support import StatementCounter
 
+
 def _review_cost(api: DispatchClient, engine: Engine, run: str) -> tuple[int, int]:
     counter = StatementCounter(engine)
     try:
