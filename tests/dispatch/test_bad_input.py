@@ -211,3 +211,20 @@ def test_a_run_that_breaks_fails_with_a_reason_and_the_server_goes_on(
     assert crashed_run["reason"] == "unexpected RuntimeError while solving; see the server log"
     monkeypatch.undo()
     assert api.wait_run(start_run(api, world["center"]))["state"] == "SUCCEEDED"
+
+
+def test_a_commit_after_an_order_changed_is_refused_as_a_whole(api: DispatchClient, world: dict[str, Any]) -> None:
+    wang = register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    li = register_doctor(api, world["west"], world["team"], world["doctor"], 34.33, 117.80)
+    kept = submit_order(api, world, world["east"], 34.33, 117.96)
+    changed = submit_order(api, world, world["west"], 34.33, 117.81)
+    run = start_run(api, world["center"])
+    assert len(api.wait_run(run)["proposals"]) == 2
+    api.ok(ORDER_CANCEL, {"input": {"order": changed, "reason": "居民取消"}}, "orderCancel")
+
+    commit = api.data(DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+    assert _errors(commit) == [(["input", "run"], "ORDER_CHANGED")]
+    assert "now CANCELLED" in commit["userErrors"][0]["message"]
+    assert api.data(TASKS, {"volunteer": wang})["myTasks"] == []  # the unchanged order was not committed either
+    assert api.data(TASKS, {"volunteer": li})["myTasks"] == []
+    assert [h["toStatus"] for h in api.data(HISTORY, {"order": kept})["orderHistory"]] == ["REVIEWED"]
