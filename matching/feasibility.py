@@ -111,6 +111,9 @@ def repair(part: Part, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     keep = np.zeros(part.size, bool)
     starts = np.asarray(part.earliest, np.int64).copy()
     intact = True
+    by_distance = np.lexsort((part.metres, part.rr))
+    cuts = np.searchsorted(part.rr[by_distance], np.arange(part.nr + 1))
+    nearest = [by_distance[cuts[r]:cuts[r + 1]].tolist() for r in range(part.nr)]
     for r in order:
         rows = rows_of.get(r, [])
         if not rows:
@@ -126,13 +129,23 @@ def repair(part: Part, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
                     ok.append(row)
                     left[k] -= 1
                     tl.add(int(part.rv[row]), r, start, row)
+            if len(ok) < len(rows):
+                # a row that no longer fits: try the request's next-nearest candidates for its slot
+                on = {int(part.rv[q]) for q in ok}
+                for row in nearest[r]:
+                    k, v = int(part.rk[row]), int(part.rv[row])
+                    if left[k] > 0 and v not in on and row not in rows and tl.fits(v, r, start, row):
+                        ok.append(row)
+                        on.add(v)
+                        left[k] -= 1
+                        tl.add(v, r, start, row)
             for row in ok:
                 tl.remove(int(part.rv[row]), r)
-            if len(ok) > len(best):
+            if len(ok) > len(best) or (len(ok) == len(best) and set(ok) <= set(rows) and not set(best) <= set(rows)):
                 best, best_start = ok, start
-            if len(ok) == len(rows):
+            if len(ok) >= len(rows) and set(ok) == set(rows):
                 break
-        if len(best) < len(rows):
+        if set(best) != set(rows):
             intact = False
         if not part.partial[r] and len(best) < sum(part.counts[r]):
             best = []

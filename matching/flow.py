@@ -50,8 +50,39 @@ def capacities(part: Part) -> np.ndarray:
     return np.minimum(cap, part.tasks_day * np.maximum(ndays, 1)).astype(np.int64)
 
 
-def solve_flow(part: Part) -> FlowSolution:
-    """The lexicographic optimum of the part's pure-assignment relaxation."""
+def clash_groups(part: Part) -> np.ndarray:
+    """Per candidate row, its volunteer's clash group: the requests of one volunteer linked by
+    possible time clashes (H4) form a group, numbered from 0; -1 for a request that clashes with
+    none of the volunteer's others."""
+    vols_of: dict[int, set[int]] = {}
+    for v, r in zip(part.rv.tolist(), part.rr.tolist()):
+        vols_of.setdefault(r, set()).add(v)
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(a: tuple[int, int]) -> tuple[int, int]:
+        while parent.get(a, a) != a:
+            parent[a] = parent.get(parent[a], parent[a])
+            a = parent[a]
+        return a
+
+    for a, b, _, _ in part.conflicts:
+        for v in vols_of.get(a, set()) & vols_of.get(b, set()):
+            ra, rb = find((v, a)), find((v, b))
+            parent.setdefault(ra, ra)
+            parent.setdefault(rb, rb)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    roots = {key: find(key) for key in list(parent)}
+    numbers = {root: i for i, root in enumerate(sorted(set(roots.values())))}
+    return np.fromiter((numbers[roots[(v, r)]] if (v, r) in roots else -1
+                        for v, r in zip(part.rv.tolist(), part.rr.tolist())), np.int64, part.size)
+
+
+def solve_flow(part: Part, allowed: np.ndarray | None = None, one_per_clash: bool = False) -> FlowSolution:
+    """The lexicographic optimum of the part's pure-assignment relaxation (using only the
+    `allowed` candidate rows when given). With `one_per_clash` each volunteer serves at most one
+    request of each clash group: no longer a relaxation but a restriction, whose answer keeps H4
+    by construction (a good starting point for large parts)."""
     cap = capacities(part)
     slot_base = np.zeros(part.nr + 1, np.int64)
     slot_base[1:] = np.cumsum([len(c) for c in part.counts])
@@ -94,16 +125,32 @@ def solve_flow(part: Part) -> FlowSolution:
     caps.append(np.ones(len(rep), np.int64)), costs.append((2 * kth - 1) * w_scale)
     # pair arcs, through a (volunteer, request) node when one volunteer fits several slots of r
     pair_cost = -part.weight[part.rr] * m1 - prefer.astype(np.int64) * mp + part.metres * m2
+    if one_per_clash and part.pinned.any():
+        pair_cost = np.where(part.pinned, pair_cost - 2 * m1 * int(part.weight.max()), pair_cost)
     target = snode[slot_base[part.rr] + part.rk]
     # one node per (volunteer, request) pair that several slots share
     mid = 2 + part.nv + nslots + np.searchsorted(shared_pairs, inv)
+    row_tail = vnode[part.rv]
+    if one_per_clash:
+        group = clash_groups(part)
+        grouped = group >= 0
+        gnode = n_nodes + group                   # one node per clash group, fed with capacity 1
+        n_groups = int(group.max(initial=-1)) + 1
+        if n_groups:
+            first_of = np.full(n_groups, -1, np.int64)
+            first_of[group[grouped][::-1]] = np.nonzero(grouped)[0][::-1]
+            tails.append(vnode[part.rv[first_of]]), heads.append(n_nodes + np.arange(n_groups))
+            caps.append(np.ones(n_groups, np.int64)), costs.append(np.zeros(n_groups, np.int64))
+            row_tail = np.where(grouped, gnode, row_tail)
+        n_nodes += n_groups
     if shared.any():
         sel = np.nonzero(shared)[0]
         _, g_first = np.unique(inv[sel], return_index=True)
-        tails.append(vnode[part.rv[sel[g_first]]]), heads.append(mid[sel[g_first]])
+        tails.append(row_tail[sel[g_first]]), heads.append(mid[sel[g_first]])
         caps.append(np.ones(len(g_first), np.int64)), costs.append(np.zeros(len(g_first), np.int64))
-    tails.append(np.where(shared, mid, vnode[part.rv])), heads.append(target)
-    caps.append(np.ones(part.size, np.int64)), costs.append(pair_cost)
+    tails.append(np.where(shared, mid, row_tail)), heads.append(target)
+    caps.append(np.ones(part.size, np.int64) if allowed is None else allowed.astype(np.int64))
+    costs.append(pair_cost)
     pair_arc0 = sum(len(t) for t in tails) - part.size
     tails.append(snode), heads.append(np.full(nslots, sink)), caps.append(counts_flat)
     costs.append(np.zeros(nslots, np.int64))

@@ -29,6 +29,8 @@ from matching.parts import Part
 COHESION_POLISH_ROWS = 4000
 #: parts with more candidate rows than this are improved around the repair (see `matching.lns`)
 FULL_MODEL_ROWS = 6000
+#: flow re-solves of a large part with the repair's dropped rows banned
+REFLOW_ROUNDS = 4
 
 
 @dataclass
@@ -83,7 +85,25 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
         status = "OPTIMAL" if levels["cohesion"].proven else "FEASIBLE"
         return PartResult(part.pid, keep, starts, "flow", status, levels, time.time() - t0)
     if part.size > FULL_MODEL_ROWS:
-        x, starts, _ = improve(part, flow.x, keep, starts, budget, seed, workers)
+        relaxed = flow.x
+        if part.conflicts:
+            # the flow that serves one request per clash group keeps H4 by construction
+            held = solve_flow(part, one_per_clash=True).x
+            held_keep, held_starts, _ = repair(part, held)
+            if _better(part, held_keep, keep):
+                relaxed, keep, starts = held, held_keep, held_starts
+        allowed = np.ones(part.size, bool)
+        for _ in range(REFLOW_ROUNDS):
+            # rows the repair had to drop are banned, and the flow re-solved around them
+            dropped = relaxed & ~keep
+            if not dropped.any() or time.time() > budget.deadline:
+                break
+            allowed &= ~dropped
+            relaxed = solve_flow(part, allowed).x
+            again, again_starts, _ = repair(part, relaxed)
+            if _better(part, again, keep):
+                keep, starts = again, again_starts
+        x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers)
         return PartResult(part.pid, x, starts, "flow+lns", *_levels_against_flow(part, flow, x), time.time() - t0)
     cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
     levels = dict(cp.levels)
@@ -97,6 +117,12 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
             tr.bound = max(tr.bound, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
     return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
+
+
+def _better(part: Part, a: np.ndarray, b: np.ndarray) -> bool:
+    """Is solution a lexicographically better than b on staffing, then travel?"""
+    key = (lambda x: (-int(part.weight[part.rr[x]].sum()), int(part.metres[x].sum())))
+    return key(a) < key(b)
 
 
 def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray) -> tuple[str, dict[str, LevelOutcome]]:
