@@ -21,13 +21,36 @@ from matching.errors import MatchingError, ProblemError, ResultError
 from matching.jsonio import dump_problem, load_problem, load_result, result_to_json
 from matching.options import SolveOptions
 from matching.problem import (
-    Availability, Limits, Override, Problem, Request, Settings, SkillLevel, SkillNeed, TimeSpec,
-    Volunteer, WeeklyWindow, available_intervals, day_of, format_minute, parse_minute,
+    Availability,
+    Limits,
+    Override,
+    Problem,
+    Request,
+    Settings,
+    SkillLevel,
+    SkillNeed,
+    TimeSpec,
+    Volunteer,
+    WeeklyWindow,
+    available_intervals,
+    day_of,
+    format_minute,
+    parse_minute,
 )
 from matching.resolve import Changes, apply_changes, resolve
 from matching.result import (
-    Assignment, Explanation, Missing, Moved, NearMiss, Objective, OpenRequest, Reason, Result, RunnerUp,
-    SkillMatch, Status,
+    Assignment,
+    Explanation,
+    Missing,
+    Moved,
+    NearMiss,
+    Objective,
+    OpenRequest,
+    Reason,
+    Result,
+    RunnerUp,
+    SkillMatch,
+    Status,
 )
 from matching.validate import Violation, validate
 

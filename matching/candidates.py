@@ -355,6 +355,7 @@ def _pin_conflicts(arr: Arrays, b: _Builder, requests: set[int] | None) -> list[
     covered: set[tuple[int, int]] = set()
     for v, r, *_ in b.rows:
         covered.update(zip(v.tolist(), r.tolist()))
-    return [(v, r, "the pinned pair breaks a pairwise rule (skill, team, range, insurance, "
-                   "availability, limits or forbidden)") for v, r in arr.pins
+    why = ("the pinned pair breaks a pairwise rule (skill, team, range, insurance, availability, limits "
+           "or forbidden)")
+    return [(v, r, why) for v, r in arr.pins
             if (v, r) not in covered and (requests is None or r in requests)]

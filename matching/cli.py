@@ -37,10 +37,10 @@ def summary(result: Result) -> str:
     gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
     lines = [
         f"status      {result.status.value}" + (f"  ({result.message})" if result.message else ""),
-        f"staffing    {o.staffing}   travel {o.travel_m / 1000:.1f} km   workload {o.workload}   "
-        f"cohesion {o.cohesion}   gap {gap}",
-        f"assigned    {len(result.assignments)} people, {len(result.open)} requests open, "
-        f"{result.parts.get('count', 0)} parts",
+        (f"staffing    {o.staffing}   travel {o.travel_m / 1000:.1f} km   workload {o.workload}   "
+         f"cohesion {o.cohesion}   gap {gap}"),
+        (f"assigned    {len(result.assignments)} people, {len(result.open)} requests open, "
+         f"{result.parts.get('count', 0)} parts"),
         "time        " + "  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()),
     ]
     return "\n".join(lines)

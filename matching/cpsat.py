@@ -9,6 +9,7 @@ with a hint, and returns the best solution found with the proven bound per level
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -174,7 +175,7 @@ class _Model:
     def pins(self) -> None:
         """H8: every pinned request of a volunteer is assigned to that volunteer."""
         p = self.part
-        for (v, r), rows in self.rows_of_pair.items():
+        for rows in self.rows_of_pair.values():
             if p.pinned[rows[0]]:
                 self.m.add(sum(self.x[i] for i in rows) == 1)
 
@@ -196,7 +197,7 @@ class _Model:
                 continue
             steps = [m.new_bool_var(f"n{v}_{k}") for k in range(n_max)]
             m.add(sum(steps) == sum(self.x[i] for i in rows))
-            for a, b in zip(steps, steps[1:]):
+            for a, b in itertools.pairwise(steps):
                 m.add_implication(b, a)
             terms.extend((2 * k + 1) * s for k, s in enumerate(steps))
         out.append(("workload", sum(terms), False))
@@ -278,7 +279,7 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
                 return CpSolution(np.zeros(part.size, bool), part.earliest.copy(), "UNKNOWN", outcomes)
             status_name = "FEASIBLE"
             break
-        value = int(round(solver.objective_value))
+        value = round(solver.objective_value)
         proven = st == cp_model.OPTIMAL or abs(solver.objective_value - solver.best_objective_bound) < 0.5
         outcomes[name] = LevelOutcome(value, solver.best_objective_bound, proven)
         x_best = np.fromiter((solver.boolean_value(v) for v in model.x), bool, part.size)

@@ -21,10 +21,10 @@ import numpy as np
 
 from matching.arrays import Arrays, build_arrays
 from matching.candidates import Candidates, generate, merge
+from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
-from matching.cpsat import LevelOutcome
 from matching.partsolve import PartResult
 from matching.problem import Problem
 from matching.result import LEVELS, Objective, Result, Status

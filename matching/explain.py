@@ -19,7 +19,15 @@ from matching.candidates import CODES, Candidates, pair_distance, pair_reasons
 from matching.geo import unit_vectors
 from matching.problem import Problem
 from matching.result import (
-    Assignment, Explanation, Missing, NearMiss, OpenRequest, Reason, RunnerUp, SkillMatch, Status,
+    Assignment,
+    Explanation,
+    Missing,
+    NearMiss,
+    OpenRequest,
+    Reason,
+    RunnerUp,
+    SkillMatch,
+    Status,
 )
 
 NEAR_MISS_SAMPLE = 200

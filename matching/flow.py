@@ -104,7 +104,7 @@ def solve_flow(part: Part, allowed: np.ndarray | None = None, one_per_clash: boo
     mp = d_max * m2 + w_max + 1
     m1 = p_max * mp + mp
     key = part.rv * max(part.nr, 1) + part.rr
-    uniq, inv, mult = np.unique(key, return_inverse=True, return_counts=True)
+    _, inv, mult = np.unique(key, return_inverse=True, return_counts=True)
     shared = mult[inv] > 1
     shared_pairs = np.unique(inv[shared])
     n_nodes = 2 + part.nv + nslots + len(shared_pairs)

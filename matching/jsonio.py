@@ -23,12 +23,33 @@ import jsonschema
 
 from matching.errors import ProblemError, ResultError
 from matching.problem import (
-    Availability, Limits, Override, Problem, Request, Settings, SkillLevel, SkillNeed, TimeSpec,
-    Volunteer, WeeklyWindow, format_minute, parse_clock, parse_minute,
+    Availability,
+    Limits,
+    Override,
+    Problem,
+    Request,
+    Settings,
+    SkillLevel,
+    SkillNeed,
+    TimeSpec,
+    Volunteer,
+    WeeklyWindow,
+    format_minute,
+    parse_clock,
+    parse_minute,
 )
 from matching.result import (
-    Assignment, Explanation, Missing, Moved, NearMiss, Objective, OpenRequest, Result, RunnerUp,
-    SkillMatch, Status,
+    Assignment,
+    Explanation,
+    Missing,
+    Moved,
+    NearMiss,
+    Objective,
+    OpenRequest,
+    Result,
+    RunnerUp,
+    SkillMatch,
+    Status,
 )
 
 PROBLEM_FORMAT = "wenming.matching/problem"
@@ -55,7 +76,7 @@ def json_path(parts: Iterable[object]) -> str:
     return out
 
 
-def _schema_error(doc: Any, schema: str, error_type: type[ProblemError] | type[ResultError],
+def _schema_error(doc: Any, schema: str, error_type: type[ProblemError | ResultError],
                   volunteer_path: str | None = None) -> None:
     """Raise `error_type` for the most relevant schema violation of `doc`, if any.
     `volunteer_path` renames `volunteers[0]` when a single volunteer is checked alone."""
@@ -76,7 +97,7 @@ def _schema_error(doc: Any, schema: str, error_type: type[ProblemError] | type[R
     raise error_type(json_path(path), error.message)
 
 
-def _read_json(source: str | Path | dict[str, Any], error_type: type[ProblemError] | type[ResultError]) -> Any:
+def _read_json(source: str | Path | dict[str, Any], error_type: type[ProblemError | ResultError]) -> Any:
     if isinstance(source, dict):
         return source
     try:

@@ -10,9 +10,15 @@ from typing import Any
 
 import pytest
 
-import matching.jsonio as jsonio
 from matching import (
-    ProblemError, ResultError, TimeSpec, available_intervals, dump_problem, load_problem, load_result,
+    ProblemError,
+    ResultError,
+    TimeSpec,
+    available_intervals,
+    dump_problem,
+    jsonio,
+    load_problem,
+    load_result,
     result_to_json,
 )
 
