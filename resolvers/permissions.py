@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, event, false, or_, select
+from sqlalchemy import ColumnElement, Select, event, false, insert, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from db import models
@@ -300,7 +300,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     new_orders = [obj.id for obj in session.new if isinstance(obj, models.Order)]
     if new_orders:
         session.connection().execute(
-            models.OrderOwner.__table__.insert(),
+            insert(models.OrderOwner),
             [{"order_id": pk, "account_id": caller.account_id} for pk in new_orders],
         )
 

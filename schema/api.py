@@ -23,6 +23,7 @@ from schema.volunteers import VolunteerMutations, VolunteerQueries
 from wenming.access import Authorise
 from wenming.context import SessionScope
 from wenming.errors import is_client_safe, log_errors
+from wenming.guard import QueryLimits
 
 
 @strawberry.type
@@ -68,6 +69,7 @@ def build_schema() -> Schema:
             # Clients send the same few documents over and over: parse and validate each once.
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            QueryLimits,  # after validation, before execution: depth, aliases, tokens, cost (in `extensions`)
         ],
     )
 

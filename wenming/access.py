@@ -23,28 +23,29 @@ from strawberry.extensions import SchemaExtension
 from resolvers.auth import AuthError, Credential, resolve_caller
 from resolvers.errors import ErrorCode
 from resolvers.permissions import AuthHolder, may_call
-from wenming.auth import AuthSettings
+from wenming.guard import Security
 
 
 class RequestAuth(AuthHolder):
     """The holder of one request, with the credential it presented (or why it is unusable)."""
 
-    def __init__(self, settings: AuthSettings, credential: Credential | None = None,
+    def __init__(self, security: Security, credential: Credential | None = None,
                  error: AuthError | None = None) -> None:
         super().__init__()
-        self.settings = settings
+        self.security = security
+        self.settings = security.auth
         self.credential = credential
         self.error = error
         self.resolved = False
 
 
-def request_auth(request: Any, settings: AuthSettings) -> RequestAuth:
+def request_auth(request: Any, security: Security) -> RequestAuth:
     """The credential of an HTTP request or websocket handshake (not yet checked)."""
     headers = getattr(request, "headers", None)
     try:
-        return RequestAuth(settings, Credential.from_headers(headers))
+        return RequestAuth(security, Credential.from_headers(headers))
     except AuthError as exc:
-        return RequestAuth(settings, error=exc)
+        return RequestAuth(security, error=exc)
 
 
 def on_ws_connect(holder: RequestAuth, params: Any) -> None:
@@ -103,6 +104,10 @@ class Authorise(SchemaExtension):
             finally:
                 holder.loading = False
             holder.resolved = True
+        if holder.caller is not None:
+            wait = holder.security.per_account.hit(holder.caller.account_id)
+            if wait is not None:
+                return _error(f"too many requests for this account: retry in {wait:.0f} s", ErrorCode.RATE_LIMITED)
         document = ec.graphql_document
         if document is None:
             return None

@@ -30,11 +30,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from db.session import make_engine, session_factory
 from resolvers import runs as dispatch_runs
 from resolvers.loaders import Loaders
-from schema.api import schema as default_schema
 from resolvers.permissions import restrict_session
+from schema.api import schema as default_schema
 from wenming.access import on_ws_connect, request_auth
-from wenming.auth import AuthSettings
 from wenming.context import Context
+from wenming.guard import HttpGuard, Security
 from wenming.settings import Settings
 
 logger = logging.getLogger("wenming.app")
@@ -50,7 +50,7 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(default_schema, **kwargs)
         self.settings = settings
         self.open_session = session_factory(engine)
-        self.auth_settings = AuthSettings.from_settings(settings)
+        self.security = Security.from_settings(settings)
         self.slots = asyncio.Semaphore(pool_capacity(engine))
 
     def encode_json(self, data: object) -> bytes:
@@ -58,7 +58,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        auth = request_auth(request, self.auth_settings)  # every session is restricted to this caller
+        auth = request_auth(request, self.security)  # every session is restricted to this caller
         return Context(
             settings=self.settings,
             open_session=lambda: restrict_session(self.open_session(), auth),
@@ -116,8 +116,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            Route("/graphql", HttpGuard(graphql, graphql.security), methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", HttpGuard(graphql, graphql.security)),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

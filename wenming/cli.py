@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     scenario = sub.add_parser("scenario", help="what-if scenarios: run, compare, sweep", add_help=False)
     scenario.add_argument("rest", nargs=argparse.REMAINDER)
     scenario.set_defaults(func=_scenario)
+
+    from wenming.accounts_cli import add_parser as add_account_parser
+
+    add_account_parser(sub)
     return parser
 
 

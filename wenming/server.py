@@ -45,6 +45,11 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None) ->
     if demo:
         print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
         settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development")
+        from wenming.accounts_cli import demo_admin
+
+        username, password = demo_admin(settings.database_url)
+        print(f"Demo account: {username} / {password} (mutation login; then the header "
+              "Authorization: Bearer <accessToken>)", flush=True)
     app = create_app(settings)
     if not settings.production:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)

@@ -31,10 +31,13 @@ class GraphQLClient:
                                         headers=admin_headers(settings, engine) if headers is None else headers)
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON response of POST /graphql (data and/or errors)."""
+        """The JSON response of POST /graphql (data and/or errors); its `extensions` (the query cost)
+        are kept apart in `self.extensions`."""
         response = self.runner.run(self.client.post("/graphql", json={"query": document, "variables": variables}))
         assert response.status_code == 200, response.text
-        return response.json()
+        body = response.json()
+        self.extensions = body.pop("extensions", None)
+        return body
 
     def data(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The `data` of a response that must not have errors."""

@@ -58,7 +58,7 @@ def test_graphql_over_http(server_url: str, settings: Settings, engine: Engine) 
         unit_id = created["unit"]["id"]
         fetched = client.post("/graphql", json={"query": NODE, "variables": {"id": unit_id}})
     assert fetched.status_code == 200
-    assert fetched.json() == {"data": {"node": {"name": "邳州市新时代文明实践中心", "level": "CENTER"}}}
+    assert fetched.json()["data"] == {"node": {"name": "邳州市新时代文明实践中心", "level": "CENTER"}}
 
 
 def test_graphql_transport_ws_handshake(server_url: str) -> None:

@@ -1,0 +1,140 @@
+"""Hardening: depth, alias, token and cost limits before execution (cost reported in
+`extensions`), rate limits per address and per account, JSON bodies only, body size, origins,
+no mutations over GET, no batching, and production mode (no introspection, no suggestions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.auth.support import admin_headers
+from tests.schema.support import GraphQLClient
+from wenming.guard import Security
+from wenming.limits import LimitSettings, RateLimiter, count_tokens
+from wenming.settings import Settings
+
+VOLUNTEERS = "query { volunteers(first: 10) { edges { node { skills { level } teams { name } } } } }"
+SKILLS = "query { skills { code } }"
+
+
+def _client(settings: Settings, engine: Engine, limits: LimitSettings) -> GraphQLClient:
+    """An admin's client on an app whose limits are `limits` (as if read from the environment)."""
+    client = GraphQLClient(settings, engine)
+    route = next(r for r in client.app.routes if getattr(r, "path", "") == "/graphql")
+    security: Security = route.app.security  # type: ignore[attr-defined]
+    security.limits = limits
+    security.__post_init__()  # fresh rate limiters for these limits
+    return client
+
+
+@pytest.fixture
+def limited(settings: Settings, engine: Engine) -> Iterator[GraphQLClient]:
+    client = _client(settings, engine, LimitSettings(max_depth=5, max_aliases=3, max_tokens=60, max_cost=40,
+                                                     list_size=10, max_body_bytes=2000, rate_per_address=1000,
+                                                     rate_per_account=1000, allowed_origins=("https://app.example",)))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _codes(body: dict) -> list[str]:  # type: ignore[type-arg]
+    return [e["extensions"]["code"] for e in body["errors"]]
+
+
+def test_the_cost_is_computed_from_page_sizes_and_reported(admin: GraphQLClient) -> None:
+    admin.data(VOLUNTEERS)
+    # the connection 1 + first (10) x (edge 1 + node 1 + skills 1 + teams 1); the lists' scalars cost 0
+    assert admin.extensions == {"cost": {"requested": 1 + 10 * (1 + 1 + 1 + 1), "limit": 50000}}
+    admin.data("query { volunteers(first: 2) { totalCount } }")
+    assert admin.extensions == {"cost": {"requested": 1, "limit": 50000}}
+
+
+def test_an_expensive_query_is_refused_before_it_runs(limited: GraphQLClient) -> None:
+    body = limited.execute(VOLUNTEERS)
+    assert body["data"] is None
+    assert _codes(body) == ["OUT_OF_RANGE"]
+    assert "cost 41" in body["errors"][0]["message"] and "`first`" in body["errors"][0]["message"]
+    cheaper = limited.execute("query { volunteers(first: 3) { edges { node { skills { level } } } } }")
+    assert "errors" not in cheaper
+
+
+def test_depth_alias_and_token_limits(limited: GraphQLClient) -> None:
+    deep = limited.execute("query { units { edges { node { parent { parent { name } } } } } }")
+    assert _codes(deep) == ["OUT_OF_RANGE"] and "6 levels deep" in deep["errors"][0]["message"]
+    aliased = limited.execute("query { a: skills { code } b: skills { code } c: skills { code } d: skills { code } }")
+    assert _codes(aliased) == ["OUT_OF_RANGE"] and "4 aliases" in aliased["errors"][0]["message"]
+    long = limited.execute("query { " + " ".join(f"s{i}: __typename" for i in range(3)) + " skills { " +
+                           " ".join(["code"] * 60) + " } }")
+    assert _codes(long) == ["OUT_OF_RANGE"] and "tokens" in long["errors"][0]["message"]
+    assert count_tokens("query { a }", 100) == 4
+
+
+def test_rate_limits_answer_with_a_clear_error(settings: Settings, engine: Engine) -> None:
+    client = _client(settings, engine, LimitSettings(rate_per_address=1000, rate_per_account=2))
+    try:
+        assert "errors" not in client.execute(SKILLS)
+        assert "errors" not in client.execute(SKILLS)
+        body = client.execute(SKILLS)
+        assert _codes(body) == ["RATE_LIMITED"] and "retry in" in body["errors"][0]["message"]
+    finally:
+        client.close()
+    client = _client(settings, engine, LimitSettings(rate_per_address=1, rate_per_account=1000))
+    try:
+        client.execute(SKILLS)
+        response = client.runner.run(client.client.post("/graphql", json={"query": SKILLS}))
+        assert response.status_code == 429 and int(response.headers["retry-after"]) >= 1
+        assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    finally:
+        client.close()
+
+
+def test_the_rate_limiter_slides() -> None:
+    limiter = RateLimiter(2, window=60)
+    assert limiter.hit("k", now=0) is None and limiter.hit("k", now=1) is None
+    assert limiter.hit("k", now=2) == pytest.approx(58)
+    assert limiter.hit("other", now=2) is None
+    assert limiter.hit("k", now=60.5) is None
+
+
+def test_http_rules(limited: GraphQLClient) -> None:
+    post = limited.client.post
+    run = limited.runner.run
+    # JSON bodies only
+    form = run(post("/graphql", content=b"query=%7Bskills%7Bcode%7D%7D",
+                    headers={"content-type": "application/x-www-form-urlencoded"}))
+    assert form.status_code == 415
+    # a body over the limit
+    big = run(post("/graphql", json={"query": SKILLS, "variables": {"pad": "x" * 3000}}))
+    assert big.status_code == 413
+    # origins: an allowed one passes, another is refused
+    assert run(post("/graphql", json={"query": SKILLS}, headers={"origin": "https://app.example"})).status_code == 200
+    evil = run(post("/graphql", json={"query": SKILLS}, headers={"origin": "https://evil.example"}))
+    assert evil.status_code == 403
+    # no mutations over GET
+    get = run(limited.client.get("/graphql", params={"query": 'mutation { logout(input: {}) { revoked } }'}))
+    assert get.status_code == 405 and get.headers["allow"] == "POST"
+    # no batching
+    batch = run(post("/graphql", json=[{"query": SKILLS}, {"query": SKILLS}]))
+    assert batch.status_code == 400
+
+
+@pytest.fixture
+def production(db_url: str, engine: Engine) -> Iterator[GraphQLClient]:
+    settings = Settings(database_url=db_url, env="production", secret_key="a production secret of some length")
+    client = GraphQLClient(settings, engine, headers=admin_headers(settings, engine))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def test_production_hides_the_schema(production: GraphQLClient, admin: GraphQLClient) -> None:
+    introspection = production.execute("query { __schema { types { name } } }")
+    assert _codes(introspection) == ["FORBIDDEN"]
+    typo = production.execute("query { skils { code } }")
+    assert "Did you mean" not in typo["errors"][0]["message"]
+    assert "Did you mean" in admin.execute("query { skils { code } }")["errors"][0]["message"]
+    assert "errors" not in admin.execute("query { __schema { queryType { name } } }")

@@ -1,0 +1,70 @@
+"""`wenming account create-admin USERNAME`: the first platform admin (later ones via `accountCreate`),
+and the demo server's admin account.
+
+The password comes from WENMING_ADMIN_PASSWORD or is asked for on the terminal; it is never taken
+from the command line, where it would end up in the shell history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+
+from sqlalchemy import select
+
+from db.models import Account, Role
+from db.session import make_engine, session_factory
+from resolvers.account_mutations import create_account
+
+MIN_PASSWORD = 12
+
+
+class AccountCliError(Exception):
+    """The account cannot be created; the message says why."""
+
+
+def create_admin(database_url: str, username: str, password: str) -> int:
+    """Create a platform admin; returns its id. Refuses a taken name or a short password."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountCliError(f"the password needs at least {MIN_PASSWORD} characters")
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as session:
+            if session.scalar(select(Account.id).where(Account.username == username)) is not None:
+                raise AccountCliError(f"the username {username!r} is taken: choose another")
+            account_id = create_account(session, username, password, [(Role.PLATFORM_ADMIN, {})])
+            session.commit()
+            return account_id
+    finally:
+        engine.dispose()
+
+
+def demo_admin(database_url: str) -> tuple[str, str]:
+    """A platform admin with a fresh random password for the demo database: (username, password)."""
+    password = secrets.token_urlsafe(12)
+    create_admin(database_url, "demo", password)
+    return "demo", password
+
+
+def run(args: argparse.Namespace) -> int:
+    from wenming.settings import Settings
+
+    password = os.environ.get("WENMING_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+    try:
+        create_admin(Settings.from_env().database_url, args.username, password)
+    except AccountCliError as exc:
+        print(f"error: {exc}")
+        return 2
+    print(f"platform admin {args.username!r} created: sign in with the `login` mutation")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    account = sub.add_parser("account", help="accounts (the first platform admin)")
+    account_sub = account.add_subparsers(dest="account_command", required=True)
+    admin = account_sub.add_parser("create-admin", help="create a platform admin (password from "
+                                   "WENMING_ADMIN_PASSWORD or the terminal)")
+    admin.add_argument("username")
+    admin.set_defaults(func=run)

@@ -1,0 +1,201 @@
+"""Limits that keep the API safe on the internet: document size, depth, aliases, cost, rate.
+
+| variable                        | default | meaning                                                    |
+|---------------------------------|---------|------------------------------------------------------------|
+| WENMING_MAX_DEPTH               | 15      | deepest field nesting of a document                        |
+| WENMING_MAX_ALIASES             | 100     | aliased fields in a document                               |
+| WENMING_MAX_TOKENS              | 10000   | lexical tokens in a document                               |
+| WENMING_MAX_COST                | 50000   | the largest cost a query may ask for (see `query_cost`)    |
+| WENMING_LIST_SIZE               | 10      | assumed length of a plain list field in the cost           |
+| WENMING_MAX_BODY_BYTES          | 262144  | largest request body                                       |
+| WENMING_RATE_PER_ADDRESS        | 6000    | requests per minute from one client address                |
+| WENMING_RATE_PER_ACCOUNT        | 3000    | operations per minute of one account                       |
+| WENMING_ALLOWED_ORIGINS         | (none)  | comma-separated browser origins; empty in development: any |
+
+The cost is computed before execution from the document alone (the GitHub and Shopify way):
+an object field costs 1, a scalar 0; a connection multiplies what it selects by its `first`
+(the maximum page size when omitted), `nodes(ids)` by the number of ids, any other list by
+`WENMING_LIST_SIZE`. Every response reports `extensions.cost` = {requested, limit}.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+from graphql.language import Lexer, Source, TokenKind
+
+from wenming.settings import SettingsError
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_depth: int = 15
+    max_aliases: int = 100
+    max_tokens: int = 10_000
+    max_cost: int = 50_000
+    list_size: int = 10
+    max_body_bytes: int = 256 * 1024
+    rate_per_address: int = 6000
+    rate_per_account: int = 3000
+    allowed_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> LimitSettings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name in ("max_depth", "max_aliases", "max_tokens", "max_cost", "list_size", "max_body_bytes",
+                     "rate_per_address", "rate_per_account"):
+            raw = env.get(f"WENMING_{name.upper()}")
+            if raw:
+                if not raw.isdigit() or int(raw) < 1:
+                    raise SettingsError(f"WENMING_{name.upper()}={raw!r}: set a positive integer")
+                values[name] = int(raw)
+        origins = env.get("WENMING_ALLOWED_ORIGINS", "")
+        values["allowed_origins"] = tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
+        return cls(**values)
+
+
+class RateLimiter:
+    """At most `limit` events per key in any `window` seconds (a sliding log; thread-safe)."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._events: dict[Any, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: Any, now: float | None = None) -> float | None:
+        """Record one event; None when allowed, else the seconds until the next one would be."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            log = self._events.setdefault(key, deque())
+            while log and log[0] <= now - self.window:
+                log.popleft()
+            if len(log) >= self.limit:
+                return max(0.0, log[0] + self.window - now)
+            log.append(now)
+            if len(self._events) > 100_000:  # forget idle keys rather than grow without bound
+                self._events = {k: v for k, v in self._events.items() if v and v[-1] > now - self.window}
+            return None
+
+
+def count_tokens(query: str, stop_after: int) -> int:
+    """Lexical tokens of a document, counting at most `stop_after` + 1."""
+    lexer = Lexer(Source(query))
+    count = 0
+    while count <= stop_after:
+        if lexer.advance().kind == TokenKind.EOF:
+            break
+        count += 1
+    return count
+
+
+def _selections(selection_set: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]) -> list[Any]:
+    """The selections of a set with fragment spreads and inline fragments flattened (type kept)."""
+    out: list[Any] = []
+    if selection_set is None:
+        return out
+    for node in selection_set.selections:
+        if isinstance(node, FragmentSpreadNode):
+            fragment = fragments.get(node.name.value)
+            if fragment is not None:
+                out.extend((fragment.type_condition.name.value, s) for s in _selections(fragment.selection_set, fragments))
+        elif isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else None
+            out.extend((condition or t, s) for t, s in _selections(node.selection_set, fragments))
+        else:
+            out.append((None, node))
+    return out
+
+
+def depth_and_aliases(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> tuple[int, int]:
+    """The deepest field nesting and the number of aliased fields (fragments expanded once each)."""
+    deepest, aliases = 0, 0
+    stack: list[tuple[SelectionSetNode | None, int, frozenset[str]]] = [(operation.selection_set, 1, frozenset())]
+    while stack:
+        selection_set, depth, seen = stack.pop()
+        if selection_set is None:
+            continue
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                deepest = max(deepest, depth)
+                aliases += node.alias is not None
+                stack.append((node.selection_set, depth + 1, seen))
+            elif isinstance(node, InlineFragmentNode):
+                stack.append((node.selection_set, depth, seen))
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen and node.name.value in fragments:
+                stack.append((fragments[node.name.value].selection_set, depth, seen | {node.name.value}))
+    return deepest, aliases
+
+
+def _argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
+    for arg in node.arguments or ():
+        if arg.name.value == name:
+            value = arg.value
+            if isinstance(value, VariableNode):
+                return variables.get(value.name.value)
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, ListValueNode):
+                return list(value.values)
+    return None
+
+
+def query_cost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode],
+               variables: Mapping[str, Any], max_page_size: int, list_size: int) -> int:
+    """The cost of an operation, from its document (see the module docstring)."""
+    root = schema.get_root_type(operation.operation)
+
+    def cost(parent: Any, selection_set: SelectionSetNode | None, depth: int) -> int:
+        total = 0
+        if depth > 64:  # fragments cycling into themselves are refused by validation; stay finite anyway
+            return 0
+        for type_name, node in _selections(selection_set, fragments):
+            owner = schema.get_type(type_name) if type_name else parent
+            if not isinstance(owner, (GraphQLObjectType, GraphQLInterfaceType)):
+                owner = parent
+            if not isinstance(owner, (GraphQLObjectType, GraphQLInterfaceType)) or node.name.value.startswith("__"):
+                continue
+            field = owner.fields.get(node.name.value)
+            if field is None:
+                continue
+            named = get_named_type(field.type)
+            if not isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)) and not hasattr(named, "types"):
+                continue
+            inner = cost(named, node.selection_set, depth + 1)
+            total += 1 + _multiplier(owner, field, named, node) * inner
+        return total
+
+    def _multiplier(owner: Any, field: Any, named: Any, node: FieldNode) -> int:
+        if named.name.endswith("Connection"):
+            first = _argument(node, "first", variables)
+            return first if isinstance(first, int) and first >= 0 else max_page_size
+        unwrapped = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        if not isinstance(unwrapped, GraphQLList) or owner.name.endswith("Connection"):
+            return 1  # one object, or the edges of a connection already counted by `first`
+        ids = _argument(node, "ids", variables)
+        return len(ids) if isinstance(ids, list) else list_size
+
+    return cost(root, operation.selection_set, 0)
