@@ -229,6 +229,25 @@ class _Model:
         return sum(terms) if terms else 0
 
 
+def level_value(part: Part, name: str, x: np.ndarray) -> int:
+    """One objective level of the part's solution x, counted directly."""
+    if name == "staffing":
+        return int(part.weight[part.rr[x]].sum())
+    if name == "stability":
+        return int(part.prefer[x].sum()) if part.prefer is not None else 0
+    if name == "travel_m":
+        return int(part.metres[x].sum())
+    if name == "workload":
+        return int((np.bincount(part.rv[x], minlength=part.nv).astype(np.int64) ** 2).sum())
+    total = 0
+    by_req: dict[int, list[int]] = defaultdict(list)
+    for i in np.nonzero(x)[0].tolist():
+        by_req[int(part.rr[i])].append(int(part.rv[i]))
+    for vols in by_req.values():
+        total += sum(bool((part.teams[a] & part.teams[b]).any()) for i, a in enumerate(vols) for b in vols[i + 1:])
+    return total
+
+
 def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.ndarray | None,
                         budget: Budget, seed: int, workers: int) -> CpSolution:
     """Optimise the levels in order within the budget; the best solution found."""
@@ -281,11 +300,16 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
             break
         value = round(solver.objective_value)
         proven = st == cp_model.OPTIMAL or abs(solver.objective_value - solver.best_objective_bound) < 0.5
+        found = np.fromiter((solver.boolean_value(v) for v in model.x), bool, part.size)
+        before = level_value(part, name, x_best) if x_best is not None else None
+        if before is not None and not proven and (before > value if maximise else before < value):
+            value = before             # the search stopped short of the warm start: keep the warm start
+        else:
+            x_best = found
+            s_best = part.earliest.astype(np.int64).copy()
+            for r, var in model.start.items():
+                s_best[r] = solver.value(var)
         outcomes[name] = LevelOutcome(value, solver.best_objective_bound, proven)
-        x_best = np.fromiter((solver.boolean_value(v) for v in model.x), bool, part.size)
-        s_best = part.earliest.astype(np.int64).copy()
-        for r, var in model.start.items():
-            s_best[r] = solver.value(var)
         if maximise:
             m.add(expr >= value)
         else:

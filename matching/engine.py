@@ -25,6 +25,7 @@ from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
+from matching.flow import solve_flow
 from matching.partsolve import PartResult
 from matching.problem import Problem
 from matching.result import LEVELS, Objective, Result, Status
@@ -41,6 +42,7 @@ class Chosen:
     def __init__(self, rows: np.ndarray, starts: dict[int, int]) -> None:
         self.rows = rows
         self.starts = starts
+        self.keys: set[tuple[int, int, int]] = set()
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
@@ -73,6 +75,8 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     det = options.time_limit if options.workers == 1 and not options.scheduler() else None
     t_split = 0.0
     starved_left = 0
+    cand, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report)
+    t1 += t_widen
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
         ts = time.perf_counter()
         parts = split(arr, cand, prefer_idx)
@@ -85,10 +89,13 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
                       f"{problem.requests[r].id}, but {why}"
             break
         last = round_ == MAX_WIDEN_ROUNDS or not cand.truncated
-        budget = Budget(end if last else time.time() + (end - time.time()) / 2,
-                        (det / 2 if last else det / 8) if det else None)
+        budget = Budget(end, (det / 2 if round_ == 0 else det / 8) if det else None)
+        if round_:
+            _carry_over(parts, previous)
         results = run_parts(parts, budget, options.seed, options.workers, options.scheduler(),
                             lambda done, total: report(f"solved {done}/{total} parts"))
+        previous = _chosen(arr, cand, parts, results, Status.FEASIBLE)
+        previous.keys = {(int(cand.v[i]), int(cand.r[i]), int(cand.k[i])) for i in previous.rows.tolist()}
         widen = _starved(cand, parts, results)
         starved_left = len(widen)
         if last or not widen or time.time() >= end:
@@ -123,6 +130,37 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
                   parts={"count": len(parts), "methods": methods, "candidate_pairs": len(cand),
                          "largest": max((p.size for p in parts), default=0)},
                   assignments=tuple(assignments), open=tuple(open_requests), message=message)
+
+
+def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
+                   keep_for: dict[int, int], report: Callable[[str], Any]) -> tuple[Candidates, float]:
+    """Before any search: widen the candidates of requests starved in the flow relaxation (cheap),
+    so that the search itself rarely has to run twice."""
+    t0 = time.perf_counter()
+    for _ in range(MAX_WIDEN_ROUNDS):
+        if not cand.truncated:
+            break
+        parts = split(arr, cand, prefer)
+        results = {p.pid: PartResult(p.pid, solve_flow(p).x, p.earliest, "flow", "FEASIBLE") for p in parts}
+        widen = _starved(cand, parts, results)
+        if not widen:
+            break
+        for r in widen:
+            keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
+        report(f"widening the candidates of {len(widen)} requests")
+        cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
+    return cand, time.perf_counter() - t0
+
+
+def _carry_over(parts: list[Part], previous: Chosen) -> None:
+    """Give each part the previous round's answer as a hint (still feasible: widening only adds
+    candidates)."""
+    for p in parts:
+        gv, gr = p.vol[p.rv], p.req[p.rr]
+        p.hint = np.fromiter(((v, r, k) in previous.keys for v, r, k in zip(gv.tolist(), gr.tolist(),
+                                                                           p.rk.tolist())), bool, p.size)
+        p.hint_starts = np.asarray([previous.starts.get(int(r), int(e)) for r, e in zip(p.req, p.earliest)],
+                                   np.int64)
 
 
 def _starved(cand: Candidates, parts: list[Part], results: dict[int, PartResult]) -> set[int]:

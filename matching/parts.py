@@ -52,7 +52,8 @@ class Part:
     domains: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)   # row -> start pieces
     conflicts: tuple[tuple[int, int, int, bool], ...] = ()
     prefer: np.ndarray | None = None        # rows of a previous result (stability level)
-    hint: np.ndarray | None = None          # bool per row
+    hint: np.ndarray | None = None          # bool per row: a known feasible solution
+    hint_starts: np.ndarray | None = None   # its start per request
 
     @property
     def nr(self) -> int:

@@ -68,6 +68,8 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
     t0 = time.time()
     flow = solve_flow(part)
     keep, starts, intact = repair(part, flow.x)
+    if not intact and part.hint is not None and part.hint_starts is not None and _better(part, part.hint, keep):
+        keep, starts = part.hint.copy(), part.hint_starts.copy()    # the previous round's answer
     has_prefer = part.prefer is not None and part.prefer.any()
     if intact and flow.exact_workload:
         levels = {"staffing": LevelOutcome(flow.staffing, flow.staffing, True)}
