@@ -11,6 +11,7 @@ pastes the answer back. The result is never worse than the repaired solution.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import replace
 
@@ -22,6 +23,8 @@ from matching.parts import Part
 
 #: candidate rows a neighbourhood may hold
 NEIGHBOURHOOD_ROWS = 12_000
+#: rows a neighbourhood may hold per second left (model building and search)
+ROWS_PER_SECOND = 1_500
 
 
 def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) -> list[int]:
@@ -60,7 +63,11 @@ def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
     dirty = set(part.rr[(relaxed != keep) | (part.pinned & ~keep)].tolist())
     if not dirty:
         return keep, starts, True
-    inside = neighbourhood(part, dirty)
+    left = budget.deadline - time.time()
+    if left < 0.5:
+        return keep, starts, False
+    # building the model costs time too: the neighbourhood shrinks with the time left
+    inside = neighbourhood(part, dirty, min(NEIGHBOURHOOD_ROWS, int(ROWS_PER_SECOND * left)))
     sub, rows = _subpart(part, inside, keep, starts)
     cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], budget, seed, workers)
     if cp.status not in ("OPTIMAL", "FEASIBLE"):
