@@ -23,9 +23,9 @@ from matching.arrays import Arrays, build_arrays
 from matching.candidates import Candidates, generate, merge
 from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
+from matching.flow import solve_flow
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
-from matching.flow import solve_flow
 from matching.partsolve import PartResult
 from matching.problem import Problem
 from matching.result import LEVELS, Objective, Result, Status
@@ -77,6 +77,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     starved_left = 0
     cand, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report)
     t1 += t_widen
+    previous = Chosen(np.zeros(0, np.int64), {})
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
         ts = time.perf_counter()
         parts = split(arr, cand, prefer_idx)
