@@ -24,8 +24,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def wenming_serve(directory: Path, **env: str) -> Iterator[str]:
-    """Yield the GraphQL URL of a `wenming serve` subprocess; stop it afterwards."""
+def wenming_serve(directory: Path, **env: str) -> Iterator[tuple[str, str]]:
+    """Yield (GraphQL URL, database URL) of a `wenming serve` subprocess; stop it afterwards."""
     url = f"sqlite:///{directory / 'served.db'}"
     upgrade(url)
     port = free_port()
@@ -43,7 +43,7 @@ def wenming_serve(directory: Path, **env: str) -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, "wenming serve did not answer /healthz within 30 s"
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/graphql"
+        yield f"http://127.0.0.1:{port}/graphql", url
     finally:
         process.terminate()
         try:
