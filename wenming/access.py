@@ -19,6 +19,7 @@ from typing import Any
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from resolvers.auth import AuthError, Credential, resolve_caller
 from resolvers.errors import ErrorCode
@@ -84,6 +85,8 @@ class Authorise(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         refusal = self._check()
         if refusal is not None:
+            if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+                raise refusal  # strawberry does not look at a preset result for subscriptions
             self.execution_context.result = GraphQLExecutionResult(data=None, errors=[refusal])
         yield
 
@@ -97,12 +100,17 @@ class Authorise(SchemaExtension):
             return _error(str(holder.error), holder.error.code)
         if not holder.resolved:
             holder.loading = True
+            # Subscriptions hold no session for their lifetime (wenming/context.py): a short one here.
+            subscription = ec.operation_type is OperationType.SUBSCRIPTION
+            session = context.open_session() if subscription else context.session
             try:
-                holder.set(resolve_caller(context.session, holder.settings, holder.credential))
+                holder.set(resolve_caller(session, holder.settings, holder.credential))
             except AuthError as exc:
                 return _error(str(exc), exc.code)
             finally:
                 holder.loading = False
+                if subscription:
+                    session.close()
             holder.resolved = True
         if holder.caller is not None:
             wait = holder.security.per_account.hit(holder.caller.account_id)
