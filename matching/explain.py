@@ -192,7 +192,7 @@ def _no_candidates(problem: Problem, arr: Arrays, r: int, k: int) -> tuple[str, 
     reason, _ = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins)
     stage = int(reason.max())
     first = int(np.nonzero(reason == stage)[0][0])
-    code = CODES[stage]
+    code = CODES[stage] or Reason.LIMITS_REACHED      # all sampled pass alone: the combination failed
     w = int(vv[first])
     detail = _detail(problem, arr, code, w, r, float(km[first]), int(pool.level[idx][first]), min_level)
     return _OPEN_CODE[code].value, NearMiss(problem.volunteers[w].id, code.value, detail)
