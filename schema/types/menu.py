@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers import menu as menu_resolvers
 from resolvers import personal_data
+from resolvers.deidentify import DeIdentified
 from schema.enums import OrderChannel, OrderStatus, ServiceDomain
 from schema.types.common import Location
 from schema.types.forces import Skill, Team
@@ -54,10 +55,11 @@ class Order(Node):
     unit_pk: strawberry.Private[int]
     orderer_unit_pk: strawberry.Private[int | None]
     code: str
-    resident_name: str | None
+    resident_name: str | None = strawberry.field(extensions=[DeIdentified()],
+                                                 description="De-identified (李*) for analysts.")
     resident_phone: str | None = strawberry.field(description="Masked, e.g. 138****5678.")
     location: Location
-    address: str
+    address: str = strawberry.field(extensions=[DeIdentified()], description="De-identified for analysts.")
     window_start: datetime.datetime
     window_end: datetime.datetime
     headcount: int

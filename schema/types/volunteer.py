@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import personal_data
+from resolvers.deidentify import DeIdentified
 from resolvers import volunteers as volunteer_resolvers
 from schema.enums import ServiceDomain, VolunteerStatus
 from schema.types.common import Location
@@ -60,7 +61,7 @@ class Volunteer(Node):
     pk: strawberry.Private[int]
     unit_pk: strawberry.Private[int]
     volunteer_number: str = strawberry.field(description="Unified volunteer number 统一志愿者编号.")
-    name: str
+    name: str = strawberry.field(extensions=[DeIdentified()], description="De-identified (王*) for analysts.")
     phone: str = strawberry.field(description="Masked, e.g. 138****5678.")
     id_number: str = strawberry.field(description="Masked: only the last four characters are shown.")
     home_location: Location

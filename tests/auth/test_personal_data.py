@@ -77,3 +77,19 @@ def test_resident_phones_on_orders(world: w.World, engine: Engine) -> None:
     logged = [row for row in _reads(engine) if row[1] == "Order"]
     assert [row[0] for row in logged] == ["admin-account", "unit_admin-account", "dispatcher-account",
                                           "resident-account"]
+
+
+NAMES = """
+query N($v: ID!, $o: ID!) {
+  v: node(id: $v) { ... on Volunteer { name } }
+  o: node(id: $o) { ... on Order { residentName } }
+}
+"""
+
+
+def test_analysts_see_names_de_identified(world: w.World) -> None:
+    variables = {"v": world.ids["va"], "o": world.ids["ores"]}
+    assert world.clients["analyst"].data(NAMES, variables) == {"v": {"name": "王*"}, "o": {"residentName": "李*"}}
+    assert world.clients["unit_admin"].data(NAMES, variables) == {"v": {"name": "王芳"}, "o": {"residentName": "李大爷"}}
+    listed = world.clients["analyst"].data("query { volunteers { edges { node { name } } } }")["volunteers"]["edges"]
+    assert {e["node"]["name"] for e in listed} == {"王*"}
