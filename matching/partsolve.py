@@ -109,9 +109,14 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
         return PartResult(part.pid, x, starts, "flow+lns", *_levels_against_flow(part, flow, x), time.time() - t0)
     cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
     levels = dict(cp.levels)
+    if "staffing" not in levels and cp.status in ("OPTIMAL", "FEASIBLE"):
+        # the search found nothing better than its warm start: measure that against the flow
+        value = int(part.weight[part.rr[cp.x]].sum())
+        levels["staffing"] = LevelOutcome(value, flow.staffing, value >= flow.staffing)
     # the relaxation bounds staffing, and travel when staffing reached the relaxation's optimum
     st = levels.get("staffing")
     if st is not None:
+        st.bound = st.bound if st.bound is not None else flow.staffing
         st.bound = min(st.bound, flow.staffing)
         st.proven = st.proven or st.value >= flow.staffing
         tr = levels.get("travel_m")
