@@ -24,7 +24,7 @@ def client_for(settings: Settings, engine: Engine) -> Iterator[ClientFor]:
              headers: dict[str, str] | None = None) -> GraphQLClient:
         if headers is None:
             headers = {} if username is None else {
-                "Authorization": f"Bearer {token_for(settings, engine, username, grants)}"}
+                "Authorization": f"Bearer {token_for(settings, engine, username, grants, password=None)}"}
         client = GraphQLClient(settings, engine, headers=headers)
         clients.append(client)
         return client
