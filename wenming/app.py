@@ -34,7 +34,7 @@ from resolvers.permissions import restrict_session
 from schema.api import schema as default_schema
 from wenming.access import on_ws_connect, request_auth
 from wenming.context import Context
-from wenming.guard import HttpGuard, Security
+from wenming.guard import HttpGuard, Security, cors_middleware
 from wenming.settings import Settings
 
 logger = logging.getLogger("wenming.app")
@@ -120,6 +120,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             WebSocketRoute("/graphql", HttpGuard(graphql, graphql.security)),
             Route("/healthz", healthz, methods=["GET"]),
         ],
+        middleware=cors_middleware(graphql.security),  # CORS for the allowed browser origins
         lifespan=lifespan,
     )
 

@@ -4,7 +4,7 @@
 - the request body is at most `max_body_bytes` (413), POST bodies are JSON (415);
 - a browser's `Origin` must be on the allow-list (403; websockets are closed with 4403): in
   production only WENMING_ALLOWED_ORIGINS and the server's own origin, in development any unless
-  a list is set;
+  a list is set; listed origins get CORS headers and preflight answers (`cors_middleware`);
 - per client address at most `rate_per_address` requests a minute (429 with Retry-After).
 
 `QueryLimits` (a schema extension, after validation, before execution):
@@ -26,6 +26,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from graphql import FragmentDefinitionNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import ErrorCode
@@ -55,6 +57,15 @@ class Security:
     def from_settings(cls, settings: Settings, limits: LimitSettings | None = None) -> Security:
         return cls(AuthSettings.from_settings(settings), limits or LimitSettings.from_env(),
                    settings.production, settings.max_page_size)
+
+
+def cors_middleware(security: Security) -> list[Middleware]:
+    """CORS headers and preflight answers for the allowed browser origins (none without a list)."""
+    origins = list(security.limits.allowed_origins)
+    if not origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                       allow_headers=["authorization", "content-type", "x-api-key"], max_age=600)]
 
 
 def _error(message: str, code: ErrorCode, **extra: Any) -> GraphQLError:

@@ -91,6 +91,22 @@ def test_rate_limits_answer_with_a_clear_error(settings: Settings, engine: Engin
         client.close()
 
 
+def test_allowed_origins_get_cors_answers(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WENMING_ALLOWED_ORIGINS", "https://app.example")
+    client = GraphQLClient(settings, engine)
+    try:
+        preflight = client.runner.run(client.client.options("/graphql", headers={
+            "origin": "https://app.example", "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization, content-type"}))
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+        other = client.runner.run(client.client.options("/graphql", headers={
+            "origin": "https://evil.example", "access-control-request-method": "POST"}))
+        assert "access-control-allow-origin" not in other.headers
+    finally:
+        client.close()
+
+
 def test_the_rate_limiter_slides() -> None:
     limiter = RateLimiter(2, window=60)
     assert limiter.hit("k", now=0) is None and limiter.hit("k", now=1) is None
