@@ -17,6 +17,8 @@ from sqlalchemy import select
 from db.models import Account, Role
 from db.session import make_engine, session_factory
 from resolvers.account_mutations import create_account
+from wenming.auth import AuthSettings, issue_access_token
+from wenming.settings import Settings
 
 MIN_PASSWORD = 12
 
@@ -48,9 +50,23 @@ def demo_admin(database_url: str) -> tuple[str, str]:
     return "demo", password
 
 
-def run(args: argparse.Namespace) -> int:
-    from wenming.settings import Settings
+def service_token(settings: Settings, username: str = "service-admin") -> str:
+    """An access token of a platform admin without a password (created if missing), for scripts
+    such as benchmarks that run against their own database: {"Authorization": f"Bearer {token}"}."""
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            account_id = session.scalar(select(Account.id).where(Account.username == username))
+            if account_id is None:
+                account_id = create_account(session, username, None, [(Role.PLATFORM_ADMIN, {})])
+                session.commit()
+    finally:
+        engine.dispose()
+    token, _ = issue_access_token(AuthSettings.from_settings(settings), account_id)
+    return token
 
+
+def run(args: argparse.Namespace) -> int:
     password = os.environ.get("WENMING_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
     try:
         create_admin(Settings.from_env().database_url, args.username, password)

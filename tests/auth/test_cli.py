@@ -7,8 +7,9 @@ from sqlalchemy import Engine
 
 from tests.auth.conftest import ClientFor
 from tests.auth.test_login import LOGIN
-from wenming.accounts_cli import AccountCliError, create_admin
+from wenming.accounts_cli import AccountCliError, create_admin, service_token
 from wenming.cli import main
+from wenming.settings import Settings
 
 
 def test_create_admin_then_login(db_url: str, engine: Engine, client_for: ClientFor,
@@ -29,3 +30,10 @@ def test_create_admin_then_login(db_url: str, engine: Engine, client_for: Client
 def test_short_passwords_are_refused(db_url: str) -> None:
     with pytest.raises(AccountCliError, match="at least 12"):
         create_admin(db_url, "root", "short")
+
+
+def test_service_tokens_act_as_a_platform_admin(db_url: str, settings: Settings, client_for: ClientFor) -> None:
+    token = service_token(settings)
+    assert service_token(settings) != token  # a fresh token, the same account
+    me = client_for(None, headers={"Authorization": f"Bearer {token}"}).data("query { me { username grants { role } } }")
+    assert me == {"me": {"username": "service-admin", "grants": [{"role": "PLATFORM_ADMIN"}]}}
