@@ -3,7 +3,7 @@
 Three layers, all driven by the caller's role grants (resolvers/auth.py):
 
 1. Root fields (`ROOT_ACCESS`): which roles may call each query and mutation at all; checked
-   before execution by wenming.limits.Guard. A field missing from the table is refused for
+   before execution by wenming.access.Authorise. A field missing from the table is refused for
    everyone, and tests/auth/test_matrix.py fails until it is classified.
 2. Rows (`restrict_session`): every SELECT of the request's session gets, for each personal-data
    table, the criterion "in the caller's scope" (SQLAlchemy `with_loader_criteria` for ORM
