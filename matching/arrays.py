@@ -9,6 +9,7 @@ Team membership is a bitset per volunteer and per request, so "shares a team" is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -28,9 +29,9 @@ class SkillPool:
     last_day: np.ndarray
     tree: object = None
 
-    def kdtree(self, vxyz: np.ndarray) -> object:
+    def kdtree(self, vxyz: np.ndarray) -> Any:
         if self.tree is None:
-            from scipy.spatial import cKDTree
+            from scipy.spatial import cKDTree  # type: ignore[import-untyped]
 
             self.tree = cKDTree(vxyz[self.vidx], leafsize=32, balanced_tree=False, compact_nodes=False)
         return self.tree
@@ -126,11 +127,11 @@ def build_arrays(problem: Problem) -> Arrays:
             max_km[i] = v.max_travel_km
         if v.insurance_valid_until is not None:
             insured[i] = problem.day_index(v.insurance_valid_until)
-        for s in v.skills:
-            pool = pools.setdefault(s.skill, ([], [], []))
+        for held in v.skills:
+            pool = pools.setdefault(held.skill, ([], [], []))
             pool[0].append(i)
-            pool[1].append(s.level)
-            pool[2].append(problem.day_index(s.expires) if s.expires else NEVER)
+            pool[1].append(held.level)
+            pool[2].append(problem.day_index(held.expires) if held.expires else NEVER)
     r_teams = np.zeros((nr, words), np.uint64)
     for j, r in enumerate(reqs):
         if r.eligible_teams:

@@ -132,14 +132,14 @@ class _Model:
         if not hasattr(self, "_days"):
             self._days: dict[int, dict[int, cp_model.LinearExprT]] = {}
         if r not in self._days:
-            lits = {}
+            lits: dict[int, cp_model.IntVar] = {}
             for d in range(d0, d1 + 1):
                 z = m.new_bool_var(f"day{r}_{d}")
                 m.add(self.start[r] >= d * 1440).only_enforce_if(z)
                 m.add(self.start[r] <= d * 1440 + 1439).only_enforce_if(z)
                 lits[d] = z
             m.add_exactly_one(lits.values())
-            self._days[r] = lits
+            self._days[r] = dict(lits)
         return self._days[r]
 
     def limits(self) -> None:
@@ -162,8 +162,8 @@ class _Model:
                         per_day[d].append((self.x[i], w))
                     else:
                         y = m.new_bool_var("")
-                        m.add_bool_and([self.x[i], lit]).only_enforce_if(y)
-                        m.add_bool_or([self.x[i].Not(), lit.Not()]).only_enforce_if(y.Not())
+                        m.add_bool_and([self.x[i], lit]).only_enforce_if(y)  # type: ignore[list-item]
+                        m.add_bool_or([self.x[i].Not(), lit.Not()]).only_enforce_if(y.Not())  # type: ignore[union-attr]
                         per_day[d].append((y, w))
             for d in sorted(per_day):
                 items = per_day[d]
@@ -189,7 +189,7 @@ class _Model:
         if p.prefer is not None and p.prefer.any():
             out.append(("stability", sum(self.x[i] for i in np.nonzero(p.prefer)[0].tolist()), True))
         out.append(("travel_m", sum(int(p.metres[i]) * self.x[i] for i in range(p.size)), False))
-        terms = []
+        terms: list[cp_model.LinearExprT] = []
         for v, rows in sorted(self.rows_of_vol.items()):
             n_max = min(len({int(p.rr[i]) for i in rows}), int(p.tasks_period[v]))
             if n_max <= 1:

@@ -220,8 +220,8 @@ def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: 
             continue
         b = float(sum(o.bound for o in outs))  # type: ignore[union-attr, misc]
         bound[level] = b
-        value = sum(o.value for o in outs)  # type: ignore[union-attr]
-        proven = all(o.proven for o in outs)  # type: ignore[union-attr]
+        value = sum(o.value for o in outs if o is not None)
+        proven = all(o.proven for o in outs if o is not None)
         if all_proven and not proven:
             gap = abs(value - b) / max(abs(b), 1.0)
         all_proven = all_proven and proven

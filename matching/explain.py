@@ -31,6 +31,7 @@ from matching.result import (
 )
 
 NEAR_MISS_SAMPLE = 200
+_NO_ROWS = np.zeros(0, np.int64)
 
 
 def explain(problem: Problem, arr: Arrays, cand: Candidates, chosen, with_explanations: bool, status: Status
@@ -60,7 +61,7 @@ def explain(problem: Problem, arr: Arrays, cand: Candidates, chosen, with_explan
                 _window(problem, arr, v, start - int(cand.minutes[i]), end),
                 {"staffing": int(arr.r_weight[r]), "travel_m": int(cand.metres[i]),
                  "workload": 2 * workload_rank[i] - 1, "cohesion": len(colleagues)},
-                _runner_up(problem, arr, cand, slot_rows.get((r, k), ()), i, assigned, request_of_vol, start))
+                _runner_up(problem, arr, cand, slot_rows.get((r, k), _NO_ROWS), i, assigned, request_of_vol, start))
         out.append(Assignment(req.id, vol.id, arr.r_needs[r][k][0], problem.iso(start), problem.iso(end),
                               round(float(cand.km[i]), 3), int(cand.minutes[i]), explanation))
     out.sort(key=lambda a: (arr.req_index[a.request], a.skill, arr.vol_index[a.volunteer]))
@@ -115,7 +116,7 @@ def _runner_up(problem: Problem, arr: Arrays, cand: Candidates, slot: np.ndarray
 def _open_requests(problem: Problem, arr: Arrays, cand: Candidates, rows: np.ndarray,
                    assigned: dict[int, set[int]], request_of_vol: dict[int, list[int]],
                    slot_rows: dict[tuple[int, int], np.ndarray], status: Status) -> list[OpenRequest]:
-    filled = defaultdict(int)
+    filled: defaultdict[tuple[int, int], int] = defaultdict(int)
     for i in rows.tolist():
         filled[int(cand.r[i]), int(cand.k[i])] += 1
     out = []
@@ -137,7 +138,7 @@ def _why_open(problem: Problem, arr: Arrays, cand: Candidates, r: int, filled: d
     needs = arr.r_needs[r]
     # a slot without any candidate: say which rule stopped its nearest holders
     for k, (skill, count, _) in enumerate(needs):
-        if filled[r, k] < count and len(slot_rows.get((r, k), ())) == 0:
+        if filled[r, k] < count and len(slot_rows.get((r, k), _NO_ROWS)) == 0:
             return _no_candidates(problem, arr, r, k)
     # candidates exist: were they taken by others, or could they not staff it together?
     weight = int(arr.r_weight[r])

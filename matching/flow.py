@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
 from matching.parts import Part
 
@@ -121,8 +121,10 @@ def solve_flow(part: Part, allowed: np.ndarray | None = None, one_per_clash: boo
     # workload arcs: volunteer v gets cap[v] unit arcs costing 1, 3, 5, ...
     rep = np.repeat(np.arange(part.nv), cap)
     kth = np.arange(len(rep)) - np.repeat(np.cumsum(cap) - cap, cap) + 1
-    tails.append(np.full(len(rep), src)), heads.append(vnode[rep])
-    caps.append(np.ones(len(rep), np.int64)), costs.append((2 * kth - 1) * w_scale)
+    tails.append(np.full(len(rep), src))
+    heads.append(vnode[rep])
+    caps.append(np.ones(len(rep), np.int64))
+    costs.append((2 * kth - 1) * w_scale)
     # pair arcs, through a (volunteer, request) node when one volunteer fits several slots of r
     pair_cost = -part.weight[part.rr] * m1 - prefer.astype(np.int64) * mp + part.metres * m2
     if one_per_clash and part.pinned.any():
@@ -139,22 +141,31 @@ def solve_flow(part: Part, allowed: np.ndarray | None = None, one_per_clash: boo
         if n_groups:
             first_of = np.full(n_groups, -1, np.int64)
             first_of[group[grouped][::-1]] = np.nonzero(grouped)[0][::-1]
-            tails.append(vnode[part.rv[first_of]]), heads.append(n_nodes + np.arange(n_groups))
-            caps.append(np.ones(n_groups, np.int64)), costs.append(np.zeros(n_groups, np.int64))
+            tails.append(vnode[part.rv[first_of]])
+            heads.append(n_nodes + np.arange(n_groups))
+            caps.append(np.ones(n_groups, np.int64))
+            costs.append(np.zeros(n_groups, np.int64))
             row_tail = np.where(grouped, gnode, row_tail)
         n_nodes += n_groups
     if shared.any():
         sel = np.nonzero(shared)[0]
         _, g_first = np.unique(inv[sel], return_index=True)
-        tails.append(row_tail[sel[g_first]]), heads.append(mid[sel[g_first]])
-        caps.append(np.ones(len(g_first), np.int64)), costs.append(np.zeros(len(g_first), np.int64))
-    tails.append(np.where(shared, mid, row_tail)), heads.append(target)
+        tails.append(row_tail[sel[g_first]])
+        heads.append(mid[sel[g_first]])
+        caps.append(np.ones(len(g_first), np.int64))
+        costs.append(np.zeros(len(g_first), np.int64))
+    tails.append(np.where(shared, mid, row_tail))
+    heads.append(target)
     caps.append(np.ones(part.size, np.int64) if allowed is None else allowed.astype(np.int64))
     costs.append(pair_cost)
     pair_arc0 = sum(len(t) for t in tails) - part.size
-    tails.append(snode), heads.append(np.full(nslots, sink)), caps.append(counts_flat)
+    tails.append(snode)
+    heads.append(np.full(nslots, sink))
+    caps.append(counts_flat)
     costs.append(np.zeros(nslots, np.int64))
-    tails.append(np.asarray([src])), heads.append(np.asarray([sink])), caps.append(np.asarray([total]))
+    tails.append(np.asarray([src]))
+    heads.append(np.asarray([sink]))
+    caps.append(np.asarray([total]))
     costs.append(np.asarray([0]))
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(np.concatenate(tails).astype(np.int32),

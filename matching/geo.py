@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from geopy.distance import geodesic
+from geopy.distance import geodesic  # type: ignore[import-untyped]
 
 A = 6378137.0
 F = 1 / 298.257223563

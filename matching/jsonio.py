@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from matching.errors import ProblemError, ResultError
 from matching.problem import (
@@ -255,7 +255,7 @@ class _Reader:
                        tuple(doc.get("skills", ())), tuple(doc.get("teams", ())))
 
     @staticmethod
-    def _unique(items: tuple[Volunteer, ...] | tuple[Request, ...], key: str) -> None:
+    def _unique(items: tuple[Any, ...], key: str) -> None:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
@@ -342,7 +342,7 @@ class _Reader:
         if not 0 <= start // 1440 < self.num_days:
             key = "start" if "start" in t else "earliest_start"
             raise ProblemError(f"{path}.time.{key}", "starts outside the period date_from..date_to")
-        needs = []
+        needs: list[SkillNeed] = []
         for j, s in enumerate(r["skills"]):
             if s["count"] < 1:
                 raise ProblemError(f"{path}.skills[{j}].count", f"headcount must be at least 1, got {s['count']}")

@@ -100,13 +100,13 @@ def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray
     for i in np.nonzero(local_r[part.rr] >= 0)[0].tolist():
         v, r = int(part.rv[i]), int(part.rr[i])
         lo, hi = int(part.earliest[r]), int(part.latest_end[r] - part.duration[r])
-        pieces = list(part.domains.get(i, ((lo, hi),)))
+        pieces: list[tuple[int, int]] = list(part.domains.get(i, ((lo, hi),)))
         for r2, s2 in fixed_tasks.get(v, ()):
-            t = site.get((r, r2))
-            if t is None:
+            gap = site.get((r, r2))
+            if gap is None:
                 continue
             # starts s of r clashing with the fixed task: s + d + t > s2 and s2 + d2 + t > s
-            cut0, cut1 = s2 - int(part.duration[r]) - t + 1, s2 + int(part.duration[r2]) + t - 1
+            cut0, cut1 = s2 - int(part.duration[r]) - gap + 1, s2 + int(part.duration[r2]) + gap - 1
             pieces = [q for a, b in pieces for q in ((a, min(b, cut0 - 1)), (max(a, cut1 + 1), b)) if q[0] <= q[1]]
         if not pieces:
             continue

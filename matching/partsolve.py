@@ -78,8 +78,8 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
         levels["travel_m"] = LevelOutcome(flow.travel_m, flow.travel_m, True)
         levels["workload"] = LevelOutcome(flow.workload, flow.workload, True)
         cohesion = cohesion_of(part, keep)
-        levels["cohesion"] = LevelOutcome(cohesion, _cohesion_bound(part, keep), False)
-        levels["cohesion"].proven = levels["cohesion"].bound <= cohesion
+        cohesion_bound = _cohesion_bound(part, keep)
+        levels["cohesion"] = LevelOutcome(cohesion, cohesion_bound, cohesion_bound <= cohesion)
         if not levels["cohesion"].proven and part.size <= COHESION_POLISH_ROWS:
             cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
             if cp.status in ("OPTIMAL", "FEASIBLE") and "cohesion" in cp.levels:
@@ -121,7 +121,7 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
         st.proven = st.proven or st.value >= flow.staffing
         tr = levels.get("travel_m")
         if tr is not None and st.value >= flow.staffing and not has_prefer:
-            tr.bound = max(tr.bound, flow.travel_m)
+            tr.bound = max(tr.bound if tr.bound is not None else 0, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
     return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
 
@@ -141,8 +141,7 @@ def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray) -> tuple
     cohesion = cohesion_of(part, x)
     levels = {"staffing": LevelOutcome(staffing, flow.staffing, staffing >= flow.staffing)}
     ok = levels["staffing"].proven
-    has_prefer = part.prefer is not None and part.prefer.any()
-    if has_prefer:
+    if part.prefer is not None and part.prefer.any():
         pref = int(part.prefer[x].sum())
         levels["stability"] = LevelOutcome(pref, flow.preferred if ok else None, ok and pref >= flow.preferred)
         ok = levels["stability"].proven
