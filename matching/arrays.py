@@ -108,10 +108,20 @@ def build_arrays(problem: Problem) -> Arrays:
     insured = np.full(nv, -NEVER, np.int64)
     pools: dict[str, tuple[list[int], list[int], list[int]]] = {}
     d0, d1 = problem.date_from, problem.date_to
+    # volunteers loaded from JSON share their availability and team objects: compute each once
+    pieces_of: dict[int, list[tuple[int, int]] | None] = {}
+    bits_of: dict[tuple[str, ...], np.ndarray] = {}
     for i, v in enumerate(vols):
         if v.teams:
-            bits(v.teams, v_teams[i])
-        pieces = available_intervals(v, d0, d1)
+            row = bits_of.get(v.teams)
+            if row is None:
+                row = bits_of[v.teams] = np.zeros(words, np.uint64)
+                bits(v.teams, row)
+            v_teams[i] = row
+        key = id(v.availability)
+        if key not in pieces_of:
+            pieces_of[key] = available_intervals(v, d0, d1)
+        pieces = pieces_of[key]
         if pieces is None:
             v_always[i] = True
         else:
