@@ -1,0 +1,62 @@
+"""Dispatch runs, their proposals and the tasks stay in the scope of the unit they were started on:
+a dispatcher of another center neither sees nor commits them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from db.models import Role
+from tests.auth.support import token_for
+from tests.auth.world import pk
+from tests.dispatch.support import DispatchClient, build_world, register_doctor, start_run, submit_order
+from tests.schema.support import create_unit
+from wenming.settings import Settings
+
+RUNS = """
+query Runs($id: ID!, $scope: ID!, $order: ID!) {
+  dispatchRun(id: $id) { id proposals { id } }
+  dispatchRuns(scope: $scope) { id }
+  orderTasks(order: $order) { id }
+}
+"""
+COMMIT = """
+mutation Commit($input: DispatchRunInput!) { dispatchRunCommit(input: $input) { run { id } userErrors { code } } }
+"""
+
+
+def _as(api: DispatchClient, token: str, document: str, variables: dict[str, Any]) -> Any:
+    response = api.client.post("/graphql", json={"query": document, "variables": variables},
+                               headers={"Authorization": f"Bearer {token}"})
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def test_runs_are_seen_and_committed_only_in_scope(settings: Settings, engine: Engine) -> None:
+    api = DispatchClient(settings, engine)
+    try:
+        world = build_world(api)
+        order = submit_order(api, world, world["east"], 34.33, 117.96)
+        register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95)
+        run = start_run(api, world["center"])
+        assert api.wait_run(run)["state"] == "SUCCEEDED"
+        elsewhere = create_unit(api, "CENTER")
+        insider = token_for(settings, engine, "dispatcher-here", [(Role.DISPATCHER, {"unit_id": pk(world["center"])})],
+                            password=None)
+        outsider = token_for(settings, engine, "dispatcher-elsewhere",
+                             [(Role.DISPATCHER, {"unit_id": pk(elsewhere)})], password=None)
+        variables = {"id": run, "scope": world["center"], "order": order}
+        seen = _as(api, insider, RUNS, variables)
+        assert seen["dispatchRun"]["id"] == run and len(seen["dispatchRun"]["proposals"]) == 1
+        assert [r["id"] for r in seen["dispatchRuns"]] == [run]
+        assert _as(api, outsider, RUNS, variables) == {"dispatchRun": None, "dispatchRuns": [], "orderTasks": []}
+        refused = _as(api, outsider, COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+        assert refused["run"] is None and [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"]
+        committed = _as(api, insider, COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+        assert committed["userErrors"] == []
+        assert len(_as(api, insider, RUNS, variables)["orderTasks"]) == 1
+        assert _as(api, outsider, RUNS, variables)["orderTasks"] == []
+    finally:
+        api.close()
