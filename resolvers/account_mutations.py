@@ -45,11 +45,23 @@ def _failed(message: str, code: ErrorCode, field: tuple[str, ...] = ("input",)) 
                                    user_errors=[user_error(Problem(field, message, code))])
 
 
+def _address(info: Any) -> str:
+    client = getattr(info.context.request, "client", None)
+    return getattr(client, "host", None) or "unknown"
+
+
 def login(info: Any, data: Any) -> Any:
+    """Sign in; after too many failures from one address (any usernames), refused for a while."""
+    failures = info.context.auth.security.login_failures
+    address = _address(info)
+    if failures.full(address):
+        message = "too many failed sign-ins from this address: wait a minute and try again"
+        return _failed(message, ErrorCode.RATE_LIMITED)
     with _credentials(info) as session:
         try:
             return _tokens(auth.login(session, info.context.auth.settings, data.username, data.password))
         except auth.AuthError as exc:
+            failures.hit(address)
             return _failed(str(exc), exc.code)
 
 

@@ -48,10 +48,12 @@ class Security:
     max_page_size: int
     per_address: RateLimiter = field(init=False)
     per_account: RateLimiter = field(init=False)
+    login_failures: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.per_address = RateLimiter(self.limits.rate_per_address)
         self.per_account = RateLimiter(self.limits.rate_per_account)
+        self.login_failures = RateLimiter(self.limits.login_failures_per_address)
 
     @classmethod
     def from_settings(cls, settings: Settings, limits: LimitSettings | None = None) -> Security:

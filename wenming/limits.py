@@ -10,6 +10,7 @@
 | WENMING_MAX_BODY_BYTES          | 262144  | largest request body                                       |
 | WENMING_RATE_PER_ADDRESS        | 6000    | requests per minute from one client address                |
 | WENMING_RATE_PER_ACCOUNT        | 3000    | operations per minute of one account                       |
+| WENMING_LOGIN_FAILURES_PER_ADDRESS | 30   | failed logins per minute from one address, then refused |
 | WENMING_ALLOWED_ORIGINS         | (none)  | comma-separated browser origins; empty in development: any |
 
 The cost is computed before execution from the document alone (the GitHub and Shopify way):
@@ -60,6 +61,7 @@ class LimitSettings:
     max_body_bytes: int = 256 * 1024
     rate_per_address: int = 6000
     rate_per_account: int = 3000
+    login_failures_per_address: int = 30
     allowed_origins: tuple[str, ...] = ()
 
     @classmethod
@@ -67,7 +69,7 @@ class LimitSettings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for name in ("max_depth", "max_aliases", "max_tokens", "max_cost", "list_size", "max_body_bytes",
-                     "rate_per_address", "rate_per_account"):
+                     "rate_per_address", "rate_per_account", "login_failures_per_address"):
             raw = env.get(f"WENMING_{name.upper()}")
             if raw:
                 if not raw.isdigit() or int(raw) < 1:
@@ -99,6 +101,14 @@ class RateLimiter:
             if len(self._events) > 100_000:  # forget idle keys rather than grow without bound
                 self._events = {k: v for k, v in self._events.items() if v and v[-1] > now - self.window}
             return None
+
+
+    def full(self, key: Any, now: float | None = None) -> bool:
+        """Whether one more event for `key` would be refused (records nothing)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            log = self._events.get(key)
+            return log is not None and sum(1 for t in log if t > now - self.window) >= self.limit
 
 
 def count_tokens(query: str, stop_after: int) -> int:

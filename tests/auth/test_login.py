@@ -15,6 +15,7 @@ from tests.auth.conftest import ClientFor
 from tests.auth.support import PASSWORD, token_for
 from tests.schema.support import GraphQLClient
 from wenming.auth import AuthSettings, issue_access_token
+from wenming.limits import RateLimiter
 from wenming.settings import Settings
 
 LOGIN = """
@@ -179,3 +180,16 @@ def test_only_the_platform_admin_creates_accounts_and_keys(settings: Settings, e
                                 (API_KEY_CREATE, {"input": {"username": "he.analyst", "name": "k"}})):
         body = analyst.execute(document, variables)
         assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+
+
+def test_many_failures_from_one_address_are_throttled_whatever_the_names(settings: Settings, engine: Engine,
+                                                                          client_for: ClientFor) -> None:
+    token_for(settings, engine, "wu", [(Role.ANALYST, {})])
+    anonymous = client_for(None)
+    route = next(r for r in anonymous.app.routes if getattr(r, "path", "") == "/graphql")
+    route.app.security.login_failures = RateLimiter(3)  # type: ignore[attr-defined]
+    for name in ("a", "b", "c"):  # different (unknown) names, so no account lock is involved
+        assert [e["code"] for e in _login(anonymous, name, "guess")["userErrors"]] == ["LOGIN_FAILED"]
+    throttled = _login(anonymous, "wu", PASSWORD)  # even the right password, for now
+    assert throttled["accessToken"] is None
+    assert [e["code"] for e in throttled["userErrors"]] == ["RATE_LIMITED"]
