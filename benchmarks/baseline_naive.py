@@ -9,8 +9,9 @@ and period limits (H5). A single weighted objective, maximise sum x * (K * weigh
 with K larger than any total distance, covers staffing then travel; workload and cohesion
 are not modelled (a naive model stops there). A time limit bounds the search.
 
-`ModelTooLarge` is raised before building when the pair test or the model would not fit the
-given budget, so a benchmark can say why the baseline was skipped.
+`ModelTooLarge` is raised before building when the pair test would exceed its budget, or while
+building once the model passes its budget of terms, so a benchmark can say why the baseline
+was skipped.
 """
 
 from __future__ import annotations
