@@ -101,6 +101,7 @@ _assignments = models.Assignment.__table__
 _runs = models.DispatchRun.__table__
 _owners = models.OrderOwner.__table__
 _records = models.ServiceRecord.__table__
+_proposals = models.DispatchProposal.__table__
 
 UNIT_ROLES = (Role.UNIT_ADMIN, Role.DISPATCHER)
 UNRESTRICTED_VIEW = (Role.PLATFORM_ADMIN, Role.ANALYST)  # the analyst sees personal data masked
@@ -143,8 +144,19 @@ class Scope:
         units = _subtree(c, *UNIT_ROLES)
         members = _team_members(c)
         selves = _selves(c)
+        serving: list[ColumnElement[bool]] = []
+        if units is not None:
+            # Specialist teams often sit above the units they serve: the volunteers proposed or
+            # assigned for the subtree's orders are seen too, or its runs could not be reviewed.
+            orders = select(_orders.c.id).where(_orders.c.unit_id.in_(units))
+            runs = select(_runs.c.id).where(_runs.c.scope_unit_id.in_(units))
+            serving = [
+                column.in_(select(_volunteers.c.id).where(_volunteers.c.unit_id.in_(units))),
+                column.in_(select(_assignments.c.volunteer_id).where(_assignments.c.order_id.in_(orders))),
+                column.in_(select(_proposals.c.volunteer_id).where(_proposals.c.run_id.in_(runs))),
+            ]
         return _any(
-            column.in_(select(_volunteers.c.id).where(_volunteers.c.unit_id.in_(units))) if units is not None else None,
+            *serving,
             column.in_(members) if members is not None else None,
             column.in_(selves) if selves else None,
         )

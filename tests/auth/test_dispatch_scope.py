@@ -1,5 +1,6 @@
 """Dispatch runs, their proposals and the tasks stay in the scope of the unit they were started on:
-a dispatcher of another center neither sees nor commits them."""
+a dispatcher of another center neither sees nor commits them. The dispatcher of the institute sees
+the doctors the run proposes, although their team and homes belong to the center above."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from wenming.settings import Settings
 
 RUNS = """
 query Runs($id: ID!, $scope: ID!, $order: ID!) {
-  dispatchRun(id: $id) { id proposals { id } }
+  dispatchRun(id: $id) { id proposals { id volunteer { id phoneFull } } }
   dispatchRuns(scope: $scope) { id }
   orderTasks(order: $order) { id }
 }
@@ -39,17 +40,19 @@ def test_runs_are_seen_and_committed_only_in_scope(settings: Settings, engine: E
     try:
         world = build_world(api)
         order = submit_order(api, world, world["east"], 34.33, 117.96)
-        register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95)
-        run = start_run(api, world["center"])
+        doctor = register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95)
+        run = start_run(api, world["institute"])
         assert api.wait_run(run)["state"] == "SUCCEEDED"
         elsewhere = create_unit(api, "CENTER")
-        insider = token_for(settings, engine, "dispatcher-here", [(Role.DISPATCHER, {"unit_id": pk(world["center"])})],
-                            password=None)
+        insider = token_for(settings, engine, "dispatcher-here",
+                            [(Role.DISPATCHER, {"unit_id": pk(world["institute"])})], password=None)
         outsider = token_for(settings, engine, "dispatcher-elsewhere",
                              [(Role.DISPATCHER, {"unit_id": pk(elsewhere)})], password=None)
-        variables = {"id": run, "scope": world["center"], "order": order}
+        variables = {"id": run, "scope": world["institute"], "order": order}
         seen = _as(api, insider, RUNS, variables)
-        assert seen["dispatchRun"]["id"] == run and len(seen["dispatchRun"]["proposals"]) == 1
+        assert seen["dispatchRun"]["id"] == run
+        assert [p["volunteer"]["id"] for p in seen["dispatchRun"]["proposals"]] == [doctor]
+        assert seen["dispatchRun"]["proposals"][0]["volunteer"]["phoneFull"]
         assert [r["id"] for r in seen["dispatchRuns"]] == [run]
         assert _as(api, outsider, RUNS, variables) == {"dispatchRun": None, "dispatchRuns": [], "orderTasks": []}
         refused = _as(api, outsider, COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
