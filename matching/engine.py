@@ -23,6 +23,7 @@ from matching.arrays import Arrays, build_arrays
 from matching.candidates import Candidates, generate, merge
 from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
+from matching.feasibility import repair
 from matching.flow import solve_flow
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
@@ -135,14 +136,16 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
 
 def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
                    keep_for: dict[int, int], report: Callable[[str], Any]) -> tuple[Candidates, float]:
-    """Before any search: widen the candidates of requests starved in the flow relaxation (cheap),
-    so that the search itself rarely has to run twice."""
+    """Before any search: widen the candidates of requests starved in the flow relaxation or the
+    greedy dispatch (both cheap), so that the search itself rarely has to run twice."""
     t0 = time.perf_counter()
     for _ in range(MAX_WIDEN_ROUNDS):
         if not cand.truncated:
             break
         parts = split(arr, cand, prefer)
-        results = {p.pid: PartResult(p.pid, solve_flow(p).x, p.earliest, "flow", "FEASIBLE") for p in parts}
+        # busy in the relaxation or in the greedy dispatch: both hint where the cap bites
+        results = {p.pid: PartResult(p.pid, solve_flow(p).x | repair(p, np.zeros(p.size, bool))[0], p.earliest,
+                                     "flow", "FEASIBLE") for p in parts}
         widen = _starved(cand, parts, results)
         if not widen:
             break

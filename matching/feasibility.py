@@ -92,7 +92,24 @@ def _start_options(part: Part, r: int, rows: list[int]) -> list[int]:
             continue
         pieces = [(max(a, c), min(b, d)) for a, b in pieces for c, d in dom if max(a, c) <= min(b, d)]
     out = sorted({a for a, _ in pieces} | {b for _, b in pieces})
-    return out[:8] or []
+    if rows:
+        return out[:8]
+    # nobody chosen yet: every 30 minutes, and where the candidates' availability begins
+    grid = set(range(lo, hi + 1, 30)) | {hi}
+    for row in candidate_rows(part, r):
+        grid.update(a for a, _ in part.domains.get(row, ()))
+    return sorted(s for s in grid if lo <= s <= hi)[:64]
+
+
+def candidate_rows(part: Part, r: int) -> list[int]:
+    """The candidate rows of request r (cached per part)."""
+    index = part.__dict__.get("_rows_of_req")
+    if index is None:
+        order = np.argsort(part.rr, kind="stable")
+        cuts = np.searchsorted(part.rr[order], np.arange(part.nr + 1))
+        index = [order[cuts[q]:cuts[q + 1]].tolist() for q in range(part.nr)]
+        part.__dict__["_rows_of_req"] = index
+    return index[r]
 
 
 def repair(part: Part, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -26,7 +26,7 @@ class SolveOptions:
     workers: int = 1
     seed: int = 0
     dask_scheduler: str | None = None
-    candidates_per_slot: int = 12
+    candidates_per_slot: int = 30
     explain: bool = True
     progress: object = None
 

@@ -105,8 +105,10 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
             again, again_starts, _ = repair(part, relaxed)
             if _better(part, again, keep):
                 keep, starts = again, again_starts
+        keep, starts = _or_greedy(part, keep, starts)
         x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers)
         return PartResult(part.pid, x, starts, "flow+lns", *_levels_against_flow(part, flow, x), time.time() - t0)
+    keep, starts = _or_greedy(part, keep, starts)
     cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
     levels = dict(cp.levels)
     if "staffing" not in levels and cp.status in ("OPTIMAL", "FEASIBLE"):
@@ -127,9 +129,17 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
 
 
 def _better(part: Part, a: np.ndarray, b: np.ndarray) -> bool:
-    """Is solution a lexicographically better than b on staffing, then travel?"""
-    key = (lambda x: (-int(part.weight[part.rr[x]].sum()), int(part.metres[x].sum())))
+    """Is solution a lexicographically better than b: pins kept, then staffing, then travel?"""
+    def key(x: np.ndarray) -> tuple[int, int, int]:
+        return (int((part.pinned & ~x).sum()), -int(part.weight[part.rr[x]].sum()), int(part.metres[x].sum()))
     return key(a) < key(b)
+
+
+def _or_greedy(part: Part, keep: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The better of a solution and the greedy dispatcher's (pins first, then requests by
+    priority, each slot to the nearest candidate who still fits): the warm start to improve."""
+    greedy, greedy_starts, _ = repair(part, np.zeros(part.size, bool))
+    return (greedy, greedy_starts) if _better(part, greedy, keep) else (keep, starts)
 
 
 def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray) -> tuple[str, dict[str, LevelOutcome]]:
