@@ -11,17 +11,12 @@ teams). Every failure is a `ProblemError` whose message starts with the JSON pat
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections.abc import Iterable
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
-
-from matching.errors import ProblemError, ResultError
+from matching.errors import ProblemError
+from matching.jsonbase import json_path, read_json, schema_error, write_json
 from matching.problem import (
     Availability,
     Limits,
@@ -38,161 +33,40 @@ from matching.problem import (
     parse_clock,
     parse_minute,
 )
-from matching.result import (
-    Assignment,
-    Explanation,
-    Missing,
-    Moved,
-    NearMiss,
-    Objective,
-    OpenRequest,
-    Result,
-    RunnerUp,
-    SkillMatch,
-    Status,
-)
+from matching.resultio import RESULT_FORMAT, load_result, result_to_json
+from matching.shape import check_volunteer_shape
+
+__all__ = ["PROBLEM_FORMAT", "RESULT_FORMAT", "check_volunteer_shape", "dump_problem", "json_path", "load_problem",
+           "load_result", "result_to_json"]
 
 PROBLEM_FORMAT = "wenming.matching/problem"
+SCHEMA_VOLUNTEERS_LIMIT = 5000
 
 
 @lru_cache(maxsize=4096)
 def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
-RESULT_FORMAT = "wenming.matching/result"
-
-
-@cache
-def _validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("matching").joinpath(name).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
-def json_path(parts: Iterable[object]) -> str:
-    """`requests[12].time.latest_end` from ("requests", 12, "time", "latest_end")."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _schema_error(doc: Any, schema: str, error_type: type[ProblemError | ResultError],
-                  volunteer_path: str | None = None) -> None:
-    """Raise `error_type` for the most relevant schema violation of `doc`, if any.
-    `volunteer_path` renames `volunteers[0]` when a single volunteer is checked alone."""
-    error = jsonschema.exceptions.best_match(_validator(schema).iter_errors(doc))
-    if error is None:
-        return
-    path = list(error.absolute_path)
-    if volunteer_path is not None and path[:2] == ["volunteers", 0]:
-        path = [volunteer_path, *path[2:]]
-    if error.validator == "required":
-        missing = next(iter(set(error.validator_value) - set(error.instance or {})), "?")
-        raise error_type(json_path([*path, missing]), "required field is missing")
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        raise error_type(json_path([*path, extra[0] if extra else "?"]), "unknown field")
-    if error.validator == "oneOf" and path and path[-1] == "time":
-        raise error_type(json_path(path), "must be {start, duration} or {earliest_start, latest_end, duration}")
-    raise error_type(json_path(path), error.message)
-
-
-def _read_json(source: str | Path | dict[str, Any], error_type: type[ProblemError | ResultError]) -> Any:
-    if isinstance(source, dict):
-        return source
-    try:
-        text = Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error_type("", f"cannot read {source}: {exc.strerror or exc}") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise error_type("", f"{source}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-
 
 def load_problem(source: str | Path | dict[str, Any]) -> Problem:
     """Read a problem from a JSON file path or an already parsed dict; raise `ProblemError`
     naming the JSON path of the first problem found."""
-    doc = _read_json(source, ProblemError)
+    doc = read_json(source, ProblemError)
     if not isinstance(doc, dict):
         raise ProblemError("", "a problem must be a JSON object")
     volunteers = doc.get("volunteers")
     if isinstance(volunteers, list) and len(volunteers) > SCHEMA_VOLUNTEERS_LIMIT:
         # the generic validator costs ~0.5 ms a volunteer: above the limit the volunteers get the
         # equivalent hand-written checks of `check_volunteer_shape` and the rest the schema
-        _schema_error({**doc, "volunteers": []}, "problem.schema.json", ProblemError)
+        schema_error({**doc, "volunteers": []}, "problem.schema.json", ProblemError)
         for i, v in enumerate(volunteers):
             check_volunteer_shape(v, f"volunteers[{i}]")
     else:
-        _schema_error(doc, "problem.schema.json", ProblemError)
+        schema_error(doc, "problem.schema.json", ProblemError)
     return _Reader(doc).problem()
 
 
 #: above this many volunteers the schema check of each volunteer is done by `check_volunteer_shape`
-SCHEMA_VOLUNTEERS_LIMIT = 5000
-_VOLUNTEER_KEYS = {"id", "home", "skills", "teams", "availability", "limits", "max_travel_km",
-                   "insurance_valid_until", "pinned", "forbidden"}
-_LIMIT_KEYS = {"tasks_per_day", "minutes_per_day", "tasks_per_period", "minutes_per_period"}
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _is_num(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00)?$")
-_CLOCK = re.compile(r"^\d{2}:\d{2}$")
-
-
-def _date_ok(x: Any) -> bool:
-    return x is None or (isinstance(x, str) and _DATE.match(x) is not None)
-
-
-def _availability_ok(a: Any) -> bool:
-    return (isinstance(a, dict) and {"weekly", "dated", "exceptions"}.issuperset(a)
-            and all(isinstance(a.get(k, []), list) for k in ("weekly", "dated", "exceptions"))
-            and all(isinstance(w, dict) and set(w) == {"weekday", "start", "end"} and _is_int(w["weekday"])
-                    and 0 <= w["weekday"] <= 6 and isinstance(w["start"], str) and _CLOCK.match(w["start"])
-                    and isinstance(w["end"], str) and _CLOCK.match(w["end"]) for w in a.get("weekly", []))
-            and all(isinstance(d, dict) and set(d) == {"start", "end"} and isinstance(d["start"], str)
-                    and _DATETIME.match(d["start"]) and isinstance(d["end"], str) and _DATETIME.match(d["end"])
-                    for k in ("dated", "exceptions") for d in a.get(k, [])))
-
-
-def check_volunteer_shape(v: Any, path: str) -> None:
-    """What `problem.schema.json` says of one volunteer, checked directly (same rules, same
-    paths in the messages); a volunteer with an unusual part is handed to the schema validator
-    for the exact message."""
-    try:
-        ok = (isinstance(v, dict) and _VOLUNTEER_KEYS.issuperset(v) and isinstance(v["id"], str) and v["id"]
-              and isinstance(v["home"], dict) and set(v["home"]) == {"lat", "lon"}
-              and _is_num(v["home"]["lat"]) and -90 <= v["home"]["lat"] <= 90
-              and _is_num(v["home"]["lon"]) and -180 <= v["home"]["lon"] <= 180
-              and all(isinstance(s, dict) and {"skill", "level"} <= set(s) <= {"skill", "level", "expires"}
-                      and isinstance(s["skill"], str) and s["skill"] and _is_int(s["level"]) and s["level"] >= 0
-                      and (s.get("expires") is None or isinstance(s["expires"], str))
-                      for s in v.get("skills", []))
-              and all(isinstance(x, str) and x for k in ("teams", "pinned", "forbidden") for x in v.get(k, []))
-              and all(isinstance(v.get(k, []), list) for k in ("skills", "teams", "pinned", "forbidden"))
-              and isinstance(v.get("limits", {}), dict) and _LIMIT_KEYS.issuperset(v.get("limits", {}))
-              and all(x is None or (_is_int(x) and x >= 0) for x in v.get("limits", {}).values())
-              and (v.get("max_travel_km") is None or (_is_num(v["max_travel_km"]) and v["max_travel_km"] >= 0))
-              and (v.get("insurance_valid_until") is None or isinstance(v["insurance_valid_until"], str))
-              and _date_ok(v.get("insurance_valid_until")) and all(_date_ok(s.get("expires")) for s in v.get("skills", []))
-              and ("availability" not in v or _availability_ok(v["availability"])))
-    except (KeyError, TypeError):
-        ok = False
-    if not ok:
-        _schema_error({"format": PROBLEM_FORMAT, "version": 1, "date_from": "2000-01-01", "date_to": "2000-01-01",
-                       "volunteers": [v], "requests": []}, "problem.schema.json", ProblemError, path)
-
-
-
-
 
 class _Reader:
     """Builds the dataclasses from a schema-valid document, checking the semantic rules."""
@@ -369,14 +243,6 @@ class _Reader:
         return Settings(weights, float(s.get("speed_kmh", 25.0)), float(s.get("detour_factor", 1.3)), tuple(overrides))
 
 
-def _write_json(doc: dict[str, Any], path: str | Path) -> None:
-    """Write atomically: a temporary file beside the target, then rename over it."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(target)
-
-
 def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, Any]:
     """The problem as its JSON document (written atomically to `path` when given)."""
     d0 = problem.date_from
@@ -435,73 +301,5 @@ def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, 
                                     **({"travel_minutes": o.travel_minutes} if o.travel_minutes is not None else {})}
                                    for o in s.overrides]}}
     if path is not None:
-        _write_json(doc, path)
+        write_json(doc, path)
     return doc
-
-
-def result_to_json(result: Result, path: str | Path | None = None) -> dict[str, Any]:
-    """The result as its JSON document (written atomically to `path` when given)."""
-    def assignment(a: Assignment) -> dict[str, Any]:
-        item: dict[str, Any] = {"request": a.request, "volunteer": a.volunteer, "skill": a.skill,
-                                "start": a.start, "end": a.end, "distance_km": a.distance_km,
-                                "travel_minutes": a.travel_minutes}
-        e = a.explanation
-        if e is not None:
-            item["explanation"] = {
-                "skills_matched": [{"skill": m.skill, "level": m.level, "min_level": m.min_level}
-                                   for m in e.skills_matched],
-                "window": dict(e.window) if e.window else None,
-                "contributions": dict(e.contributions),
-                "runner_up": ({"volunteer": e.runner_up.volunteer, "distance_km": e.runner_up.distance_km,
-                               "reason": e.runner_up.reason} if e.runner_up else None)}
-        return item
-
-    doc: dict[str, Any] = {
-        "format": RESULT_FORMAT, "version": 1, "status": result.status.value, "message": result.message,
-        "objective": result.objective.as_dict(), "bound": dict(result.bound), "gap": result.gap,
-        "timings": dict(result.timings), "parts": dict(result.parts),
-        "assignments": [assignment(a) for a in result.assignments],
-        "open": [{"request": o.request, "missing": [{"skill": m.skill, "count": m.count} for m in o.missing],
-                  "reason": o.reason,
-                  "near_miss": ({"volunteer": o.near_miss.volunteer, "reason": o.near_miss.reason,
-                                 "detail": o.near_miss.detail} if o.near_miss else None)}
-                 for o in result.open]}
-    if result.moved is not None:
-        doc["moved"] = {k: [{"request": r, "volunteer": v} for r, v in getattr(result.moved, k)]
-                        for k in ("kept", "added", "removed")}
-    if path is not None:
-        _write_json(doc, path)
-    return doc
-
-
-def load_result(source: str | Path | dict[str, Any]) -> Result:
-    """Read a result JSON (path or dict) back into a `Result`; raise `ResultError` naming the path."""
-    doc = _read_json(source, ResultError)
-    if not isinstance(doc, dict):
-        raise ResultError("", "a result must be a JSON object")
-    _schema_error(doc, "result.schema.json", ResultError)
-
-    def assignment(a: dict[str, Any]) -> Assignment:
-        e = a.get("explanation")
-        explanation = None
-        if e is not None:
-            ru = e.get("runner_up")
-            explanation = Explanation(
-                tuple(SkillMatch(m["skill"], m["level"], m["min_level"]) for m in e["skills_matched"]),
-                e.get("window"), dict(e["contributions"]),
-                RunnerUp(ru["volunteer"], ru["distance_km"], ru["reason"]) if ru else None)
-        return Assignment(a["request"], a["volunteer"], a["skill"], a["start"], a["end"], a["distance_km"],
-                          a["travel_minutes"], explanation)
-
-    def open_request(o: dict[str, Any]) -> OpenRequest:
-        nm = o.get("near_miss")
-        return OpenRequest(o["request"], tuple(Missing(m["skill"], m["count"]) for m in o["missing"]), o["reason"],
-                           NearMiss(nm["volunteer"], nm["reason"], nm["detail"]) if nm else None)
-
-    moved = None
-    if "moved" in doc:
-        m = doc["moved"]
-        moved = Moved(*(tuple((p["request"], p["volunteer"]) for p in m[k]) for k in ("kept", "added", "removed")))
-    return Result(Status(doc["status"]), Objective(**doc["objective"]), doc.get("bound", {}), doc.get("gap"),
-                  doc.get("timings", {}), doc.get("parts", {}), tuple(assignment(a) for a in doc["assignments"]),
-                  tuple(open_request(o) for o in doc["open"]), moved, doc.get("message", ""))
