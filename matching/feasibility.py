@@ -203,7 +203,7 @@ def fill(part: Part, keep: np.ndarray, starts: np.ndarray, tl: Timeline) -> tupl
             complete = sum(left) == 0
             if part.partial[r] or complete:
                 keep[taken] = True
-                filled[r] = [c - lft for c, lft in zip(part.counts[r], left)]
+                filled[r, :len(left)] = [c - lft for c, lft in zip(part.counts[r], left)]
                 starts[r] = start
                 break
             for row in taken:

@@ -205,3 +205,20 @@ def test_a_process_pool_finds_the_same_objective(workers: int) -> None:
     pooled = run(p, SolveOptions(time_limit=5, workers=workers, seed=7))
     assert single.parts["count"] == 3
     assert pooled.objective == single.objective
+
+
+def test_requests_with_different_numbers_of_skills_share_a_part() -> None:
+    """A three-skill and a two-skill request competing for the same people at the same time: the
+    greedy fill that warm-starts the search handles slot rows of different widths."""
+    people = [volunteer("V0", skills={"doctor": 2, "helper": 2, "nurse": 2}),
+              volunteer("V1", skills={"helper": 2, "nurse": 2}, east_km=3),
+              volunteer("V2", skills={"helper": 2, "nurse": 2}, east_km=4),
+              volunteer("V3", skills={"helper": 2, "doctor": 2}, east_km=5),
+              volunteer("V4", skills={"helper": 2, "nurse": 2}, east_km=6)]
+    requests = [request("A", needs=(("doctor", 1, 1), ("helper", 1, 1), ("nurse", 1, 1)), priority=5),
+                request("B", needs=(("helper", 1, 1), ("nurse", 1, 1)), east_km=0.2, priority=1)]
+    problem = build(people, requests)
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=1))
+    assert validate(problem, result) == []
+    assert result.status is Status.OPTIMAL
+    assert sorted(a.request for a in result.assignments) == ["A", "A", "A", "B", "B"]
