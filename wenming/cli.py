@@ -92,7 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Subcommands with a parser of their own: everything after their name is theirs, `--help` included
+#: (argparse's REMAINDER does not take a leading option such as `--help`).
+_DELEGATED = {"match": _match, "scenario": _scenario}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in _DELEGATED:
+        return int(_DELEGATED[argv[0]](argparse.Namespace(rest=argv[1:])) or 0)
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 
