@@ -73,8 +73,13 @@ def _loader(info: Any, name: str, model: Any, column: Any, subject: str) -> _Pho
 
 
 def _may(info: Any, roles: frozenset[Role]) -> bool:
+    """May the caller see whole phones? An ANALYST grant widens what the session reads to
+    everything, so together with a scoped role (say a volunteer's) it would show every phone:
+    with ANALYST only a platform admin keeps the right."""
     caller = info.context.auth.caller if info.context.auth is not None else None
-    return caller is not None and bool(caller.roles & roles)
+    if caller is None or not caller.roles & roles:
+        return False
+    return Role.ANALYST not in caller.roles or Role.PLATFORM_ADMIN in caller.roles
 
 
 async def volunteer_phone(info: Any, volunteer_pk: int) -> str | None:

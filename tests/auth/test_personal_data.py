@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from db.models import Account, PersonalDataRead
+from db.models import Account, PersonalDataRead, Role
 from db.session import session_factory
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
@@ -50,6 +50,17 @@ def test_volunteer_phones_are_whole_only_for_the_roles_that_may_see_them(world: 
         assert seen["phoneFull"] == VA_PHONE, role
     assert _volunteer(world, "analyst") == {"phone": "138****0001", "phoneFull": None,
                                             "idNumber": _volunteer(world, "admin")["idNumber"]}
+
+
+def test_an_analyst_grant_beside_a_scoped_role_does_not_open_every_phone(
+        world: w.World, client_for: ClientFor) -> None:
+    """ANALYST reads everything (de-identified); with a volunteer's own grant beside it, the
+    account must not get whole phones of every volunteer it can now read."""
+    both = client_for("analyst-and-volunteer",
+                      [(Role.ANALYST, {}), (Role.VOLUNTEER, {"volunteer_id": w.pk(world.ids["va"])})])
+    other = both.data(VOLUNTEER, {"id": world.ids["vb"]})["node"]
+    assert other["phone"] == "138****0002"
+    assert other["phoneFull"] is None
 
 
 def test_id_numbers_are_never_whole(world: w.World) -> None:
