@@ -37,6 +37,7 @@ from matching.problem import (
     format_minute,
     parse_minute,
 )
+from matching.progress import Progress
 from matching.resolve import Changes, apply_changes, resolve
 from matching.result import (
     Assignment,
@@ -56,7 +57,7 @@ from matching.validate import Violation, validate
 
 __all__ = [
     "Assignment", "Availability", "Changes", "Explanation", "Limits", "MatchingError", "Missing", "Moved", "NearMiss",
-    "Objective", "OpenRequest", "Override", "Problem", "ProblemError", "Reason", "Request", "Result",
+    "Objective", "OpenRequest", "Override", "Problem", "ProblemError", "Progress", "Reason", "Request", "Result",
     "ResultError", "RunnerUp", "Settings", "SkillLevel", "SkillMatch", "SkillNeed", "SolveOptions", "Status",
     "TimeSpec", "Violation", "Volunteer", "WeeklyWindow", "apply_changes", "available_intervals", "day_of", "dump_problem",
     "format_minute", "load_problem", "load_result", "parse_minute", "resolve", "result_to_json", "solve",

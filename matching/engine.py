@@ -27,8 +27,9 @@ from matching.feasibility import repair
 from matching.flow import solve_flow
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
-from matching.partsolve import PartResult
+from matching.partsolve import PartResult, cohesion_of, workload_of
 from matching.problem import Problem
+from matching.progress import Progress
 from matching.result import LEVELS, Objective, Result, Status
 
 #: part of the time limit kept back for explanations and assembly
@@ -62,7 +63,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     arr = build_arrays(problem)
     cand = generate(arr, options.candidates_per_slot)
     t1 = time.perf_counter()
-    report(f"candidates: {len(cand)} pairs for {arr.nr} requests")
+    report(Progress("candidates", f"candidates: {len(cand)} pairs for {arr.nr} requests"))
     t1 -= t0
     prefer_idx = None
     if prefer:
@@ -83,7 +84,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
         ts = time.perf_counter()
         parts = split(arr, cand, prefer_idx)
         t_split += time.perf_counter() - ts
-        report(f"decomposed into {len(parts)} parts")
+        report(Progress("decomposed", f"decomposed into {len(parts)} parts", 0, len(parts)))
         if cand.pin_conflicts:
             results: dict[int, PartResult] = {}
             v, r, why = cand.pin_conflicts[0]
@@ -95,7 +96,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
         if round_:
             _carry_over(parts, previous)
         results = run_parts(parts, budget, options.seed, options.workers, options.scheduler(),
-                            lambda done, total: report(f"solved {done}/{total} parts"))
+                            _SolvedSoFar(parts, report))
         previous = _chosen(arr, cand, parts, results, Status.FEASIBLE)
         previous.keys = {(int(cand.v[i]), int(cand.r[i]), int(cand.k[i])) for i in previous.rows.tolist()}
         widen = _starved(cand, parts, results)
@@ -104,7 +105,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
             break
         for r in widen:
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
-        report(f"widening the candidates of {len(widen)} requests")
+        report(Progress("widening", f"widening the candidates of {len(widen)} requests"))
         ts = time.perf_counter()
         cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
         t1 += time.perf_counter() - ts
@@ -135,7 +136,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
 
 
 def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
-                   keep_for: dict[int, int], report: Callable[[str], Any]) -> tuple[Candidates, float]:
+                   keep_for: dict[int, int], report: Callable[[Progress], Any]) -> tuple[Candidates, float]:
     """Before any search: widen the candidates of requests starved in the flow relaxation or the
     greedy dispatch (both cheap), so that the search itself rarely has to run twice."""
     t0 = time.perf_counter()
@@ -151,7 +152,7 @@ def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] |
             break
         for r in widen:
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
-        report(f"widening the candidates of {len(widen)} requests")
+        report(Progress("widening", f"widening the candidates of {len(widen)} requests"))
         cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
     return cand, time.perf_counter() - t0
 
@@ -183,9 +184,25 @@ def _starved(cand: Candidates, parts: list[Part], results: dict[int, PartResult]
     return {r for r, k in cand.truncated if (r, k) not in idle_slot}
 
 
-def _progress(options: SolveOptions) -> Callable[[str], Any]:
+def _progress(options: SolveOptions) -> Callable[[Progress], Any]:
     fn = options.progress
-    return fn if callable(fn) else (lambda _msg: None)
+    return fn if callable(fn) else (lambda _event: None)
+
+
+class _SolvedSoFar:
+    """Reports each solved part with the objective of the parts solved so far in this round."""
+
+    def __init__(self, parts: list[Part], report: Callable[[Progress], Any]) -> None:
+        self.parts, self.report = {p.pid: p for p in parts}, report
+        self.total = Objective()
+
+    def __call__(self, solved: PartResult, done: int, total: int) -> None:
+        part, x, t = self.parts[solved.pid], solved.x, self.total
+        self.total = Objective(staffing=t.staffing + int(part.weight[part.rr[x]].sum()),
+                               travel_m=t.travel_m + int(part.metres[x].sum()),
+                               workload=t.workload + workload_of(part, x),
+                               cohesion=t.cohesion + cohesion_of(part, x))
+        self.report(Progress("solving", f"solved {done}/{total} parts", done, total, self.total))
 
 
 def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: bool

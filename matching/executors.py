@@ -40,8 +40,9 @@ def executor_for(workers: int, scheduler: str | None) -> Iterator[cf.Executor | 
 
 
 def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, scheduler: str | None,
-              progress: Callable[[int, int], Any] | None = None) -> dict[int, PartResult]:
-    """Solve every part, in parallel when asked; results keyed by part id."""
+              progress: Callable[[PartResult, int, int], Any] | None = None) -> dict[int, PartResult]:
+    """Solve every part, in parallel when asked; results keyed by part id. `progress` hears of
+    each solved part: (its result, parts done, parts in all)."""
     results: dict[int, PartResult] = {}
     remote = parts if scheduler else [p for p in parts if p.size >= SMALL_PART_ROWS]
     local = [] if scheduler else [p for p in parts if p.size < SMALL_PART_ROWS]
@@ -55,11 +56,11 @@ def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, schedu
             futures = {pool.submit(solve_part, p, budget, seed, per_part): p.pid
                        for p in sorted(remote, key=lambda p: -p.size)}
         for p in local:
-            results[p.pid] = solve_part(p, budget, seed, per_part)
+            solved = results[p.pid] = solve_part(p, budget, seed, per_part)
             if progress:
-                progress(len(results), len(parts))
+                progress(solved, len(results), len(parts))
         for fut in cf.as_completed(futures):
-            results[futures[fut]] = fut.result()
+            solved = results[futures[fut]] = fut.result()
             if progress:
-                progress(len(results), len(parts))
+                progress(solved, len(results), len(parts))
     return results

@@ -19,7 +19,7 @@ class SolveOptions:
     candidates_per_slot  how many nearest qualified volunteers to keep per skill slot (a pruning
                  cap; pins and a request's only qualified people are always kept)
     explain      compute explanations and open-request reasons
-    progress     optional callable(str) receiving progress lines during long solves
+    progress     optional callable(Progress) receiving progress events (str() of one is its line)
     """
 
     time_limit: float = 10.0

@@ -58,7 +58,8 @@ def cohesion_of(part: Part, x: np.ndarray) -> int:
     return total
 
 
-def _workload(part: Part, x: np.ndarray) -> int:
+def workload_of(part: Part, x: np.ndarray) -> int:
+    """Sum over the part's volunteers of their task count squared."""
     n = np.bincount(part.rv[x], minlength=part.nv).astype(np.int64)
     return int((n ** 2).sum())
 
@@ -147,7 +148,7 @@ def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray) -> tuple
     when every level before it is and it reaches the relaxation's value."""
     staffing = int(part.weight[part.rr[x]].sum())
     travel = int(part.metres[x].sum())
-    workload = _workload(part, x)
+    workload = workload_of(part, x)
     cohesion = cohesion_of(part, x)
     levels = {"staffing": LevelOutcome(staffing, flow.staffing, staffing >= flow.staffing)}
     ok = levels["staffing"].proven

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
-import re
 import threading
 import time
 from typing import Any
@@ -42,8 +41,6 @@ _POOL = cf.ThreadPoolExecutor(max_workers=2, thread_name_prefix="dispatch-run")
 _CANCELLED: set[int] = set()
 _LOCK = threading.Lock()
 PROGRESS_EVERY = 0.25  # seconds between progress writes (phase changes are always written)
-_PARTS = re.compile(r"solved (\d+)/(\d+) parts")
-_SPLIT = re.compile(r"decomposed into (\d+) parts")
 
 
 class RunCancelled(Exception):
@@ -101,22 +98,21 @@ class _Progress:
     def __init__(self, sessions: sessionmaker[Session], run_id: int) -> None:
         self.sessions, self.run_id, self.last = sessions, run_id, 0.0
 
-    def __call__(self, message: str) -> None:
+    def __call__(self, event: m.Progress) -> None:
         with _LOCK:
             if self.run_id in _CANCELLED:
                 raise RunCancelled()
-        values: dict[str, Any] = {}
-        if (split := _SPLIT.search(message)) is not None:
-            values = {"phase": "solving", "parts_total": int(split.group(1)), "parts_done": 0}
-        elif (parts := _PARTS.search(message)) is not None:
-            values = {"parts_done": int(parts.group(1)), "parts_total": int(parts.group(2))}
-        elif message.startswith("candidates"):
-            values = {"phase": "candidates"}
-        elif message.startswith("widening"):
-            values = {"phase": "widening"}
+        values: dict[str, Any]
+        if event.phase == "decomposed":
+            values = {"phase": "solving", "parts_total": event.parts_total, "parts_done": 0}
+        elif event.phase == "solving":
+            values = {"parts_done": event.parts_done, "parts_total": event.parts_total}
+            if event.objective is not None:
+                values["best_objective"] = event.objective.as_dict()
+        else:  # candidates, widening
+            values = {"phase": event.phase}
         now = time.monotonic()
-        if values and ("phase" in values or now - self.last >= PROGRESS_EVERY
-                       or values.get("parts_done") == values.get("parts_total")):
+        if "phase" in values or now - self.last >= PROGRESS_EVERY or event.parts_done == event.parts_total:
             self.last = now
             _set(self.sessions, self.run_id, RunState.RUNNING, **values)
 

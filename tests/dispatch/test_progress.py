@@ -8,8 +8,12 @@ from typing import Any
 
 import pytest
 
-from resolvers import runs
-from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
+from sqlalchemy import Engine
+
+from db.session import session_factory
+from matching import Objective, Progress
+from resolvers import dispatch_ids, runs
+from tests.dispatch.support import DISPATCH_RUN, DispatchClient, register_doctor, start_run, submit_order
 
 RUN_PROGRESS = """
 subscription RunProgress($run: ID!) {
@@ -50,3 +54,31 @@ def test_the_subscription_streams_each_phase_until_the_end(
     assert last["state"] == "SUCCEEDED"
     assert last["progress"]["partsDone"] == last["progress"]["partsTotal"] >= 1
     assert last["progress"]["bestObjective"] == {"staffing": 3}
+
+
+def test_a_solved_part_writes_the_objective_so_far_to_the_run(
+        api: DispatchClient, world: dict[str, Any], engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a run is RUNNING, the engine's progress event for a solved part puts the objective of
+    the parts solved so far on the run, before the result is stored."""
+    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    release, building = threading.Event(), threading.Event()
+    real_build = runs.build
+
+    def held_build(*args: Any, **kwargs: Any) -> Any:
+        building.set()
+        release.wait(30)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "build", held_build)
+    run = start_run(api, world["center"])
+    assert building.wait(30)
+    try:
+        event = Progress("solving", "solved 1/2 parts", 1, 2, Objective(staffing=5, travel_m=1200))
+        runs._Progress(session_factory(engine), dispatch_ids.decode(run, "DispatchRun") or 0)(event)
+        progress = api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["progress"]
+    finally:
+        release.set()
+    assert progress == {"phase": "building", "partsDone": 1, "partsTotal": 2,
+                        "bestObjective": {"staffing": 5, "travelM": 1200}}
+    assert api.wait_run(run)["state"] == "SUCCEEDED"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from matching import Problem, Result, SolveOptions, Status, result_to_json, solve, validate
+from matching import Problem, Progress, Result, SolveOptions, Status, result_to_json, solve, validate
 from tests.matching.helpers import at, build, request, volunteer
 
 OPTS = SolveOptions(time_limit=5, workers=1, seed=7)
@@ -222,3 +222,18 @@ def test_requests_with_different_numbers_of_skills_share_a_part() -> None:
     assert validate(problem, result) == []
     assert result.status is Status.OPTIMAL
     assert sorted(a.request for a in result.assignments) == ["A", "A", "A", "B", "B"]
+
+
+def test_progress_events_carry_the_objective_of_the_parts_solved_so_far() -> None:
+    """Two far-apart towns make two parts; each solved part adds its objective, and the last
+    event's objective is the result's."""
+    people = [volunteer("NEAR-A", east_km=1, max_travel_km=20), volunteer("NEAR-B", east_km=81, max_travel_km=20)]
+    requests = [request("A"), request("B", east_km=80, priority=5)]
+    problem = build(people, requests)
+    events: list[Progress] = []
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=1, progress=events.append))
+    solving = [e for e in events if e.phase == "solving"]
+    assert [(e.parts_done, e.parts_total) for e in solving] == [(1, 2), (2, 2)]
+    assert solving[0].objective is not None and solving[0].objective.staffing in (3, 5)
+    assert solving[-1].objective == result.objective
+    assert str(solving[-1]) == "solved 2/2 parts"

@@ -15,7 +15,7 @@ def test_all_lists_the_public_names_sorted_and_each_resolves() -> None:
                 "Availability", "Limits", "Override", "load_problem", "dump_problem", "load_result",
                 "result_to_json", "solve", "SolveOptions", "validate", "Violation", "Result", "Status",
                 "Objective", "Assignment", "Explanation", "OpenRequest", "ProblemError", "resolve",
-                "Changes", "apply_changes", "Moved"}
+                "Changes", "apply_changes", "Moved", "Progress"}
     assert expected <= set(matching.__all__)
     assert matching.__all__ == sorted(matching.__all__)
     for name in matching.__all__:
