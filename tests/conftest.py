@@ -19,6 +19,8 @@ Fixtures (use them by naming them as test arguments):
 - `session`: an ORM Session on `engine` (db.session.session_factory); closed afterwards, so commit
   what you need to be visible to other connections.
 - `settings`: wenming.settings.Settings for tests (development mode, `database_url` = `db_url`).
+- `api`: a GraphQLClient (tests/schema/support.py) on the app over that database, acting as a
+  platform admin; tests/dispatch overrides it with its HTTP + websocket client.
 
 Select a backend with `-k sqlite` or `-k postgresql`. The schema is only ever created by migrations,
 never by `metadata.create_all`.
@@ -42,6 +44,7 @@ from sqlalchemy.orm import Session
 from db.migrate import upgrade
 from db.models import Base
 from db.session import make_engine, session_factory
+from tests.schema.support import GraphQLClient
 from wenming.settings import Settings
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -241,3 +244,12 @@ def session(engine: Engine) -> Iterator[Session]:
 def settings(db_url: str) -> Settings:
     """Settings for tests: development mode, the development secret key, `db_url` as database."""
     return Settings(database_url=db_url)
+
+
+@pytest.fixture
+def api(settings: Settings, engine: Engine) -> Iterator[GraphQLClient]:
+    client = GraphQLClient(settings, engine)
+    try:
+        yield client
+    finally:
+        client.close()
