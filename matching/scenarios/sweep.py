@@ -22,6 +22,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from matching.executors import executor_for
 from matching.scenarios.params import apply_point, point_label
 from matching.scenarios.runner import RunRecord, run
 from matching.scenarios.spec import Scenario
@@ -40,24 +41,6 @@ def run_point(scenario: Scenario, point: dict[str, Any]) -> RunRecord:
     return dataclasses.replace(rec, name=f"{scenario.name} [{point_label(point)}]")
 
 
-@contextmanager
-def executor(jobs: int, scheduler: str | None = None) -> Iterator[cf.Executor]:
-    """The sweep's executor: a Dask client's executor when a scheduler is named (argument or
-    WENMING_DASK_SCHEDULER), else a local process pool of `jobs` processes."""
-    address = scheduler or os.environ.get("WENMING_DASK_SCHEDULER")
-    if address:
-        from distributed import Client
-
-        client = Client(address, set_as_default=False)
-        try:
-            yield client.get_executor(pure=False)
-        finally:
-            client.close()
-    else:
-        with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield pool
-
-
 def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, scheduler: str | None = None,
               pool: cf.Executor | None = None, show_progress: bool = True) -> list[RunRecord]:
     """Run every point; `pool` (an executor you own) overrides jobs/scheduler; `jobs=1` runs
@@ -73,7 +56,9 @@ def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, s
                 results[i] = run_point(scenario, point)
                 progress.advance(task)
         else:
-            with (_borrowed(pool) if pool is not None else executor(jobs, scheduler)) as ex:
+            address = scheduler or os.environ.get("WENMING_DASK_SCHEDULER")
+            with (_borrowed(pool) if pool is not None else executor_for(jobs, address)) as ex:
+                assert ex is not None  # a scheduler, or jobs > 1: never the in-process case
                 futures = {ex.submit(run_point, scenario, point): i for i, point in enumerate(points)}
                 for fut in cf.as_completed(futures):
                     results[futures[fut]] = fut.result()
@@ -82,5 +67,5 @@ def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, s
 
 
 @contextmanager
-def _borrowed(pool: cf.Executor) -> Iterator[cf.Executor]:
+def _borrowed(pool: cf.Executor) -> Iterator[cf.Executor | None]:
     yield pool
