@@ -10,6 +10,7 @@ JSON path), 1 anything unexpected.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with err.status("solving ...") as status:
         options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
+                               dask_scheduler=os.environ.get("WENMING_DASK_SCHEDULER") or None,
                                progress=lambda line: status.update(f"solving: {line}"))
         result = solve(problem, options)
     print(summary(result))

@@ -74,7 +74,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     message = ""
     keep_for: dict[int, int] = {}
     # one worker in this process: budgets in CP-SAT deterministic time, so runs repeat exactly
-    det = options.time_limit if options.workers == 1 and not options.scheduler() else None
+    det = options.time_limit if options.workers == 1 and not options.dask_scheduler else None
     t_split = 0.0
     starved_left = 0
     cand, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report)
@@ -95,7 +95,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
         budget = Budget(end, (det / 2 if round_ == 0 else det / 8) if det else None)
         if round_:
             _carry_over(parts, previous)
-        results = run_parts(parts, budget, options.seed, options.workers, options.scheduler(),
+        results = run_parts(parts, budget, options.seed, options.workers, options.dask_scheduler,
                             _SolvedSoFar(parts, report))
         previous = _chosen(arr, cand, parts, results, Status.FEASIBLE)
         previous.keys = {(int(cand.v[i]), int(cand.r[i]), int(cand.k[i])) for i in previous.rows.tolist()}

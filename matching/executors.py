@@ -2,7 +2,7 @@
 
 All three are driven through `concurrent.futures`: `workers=1` without a scheduler runs
 in-process (deterministic, no pickling); `workers>1` uses a `ProcessPoolExecutor`; a Dask
-scheduler address (option or `WENMING_DASK_SCHEDULER`) uses `Client.get_executor()`. Results
+scheduler address (`SolveOptions.dask_scheduler`) uses `Client.get_executor()`. Results
 come back keyed by part id, so the assembly order never depends on who finished first.
 """
 

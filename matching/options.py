@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 
@@ -14,8 +13,9 @@ class SolveOptions:
     workers      parallel processes for independent parts (1 = run in this process) and CP-SAT
                  search workers per part
     seed         random seed for CP-SAT; with workers=1 the same problem and seed give the same result
-    dask_scheduler  address of a Dask scheduler (`tcp://host:8786`); default from the environment
-                 variable WENMING_DASK_SCHEDULER; when set, parts run on that cluster
+    dask_scheduler  address of a Dask scheduler (`tcp://host:8786`); when set, parts run on that
+                 cluster (the library reads no environment: the command lines and the API pass
+                 WENMING_DASK_SCHEDULER here)
     candidates_per_slot  how many nearest qualified volunteers to keep per skill slot (a pruning
                  cap; pins and a request's only qualified people are always kept)
     explain      compute explanations and open-request reasons
@@ -29,9 +29,6 @@ class SolveOptions:
     candidates_per_slot: int = 30
     explain: bool = True
     progress: object = None
-
-    def scheduler(self) -> str | None:
-        return self.dask_scheduler or os.environ.get("WENMING_DASK_SCHEDULER") or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--param", action="append", default=[], metavar="NAME=V1,V2",
                        help=f"a sweep parameter and its values; one of {', '.join(PARAMS)}")
     sweep.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="local worker processes")
-    sweep.add_argument("--scheduler", help="Dask scheduler address (default: WENMING_DASK_SCHEDULER)")
+    sweep.add_argument("--scheduler", default=os.environ.get("WENMING_DASK_SCHEDULER") or None,
+                       help="Dask scheduler address (default: WENMING_DASK_SCHEDULER)")
     for p in (run, cmp_, sweep):
         p.add_argument("-o", "--output", type=Path, help="output folder (default scenario-runs/<name>)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -70,6 +71,11 @@ def _say(quiet: bool, text: str) -> None:
         print(text, file=sys.stderr)
 
 
+def _env_scheduler() -> str | None:
+    """The Dask cluster the engine solves on, as the environment names it (WENMING_DASK_SCHEDULER)."""
+    return os.environ.get("WENMING_DASK_SCHEDULER") or None
+
+
 def _run(args: argparse.Namespace) -> int:
     from matching.scenarios.output import record_files, write_folder
     from matching.scenarios.report import run_report
@@ -77,7 +83,8 @@ def _run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.file)
     _say(args.quiet, f"scenario {scenario.name}: solving (time limit {scenario.engine.time_limit:g} s)")
-    rec = run(scenario, progress=None if args.quiet else (lambda m: _say(False, f"  {m}")))
+    rec = run(scenario, scheduler=_env_scheduler(),
+              progress=None if args.quiet else (lambda m: _say(False, f"  {m}")))
     files = {"report.html": run_report(rec, scenario.report.title), **record_files(rec)}
     target = write_folder(args.output or DEFAULT_ROOT / scenario.name, files)
     _summary(rec)
@@ -114,7 +121,7 @@ def _compare(args: argparse.Namespace) -> int:
             recs.append(load_record(item))
         else:
             _say(args.quiet, f"scenario {item.name}: solving")
-            recs.append(run(item))
+            recs.append(run(item, scheduler=_env_scheduler()))
     names = [r.name for r in recs]
     if len(set(names)) < len(names):
         recs = [r if names.count(r.name) == 1 else _renamed(r, f"{r.name}#{i + 1}") for i, r in enumerate(recs)]

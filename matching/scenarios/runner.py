@@ -7,11 +7,8 @@ points can come back from another process or a Dask worker.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,39 +43,24 @@ class RunRecord:
     wall_seconds: float = 0.0
 
 
-@contextmanager
-def _no_dask_env() -> Iterator[None]:
-    """Hide WENMING_DASK_SCHEDULER from the engine while a sweep point solves on a worker: the
-    sweep already runs on the cluster, and SolveOptions falls back to the variable when its own
-    `dask_scheduler` is None (it has no "never" value)."""
-    saved = os.environ.pop("WENMING_DASK_SCHEDULER", None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            os.environ["WENMING_DASK_SCHEDULER"] = saved
-
-
 def prepare(scenario: Scenario) -> tuple[Dataset, list[str]]:
     """The dataset the scenario describes (base after changes) and the change log."""
     return apply_changes(scenario, build_base(scenario.base))
 
 
-def run(scenario: Scenario, point: dict[str, Any] | None = None, isolate: bool = False,
+def run(scenario: Scenario, point: dict[str, Any] | None = None, scheduler: str | None = None,
         progress: Any = None) -> RunRecord:
-    """Solve the scenario and measure it. `isolate` keeps the engine off any Dask cluster."""
+    """Solve the scenario and measure it; the engine's parts run on the Dask cluster at
+    `scheduler` when one is given."""
     from matching.engine import solve
 
     t0 = time.perf_counter()
     ds, log = prepare(scenario)
     eng = scenario.engine
     options = SolveOptions(time_limit=eng.time_limit, workers=eng.workers, seed=eng.seed,
-                           candidates_per_slot=eng.candidates_per_slot, progress=progress)
-    if isolate:
-        with _no_dask_env():
-            result = solve(ds.problem, options)
-    else:
-        result = solve(ds.problem, options)
+                           candidates_per_slot=eng.candidates_per_slot, dask_scheduler=scheduler,
+                           progress=progress)
+    result = solve(ds.problem, options)
     values = kpi.compute(ds, result)
     return _record(scenario, ds, result, values, log, point or {}, time.perf_counter() - t0)
 

@@ -2,9 +2,9 @@
 
 The grid is the product of each parameter's values (`params.PARAMS`), in the order given.
 Points run on a `concurrent.futures.Executor`: a local `ProcessPoolExecutor` by default, or a
-Dask distributed `Client(...).get_executor()` when `WENMING_DASK_SCHEDULER` (or `scheduler`) is
-set. Each point solves with the scenario's engine settings in its worker and never reaches for
-the cluster itself (`runner.run(isolate=True)`). A worker builds a base once and reuses it for
+Dask distributed `Client(...).get_executor()` when a `scheduler` address is given (the command
+line takes it from `--scheduler` or WENMING_DASK_SCHEDULER). Each point solves with the
+scenario's engine settings in its worker and never reaches for the cluster itself. A worker builds a base once and reuses it for
 later points (`dataset.build_base` is cached per process). Results are returned in grid order,
 whoever finished first.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import itertools
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -37,7 +36,7 @@ def grid(params: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
 def run_point(scenario: Scenario, point: dict[str, Any]) -> RunRecord:
     """One grid point (module level, so it pickles to pool and Dask workers), named
     `<scenario> [<point label>]`."""
-    rec = run(apply_point(scenario, point), point=point, isolate=True)
+    rec = run(apply_point(scenario, point), point=point)
     return dataclasses.replace(rec, name=f"{scenario.name} [{point_label(point)}]")
 
 
@@ -51,13 +50,12 @@ def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, s
                         console=Console(stderr=True))
     with progress:
         task = progress.add_task(scenario.name, total=len(points))
-        if pool is None and jobs == 1 and not (scheduler or os.environ.get("WENMING_DASK_SCHEDULER")):
+        if pool is None and jobs == 1 and not scheduler:
             for i, point in enumerate(points):
                 results[i] = run_point(scenario, point)
                 progress.advance(task)
         else:
-            address = scheduler or os.environ.get("WENMING_DASK_SCHEDULER")
-            with (_borrowed(pool) if pool is not None else executor_for(jobs, address)) as ex:
+            with (_borrowed(pool) if pool is not None else executor_for(jobs, scheduler)) as ex:
                 assert ex is not None  # a scheduler, or jobs > 1: never the in-process case
                 futures = {ex.submit(run_point, scenario, point): i for i, point in enumerate(points)}
                 for fut in cf.as_completed(futures):

@@ -4,10 +4,12 @@ give the same objective as solving in this process."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from matching import Problem, SolveOptions, solve, validate
+from matching import Problem, SolveOptions, dump_problem, load_result, solve, validate
+from matching.cli import main
 from tests.matching.helpers import build, request, volunteer
 
 distributed = pytest.importorskip("distributed")
@@ -46,13 +48,25 @@ def _tasks_seen(address: str) -> int:
         return int(client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.transition_log)))
 
 
-def test_the_environment_variable_selects_the_cluster(cluster: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_variable_sends_the_command_line_solve_to_the_cluster(
+        cluster: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     p = towns()
     local = solve(p, SolveOptions(time_limit=10, workers=1, seed=3))
+    dump_problem(p, tmp_path / "towns.json")
     before = _tasks_seen(cluster)
     monkeypatch.setenv("WENMING_DASK_SCHEDULER", cluster)
-    assert SolveOptions().scheduler() == cluster
-    result = solve(p, SolveOptions(time_limit=10, workers=2, seed=3))
+    assert main([str(tmp_path / "towns.json"), "-o", str(tmp_path / "result.json"), "--workers", "2",
+                 "--seed", "3"]) == 0
     assert _tasks_seen(cluster) > before
+    result = load_result(tmp_path / "result.json")
     assert validate(p, result) == []
     assert result.objective == local.objective
+
+
+def test_the_library_reads_no_environment(cluster: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the front doors read WENMING_DASK_SCHEDULER: a solve without `dask_scheduler` stays
+    in this machine's processes (a sweep point running on a Dask worker relies on it)."""
+    monkeypatch.setenv("WENMING_DASK_SCHEDULER", cluster)
+    before = _tasks_seen(cluster)
+    solve(towns(), SolveOptions(time_limit=10, workers=2, seed=3))
+    assert _tasks_seen(cluster) == before
