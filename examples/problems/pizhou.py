@@ -1,9 +1,9 @@
 """Synthetic Pizhou (邳州) geography, teams and service menu for generated matching problems.
 
-SYNTHETIC DATA. The 25 institute-level units (所: towns, street offices and the development zone)
-carry approximate coordinates placed around Pizhou (about 34.33 N 117.96 E, 2,088 km2) so that
-generated days have a realistic spread; they are not surveyed positions, and the population
-weights are invented. No real person, phone number or address appears anywhere.
+SYNTHETIC DATA. The 25 institute-level units (所: towns and street offices) are those of the
+database example, with its approximate coordinates around Pizhou (about 34.33 N 117.96 E,
+2,088 km2; examples/cities.py), so a generated day and a loaded city share one geography; they are
+not surveyed positions, and the population weights are invented. No real person, phone number or address appears anywhere.
 
 The seven city teams are the named specialist teams of the Pizhou center (DOMAIN.md section 2);
 each unit also has a town team. The service menu (志愿服务"菜单") lists what residents order and
@@ -14,33 +14,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: (id suffix, Chinese name, lat, lon, relative population weight). Approximate, synthetic.
-TOWNS: tuple[tuple[str, str, float, float, float], ...] = (
-    ("yunhe", "运河街道", 34.335, 117.958, 6.0),
-    ("donghu", "东湖街道", 34.312, 117.995, 4.0),
-    ("daiwei", "戴圩街道", 34.280, 117.925, 3.0),
-    ("paoche", "炮车街道", 34.372, 118.003, 3.0),
-    ("devzone", "邳州经济开发区", 34.300, 118.035, 2.0),
-    ("yitang", "议堂镇", 34.245, 117.870, 1.5),
-    ("bayiji", "八义集镇", 34.190, 117.830, 1.5),
-    ("tushan", "土山镇", 34.165, 118.030, 2.0),
-    ("nianzhuang", "碾庄镇", 34.150, 118.140, 2.0),
-    ("gangshang", "港上镇", 34.600, 118.150, 1.5),
-    ("zouzhuang", "邹庄镇", 34.520, 118.100, 1.5),
-    ("zhancheng", "占城镇", 34.250, 118.080, 1.5),
-    ("xinhe", "新河镇", 34.430, 118.130, 1.5),
-    ("balu", "八路镇", 34.470, 117.950, 1.5),
-    ("tiefu", "铁富镇", 34.580, 118.050, 1.5),
-    ("chahe", "岔河镇", 34.400, 117.850, 1.5),
-    ("chenlou", "陈楼镇", 34.345, 117.740, 1.0),
-    ("picheng", "邳城镇", 34.300, 117.780, 1.0),
-    ("guanhu", "官湖镇", 34.480, 117.870, 2.0),
-    ("sihu", "四户镇", 34.530, 117.810, 1.0),
-    ("suyangshan", "宿羊山镇", 34.410, 118.060, 1.0),
-    ("chefushan", "车辐山镇", 34.450, 117.720, 1.0),
-    ("yanzibu", "燕子埠镇", 34.560, 117.730, 1.0),
-    ("zhaodun", "赵墩镇", 34.240, 118.190, 1.5),
-    ("daizhuang", "戴庄镇", 34.570, 117.950, 1.0),
+from examples.cities import PIZHOU
+
+#: Per town (by its name in examples/cities.py): an ASCII id suffix and a relative population
+#: weight (invented).
+_TOWN_KEYS: dict[str, tuple[str, float]] = {
+    "运河街道": ("yunhe", 6.0),
+    "东湖街道": ("donghu", 4.0),
+    "戴圩街道": ("daiwei", 3.0),
+    "炮车街道": ("paoche", 3.0),
+    "议堂镇": ("yitang", 1.5),
+    "八义集镇": ("bayiji", 1.5),
+    "土山镇": ("tushan", 2.0),
+    "碾庄镇": ("nianzhuang", 2.0),
+    "港上镇": ("gangshang", 1.5),
+    "邹庄镇": ("zouzhuang", 1.5),
+    "占城镇": ("zhancheng", 1.5),
+    "新河镇": ("xinhe", 1.5),
+    "八路镇": ("balu", 1.5),
+    "铁富镇": ("tiefu", 1.5),
+    "岔河镇": ("chahe", 1.5),
+    "陈楼镇": ("chenlou", 1.0),
+    "邳城镇": ("picheng", 1.0),
+    "官湖镇": ("guanhu", 2.0),
+    "四户镇": ("sihu", 1.0),
+    "宿羊山镇": ("suyangshan", 1.0),
+    "车辐山镇": ("chefushan", 1.0),
+    "燕子埠镇": ("yanzibu", 1.0),
+    "赵墩镇": ("zhaodun", 1.5),
+    "戴庄镇": ("daizhuang", 1.0),
+    "邢楼镇": ("xinglou", 1.0),
+}
+
+#: (id suffix, Chinese name, lat, lon, weight) of the 25 Pizhou institutes: names and positions are
+#: those of the database example (examples/cities.py), so both datasets share one geography.
+TOWNS: tuple[tuple[str, str, float, float, float], ...] = tuple(
+    (_TOWN_KEYS[t.name][0], t.name, t.lat, t.lon, _TOWN_KEYS[t.name][1]) for t in PIZHOU.towns
 )
 
 #: The seven city specialist teams of the Pizhou center: id -> Chinese name.

@@ -20,7 +20,7 @@ import numpy as np
 from examples.problems.pizhou import CERTIFIED, CITY_TEAMS, SKILLS, TOWNS, town_team
 
 _KM_PER_DEG_LAT = 110.57
-_BOX = ((34.05, 34.70), (117.62, 118.30))  # lat, lon bounds of the synthetic county
+_BOX = ((34.05, 34.70), (117.50, 118.30))  # lat, lon bounds of the synthetic county
 _PROFILES = ("retired", "worker", "student", "staff", "anytime")
 _PROFILE_P = (0.38, 0.37, 0.12, 0.08, 0.05)
 _LEVEL_P = (0.25, 0.30, 0.25, 0.15, 0.05)
