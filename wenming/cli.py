@@ -50,6 +50,9 @@ def _match(args: argparse.Namespace) -> int:
 
 def _scenario(args: argparse.Namespace) -> int:
     from matching.scenarios.cli import main as scenario_main
+    from resolvers.scenario_base import register
+
+    register()  # `kind = "database"` bases: a snapshot of WENMING_DATABASE_URL (or the file's url)
 
     return scenario_main(args.rest)
 

@@ -11,10 +11,10 @@ Pure like the rest of `matching`: nothing from schema/, resolvers/, db/ or wenmi
 
 from __future__ import annotations
 
-from matching.scenarios.dataset import Dataset, build_base, describe
-from matching.scenarios.errors import ScenarioError
+from matching.scenarios.dataset import Dataset, build_base, describe, materialise, register_base_kind
+from matching.scenarios.errors import BaseUnusable, ScenarioError
 from matching.scenarios.runner import RunRecord, prepare, run
 from matching.scenarios.spec import Scenario, load_scenario, parse_scenario
 
-__all__ = ["Dataset", "RunRecord", "Scenario", "ScenarioError", "build_base", "describe", "load_scenario",
-           "parse_scenario", "prepare", "run"]
+__all__ = ["BaseUnusable", "Dataset", "RunRecord", "Scenario", "ScenarioError", "build_base", "describe",
+           "load_scenario", "materialise", "parse_scenario", "prepare", "register_base_kind", "run"]

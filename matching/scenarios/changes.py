@@ -22,6 +22,8 @@ naming `changes[i].<key>`. Each change returns a one-line log of what it did (sh
 - remove_team        nobody belongs to `team` any more (its requests keep asking for it) and its
                      members' pins are released; `remove_members = true` also drops its members
 Removing a volunteer or request also removes the pins, forbids and overrides naming it.
+An institute, station or team may be named by its key (`yunhe`, a unit or team code of a
+database base) or by its display name (`运河街道`, a unit or team name), see `_canonical`.
 """
 
 from __future__ import annotations
@@ -44,10 +46,27 @@ def apply_changes(scenario: Scenario, ds: Dataset) -> tuple[Dataset, list[str]]:
     log = []
     for i, change in enumerate(scenario.changes):
         rng = np.random.default_rng([scenario.seed, i])
+        change = _canonical(change, ds)
         ctx = _Ctx(scenario, i, change, rng)
         ds, line = _APPLY[change["type"]](ctx, ds)
         log.append(f"changes[{i}] {change['type']}: {line}")
     return ds, log
+
+
+def _canonical(change: dict[str, Any], ds: Dataset) -> dict[str, Any]:
+    """The change with institutes, stations and teams named by display name replaced by their
+    keys (when the name belongs to exactly one); unknown names are left for `check_names`."""
+    out = dict(change)
+    names = {"town": {k: p.name for k, p in ds.towns.items()},
+             "station": {k: p.name for k, p in ds.stations.items()}, "team": ds.team_names}
+    for key, known in names.items():
+        value = out.get(key)
+        if value is None or value in known:
+            continue
+        keys = [k for k, name in known.items() if name == value]
+        if len(keys) == 1:
+            out[key] = keys[0]
+    return out
 
 
 class _Ctx:

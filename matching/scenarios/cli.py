@@ -4,6 +4,9 @@
     wenming scenario compare A B [...] [-o DIR]             side by side (scenario files or run folders)
     wenming scenario sweep FILE --param k=v1,v2 [...] [-o DIR] [--jobs N] [--scheduler ADDR]
 
+A `kind = "database"` base needs a builder registered by the application (`wenming scenario`
+registers it, see resolvers/scenario_base.py); it is read once, before anything is solved.
+
 Outputs go to `scenario-runs/<name>` unless `-o` says otherwise: report.html, kpis.json,
 kpis.csv, run.json (and result.json with `[report] include_result = true`); a sweep adds one
 folder per point under `points/`. Exit codes: 0 done, 2 bad input (the message names the file
@@ -18,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import ScenarioError
 from matching.scenarios.params import PARAMS, point_label
 from matching.scenarios.spec import Scenario, load_scenario
@@ -81,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
     from matching.scenarios.report import run_report
     from matching.scenarios.runner import run
 
-    scenario = load_scenario(args.file)
+    scenario = materialise(load_scenario(args.file))
     _say(args.quiet, f"scenario {scenario.name}: solving (time limit {scenario.engine.time_limit:g} s)")
     rec = run(scenario, scheduler=_env_scheduler(),
               progress=None if args.quiet else (lambda m: _say(False, f"  {m}")))
@@ -114,7 +118,7 @@ def _compare(args: argparse.Namespace) -> int:
                 raise ScenarioError(item, "", "is a folder without run.json; give a scenario file or a run folder")
             loaded.append(item)
         else:
-            loaded.append(load_scenario(item))
+            loaded.append(materialise(load_scenario(item)))
     recs = []
     for item in loaded:
         if isinstance(item, Path):
@@ -153,6 +157,7 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise ScenarioError(None, "--jobs", "must be >= 1")
     points = grid(params)
+    scenario = materialise(scenario)  # a database base is read once, here, for every point
     _say(args.quiet, f"sweep {scenario.name}: {len(points)} points")
     recs = run_sweep(scenario, points, jobs=args.jobs, scheduler=args.scheduler, show_progress=not args.quiet)
     files = {"report.html": sweep_report(scenario.name, recs, scenario.report.title), "kpis.csv": kpis_csv(recs),

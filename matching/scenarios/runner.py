@@ -16,7 +16,7 @@ from matching.jsonio import result_to_json
 from matching.options import SolveOptions
 from matching.scenarios import kpis as kpi
 from matching.scenarios.changes import apply_changes
-from matching.scenarios.dataset import Dataset, build_base, fingerprint
+from matching.scenarios.dataset import Dataset, build_base, fingerprint, materialise
 from matching.scenarios.spec import Scenario
 
 #: request states on the map
@@ -45,7 +45,7 @@ class RunRecord:
 
 def prepare(scenario: Scenario) -> tuple[Dataset, list[str]]:
     """The dataset the scenario describes (base after changes) and the change log."""
-    return apply_changes(scenario, build_base(scenario.base))
+    return apply_changes(scenario, build_base(materialise(scenario).base))
 
 
 def run(scenario: Scenario, point: dict[str, Any] | None = None, scheduler: str | None = None,

@@ -6,13 +6,17 @@ Layout (every key optional unless marked):
     description = "..."
     seed = 7                      # default for base.seed, engine.seed and the draws of changes
     [base]                        # required
-    kind = "generated"            # required: "generated" (the seeded Pizhou generator) or "problem"
+    kind = "generated"            # required: "generated" (the seeded Pizhou generator), "problem"
+                                  # or "database" (a snapshot of the live database, see BASE_KINDS)
     preset = "small"              # generated: small | medium | county | week
     volunteers = 3000             # generated: override the preset's sizes
     requests = 300
     days = 1
     date_from = "2026-03-05"
     path = "../problems/small.json"   # problem: a problem JSON, relative to this file
+    unit = "PZ-I01"               # database: the unit (code or name) whose subtree is taken
+    date_to = "2026-03-06"        # database: last service date (default: date_from)
+    url = "sqlite:///wenming.db"  # database: default WENMING_DATABASE_URL (command line only)
     [[changes]]                   # any number, applied in order; keys per type in CHANGE_KEYS
     type = "surge_day"
     date = "2026-03-05"
@@ -50,7 +54,15 @@ PRESETS = ("small", "medium", "county", "week")
 #: weights (table "1".."5" -> int), nums (non-empty list of numbers)
 TOP_KEYS = {"name": "str", "description": "str", "seed": "int"}
 BASE_KEYS = {"kind": "str", "preset": "str", "volunteers": "int", "requests": "int", "days": "int",
-             "seed": "int", "date_from": "date", "path": "str"}
+             "seed": "int", "date_from": "date", "path": "str", "unit": "str", "date_to": "date", "url": "str"}
+#: base kind -> the keys it takes
+BASE_KINDS = {
+    "generated": {"kind", "preset", "volunteers", "requests", "days", "seed", "date_from"},
+    "problem": {"kind", "path"},
+    "database": {"kind", "unit", "date_from", "date_to", "url"},
+}
+#: the longest service period a database base may cover (days)
+MAX_DATABASE_DAYS = 31
 ENGINE_KEYS = {"time_limit": "num", "workers": "int", "seed": "int", "candidates_per_slot": "int"}
 REPORT_KEYS = {"title": "str", "assignment_lines": "bool", "include_result": "bool"}
 
@@ -71,6 +83,9 @@ CHANGE_KEYS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 
 @dataclass(frozen=True)
 class BaseSpec:
+    """The `[base]` table. `snapshot` is the dataset of a base already built (a database base is
+    read once, before solving, see `dataset.materialise`); it is not part of the key."""
+
     kind: str
     preset: str | None = None
     volunteers: int | None = None
@@ -79,6 +94,10 @@ class BaseSpec:
     seed: int = 1
     date_from: str | None = None
     path: Path | None = None
+    unit: str | None = None
+    date_to: str | None = None
+    url: str | None = None
+    snapshot: Any = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -178,7 +197,7 @@ def parse_scenario(text: str, file: Path | None = None) -> Scenario:
     sections = {"base", "changes", "engine", "report", "sweep"}
     top = c.table({k: v for k, v in doc.items() if k not in sections}, (), TOP_KEYS)
     if "base" not in doc:
-        raise c.fail(("base",), "missing table [base]; add one with kind = \"generated\" or \"problem\"")
+        raise c.fail(("base",), 'missing table [base]; add one with kind = "generated", "problem" or "database"')
     seed = top.get("seed", 0)
     base = _base(c, doc["base"], seed, file)
     changes = _changes(c, doc.get("changes", []))
@@ -199,13 +218,14 @@ def parse_scenario(text: str, file: Path | None = None) -> Scenario:
 def _base(c: _Checker, doc: Any, seed: int, file: Path | None) -> BaseSpec:
     base = c.table(doc, ("base",), BASE_KEYS)
     kind = base.get("kind")
-    if kind not in ("generated", "problem"):
-        raise c.fail(("base", "kind"), 'must be "generated" or "problem"')
-    allowed = {"generated": {"kind", "preset", "volunteers", "requests", "days", "seed", "date_from"},
-               "problem": {"kind", "path"}}[kind]
+    if kind not in BASE_KINDS:
+        raise c.fail(("base", "kind"), 'must be "generated", "problem" or "database"')
+    allowed = BASE_KINDS[kind]
     for key in base:
         if key not in allowed:
             raise c.fail(("base", key), f'not used with kind = "{kind}"; expected {", ".join(sorted(allowed))}')
+    if kind == "database":
+        return _database_base(c, base)
     if kind == "problem":
         if "path" not in base:
             raise c.fail(("base", "path"), "missing: the problem JSON to start from")
@@ -222,6 +242,22 @@ def _base(c: _Checker, doc: Any, seed: int, file: Path | None) -> BaseSpec:
         raise c.fail(("base", "requests"), "must be >= 0")
     base.setdefault("seed", seed if seed else 1)
     return BaseSpec(**base)
+
+
+def _database_base(c: _Checker, base: dict[str, Any]) -> BaseSpec:
+    """A snapshot of the live database: a unit's subtree and a service period (see dataset.py)."""
+    for key, what in (("unit", "the unit (code or name) whose subtree to take"),
+                      ("date_from", "the first service date YYYY-MM-DD")):
+        if key not in base:
+            raise c.fail(("base", key), f"missing: {what}")
+    first = dt.date.fromisoformat(base["date_from"])
+    last = dt.date.fromisoformat(base.get("date_to", base["date_from"]))
+    if last < first:
+        raise c.fail(("base", "date_to"), f"{last} is before date_from {first}: the period is empty")
+    if (last - first).days >= MAX_DATABASE_DAYS:
+        raise c.fail(("base", "date_to"), f"a database base covers at most {MAX_DATABASE_DAYS} days")
+    return BaseSpec(kind="database", unit=base["unit"].strip(), date_from=first.isoformat(),
+                    date_to=last.isoformat(), url=base.get("url"))
 
 
 def _changes(c: _Checker, doc: Any) -> tuple[dict[str, Any], ...]:
