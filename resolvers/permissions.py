@@ -35,6 +35,7 @@ from resolvers.errors import ErrorCode, MutationAborted, Problem
 ADMIN = frozenset({Role.PLATFORM_ADMIN})
 STAFF = frozenset({Role.PLATFORM_ADMIN, Role.UNIT_ADMIN})
 DISPATCH = frozenset({Role.PLATFORM_ADMIN, Role.UNIT_ADMIN, Role.DISPATCHER})
+ANALYSTS = frozenset({Role.PLATFORM_ADMIN, Role.ANALYST})
 SIGNED_IN = frozenset(Role)
 ANYONE: frozenset[Role] | None = None  # also anonymous callers
 
@@ -74,6 +75,10 @@ ROOT_ACCESS: dict[str, frozenset[Role] | None] = {
     **{f"Mutation.{name}": ADMIN | {Role.VOLUNTEER} for name in (
         "assignmentAccept", "assignmentDecline", "assignmentCheckIn", "assignmentCheckOut",
     )},
+    # what-if scenarios (resolvers/scenario_runs.py): analysts and platform admins, every run
+    **{f"Query.{name}": ANALYSTS for name in ("scenarioRun", "scenarioRuns", "scenarioRunCompare",
+                                              "scenarioExamples")},
+    **{f"Mutation.{name}": ANALYSTS for name in ("scenarioRunStart", "scenarioRunCancel")},
     "Subscription.dispatchRunProgress": DISPATCH | {Role.ANALYST},
     "Subscription.notifications": SIGNED_IN,
 }
@@ -205,6 +210,7 @@ class Scope:
             models.OutboxEvent: lambda t: or_(self.orders(t.c.order_id), self.volunteers(t.c.volunteer_id)),
             models.DispatchRun: lambda t: self.runs(t.c.id),
             models.DispatchProposal: lambda t: self.runs(t.c.run_id),
+            models.ScenarioRun: lambda t: false(),  # analysts' and admins' only (both unrestricted)
             models.PersonalDataRead: lambda t: false(),
             models.RefreshToken: lambda t: false(),
             models.ApiKey: lambda t: false(),

@@ -72,8 +72,9 @@ def _period(spec: BaseSpec) -> tuple[dt.date, dt.date]:
     return first, dt.date.fromisoformat(spec.date_to or spec.date_from)
 
 
-def build_dataset(session: Session, spec: BaseSpec) -> Dataset:
-    """The dataset of a database base (see the module docstring)."""
+def demand(session: Session, spec: BaseSpec, limit: int | None = None) -> tuple[models.Unit, list[int]]:
+    """The base's unit and the ids of its orders (at most `limit`); BaseUnusable when the unit
+    does not exist or the period has no order (a cheap check the API makes before queueing)."""
     assert spec.unit is not None
     unit = find_unit(session, spec.unit)
     first, last = _period(spec)
@@ -83,10 +84,17 @@ def build_dataset(session: Session, spec: BaseSpec) -> Dataset:
         select(models.Order.id).join(models.Unit, models.Unit.id == models.Order.unit_id)
         .where(subtree_condition(unit.path), models.Order.status.not_in(NOT_DEMAND),
                models.Order.window_start >= start, models.Order.window_start < end)
-        .order_by(models.Order.id)))
+        .order_by(models.Order.id).limit(limit)))
     if not order_ids:
         raise BaseUnusable("date_from", f"no order is served in the area of {unit.code} ({unit.name}) from "
                                         f"{first} to {last}: nothing to staff; choose other dates or unit")
+    return unit, order_ids
+
+
+def build_dataset(session: Session, spec: BaseSpec) -> Dataset:
+    """The dataset of a database base (see the module docstring)."""
+    unit, order_ids = demand(session, spec)
+    first, last = _period(spec)
     built = build(session, unit.id, first, last, order_ids=order_ids)
     problem = built.problem
 
@@ -182,4 +190,4 @@ def register() -> None:
     register_base_kind("database", from_url)
 
 
-__all__ = ["NOT_DEMAND", "build_dataset", "find_unit", "from_url", "register"]
+__all__ = ["NOT_DEMAND", "build_dataset", "demand", "find_unit", "from_url", "register"]

@@ -14,6 +14,7 @@ from schema.forces import TeamMutations, TeamQueries
 from schema.menu import MenuMutations, MenuQueries
 from schema.node import NodeQueries
 from schema.orders import OrderMutations, OrderQueries
+from schema.scenarios import ScenarioMutations, ScenarioQueries
 from schema.types.forces import Skill, Team
 from schema.types.menu import Order, ServiceItem
 from schema.types.network import Department, PracticeBase, PracticePoint, Unit
@@ -27,12 +28,14 @@ from wenming.guard import QueryLimits
 
 
 @strawberry.type
-class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries, DispatchQueries):
+class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries, DispatchQueries,
+            ScenarioQueries):
     """Everything readable."""
 
 
 @strawberry.type
-class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations, DispatchMutations):
+class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations, DispatchMutations,
+               ScenarioMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

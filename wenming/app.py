@@ -29,6 +29,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.session import make_engine, session_factory
 from resolvers import runs as dispatch_runs
+from resolvers import scenario_runs
 from resolvers.loaders import Loaders
 from resolvers.permissions import restrict_session
 from schema.api import schema as default_schema
@@ -90,6 +91,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     # hide_parameters: database errors must not carry phones or fingerprints into logs.
     db_engine = engine if engine is not None else make_engine(settings.database_url, hide_parameters=True)
     dispatch_runs.recover(db_engine)  # runs a stopped server left RUNNING become FAILED, with a reason
+    scenario_runs.recover(db_engine)  # the same for analysts' scenario runs
     graphql = GraphQLApp(
         settings,
         db_engine,

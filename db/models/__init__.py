@@ -1,7 +1,8 @@
 """The data model (SQLAlchemy 2.x typed). Every class is importable from `db.models`.
 
 Modules: `base` (Base, column types), `network` (units, departments, bases, points), `forces`
-(teams, skills, volunteers and their details), `menu` (service items, menu offers, orders).
+(teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
+`dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs).
 """
 
 from db.models.accounts import Account, ApiKey, OrderOwner, PersonalDataRead, RefreshToken, Role, RoleGrant
@@ -21,6 +22,7 @@ from db.models.forces import (
 )
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
+from db.models.scenarios import ScenarioRun
 
 __all__ = [
     "Account", "ApiKey", "OrderOwner", "PersonalDataRead", "RefreshToken", "Role", "RoleGrant",
@@ -34,6 +36,7 @@ __all__ = [
     "Order",
     "PracticeBase",
     "PracticePoint",
+    "ScenarioRun",
     "ServiceItem",
     "ServiceItemProvider",
     "ServiceItemSkill",

@@ -108,13 +108,14 @@ def build_base(spec: BaseSpec) -> Dataset:
     return builder(spec)
 
 
-def materialise(scenario: Scenario) -> Scenario:
-    """The scenario with a non-built-in base (database) built now and kept as its snapshot; bad
-    input becomes a ScenarioError naming the scenario's file and the line of the key at fault."""
+def materialise(scenario: Scenario, builder: Callable[[BaseSpec], Dataset] | None = None) -> Scenario:
+    """The scenario with a non-built-in base (database) built now, by `builder` (default: the
+    registered one) and kept as its snapshot; bad input becomes a ScenarioError naming the
+    scenario's file and the line of the key at fault."""
     if scenario.base.kind in ("generated", "problem") or scenario.base.snapshot is not None:
         return scenario
     try:
-        ds = build_base(scenario.base)
+        ds = build_base(scenario.base) if builder is None else builder(scenario.base)
     except BaseUnusable as exc:
         raise scenario.error(("base", exc.key), exc.detail) from None
     return dataclasses.replace(scenario, base=dataclasses.replace(scenario.base, snapshot=ds))

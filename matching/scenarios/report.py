@@ -1,8 +1,8 @@
 """Self-contained HTML reports (run, compare, sweep) and the KPI tables beside them.
 
 A report is one HTML file with inline CSS and inline SVG charts (see `charts`): no scripts, no
-fonts or images fetched, so it opens offline. `headline(kpis)` is the list of KPIs shown in
-tables and compared side by side; every KPI is also in kpis.json / kpis.csv.
+fonts or images fetched, so it opens offline. The headline KPIs shown in tables and compared side
+by side are `compare.HEADLINE`; every KPI is also in kpis.json / kpis.csv.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import csv
 import datetime as dt
 import html
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from matching.scenarios import charts
+from matching.scenarios.compare import HEADLINE, Difference, differences
 from matching.scenarios.kpis import rows
 from matching.scenarios.runner import RunRecord
 
@@ -25,29 +26,6 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.row{display
 .row>div{flex:1 1 0;min-width:420px}svg{max-width:100%;height:auto}.up{color:#2e7d32}.down{color:#c62828}
 .note{color:#666;font-size:12px}code{background:#f5f5f5}"""
 
-Getter = Callable[[dict[str, Any]], Any]
-HEADLINE: tuple[tuple[str, Getter, int], ...] = (  # label, getter, +1 higher is better / -1 lower / 0 neutral
-    ("staffing rate", lambda k: k["staffing"]["overall"].get("rate"), 1),
-    ("demanded headcount", lambda k: k["size"]["demanded"], 0),
-    ("staffed headcount", lambda k: k["staffing"]["overall"].get("staffed"), 1),
-    ("fully staffed requests", lambda k: k["staffing"]["fully_staffed_requests"], 1),
-    ("requests", lambda k: k["size"]["requests"], 0),
-    ("open requests", lambda k: sum(k["open_by_reason"].values()), -1),
-    ("volunteers", lambda k: k["size"]["volunteers"], 0),
-    ("travel km p50", lambda k: k["travel_km"]["p50"], -1),
-    ("travel km p90", lambda k: k["travel_km"]["p90"], -1),
-    ("travel km max", lambda k: k["travel_km"]["max"], -1),
-    ("volunteers used", lambda k: k["workload"]["used"], 0),
-    ("share of volunteers used", lambda k: k["workload"]["share_used"], 0),
-    ("max tasks per volunteer", lambda k: k["workload"]["max"], -1),
-    ("workload Gini (used)", lambda k: k["workload"]["gini"], -1),
-    ("team cohesion rate", lambda k: k["cohesion"]["rate"], 1),
-    ("solve status", lambda k: k["solve"]["status"], 0),
-    ("proven gap", lambda k: k["solve"]["gap"], -1),
-    ("solve seconds", lambda k: k["solve"]["seconds"], -1),
-)
-
-
 def _fmt(value: Any) -> str:
     if value is None:
         return "–"
@@ -56,12 +34,11 @@ def _fmt(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _delta(a: Any, b: Any, sense: int) -> str:
-    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or isinstance(a, bool):
+def _delta(d: Difference) -> str:
+    if d.difference is None:
         return ""
-    d = b - a
-    cls = "" if d == 0 or sense == 0 else ("up" if d * sense > 0 else "down")
-    return f'<span class="{cls}">{d:+.4g}</span>'
+    cls = "" if d.better is None else ("up" if d.better else "down")
+    return f'<span class="{cls}">{d.difference:+.4g}</span>'
 
 
 def _table(head: Sequence[str], body: Sequence[Sequence[str]]) -> str:
@@ -99,7 +76,7 @@ def _groups(rec: RunRecord, names: dict[str, str]) -> str:
 def run_report(rec: RunRecord, title: str | None = None) -> str:
     """The report of one run: headline KPIs, change log, map, charts and group tables."""
     names = {t[0]: t[1] for t in rec.towns}
-    head = _table(["KPI", "value"], [[label, _fmt(get(rec.kpis))] for label, get, _s in HEADLINE])
+    head = _table(["KPI", "value"], [[label, _fmt(get(rec.kpis))] for _k, label, get, _s in HEADLINE])
     log = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in rec.log) or "<li>no changes</li>"
     body = (f"<p>{html.escape(rec.description)}</p><p class=note>problem fingerprint {rec.fingerprint}</p>"
             f'<div class="row"><div><h2>Headline</h2>{head}<h2>Changes applied</h2><ul>{log}</ul></div>'
@@ -115,10 +92,10 @@ def compare_report(recs: Sequence[RunRecord], title: str | None = None) -> str:
     base = recs[0]
     cols = ["KPI", *[html.escape(r.name) for r in recs], *[f"{html.escape(r.name)} − {html.escape(base.name)}"
                                                           for r in recs[1:]]]
+    against = [differences(base.kpis, r.kpis) for r in recs[1:]]
     body_rows = []
-    for label, get, sense in HEADLINE:
-        vals = [get(r.kpis) for r in recs]
-        body_rows.append([label, *[_fmt(v) for v in vals], *[_delta(vals[0], v, sense) for v in vals[1:]]])
+    for i, (_key, label, get, _sense) in enumerate(HEADLINE):
+        body_rows.append([label, *[_fmt(get(r.kpis)) for r in recs], *[_delta(diffs[i]) for diffs in against]])
     maps = "".join(f"<div>{charts.county_map(r, (6.0, 6.0))}</div>" for r in recs)
     deltas = "".join(charts.institute_delta(base, r) for r in recs[1:])
     logs = "".join(f"<div><b>{html.escape(r.name)}</b><ul>"
@@ -134,8 +111,9 @@ def compare_report(recs: Sequence[RunRecord], title: str | None = None) -> str:
 def sweep_report(name: str, recs: Sequence[RunRecord], title: str | None = None) -> str:
     """One row per grid point, the sweep chart, and staffing by institute for every point."""
     keys = list(recs[0].point) if recs else []
-    cols = [*keys, *(label for label, _g, _s in HEADLINE)]
-    body_rows = [[_fmt(r.point.get(k)) for k in keys] + [_fmt(get(r.kpis)) for _l, get, _s in HEADLINE] for r in recs]
+    cols = [*keys, *(label for _k, label, _g, _s in HEADLINE)]
+    body_rows = [[_fmt(r.point.get(k)) for k in keys] + [_fmt(get(r.kpis)) for _k, _l, get, _s in HEADLINE]
+                 for r in recs]
     body = (f"<h2>Grid</h2>{_table(cols, body_rows)}{charts.sweep_chart(recs)}"
             f"<h2>Staffing by institute per point</h2>{charts.institute_bars(_labelled(recs))}"
             f'<div class="row"><div>{charts.travel_histogram(_labelled(recs))}</div></div>')
