@@ -8,8 +8,11 @@ Pair arcs cost `-weight * M1 (- prefer * MP) + metres * M2`: with M2 above any w
 difference and M1 (MP) above any travel-and-workload difference, minimum cost is exactly the
 lexicographic optimum of staffing (stability), travel and workload.
 
+Pins (H8) are kept by a bonus on pinned arcs larger than anything dropping a pin could gain
+(one unit of flow freed is worth less than `2 * M1 * max weight`), so the flow uses every pin
+whenever the pins fit together in the network, and its optimum is the best flow that keeps them.
 What the network cannot say is dropped: time clashes (H4), minutes limits, per-day caps beyond
-one day, all-or-nothing staffing, flexible start choice and pins. So the flow optimum is a
+one day, all-or-nothing staffing and flexible start choice. So the flow optimum is a
 relaxation: its levels bound every solution of the part, and when its solution happens to keep
 every dropped rule (see `matching.feasibility`), it is optimal for the part.
 """
@@ -108,7 +111,8 @@ def solve_flow(part: Part, allowed: np.ndarray | None = None, one_per_clash: boo
     shared = mult[inv] > 1
     shared_pairs = np.unique(inv[shared])
     n_nodes = 2 + part.nv + nslots + len(shared_pairs)
-    if (int(part.weight.max(initial=1)) * m1 + d_max) * (n_nodes + 1) >= _COST_LIMIT:
+    pin_factor = 3 if part.pinned.any() else 1         # the pin bonus below: 2 * M1 * max weight
+    if (pin_factor * int(part.weight.max(initial=1)) * m1 + d_max) * (n_nodes + 1) >= _COST_LIMIT:
         exact, m2, w_scale = False, 1, 0
         mp = d_max + 1
         m1 = p_max * mp + mp
@@ -127,7 +131,7 @@ def solve_flow(part: Part, allowed: np.ndarray | None = None, one_per_clash: boo
     costs.append((2 * kth - 1) * w_scale)
     # pair arcs, through a (volunteer, request) node when one volunteer fits several slots of r
     pair_cost = -part.weight[part.rr] * m1 - prefer.astype(np.int64) * mp + part.metres * m2
-    if one_per_clash and part.pinned.any():
+    if part.pinned.any():
         pair_cost = np.where(part.pinned, pair_cost - 2 * m1 * int(part.weight.max()), pair_cost)
     target = snode[slot_base[part.rr] + part.rk]
     # one node per (volunteer, request) pair that several slots share
