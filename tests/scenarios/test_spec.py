@@ -84,3 +84,33 @@ def test_sweep_parameter_without_values_or_unknown() -> None:
 def test_unreadable_scenario_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="missing.toml: cannot read"):
         load_scenario(tmp_path / "missing.toml")
+
+
+def test_a_database_base_is_read_and_checked() -> None:
+    s = parse_scenario('[base]\nkind = "database"\nunit = "PZ-I01"\ndate_from = 2026-12-01\n')
+    assert (s.base.kind, s.base.unit, s.base.date_from, s.base.date_to, s.base.url) == \
+        ("database", "PZ-I01", "2026-12-01", "2026-12-01", None)
+    assert _error('[base]\nkind = "database"\ndate_from = 2026-12-01\n').where == "base.unit"
+    assert _error('[base]\nkind = "database"\nunit = "PZ-C"\n').where == "base.date_from"
+    long = _error('[base]\nkind = "database"\nunit = "PZ-C"\ndate_from = 2026-12-01\ndate_to = 2027-02-01\n')
+    assert long.where == "line 5: base.date_to" and "at most 31 days" in str(long)
+    mixed = _error('[base]\nkind = "database"\nunit = "PZ-C"\ndate_from = 2026-12-01\nvolunteers = 3\n')
+    assert mixed.where == "line 5: base.volunteers" and 'not used with kind = "database"' in str(mixed)
+
+
+def test_headline_differences_say_which_way_is_better() -> None:
+    from matching.scenarios.compare import differences
+
+    def doc(staffed: int, p90: float | None, status: str) -> dict:
+        return {"size": {"demanded": 10, "requests": 4, "volunteers": 20},
+                "staffing": {"overall": {"rate": staffed / 10, "staffed": staffed}, "fully_staffed_requests": 0.5},
+                "open_by_reason": {"NONE_AVAILABLE": 10 - staffed}, "travel_km": {"p50": 1.0, "p90": p90, "max": 5.0},
+                "workload": {"used": 5, "share_used": 0.25, "max": 2, "gini": 0.1}, "cohesion": {"rate": None},
+                "solve": {"status": status, "gap": 0.0, "seconds": 1.0}}
+
+    got = {d.key: d for d in differences(doc(6, 3.0, "OPTIMAL"), doc(8, 4.5, "FEASIBLE"))}
+    assert (got["staffed"].difference, got["staffed"].better) == (2, True)
+    assert (got["open_requests"].difference, got["open_requests"].better) == (-2, True)
+    assert (got["travel_km_p90"].difference, got["travel_km_p90"].better) == (1.5, False)
+    assert (got["demanded"].difference, got["demanded"].better) == (0, None)
+    assert got["solve_status"].difference is None and got["cohesion_rate"].difference is None
