@@ -3,7 +3,8 @@
 A service item names the skills it needs with a headcount and a minimum level (义诊, a free clinic:
 one doctor at level 3 or above and two helpers) and the level of the tree that offers it: items
 offered by the center appear on every unit's effective menu, items offered by institutes or
-stations only on those units and their descendants. All items are invented examples
+stations only on those units and their descendants. Seasonal items (summer care, spring couplets)
+are ordered only in their months. All items are invented examples
 (`synthetic=True`) in the spirit of the bulletin's menu-and-order practice.
 """
 
@@ -34,6 +35,7 @@ class ItemSpec:
     needs: tuple[tuple[str, int, int], ...]  # (skill code, count, min level)
     offered_at: UnitLevel
     demand: float  # relative frequency among orders
+    months: tuple[int, ...] = ()  # the months it is ordered in (a seasonal service); empty: all year
 
 
 SKILLS: tuple[SkillSpec, ...] = (
@@ -142,6 +144,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("tutor", 2, 2), ("helper", 2, 1)),
         UnitLevel.INSTITUTE,
         2.0,
+        months=(7, 8),  # the summer holidays
     ),
     ItemSpec(
         "legal_advice",
@@ -202,6 +205,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("calligrapher", 2, 3), ("photographer", 1, 1)),
         UnitLevel.CENTER,
         1.5,
+        months=(12, 1, 2),  # before the Spring Festival
     ),
     ItemSpec(
         "fitness_class",

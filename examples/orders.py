@@ -1,10 +1,16 @@
 """Rows of one day of synthetic orders (点单), all SUBMITTED: about one order per 50 volunteers.
 
-Each order comes from a station's area, for an item on that station's effective menu (items drawn
-by their demand weight), placed near the station, with a local time window on the given day
-between 08:00 and 20:00 at least as long as the service, a headcount equal to what the item
+Each order comes from a station's area, for an item on that station's effective menu that is in
+season on the day (items drawn by their demand weight), placed near the station, with a local
+time window on the given day at least as long as the service, a headcount equal to what the item
 needs, a priority (mostly 3), and a channel: station orders name the ordering unit, the others a
 resident with a phone number.
+
+Times follow how services are ordered in a county: for a part of the day (上午 08:00-12:00, 下午
+14:00-18:00, or 晚上 18:30-21:00 for services of at most 90 minutes, such as a talk or a square
+dance class), either the whole part ("any time in the morning") or a set start within it; long
+services (three hours or more) mostly in the morning. Services are not ordered across the lunch
+break or late at night, when almost no volunteer is free.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ CHANNELS = (OrderChannel.APP, OrderChannel.HOTLINE, OrderChannel.WALK_IN, OrderC
 CHANNEL_WEIGHTS = (45, 20, 10, 25)
 PRIORITIES = (1, 2, 3, 4, 5)
 PRIORITY_WEIGHTS = (5, 15, 50, 20, 10)
+#: Parts of the day: (first minute, last minute) of the local day.
+MORNING, AFTERNOON, EVENING = (8 * 60, 12 * 60), (14 * 60, 18 * 60), (18 * 60 + 30, 21 * 60)
+EVENING_MAX_MINUTES = 90
+LONG_MINUTES = 180
+WHOLE_PART_SHARE = 0.4  # orders for "any time in that part of the day"
 NOTES = ("", "", "", "请提前电话联系", "老人行动不便，请上门", "场地在村委会广场", "需要自带血压计")
 
 
@@ -50,13 +61,9 @@ def build_orders(
     created = datetime.combine(day - timedelta(days=1), time(12, 0), tzinfo=UTC)
     for n in range(1, count + 1):
         station = rng.choice(stations)
-        menu = menus[station.id]
+        menu = [code for code in menus[station.id] if day.month in (items[code].months or (day.month,))]
         item = items[rng.choices(menu, weights=[items[code].demand for code in menu])[0]]
-        start = datetime.combine(day, time(8, 0)) + timedelta(minutes=30 * rng.randrange(0, 20))
-        span = max(item.duration_minutes, rng.choice((120, 180, 240)))
-        end = min(start + timedelta(minutes=span), datetime.combine(day, time(22, 0)))
-        if end - start < timedelta(minutes=item.duration_minutes):
-            start = end - timedelta(minutes=item.duration_minutes)
+        start, end = _window(rng, day, item.duration_minutes)
         channel = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
         by_station = channel == OrderChannel.STATION
         lat, lon = scatter(rng, station.lat, station.lon, 0.8, 3.0)
@@ -86,3 +93,23 @@ def build_orders(
                 "version": 1,
             }
         )
+
+
+def _window(rng: random.Random, day: date, duration: int) -> tuple[datetime, datetime]:
+    """The local window of an order for a service of `duration` minutes (see the module docstring)."""
+    if duration >= LONG_MINUTES:
+        parts, weights = (MORNING, AFTERNOON), (80, 20)
+    elif duration <= EVENING_MAX_MINUTES:
+        parts, weights = (MORNING, AFTERNOON, EVENING), (45, 35, 20)
+    else:
+        parts, weights = (MORNING, AFTERNOON), (55, 45)
+    first, last = rng.choices(parts, weights=weights)[0]
+    if duration > last - first:  # longer than the part: from its start
+        first_minute, last_minute = first, first + duration
+    elif rng.random() < WHOLE_PART_SHARE:
+        first_minute, last_minute = first, last
+    else:
+        first_minute = first + 30 * rng.randrange(0, (last - first - duration) // 30 + 1)
+        last_minute = min(last, first_minute + duration + rng.choice((0, 0, 30, 60)))
+    midnight = datetime.combine(day, time(0, 0))
+    return midnight + timedelta(minutes=first_minute), midnight + timedelta(minutes=last_minute)

@@ -4,9 +4,13 @@ Each volunteer registers at a station and lives near it; carries a valid, invent
 resident ID number of the city's region (stored only as fingerprint and tail, like real
 registrations), a mobile number, one to three skills with levels (professional skills carry a
 certification expiry, some already lapsed), expert-pool domains for the highly skilled, a weekly
-availability pattern (office-hours evenings, weekends, retirees' days, or scattered windows),
-sometimes a dated exception, insurance (mostly valid), and team memberships: the town team, and
-the specialist teams of their skills' domains. The first member of a team leads it.
+availability pattern (evenings after work, weekends, retirees' mornings and afternoons, staff
+on volunteer duty during office hours on a few weekdays (在职党员), or scattered windows),
+sometimes a dated exception, insurance (mostly valid), and team memberships: the town team, the
+specialist teams of their skills' domains (or, for a domain without a team of its own, of the
+domain whose team provides its services, examples.menu.FALLBACK_DOMAIN: a lawyer joins Pizhou's
+文明联盟), and for holders of general skills (helper, driver), who assist every kind of service,
+the town's specialist team or a city-wide one. The first member of a team leads it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from db.identity import check_char, id_number_fingerprint
 from examples.catalogue import SKILLS
 from examples.cities import City
 from examples.forces import TeamInfo
-from examples.menu import Catalogue
+from examples.menu import FALLBACK_DOMAIN, Catalogue
 from examples.names import mobile_phone, person_name
 from examples.network import Network
 from examples.rows import Ids, Tables, scatter
@@ -34,8 +38,11 @@ SKILL_CUM = tuple(accumulate(skill.weight for skill in SKILLS))
 SKILL_COUNTS, SKILL_COUNT_CUM = (1, 2, 3), tuple(accumulate((50, 35, 15)))
 STATUSES = (VolunteerStatus.ACTIVE, VolunteerStatus.SUSPENDED, VolunteerStatus.LEFT)
 STATUS_CUM = tuple(accumulate((95, 3, 2)))
-PATTERNS, PATTERN_CUM = ("evenings", "weekends", "retired", "scattered"), tuple(accumulate((30, 30, 25, 15)))
+PATTERNS = ("evenings", "weekends", "retired", "on_duty", "scattered")
+PATTERN_CUM = tuple(accumulate((27, 25, 30, 6, 12)))
 MEMBERS_PER_EXTRA_LEADER = 500
+DOMAIN_TEAM_SHARE, CITY_TEAM_SHARE = 0.6, 0.3  # how often a skill's team is joined: in town, city-wide
+GENERAL_LOCAL_SHARE, GENERAL_CITY_SHARE = 0.5, 0.3  # the same for holders of a general skill
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,11 @@ def _windows(rng: random.Random) -> list[tuple[int, int, int]]:
         return [(d, s, e) for d in (5, 6) for s, e in sorted(chosen)]
     if pattern == "retired":
         days = sorted(rng.sample(range(6), rng.randint(3, 6)))
-        return [(d, s, e) for d in days for s, e in ((8 * 60, 11 * 60 + 30), (14 * 60 + 30, 17 * 60 + 30))]
+        morning = rng.choice((7 * 60 + 30, 8 * 60, 8 * 60 + 30))
+        return [(d, s, e) for d in days for s, e in ((morning, 11 * 60 + 30), (14 * 60, 17 * 60 + 30))]
+    if pattern == "on_duty":
+        days = sorted(rng.sample(range(5), rng.randint(1, 3)))
+        return [(d, 8 * 60 + 30, 17 * 60 + 30) for d in days]
     result = set()
     for _ in range(rng.randint(2, 4)):
         start = rng.randrange(14, 37) * 30  # 07:00 .. 18:00
@@ -142,7 +153,7 @@ def build_volunteers(
                 "version": 1,
             }
         )
-        domains = _skills(rng, ids, tables, vid, skill_ids, day)
+        domains, general = _skills(rng, ids, tables, vid, skill_ids, day)
         for weekday, start, end in _windows(rng):
             tables["availability_windows"].append(
                 {
@@ -156,12 +167,15 @@ def build_volunteers(
         if rng.random() < 0.08:
             _exception(rng, ids, tables, vid, day)
         institute = institute_of.get(station.id, station)
-        _memberships(rng, ids, tables, vid, domains, local_teams[institute.id], city_specialists, members)
+        _memberships(
+            rng, ids, tables, vid, domains, general, local_teams[institute.id], city_specialists, members
+        )
 
 
 def _skills(
     rng: random.Random, ids: Ids, tables: Tables, vid: int, skill_ids: list[int], day: date
-) -> set[ServiceDomain]:
+) -> tuple[set[ServiceDomain], bool]:
+    """Add the volunteer's skills; return their domains and whether they hold a general skill."""
     k = rng.choices(SKILL_COUNTS, cum_weights=SKILL_COUNT_CUM)[0]
     chosen = set(rng.choices(range(len(SKILLS)), cum_weights=SKILL_CUM, k=k))
     domains: set[ServiceDomain] = set()
@@ -188,7 +202,7 @@ def _skills(
         tables["volunteer_domains"].append(
             {"id": ids.take("volunteer_domains"), "volunteer_id": vid, "domain": domain}
         )
-    return domains
+    return domains, any(SKILLS[index].domain is None for index in chosen)
 
 
 def _exception(rng: random.Random, ids: Ids, tables: Tables, vid: int, day: date) -> None:
@@ -221,6 +235,7 @@ def _memberships(
     tables: Tables,
     vid: int,
     domains: set[ServiceDomain],
+    general_skill: bool,
     local: list[TeamInfo],
     city_wide: dict[ServiceDomain, list[TeamInfo]],
     members: dict[int, int],
@@ -230,8 +245,18 @@ def _memberships(
     if general and rng.random() < 0.5:
         joined.append(rng.choice(general).id)
     for domain in sorted(domains):
-        joined += [t.id for t in local if t.domain == domain and rng.random() < 0.6]
-        joined += [t.id for t in city_wide.get(domain, ()) if rng.random() < 0.3]
+        served = {domain} if domain in city_wide else {domain, FALLBACK_DOMAIN.get(domain, domain)}
+        joined += [t.id for t in local if t.domain in served and rng.random() < DOMAIN_TEAM_SHARE]
+        joined += [
+            t.id for d in sorted(served) for t in city_wide.get(d, ()) if rng.random() < CITY_TEAM_SHARE
+        ]
+    if general_skill:
+        specialist = [t for t in local if t.domain is not None]
+        if specialist and rng.random() < GENERAL_LOCAL_SHARE:
+            joined.append(rng.choice(specialist).id)
+        city_teams = [t for d in sorted(city_wide) for t in city_wide[d]]
+        if city_teams and rng.random() < GENERAL_CITY_SHARE:
+            joined.append(rng.choice(city_teams).id)
     for team_id in dict.fromkeys(joined):
         seen = members[team_id]
         members[team_id] = seen + 1
