@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import time
 import uuid
+from collections import Counter
 from datetime import date
 
 import psycopg
@@ -103,6 +104,14 @@ def main() -> int:
         solve_s = time.perf_counter() - t
         print(f"solve: {result.status.value}, {len(result.assignments):,} assignments, {len(result.open):,} open, "
               f"gap {result.gap}")
+        # Why requests stay open and where the engine spent its time: a day with many open requests
+        # is first a question of data (NONE_AVAILABLE ...) or of competition (OUTRANKED ...).
+        reasons = Counter(o.reason for o in result.open)
+        print("open by reason: " + (", ".join(f"{k} {v:,}" for k, v in reasons.most_common()) or "none"))
+        parts = result.parts
+        print("engine: " + "  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+              + f"  (time limit {args.time_limit:g} s); parts {parts.get('count', 0)}, largest "
+              f"{parts.get('largest', 0):,} of {parts.get('candidate_pairs', 0):,} candidate pairs")
 
         t = time.perf_counter()
         assert store(sessions, run_id, built, result)
