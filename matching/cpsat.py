@@ -181,14 +181,16 @@ class _Model:
 
     # ------------------------------------------------------------------ objective levels
 
-    def levels(self) -> list[tuple[str, cp_model.LinearExprT, bool]]:
-        """(name, expression, maximise) in lexicographic order."""
+    def levels(self, through_travel: bool = False) -> list[tuple[str, cp_model.LinearExprT, bool]]:
+        """(name, expression, maximise) in lexicographic order (up to travel only, if asked)."""
         p, m = self.part, self.m
         out: list[tuple[str, cp_model.LinearExprT, bool]] = [
             ("staffing", sum(int(p.weight[p.rr[i]]) * self.x[i] for i in range(p.size)), True)]
         if p.prefer is not None and p.prefer.any():
             out.append(("stability", sum(self.x[i] for i in np.nonzero(p.prefer)[0].tolist()), True))
         out.append(("travel_m", sum(int(p.metres[i]) * self.x[i] for i in range(p.size)), False))
+        if through_travel:
+            return out
         terms: list[cp_model.LinearExprT] = []
         for v, rows in sorted(self.rows_of_vol.items()):
             n_max = min(len({int(p.rr[i]) for i in rows}), int(p.tasks_period[v]))
@@ -249,12 +251,19 @@ def level_value(part: Part, name: str, x: np.ndarray) -> int:
 
 
 def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.ndarray | None,
-                        budget: Budget, seed: int, workers: int) -> CpSolution:
-    """Optimise the levels in order within the budget; the best solution found."""
+                        budget: Budget, seed: int, workers: int, travel_only: bool = False) -> CpSolution:
+    """Optimise the levels in order within the budget; the best solution found. With
+    `travel_only` (a neighbourhood whose staffing is already optimal) the levels before travel
+    are held at the hint's values and only travel is optimised."""
     det_left = budget.deterministic
     model = _Model(part)
     m = model.m
-    levels = model.levels()
+    levels = model.levels(through_travel=travel_only)
+    if travel_only and hint is not None:
+        for name, expr, _ in levels[:-1]:
+            held = level_value(part, name, hint)
+            m.add(expr >= held)
+        levels = levels[-1:]
     x_best = hint.copy() if hint is not None else None
     s_best = hint_starts
     hint_rows = x_best
@@ -302,8 +311,8 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
         proven = st == cp_model.OPTIMAL or abs(solver.objective_value - solver.best_objective_bound) < 0.5
         found = np.fromiter((solver.boolean_value(v) for v in model.x), bool, part.size)
         before = level_value(part, name, x_best) if x_best is not None else None
-        if before is not None and not proven and (before > value if maximise else before < value):
-            value = before             # the search stopped short of the warm start: keep the warm start
+        if before is not None and not proven and (before >= value if maximise else before <= value):
+            value = before             # the search did not beat the warm start: keep the warm start
         else:
             x_best = found
             s_best = part.earliest.astype(np.int64).copy()

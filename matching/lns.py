@@ -1,12 +1,13 @@
-"""Large parts: CP-SAT on the neighbourhood where the flow answer had to change.
+"""Large parts: CP-SAT on neighbourhoods where the relaxed answer had to change.
 
 A county-sized part has tens of thousands of candidate rows; one CP-SAT model of all of them
-is slow to build and to search. But the flow relaxation is already right almost everywhere:
-only requests touched by the repair (rows lost or added) and the requests sharing candidates
-with them need a real search. `improve` cuts that neighbourhood out as a sub-part -- every
-other assignment stays fixed and is folded in as reduced limits and blocked start minutes of
-the volunteers it uses -- solves it lexicographically warm-started with the current rows, and
-pastes the answer back. The result is never worse than the repaired solution.
+is slow to build and to search. But the relaxation (flow or LP) is already right almost
+everywhere: only requests touched by the repair (rows lost or added) and the requests sharing
+candidates with them need a real search. `improve` cuts such a neighbourhood out as a sub-part
+-- every other assignment stays fixed and is folded in as reduced limits and blocked start
+minutes of the volunteers it uses -- solves it lexicographically warm-started with the current
+rows, pastes the answer back, and moves on to the next dirty requests until all were visited
+or the time is up. The result is never worse than the repaired solution.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from matching.parts import Part
 NEIGHBOURHOOD_ROWS = 12_000
 #: rows a neighbourhood may hold per second left (model building and search)
 ROWS_PER_SECOND = 1_500
+#: rows of a neighbourhood that only optimises travel (staffing held): small and quick to prove
+TRAVEL_NEIGHBOURHOOD_ROWS = 2_500
+#: dirty requests that seed one neighbourhood
+SEEDS_PER_ROUND = 12
+#: the least time worth starting a neighbourhood with
+MIN_ROUND_SECONDS = 0.3
 
 
 def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) -> list[int]:
@@ -57,26 +64,49 @@ def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) 
 
 
 def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, budget: Budget,
-            seed: int, workers: int) -> tuple[np.ndarray, np.ndarray, bool]:
-    """A solution at least as good as (keep, starts); True when the neighbourhood's levels
-    were all proven (the rest of the part unchanged)."""
-    dirty = set(part.rr[(relaxed != keep) | (part.pinned & ~keep)].tolist())
+            seed: int, workers: int, staffing_proven: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
+    """A solution at least as good as (keep, starts); True when every neighbourhood searched
+    had its levels proven (the rest of the part unchanged).
+
+    Neighbourhoods are cut around the dirty requests (where the relaxed answer and the
+    solution differ, or a pin is not kept) in turn until all were visited or the time is up.
+    With `staffing_proven` (the part's staffing already equals its bound) a neighbourhood only
+    optimises travel with its staffing held, a much smaller search."""
+    dirty = sorted(set(part.rr[(relaxed != keep) | (part.pinned & ~keep)].tolist()))
     if not dirty:
         return keep, starts, True
-    left = budget.deadline - time.time()
-    if left < 0.5:
-        return keep, starts, False
-    # building the model costs time too: the neighbourhood shrinks with the time left
-    inside = neighbourhood(part, dirty, min(NEIGHBOURHOOD_ROWS, int(ROWS_PER_SECOND * left)))
-    sub, rows = _subpart(part, inside, keep, starts)
-    cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], budget, seed, workers)
-    if cp.status not in ("OPTIMAL", "FEASIBLE"):
-        return keep, starts, False
-    out, new_starts = keep.copy(), starts.copy()
-    out[rows] = cp.x
-    for local, r in enumerate(inside):
-        new_starts[r] = cp.starts[local]
-    return out, new_starts, cp.status == "OPTIMAL"
+    todo = list(dirty)
+    all_proven = True
+    det_left = budget.deterministic
+    while todo:
+        left = budget.deadline - time.time()
+        if left < MIN_ROUND_SECONDS:
+            return keep, starts, False
+        # building the model costs time too: the neighbourhood shrinks with the time left
+        rows_cap = min(NEIGHBOURHOOD_ROWS if not staffing_proven else TRAVEL_NEIGHBOURHOOD_ROWS,
+                       int(ROWS_PER_SECOND * left))
+        inside = neighbourhood(part, set(todo[:SEEDS_PER_ROUND]), rows_cap)
+        taken = set(inside)
+        todo = [r for r in todo if r not in taken]
+        sub, rows = _subpart(part, inside, keep, starts)
+        # the time left is shared evenly among the neighbourhoods still to come
+        share = 1 + len(todo) // SEEDS_PER_ROUND
+        if det_left is not None:
+            round_budget = Budget(budget.deadline, det_left / share)
+            det_left -= det_left / share
+        else:
+            round_budget = Budget(min(budget.deadline, time.time() + max(left / share, MIN_ROUND_SECONDS)))
+        cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], round_budget, seed, workers,
+                                 travel_only=staffing_proven)
+        if cp.status not in ("OPTIMAL", "FEASIBLE"):
+            all_proven = False
+            continue
+        keep, starts = keep.copy(), starts.copy()
+        keep[rows] = cp.x
+        for local, r in enumerate(inside):
+            starts[r] = cp.starts[local]
+        all_proven = all_proven and cp.status == "OPTIMAL"
+    return keep, starts, all_proven
 
 
 def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray) -> tuple[Part, np.ndarray]:

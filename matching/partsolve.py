@@ -4,8 +4,14 @@
    staffing (and, at that staffing, on travel) for every solution of the part.
 2. `repair` keeps it whole when it already satisfies every rule: then the part is solved
    ("flow"), proven on staffing, travel and workload.
-3. Otherwise CP-SAT solves the full part ("cpsat"), warm-started with the repaired solution,
-   and the flow's bounds tighten CP-SAT's own.
+3. Otherwise a small part goes to CP-SAT whole ("cpsat"), warm-started with the better of the
+   repaired and the greedy solution, and the flow's bounds tighten CP-SAT's own.
+4. A large part ("flow+lp+lns") keeps the better of the repaired and the greedy solution; when
+   that reaches the flow's staffing, the LP relaxation (`matching.lp`, which knows time clashes
+   and shared starts) bounds travel and its near-integral answer is repaired into a better
+   start; CP-SAT then improves neighbourhoods around the requests where the relaxed answer and
+   the solution differ (`matching.lns`). Without the LP ("flow+lns") flow re-solves that ban the
+   rows the repair dropped give the start instead.
 The cohesion level of a flow-solved part is then polished by CP-SAT when small enough.
 
 `solve_part` is a plain module-level function of plain data, so executors can ship it.
@@ -22,6 +28,7 @@ from matching.cpsat import LevelOutcome, solve_lexicographic
 from matching.feasibility import repair
 from matching.flow import FlowSolution, solve_flow
 from matching.lns import improve
+from matching.lp import travel_bound
 from matching.options import Budget
 from matching.parts import Part
 
@@ -31,6 +38,10 @@ COHESION_POLISH_ROWS = 4000
 FULL_MODEL_ROWS = 6000
 #: flow re-solves of a large part with the repair's dropped rows banned
 REFLOW_ROUNDS = 4
+#: share of a large part's remaining time the LP relaxation may take, and the least time left
+#: for it to be tried at all
+LP_SHARE = 0.5
+LP_MIN_SECONDS = 1.0
 
 
 @dataclass
@@ -88,27 +99,30 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
         status = "OPTIMAL" if levels["cohesion"].proven else "FEASIBLE"
         return PartResult(part.pid, keep, starts, "flow", status, levels, time.time() - t0)
     if part.size > FULL_MODEL_ROWS:
-        relaxed = flow.x
-        if part.conflicts:
-            # the flow that serves one request per clash group keeps H4 by construction
-            held = solve_flow(part, one_per_clash=True).x
-            held_keep, held_starts, _ = repair(part, held)
-            if _better(part, held_keep, keep):
-                relaxed, keep, starts = held, held_keep, held_starts
-        allowed = np.ones(part.size, bool)
-        for _ in range(REFLOW_ROUNDS):
-            # rows the repair had to drop are banned, and the flow re-solved around them
-            dropped = relaxed & ~keep
-            if not dropped.any() or time.time() > budget.deadline:
-                break
-            allowed &= ~dropped
-            relaxed = solve_flow(part, allowed).x
-            again, again_starts, _ = repair(part, relaxed)
-            if _better(part, again, keep):
-                keep, starts = again, again_starts
         keep, starts = _or_greedy(part, keep, starts)
-        x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers)
-        return PartResult(part.pid, x, starts, "flow+lns", *_levels_against_flow(part, flow, x), time.time() - t0)
+        relaxed, lp = flow.x, None
+        staffed = int(part.weight[part.rr[keep]].sum())
+        left = budget.deadline - time.time()
+        if staffed >= flow.staffing and not has_prefer and left > LP_MIN_SECONDS:
+            # staffing is proven: the LP (which knows fixed-time clashes) bounds travel at this
+            # staffing, and its near-integral answer guides the repair better than the flow's
+            lp = travel_bound(part, staffed, left * LP_SHARE, include=keep)
+            if lp is not None:
+                guided = lp.x > 0.5
+                lp_keep, lp_starts, _ = repair(part, guided)
+                if _better(part, lp_keep, keep):
+                    relaxed, keep, starts = guided, lp_keep, lp_starts
+        if lp is None:
+            relaxed, keep, starts = _reflow(part, flow.x, keep, starts, budget)
+        staffing_proven = int(part.weight[part.rr[keep]].sum()) >= flow.staffing and not has_prefer
+        x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers, staffing_proven)
+        status, levels = _levels_against_flow(part, flow, x)
+        if lp is not None and levels["staffing"].proven:
+            travel = levels["travel_m"]
+            travel.bound = max(travel.bound or 0, lp.travel_m)
+            travel.proven = travel.proven or travel.value <= travel.bound
+        return PartResult(part.pid, x, starts, "flow+lp+lns" if lp is not None else "flow+lns", status, levels,
+                          time.time() - t0)
     keep, starts = _or_greedy(part, keep, starts)
     cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
     levels = dict(cp.levels)
@@ -127,6 +141,31 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
             tr.bound = max(tr.bound if tr.bound is not None else 0, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
     return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
+
+
+def _reflow(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, budget: Budget
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flow answers closer to feasible, for a large part without an LP guide: the flow that
+    serves one request per clash group, then re-solves with the rows the repair dropped banned.
+    Returns the last relaxed answer and the best repaired solution."""
+    if part.conflicts:
+        # the flow that serves one request per clash group keeps H4 by construction
+        held = solve_flow(part, one_per_clash=True).x
+        held_keep, held_starts, _ = repair(part, held)
+        if _better(part, held_keep, keep):
+            relaxed, keep, starts = held, held_keep, held_starts
+    allowed = np.ones(part.size, bool)
+    for _ in range(REFLOW_ROUNDS):
+        # rows the repair had to drop are banned, and the flow re-solved around them
+        dropped = relaxed & ~keep
+        if not dropped.any() or time.time() > budget.deadline:
+            break
+        allowed &= ~dropped
+        relaxed = solve_flow(part, allowed).x
+        again, again_starts, _ = repair(part, relaxed)
+        if _better(part, again, keep):
+            keep, starts = again, again_starts
+    return relaxed, keep, starts
 
 
 def _better(part: Part, a: np.ndarray, b: np.ndarray) -> bool:

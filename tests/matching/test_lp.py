@@ -1,0 +1,81 @@
+"""The LP relaxation (`matching.lp`): a travel bound that every feasible solution respects, and
+that sees time clashes and shared start times the flow relaxation cannot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+
+from matching import SolveOptions, Status, solve, validate
+from matching.arrays import build_arrays
+from matching.candidates import generate
+from matching.flow import solve_flow
+from matching.jsonio import load_problem
+from matching.lp import travel_bound
+from matching.parts import Part, split
+from tests.matching.helpers import at, build, request, volunteer
+from tests.matching.strategies import problems
+
+
+def parts_of(problem: Any) -> list[Part]:
+    arr = build_arrays(problem)
+    return split(arr, generate(arr, 30))
+
+
+def chosen_rows(problem: Any, part: Part, result: Any) -> Any:
+    """The part's candidate rows used by a result (volunteer, request and skill slot)."""
+    import numpy as np
+
+    vol_ids = [problem.volunteers[int(v)].id for v in part.vol]
+    req_ids = [problem.requests[int(r)].id for r in part.req]
+    slot_skill = {(i, k): need.skill for i, r in enumerate(part.req)
+                  for k, need in enumerate(problem.requests[int(r)].skills)}
+    used = {(a.volunteer, a.request, a.skill) for a in result.assignments}
+    return np.fromiter(((vol_ids[v], req_ids[r], slot_skill[r, k]) in used
+                        for v, r, k in zip(part.rv.tolist(), part.rr.tolist(), part.rk.tolist())), bool, part.size)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_volunteers=6, max_requests=5))
+def test_no_feasible_solution_travels_less_than_the_bound(doc: dict[str, Any]) -> None:
+    problem = load_problem(doc)
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=3))
+    if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return
+    assert validate(problem, result) == []
+    for part in parts_of(problem):
+        x = chosen_rows(problem, part, result)
+        staffing = int(part.weight[part.rr[x]].sum())
+        bound = travel_bound(part, staffing, 10.0, include=x)
+        assert bound is not None
+        assert bound.travel_m <= int(part.metres[x].sum())
+
+
+def test_one_volunteer_cannot_serve_two_requests_at_the_same_hour_in_the_bound() -> None:
+    # A (1 km) and B (2 km) live near two requests at 09:00; the flow lets A serve both
+    p = build([volunteer("A", east_km=1), volunteer("B", east_km=2)], [request("R1"), request("R2")])
+    (part,) = parts_of(p)
+    flow = solve_flow(part)
+    bound = travel_bound(part, flow.staffing, 10.0)
+    assert bound is not None
+    a, b = (int(part.metres[(part.rv == v)].min()) for v in range(2))
+    assert flow.travel_m == 2 * min(a, b)
+    assert bound.travel_m == a + b
+
+
+def test_everyone_on_a_flexible_request_shares_one_start_in_the_bound() -> None:
+    # R needs two helpers for an hour between 09:00 and 12:00; Early is free 09:00-10:00 only and
+    # Late 11:00-12:00 only, so they cannot both serve it: the far volunteer must be one of two
+    window = {"earliest_start": at("09:00"), "latest_end": at("12:00"), "duration": 60}
+    p = build([volunteer("Early", east_km=1, availability={"dated": [{"start": at("08:00"), "end": at("10:00")}]}),
+               volunteer("Late", east_km=1.2, availability={"dated": [{"start": at("10:30"), "end": at("12:30")}]}),
+               volunteer("Far", east_km=8)],
+              [request("R", needs=(("helper", 2, 1),), time=window)])
+    (part,) = parts_of(p)
+    flow = solve_flow(part)
+    bound = travel_bound(part, flow.staffing, 10.0)
+    assert bound is not None
+    metres = {p.volunteers[int(part.vol[v])].id: int(part.metres[part.rv == v][0]) for v in range(part.nv)}
+    assert flow.travel_m == metres["Early"] + metres["Late"]
+    assert bound.travel_m == metres["Far"] + metres["Early"]
