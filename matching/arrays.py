@@ -82,9 +82,13 @@ def build_arrays(problem: Problem) -> Arrays:
     nv, nr = len(vols), len(reqs)
     vol_index = {v.id: i for i, v in enumerate(vols)}
     req_index = {r.id: i for i, r in enumerate(reqs)}
+    # volunteers loaded from JSON share their team, availability, limit and skill objects: each
+    # distinct one is turned into arrays once, and each volunteer takes the row of its own
+    team_sets: dict[tuple[str, ...], int] = {}
+    t_of = np.fromiter((team_sets.setdefault(v.teams, len(team_sets)) for v in vols), np.int64, nv)
     team_ids: dict[str, int] = {}
-    for v in vols:
-        for t in v.teams:
+    for teams in team_sets:
+        for t in teams:
             team_ids.setdefault(t, len(team_ids))
     for r in reqs:
         for t in r.eligible_teams:
@@ -96,52 +100,52 @@ def build_arrays(problem: Problem) -> Arrays:
             i = team_ids[t]
             out[i // 64] |= np.uint64(1) << np.uint64(i % 64)
 
+    team_rows = np.zeros((len(team_sets), words), np.uint64)
+    for teams, j in team_sets.items():
+        bits(teams, team_rows[j])
+    v_teams = team_rows[t_of]
     vlat = np.fromiter((v.lat for v in vols), float, nv)
     vlon = np.fromiter((v.lon for v in vols), float, nv)
-    v_teams = np.zeros((nv, words), np.uint64)
-    v_always = np.zeros(nv, bool)
-    ptr = [0]
-    starts: list[int] = []
-    ends: list[int] = []
-    lim = np.full((4, nv), NO_LIMIT, np.int64)
-    max_km = np.full(nv, np.inf)
-    insured = np.full(nv, -NEVER, np.int64)
-    pools: dict[str, tuple[list[int], list[int], list[int]]] = {}
     d0, d1 = problem.date_from, problem.date_to
-    # volunteers loaded from JSON share their availability and team objects: compute each once
-    pieces_of: dict[int, list[tuple[int, int]] | None] = {}
-    bits_of: dict[tuple[str, ...], np.ndarray] = {}
-    for i, v in enumerate(vols):
-        if v.teams:
-            row = bits_of.get(v.teams)
-            if row is None:
-                row = bits_of[v.teams] = np.zeros(words, np.uint64)
-                bits(v.teams, row)
-            v_teams[i] = row
-        key = id(v.availability)
-        if key not in pieces_of:
-            pieces_of[key] = available_intervals(v, d0, d1)
-        pieces = pieces_of[key]
-        if pieces is None:
-            v_always[i] = True
-        else:
-            for s, e in pieces:
-                starts.append(s)
-                ends.append(e)
-        ptr.append(len(starts))
-        lm = v.limits
-        for k, value in enumerate((lm.tasks_per_day, lm.minutes_per_day, lm.tasks_per_period, lm.minutes_per_period)):
-            if value is not None:
-                lim[k, i] = value
-        if v.max_travel_km is not None:
-            max_km[i] = v.max_travel_km
-        if v.insurance_valid_until is not None:
-            insured[i] = problem.day_index(v.insurance_valid_until)
-        for held in v.skills:
-            pool = pools.setdefault(held.skill, ([], [], []))
-            pool[0].append(i)
-            pool[1].append(held.level)
-            pool[2].append(problem.day_index(held.expires) if held.expires else NEVER)
+    a_of, a_first = _shared((v.availability for v in vols), nv)
+    u_pieces = [available_intervals(vols[i], d0, d1) for i in a_first.tolist()]
+    u_always = np.fromiter((p is None for p in u_pieces), bool, len(u_pieces))
+    u_count = np.fromiter((len(p or ()) for p in u_pieces), np.int64, len(u_pieces))
+    u_ptr = _offsets(u_count)
+    u_start = np.fromiter((s for p in u_pieces for s, _ in p or ()), np.int64, int(u_ptr[-1]))
+    u_end = np.fromiter((e for p in u_pieces for _, e in p or ()), np.int64, int(u_ptr[-1]))
+    v_always = u_always[a_of]
+    count = u_count[a_of]
+    ptr = _offsets(count)
+    piece = np.repeat(u_ptr[a_of] - ptr[:-1], count) + np.arange(int(ptr[-1]))
+    l_of, l_first = _shared((v.limits for v in vols), nv)
+    u_lim = np.array([[NO_LIMIT if x is None else x for x in (
+        lm.tasks_per_day, lm.minutes_per_day, lm.tasks_per_period, lm.minutes_per_period)]
+        for lm in (vols[i].limits for i in l_first.tolist())], np.int64).reshape(-1, 4)
+    lim = u_lim[l_of].T
+    max_km = np.fromiter((np.inf if v.max_travel_km is None else v.max_travel_km for v in vols), float, nv)
+    days: dict[object, int] = {None: -NEVER}
+    insured = np.fromiter((days[d] if d in days else days.setdefault(d, problem.day_index(d))
+                           for d in (v.insurance_valid_until for v in vols)), np.int64, nv)
+    s_of, s_first = _shared((v.skills for v in vols), nv)
+    skill_ids: dict[str, int] = {}
+    u_skills = [[(skill_ids.setdefault(h.skill, len(skill_ids)), h.level,
+                  problem.day_index(h.expires) if h.expires else NEVER) for h in vols[i].skills]
+                for i in s_first.tolist()]
+    s_count = np.fromiter((len(u) for u in u_skills), np.int64, len(u_skills))
+    s_ptr = _offsets(s_count)
+    held = np.array([h for u in u_skills for h in u], np.int64).reshape(-1, 3)
+    count = s_count[s_of]
+    owner = np.repeat(np.arange(nv, dtype=np.int64), count)
+    entry = held[np.repeat(s_ptr[s_of] - _offsets(count)[:-1], count) + np.arange(len(owner))]
+    # per skill, its holders in volunteer order; skills in order of first appearance
+    order = np.argsort(entry[:, 0], kind="stable")
+    bounds = _offsets(np.bincount(entry[:, 0], minlength=len(skill_ids)))
+    first_seen = np.unique(entry[:, 0], return_index=True)[1]
+    pools: dict[str, SkillPool] = {}
+    for skill, j in sorted(skill_ids.items(), key=lambda item: int(first_seen[item[1]])):
+        rows = order[bounds[j]:bounds[j + 1]]
+        pools[skill] = SkillPool(owner[rows], entry[rows, 1], entry[rows, 2])
     r_teams = np.zeros((nr, words), np.uint64)
     for j, r in enumerate(reqs):
         if r.eligible_teams:
@@ -153,7 +157,7 @@ def build_arrays(problem: Problem) -> Arrays:
     settings = problem.settings
     return Arrays(
         nv=nv, nr=nr, vlat=vlat, vlon=vlon, vxyz=unit_vectors(vlat, vlon), v_always=v_always,
-        av_ptr=np.asarray(ptr, np.int64), av_start=np.asarray(starts, np.int64), av_end=np.asarray(ends, np.int64),
+        av_ptr=ptr, av_start=u_start[piece], av_end=u_end[piece],
         tasks_day=lim[0], minutes_day=lim[1], tasks_period=lim[2], minutes_period=lim[3],
         max_km=max_km, insured_until=insured, v_teams=v_teams, r_teams=r_teams,
         rlat=np.fromiter((r.lat for r in reqs), float, nr), rlon=np.fromiter((r.lon for r in reqs), float, nr),
@@ -165,11 +169,23 @@ def build_arrays(problem: Problem) -> Arrays:
         r_partial=np.fromiter((r.allow_partial for r in reqs), bool, nr),
         r_insurance=np.fromiter((r.requires_insurance for r in reqs), bool, nr),
         r_needs=[tuple((n.skill, n.count, n.min_level) for n in r.skills) for r in reqs],
-        skills={k: SkillPool(np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(c, np.int64))
-                for k, (a, b, c) in pools.items()},
+        skills=pools,
         forbidden=forbidden, pins=pins, overrides=overrides,
         speed_kmh=settings.speed_kmh, detour=settings.detour_factor,
         vol_index=vol_index, req_index=req_index)
+
+
+def _shared(objects: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For n objects, each one's number among the distinct objects (by identity, in order of
+    first appearance) and the position of each distinct object's first appearance."""
+    seen: dict[int, int] = {}
+    of = np.fromiter((seen.setdefault(id(o), len(seen)) for o in objects), np.int64, n)
+    return of, np.unique(of, return_index=True)[1]
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """CSR pointers of consecutive groups of the given sizes."""
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
 
 def allowed_starts(arr: Arrays, v: int, r: int, travel: int, last_day: int) -> list[tuple[int, int]]:

@@ -69,14 +69,32 @@ def pair_distance(arr: Arrays, v: np.ndarray, r: np.ndarray | int) -> tuple[np.n
     km = np.atleast_1d(km)
     minutes = travel_minutes(km, arr.speed_kmh)
     if arr.overrides:
-        rr = np.broadcast_to(r, np.shape(v))
-        for i, (vi, ri) in enumerate(zip(np.asarray(v).tolist(), rr.tolist())):
-            o = arr.overrides.get((vi, ri))
-            if o is not None:
-                if o[0] is not None:
-                    km[i] = o[0]
-                minutes[i] = o[1] if o[1] is not None else travel_minutes(km[i], arr.speed_kmh)
+        vv = np.atleast_1d(np.asarray(v, np.int64))
+        rr = np.broadcast_to(np.asarray(r, np.int64), vv.shape)
+        hit = np.nonzero(_member(_override_keys(arr), vv * arr.nr + rr))[0]
+        for i, vi, ri in zip(hit.tolist(), vv[hit].tolist(), rr[hit].tolist()):
+            o = arr.overrides[vi, ri]
+            if o[0] is not None:
+                km[i] = o[0]
+            minutes[i] = o[1] if o[1] is not None else travel_minutes(km[i], arr.speed_kmh)
     return km, minutes
+
+
+def _member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of `keys` is in `sorted_keys` (a sorted int array): `np.isin` by binary search."""
+    if not len(sorted_keys):
+        return np.zeros(np.shape(keys), bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[pos] == keys
+
+
+def _override_keys(arr: Arrays) -> np.ndarray:
+    """Sorted keys volunteer * nr + request of the overridden pairs (cached)."""
+    keys = getattr(arr, "_override_keys", None)
+    if keys is None:
+        keys = np.sort(np.fromiter((v * arr.nr + r for v, r in arr.overrides), np.int64, len(arr.overrides)))
+        arr._override_keys = keys  # type: ignore[attr-defined]
+    return keys
 
 
 def forbidden_keys(arr: Arrays) -> np.ndarray:
@@ -109,7 +127,7 @@ def pair_reasons(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.nda
         mark(has_teams & ~(arr.v_teams[v] & arr.r_teams[r]).any(axis=1), 3)
     mark(arr.r_insurance[r] & (arr.insured_until[v] < day), 4)
     if arr.forbidden:
-        mark(np.isin(v * arr.nr + r, forbidden_keys(arr)), 5)
+        mark(_member(forbidden_keys(arr), v * arr.nr + r), 5)
     mark(km > arr.max_km[v], 6)
     work = arr.r_duration[r] + minutes
     mark((arr.tasks_day[v] < 1) | (arr.tasks_period[v] < 1) | (work > arr.minutes_day[v])
@@ -131,14 +149,114 @@ def pair_reasons(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.nda
         reason[todo[~ok]] = 8
     flex = np.nonzero(~fixed & (reason == 0))[0]
     if len(flex):
-        last = np.minimum(last_day, np.where(arr.r_insurance[r], arr.insured_until[v], NEVER))
-        for i in flex.tolist():
-            pieces = allowed_starts(arr, int(v[i]), int(r[i]), int(minutes[i]), int(last[i]))
+        found = flex_domains(arr, v[flex], r[flex], minutes[flex], last_day[flex])
+        for i, pieces in zip(flex.tolist(), found):
             if pieces:
                 domains[i] = pieces
             else:
                 reason[i] = 8
     return reason, domains
+
+
+def _flex_pieces(arr: Arrays, v: np.ndarray, r: np.ndarray, travel: np.ndarray, last_day: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`allowed_starts` of many pairs (v[i], r[i]) of flexible requests at once: the non-empty
+    pieces as (pair index, lo, hi), in pair order and, per pair, in availability order.
+    `last_day` is the skill's last valid day; the insurance limit is applied here."""
+    last = np.minimum(last_day, np.where(arr.r_insurance[r], arr.insured_until[v], NEVER))
+    lo = arr.r_earliest[r]
+    d = arr.r_duration[r]
+    hi = np.minimum(arr.r_latest_end[r] - d, (last + 1) * 1440 - 1)
+    always = arr.v_always[v]
+    first = arr.av_ptr[v]
+    cnt = np.where(always, 1, arr.av_ptr[v + 1] - first)
+    owner = np.repeat(np.arange(len(v)), cnt)
+    piece = first[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    a, b = lo[owner], hi[owner]
+    real = ~always[owner]
+    if real.any():
+        k = piece[real]
+        a[real] = np.maximum(a[real], arr.av_start[k] + travel[owner[real]])
+        b[real] = np.minimum(b[real], arr.av_end[k] - d[owner[real]])
+    good = a <= b
+    return owner[good], a[good], b[good]
+
+
+def flex_domains(arr: Arrays, v: np.ndarray, r: np.ndarray, travel: np.ndarray, last_day: np.ndarray
+                 ) -> list[list[tuple[int, int]]]:
+    """Per pair of a flexible request, `allowed_starts` (an empty list: no start fits)."""
+    out: list[list[tuple[int, int]]] = [[] for _ in range(len(v))]
+    owner, a, b = _flex_pieces(arr, v, r, travel, last_day)
+    for i, lo, hi in zip(owner.tolist(), a.tolist(), b.tolist()):
+        out[i].append((lo, hi))
+    return out
+
+
+def _fixed_available(arr: Arrays, v: np.ndarray, r: np.ndarray, travel: np.ndarray) -> np.ndarray:
+    """H3 for pairs of fixed-time requests: [start - travel, end] inside one piece of v."""
+    ok = arr.v_always[v].copy()
+    todo = np.nonzero(~ok)[0]
+    if len(todo) and len(arr.av_start):
+        vv, rr = v[todo], r[todo]
+        begin = arr.r_earliest[rr] - travel[todo]
+        end = arr.r_earliest[rr] + arr.r_duration[rr]
+        key = np.searchsorted(_piece_keys(arr), vv * (1 << 32) + (begin + (1 << 31)), side="right") - 1
+        keyc = np.maximum(key, 0)
+        ok[todo] = (key >= arr.av_ptr[vv]) & (key < arr.av_ptr[vv + 1]) \
+            & (arr.av_end[keyc] >= end) & (arr.av_start[keyc] <= begin)
+    return ok
+
+
+def _static_ok(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.ndarray, r: np.ndarray,
+               min_level: np.ndarray) -> np.ndarray:
+    """The pairwise rules that need no distance: H1 level and expiry, H2, H7, H9, a task limit
+    of zero and no available time at all (`pair_reasons` codes 1-5 and parts of 7 and 8)."""
+    day = arr.r_earliest[r] // 1440
+    ok = (level >= min_level) & (last_day >= day) & _may_serve(arr)[v]
+    ok &= ~arr.r_insurance[r] | (arr.insured_until[v] >= day)
+    rt = arr.r_teams[r]
+    has_teams = rt.any(axis=1)
+    if has_teams.any():
+        ok &= ~has_teams | (arr.v_teams[v] & rt).any(axis=1)
+    if arr.forbidden:
+        some = np.nonzero(_forbids(arr)[v])[0]
+        ok[some] &= ~_member(forbidden_keys(arr), v[some] * arr.nr + r[some])
+    return ok
+
+
+def _may_serve(arr: Arrays) -> np.ndarray:
+    """Per volunteer: a task limit above zero and some available time (cached)."""
+    may = getattr(arr, "_may_serve", None)
+    if may is None:
+        may = (arr.tasks_day >= 1) & (arr.tasks_period >= 1) & (arr.v_always | (np.diff(arr.av_ptr) > 0))
+        arr._may_serve = may  # type: ignore[attr-defined]
+    return may
+
+
+def _forbids(arr: Arrays) -> np.ndarray:
+    """Per volunteer: forbids some request (cached)."""
+    some = getattr(arr, "_forbids", None)
+    if some is None:
+        some = np.zeros(arr.nv, bool)
+        some[[v for v, _ in arr.forbidden]] = True
+        arr._forbids = some  # type: ignore[attr-defined]
+    return some
+
+
+def _distance_ok(arr: Arrays, v: np.ndarray, r: np.ndarray, km: np.ndarray, minutes: np.ndarray,
+                 last_day: np.ndarray) -> np.ndarray:
+    """The pairwise rules that need the distance: H6, the per-pair limits, H3 (`pair_reasons`
+    codes 6-8), for pairs that passed `_static_ok`."""
+    work = arr.r_duration[r] + minutes
+    ok = (km <= arr.max_km[v]) & (work <= arr.minutes_day[v]) & (work <= arr.minutes_period[v])
+    fixed = arr.r_fixed[r]
+    idx = np.nonzero(ok & fixed)[0]
+    ok[idx] = _fixed_available(arr, v[idx], r[idx], minutes[idx])
+    idx = np.nonzero(ok & ~fixed)[0]
+    if len(idx):
+        owner, _, _ = _flex_pieces(arr, v[idx], r[idx], minutes[idx], last_day[idx])
+        ok[idx] = np.bincount(owner, minlength=len(idx)) > 0
+    return ok
 
 
 def _piece_keys(arr: Arrays) -> np.ndarray:
@@ -262,6 +380,7 @@ def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int
     kq = min(n, max(4 * keep_max, 64))
     pending = slots
     forced_keys = np.asarray(sorted(r * arr.nv + v for r, vs in forced.items() for v in vs), np.int64)
+    forced_reqs = np.fromiter(forced, np.int64, len(forced))
     while pending:
         m = len(pending)
         rs = np.fromiter((s[0] for s in pending), np.int64, m)
@@ -273,13 +392,24 @@ def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int
         vv = pool.vidx[idx]
         rr = np.repeat(rs, width)
         flat_v = vv.ravel()
-        km, mins = pair_distance(arr, flat_v, rr)
+        level, last_day = pool.level[idx].ravel(), pool.last_day[idx].ravel()
         min_levels = np.repeat(np.fromiter((s[3] for s in pending), np.int64, m), width)
-        reason, doms = pair_reasons(arr, flat_v, pool.level[idx].ravel(), pool.last_day[idx].ravel(), rr,
-                                    min_levels, km, mins)
-        passing = reason == 0
-        if len(forced_keys):
-            passing &= ~np.isin(rr * arr.nv + flat_v, forced_keys)   # added on their own
+        # the rules without distance first, then the distance (and the rules needing it) only
+        # for the pairs still in; H6 is settled early where even the chord's lower bound is out
+        passing = _static_ok(arr, flat_v, level, last_day, rr, min_levels)
+        if len(forced_keys):                                        # added on their own
+            some = np.nonzero(np.isin(rr, forced_reqs))[0]
+            passing[some] &= ~_member(forced_keys, rr[some] * arr.nv + flat_v[some])
+        # (overridden pairs are forced, so out here: the geodesic bound holds for all the rest)
+        low_km = MIN_RADIUS_KM * 2 * np.arcsin(np.minimum(1.0, chord.ravel() / 2)) * arr.detour
+        passing &= low_km <= arr.max_km[flat_v] * (1 + 1e-9)
+        low_work = arr.r_duration[rr] + travel_minutes(low_km * (1 - 1e-9), arr.speed_kmh)
+        passing &= (low_work <= arr.minutes_day[flat_v]) & (low_work <= arr.minutes_period[flat_v])
+        live = np.nonzero(passing)[0]
+        km = np.full(len(flat_v), np.inf)
+        mins = np.zeros(len(flat_v), np.int64)
+        km[live], mins[live] = pair_distance(arr, flat_v[live], rr[live])
+        passing[live] = _distance_ok(arr, flat_v[live], rr[live], km[live], mins[live], last_day[live])
         km2 = np.where(passing, km, np.inf).reshape(m, width)
         order = np.argsort(km2, axis=1, kind="stable")
         npass = passing.reshape(m, width).sum(axis=1)
@@ -289,16 +419,14 @@ def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int
         unseen_km = MIN_RADIUS_KM * 2 * np.arcsin(np.minimum(1.0, chord[:, -1] / 2))
         settled = exhausted | ((npass >= keep) & (kth / arr.detour <= unseen_km))
         take = np.minimum(keep, npass)
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(width)[None, :].repeat(m, axis=0), axis=1)
-        chosen = (rank < take[:, None]) & settled[:, None]
-        # rows in (slot, distance) order
-        srow, scol = np.nonzero(chosen)
-        pick = np.lexsort((rank[srow, scol], srow))
-        srow, scol = srow[pick], scol[pick]
+        # rows in (slot, distance) order: the first `take` of each settled slot's order
+        srow, rank = np.nonzero((np.arange(width)[None, :] < take[:, None]) & settled[:, None])
+        scol = order[srow, rank]
         flat = srow * width + scol
-        flex_doms = {i: doms[f] for i, f in enumerate(flat.tolist()) if doms[f] is not None}
-        out.add(vv[srow, scol], rs[srow], ks[srow], km[flat], mins[flat], flex_doms)
+        sv, sr = vv[srow, scol], rs[srow]
+        flex = np.nonzero(~arr.r_fixed[sr])[0]
+        found = flex_domains(arr, sv[flex], sr[flex], mins[flat[flex]], last_day[flat[flex]])
+        out.add(sv, sr, ks[srow], km[flat], mins[flat], dict(zip(flex.tolist(), found)))
         cut = settled & ((npass > keep) | (not exhausted))
         truncated.update(zip(rs[cut].tolist(), ks[cut].tolist()))
         pending = [s for s, ok in zip(pending, settled.tolist()) if not ok]

@@ -24,42 +24,56 @@ MIN_RADIUS_KM = 6335.4
 
 
 def geodesic_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Ellipsoidal distance in km between paired points (arrays broadcast), Vincenty's method."""
+    """Ellipsoidal distance in km between paired points (arrays broadcast), Vincenty's method.
+
+    Each pair iterates until its own longitude difference converges and is then set aside, so a
+    pair's figure does not depend on the other pairs computed with it (and settled pairs cost
+    no further work)."""
     lat1, lon1, lat2, lon2 = (np.asarray(x, dtype=float) for x in (lat1, lon1, lat2, lon2))
     lat1, lon1, lat2, lon2 = np.broadcast_arrays(lat1, lon1, lat2, lon2)
+    shape = lat1.shape
+    lat1, lon1, lat2, lon2 = (x.ravel() for x in (lat1, lon1, lat2, lon2))
     u1 = np.arctan((1 - F) * np.tan(np.radians(lat1)))
     u2 = np.arctan((1 - F) * np.tan(np.radians(lat2)))
-    big_l = np.radians(lon2 - lon1)
     sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+    n = len(lat1)
+    # the last iteration's terms of each pair, kept when it converges
+    sin_sigma, cos_sigma, sigma = np.zeros(n), np.ones(n), np.zeros(n)
+    cos2_alpha, cos_2sm = np.ones(n), np.zeros(n)
+    act = np.arange(n)                  # pairs still iterating
+    big_l = np.radians(lon2 - lon1)
     lam = big_l.copy()
-    converged = np.zeros(lam.shape, dtype=bool)
+    su1, cu1, su2, cu2, bl = sin_u1, cos_u1, sin_u2, cos_u2, big_l
     for _ in range(200):
-        sin_lam, cos_lam = np.sin(lam), np.cos(lam)
-        sin_sigma = np.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
-        cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
-        sigma = np.arctan2(sin_sigma, cos_sigma)
-        safe = np.where(sin_sigma == 0, 1.0, sin_sigma)
-        sin_alpha = cos_u1 * cos_u2 * sin_lam / safe
-        cos2_alpha = 1 - sin_alpha**2
-        safe_c2a = np.where(cos2_alpha == 0, 1.0, cos2_alpha)
-        cos_2sm = np.where(cos2_alpha == 0, 0.0, cos_sigma - 2 * sin_u1 * sin_u2 / safe_c2a)
-        c = F / 16 * cos2_alpha * (4 + F * (4 - 3 * cos2_alpha))
-        new = big_l + (1 - c) * F * sin_alpha * (
-            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2)))
-        converged = np.abs(new - lam) < 1e-12
-        lam = new
-        if converged.all():
+        if not len(act):
             break
+        sin_lam, cos_lam = np.sin(lam), np.cos(lam)
+        s_sig = np.hypot(cu2 * sin_lam, cu1 * su2 - su1 * cu2 * cos_lam)
+        c_sig = su1 * su2 + cu1 * cu2 * cos_lam
+        sig = np.arctan2(s_sig, c_sig)
+        safe = np.where(s_sig == 0, 1.0, s_sig)
+        sin_alpha = cu1 * cu2 * sin_lam / safe
+        c2a = 1 - sin_alpha**2
+        safe_c2a = np.where(c2a == 0, 1.0, c2a)
+        c2sm = np.where(c2a == 0, 0.0, c_sig - 2 * su1 * su2 / safe_c2a)
+        c = F / 16 * c2a * (4 + F * (4 - 3 * c2a))
+        new = bl + (1 - c) * F * sin_alpha * (sig + c * s_sig * (c2sm + c * c_sig * (-1 + 2 * c2sm**2)))
+        sin_sigma[act], cos_sigma[act], sigma[act], cos2_alpha[act], cos_2sm[act] = s_sig, c_sig, sig, c2a, c2sm
+        going = np.abs(new - lam) >= 1e-12
+        if not going.all():
+            act, lam = act[going], new[going]
+            su1, cu1, su2, cu2, bl = su1[going], cu1[going], su2[going], cu2[going], bl[going]
+        else:
+            lam = new
     u_sq = cos2_alpha * (A**2 - B**2) / B**2
     big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
     big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
     d_sigma = big_b * sin_sigma * (cos_2sm + big_b / 4 * (
         cos_sigma * (-1 + 2 * cos_2sm**2) - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)))
     out = np.where(sin_sigma == 0, 0.0, B * big_a * (sigma - d_sigma) / 1000.0)
-    if not converged.all():
-        for idx in zip(*np.nonzero(~converged)):
-            out[idx] = exact_km(lat1[idx], lon1[idx], lat2[idx], lon2[idx])
-    return np.asarray(out)
+    for i in act.tolist():              # nearly antipodal: Vincenty does not converge
+        out[i] = exact_km(lat1[i], lon1[i], lat2[i], lon2[i])
+    return out.reshape(shape)
 
 
 def exact_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
