@@ -77,7 +77,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     det = options.time_limit if options.workers == 1 and not options.dask_scheduler else None
     t_split = 0.0
     starved_left = 0
-    cand, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report)
+    cand, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, (time.time() + end) / 2)
     t1 += t_widen
     previous = Chosen(np.zeros(0, np.int64), {})
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
@@ -136,19 +136,22 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
 
 
 def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
-                   keep_for: dict[int, int], report: Callable[[Progress], Any]) -> tuple[Candidates, float]:
+                   keep_for: dict[int, int], report: Callable[[Progress], Any],
+                   deadline: float | None = None) -> tuple[Candidates, float]:
     """Before any search: widen the candidates of requests starved in the flow relaxation or the
-    greedy dispatch (both cheap), so that the search itself rarely has to run twice."""
+    greedy dispatch (both cheap), so that the search itself rarely has to run twice. No round
+    starts after `deadline` (a `time.time()` instant): the candidates so far are valid, only
+    perhaps narrower than they could be."""
     t0 = time.perf_counter()
     for _ in range(MAX_WIDEN_ROUNDS):
-        if not cand.truncated:
+        if not cand.truncated or (deadline is not None and time.time() >= deadline):
             break
         parts = split(arr, cand, prefer)
         # busy in the relaxation or in the greedy dispatch: both hint where the cap bites
         results = {p.pid: PartResult(p.pid, solve_flow(p).x | repair(p, np.zeros(p.size, bool))[0], p.earliest,
                                      "flow", "FEASIBLE") for p in parts}
         widen = _starved(cand, parts, results)
-        if not widen:
+        if not widen or (deadline is not None and time.time() >= deadline):
             break
         for r in widen:
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
@@ -177,11 +180,14 @@ def _starved(cand: Candidates, parts: list[Part], results: dict[int, PartResult]
     busy = np.zeros(int(cand.v.max(initial=-1)) + 1, bool)
     for p in parts:
         busy[p.vol[np.unique(p.rv[results[p.pid].x])]] = True
-    idle_slot: set[tuple[int, int]] = set()
-    for v, r, k in zip(cand.v.tolist(), cand.r.tolist(), cand.k.tolist()):
-        if not busy[v]:
-            idle_slot.add((r, k))
-    return {r for r, k in cand.truncated if (r, k) not in idle_slot}
+    cut = sorted(cand.truncated)
+    slots = max(int(cand.k.max(initial=0)), max((k for _, k in cut), default=0)) + 1
+    free = ~busy[cand.v]
+    idle = np.unique(cand.r[free] * slots + cand.k[free])      # (request, slot) keys with an idle candidate
+    keys = np.fromiter((r * slots + k for r, k in cut), np.int64, len(cut))
+    pos = np.minimum(np.searchsorted(idle, keys), max(len(idle) - 1, 0))
+    has_idle = (idle[pos] == keys) if len(idle) else np.zeros(len(cut), bool)
+    return {r for (r, _), ok in zip(cut, has_idle.tolist()) if not ok}
 
 
 def _progress(options: SolveOptions) -> Callable[[Progress], Any]:
