@@ -53,7 +53,8 @@ COLUMN_ROUNDS = 4
 
 @dataclass
 class LpBound:
-    travel_m: int           # a lower bound on the travel of every solution with the given staffing
+    value: int              # staffing: an upper bound on every solution's; travel: a lower bound
+                            # on the travel of every solution with at least the given staffing
     x: np.ndarray           # the LP's values per candidate row (a guide for the search)
 
 
@@ -155,6 +156,11 @@ def clique_members(part: Part, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
             n_cliques += 1
     return np.concatenate(ids), np.concatenate(rows)
 
+def staffing_bound(part: Part, time_limit: float, include: np.ndarray | None = None) -> LpBound | None:
+    """The LP upper bound on the staffing of every solution of the part (see `travel_bound`)."""
+    return _bound(part, None, time_limit, include)
+
+
 def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarray | None = None
                  ) -> LpBound | None:
     """The LP lower bound on travel over solutions of the part with at least `staffing`, or
@@ -167,6 +173,12 @@ def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarr
     built (the others have no dual, and each would only raise the reduced cost), so the LP
     optimum plus those corrections bounds every solution. Rows with a negative reduced cost
     join and the LP is solved again while that tightens the bound."""
+    return _bound(part, staffing, time_limit, include)
+
+
+def _bound(part: Part, staffing: int | None, time_limit: float, include: np.ndarray | None) -> LpBound | None:
+    """Minimise travel at `staffing` or more, or (staffing None) maximise staffing, as
+    minimising its negative: the same constraints, the same column generation."""
     n = part.size
     if n == 0 or time_limit <= 0:
         return None
@@ -192,7 +204,7 @@ def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarr
         a_eq, b_eq = base_eq.matrix(ncols)
         cols = np.concatenate((np.nonzero(active)[0], np.arange(n, ncols)))
         cost = np.zeros(ncols)
-        cost[:n] = part.metres
+        cost[:n] = part.metres if staffing is not None else -part.weight[part.rr]
         lower = np.zeros(ncols)
         lower[:n] = part.pinned
         left = deadline - time.time()
@@ -219,7 +231,8 @@ def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarr
         active = active | out
     if best is None:
         return None
-    return LpBound(int(math.ceil(best - BOUND_SLACK * max(abs(best), 1.0) - 1e-9)), x_best)
+    low = int(math.ceil(best - BOUND_SLACK * max(abs(best), 1.0) - 1e-9))   # integers at or above the LP
+    return LpBound(low if staffing is not None else -low, x_best)
 
 
 def _slots(part: Part) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -231,7 +244,7 @@ def _slots(part: Part) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return slot_base[part.rr] + part.rk, slot_base, counts, slot_req
 
 
-def _base_rows(part: Part, staffing: int) -> tuple[_Rows, _Rows, int]:
+def _base_rows(part: Part, staffing: int | None) -> tuple[_Rows, _Rows, int]:
     """The constraints over every row (cheap, vectorised): slots, once per request, limits and
     staffing; the all-or-nothing variables f take columns n.. n + (requests needing full staffing)."""
     n = part.size
@@ -270,9 +283,9 @@ def _base_rows(part: Part, staffing: int) -> tuple[_Rows, _Rows, int]:
     day_key = part.rv * (int(day0.max(initial=0)) + 1) + day0[part.rr]
     _limit(ub, day_key, known, ones, part.tasks_day[part.rv].astype(np.float64))
     _limit(ub, day_key, known, work, part.minutes_day[part.rv].astype(np.float64))
-    # staffing at least as in the solution measured
-    ub.groups(np.zeros(n, np.int64), np.arange(n), -part.weight[part.rr].astype(np.float64),
-              np.asarray([-float(staffing)]))
+    if staffing is not None:        # staffing at least as in the solution measured
+        ub.groups(np.zeros(n, np.int64), np.arange(n), -part.weight[part.rr].astype(np.float64),
+                  np.asarray([-float(staffing)]))
     return ub, eq, n + len(full)
 
 

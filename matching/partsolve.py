@@ -28,7 +28,7 @@ from matching.cpsat import LevelOutcome, solve_lexicographic
 from matching.feasibility import repair
 from matching.flow import FlowSolution, solve_flow
 from matching.lns import improve
-from matching.lp import travel_bound
+from matching.lp import staffing_bound, travel_bound
 from matching.options import Budget
 from matching.parts import Part
 
@@ -99,30 +99,7 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
         status = "OPTIMAL" if levels["cohesion"].proven else "FEASIBLE"
         return PartResult(part.pid, keep, starts, "flow", status, levels, time.time() - t0)
     if part.size > FULL_MODEL_ROWS:
-        keep, starts = _or_greedy(part, keep, starts)
-        relaxed, lp = flow.x, None
-        staffed = int(part.weight[part.rr[keep]].sum())
-        left = budget.deadline - time.time()
-        if staffed >= flow.staffing and not has_prefer and left > LP_MIN_SECONDS:
-            # staffing is proven: the LP (which knows fixed-time clashes) bounds travel at this
-            # staffing, and its near-integral answer guides the repair better than the flow's
-            lp = travel_bound(part, staffed, left * LP_SHARE, include=keep)
-            if lp is not None:
-                guided = lp.x > 0.5
-                lp_keep, lp_starts, _ = repair(part, guided)
-                if _better(part, lp_keep, keep):
-                    relaxed, keep, starts = guided, lp_keep, lp_starts
-        if lp is None:
-            relaxed, keep, starts = _reflow(part, flow.x, keep, starts, budget)
-        staffing_proven = int(part.weight[part.rr[keep]].sum()) >= flow.staffing and not has_prefer
-        x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers, staffing_proven)
-        status, levels = _levels_against_flow(part, flow, x)
-        if lp is not None and levels["staffing"].proven:
-            travel = levels["travel_m"]
-            travel.bound = max(travel.bound or 0, lp.travel_m)
-            travel.proven = travel.proven or travel.value <= travel.bound
-        return PartResult(part.pid, x, starts, "flow+lp+lns" if lp is not None else "flow+lns", status, levels,
-                          time.time() - t0)
+        return _large(part, flow, keep, starts, budget, seed, workers, t0)
     keep, starts = _or_greedy(part, keep, starts)
     cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
     levels = dict(cp.levels)
@@ -141,6 +118,55 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
             tr.bound = max(tr.bound if tr.bound is not None else 0, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
     return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
+
+
+def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray, budget: Budget, seed: int,
+           workers: int, t0: float) -> PartResult:
+    """A large part: the best start from the relaxations, then neighbourhood search (step 4 above)."""
+    keep, starts = _or_greedy(part, keep, starts)
+    has_prefer = part.prefer is not None and part.prefer.any()
+    relaxed, guided_by_lp = flow.x, False
+    cap, travel_low = flow.staffing, None
+
+    def staffed() -> int:
+        return int(part.weight[part.rr[keep]].sum())
+
+    def lp_time() -> float:
+        left = budget.deadline - time.time()
+        return left * LP_SHARE if left > LP_MIN_SECONDS and not has_prefer else 0.0
+
+    if staffed() < cap and lp_time():
+        # the flow lets a request be half staffed and a volunteer be in two places: the LP
+        # bounds staffing closer, and its answer may staff more once repaired
+        lp = staffing_bound(part, lp_time(), include=keep)
+        if lp is not None:
+            cap = min(cap, lp.value)
+            relaxed, keep, starts, guided_by_lp = _guided(part, lp.x, relaxed, keep, starts)
+    if staffed() >= cap and lp_time():
+        # staffing is proven: the LP bounds travel at this staffing, and its near-integral
+        # answer guides the repair better than the flow's
+        lp = travel_bound(part, staffed(), lp_time(), include=keep)
+        if lp is not None:
+            travel_low = lp.value
+            relaxed, keep, starts, guided = _guided(part, lp.x, relaxed, keep, starts)
+            guided_by_lp = guided_by_lp or guided
+    if not guided_by_lp:
+        relaxed, keep, starts = _reflow(part, flow.x, keep, starts, budget)
+    x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers, staffed() >= cap and not has_prefer)
+    status, levels = _levels_against_flow(part, flow, x, cap, travel_low)
+    method = "flow+lp+lns" if guided_by_lp or travel_low is not None else "flow+lns"
+    return PartResult(part.pid, x, starts, method, status, levels, time.time() - t0)
+
+
+def _guided(part: Part, values: np.ndarray, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The LP's answer rounded and repaired, when that beats the solution so far (and then the
+    rounded answer is the relaxed one the search is steered by)."""
+    rounded = values > 0.5
+    lp_keep, lp_starts, _ = repair(part, rounded)
+    if _better(part, lp_keep, keep):
+        return rounded, lp_keep, lp_starts, True
+    return relaxed, keep, starts, False
 
 
 def _reflow(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, budget: Budget
@@ -182,21 +208,30 @@ def _or_greedy(part: Part, keep: np.ndarray, starts: np.ndarray) -> tuple[np.nda
     return (greedy, greedy_starts) if _better(part, greedy, keep) else (keep, starts)
 
 
-def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray) -> tuple[str, dict[str, LevelOutcome]]:
-    """Levels of a solution measured against the flow relaxation's bounds: a level is proven
-    when every level before it is and it reaches the relaxation's value."""
+def _levels_against_flow(part: Part, flow: FlowSolution, x: np.ndarray, staffing_cap: int | None = None,
+                         travel_low: int | None = None) -> tuple[str, dict[str, LevelOutcome]]:
+    """Levels of a solution measured against the relaxations' bounds: a level is proven when
+    every level before it is and it reaches its bound. The flow bounds staffing, and travel and
+    workload only for solutions at the flow's own staffing (and travel); the LP may lower the
+    staffing bound (`staffing_cap`) and raise the travel bound (`travel_low`, valid at the
+    staffing it was computed for or more)."""
     staffing = int(part.weight[part.rr[x]].sum())
     travel = int(part.metres[x].sum())
     workload = workload_of(part, x)
     cohesion = cohesion_of(part, x)
-    levels = {"staffing": LevelOutcome(staffing, flow.staffing, staffing >= flow.staffing)}
+    cap = flow.staffing if staffing_cap is None else min(flow.staffing, staffing_cap)
+    levels = {"staffing": LevelOutcome(staffing, cap, staffing >= cap)}
     ok = levels["staffing"].proven
+    at_flow = staffing >= flow.staffing          # the flow's lower levels bound this solution
     if part.prefer is not None and part.prefer.any():
         pref = int(part.prefer[x].sum())
-        levels["stability"] = LevelOutcome(pref, flow.preferred if ok else None, ok and pref >= flow.preferred)
+        known = ok and at_flow
+        levels["stability"] = LevelOutcome(pref, flow.preferred if known else None, known and pref >= flow.preferred)
         ok = levels["stability"].proven
-    levels["travel_m"] = LevelOutcome(travel, flow.travel_m if ok else None, ok and travel <= flow.travel_m)
-    ok = levels["travel_m"].proven
+    lows = [b for b in ((flow.travel_m if at_flow else None), travel_low) if b is not None]
+    low = max(lows) if ok and lows else None
+    levels["travel_m"] = LevelOutcome(travel, low, low is not None and travel <= low)
+    ok = levels["travel_m"].proven and at_flow and travel <= flow.travel_m
     levels["workload"] = LevelOutcome(workload, flow.workload if ok and flow.exact_workload else None,
                                       ok and flow.exact_workload and workload <= flow.workload)
     bound = _cohesion_bound(part, x)

@@ -12,7 +12,7 @@ from matching.arrays import build_arrays
 from matching.candidates import generate
 from matching.flow import solve_flow
 from matching.jsonio import load_problem
-from matching.lp import travel_bound
+from matching.lp import staffing_bound, travel_bound
 from matching.parts import Part, split
 from tests.matching.helpers import at, build, request, volunteer
 from tests.matching.strategies import problems
@@ -49,7 +49,7 @@ def test_no_feasible_solution_travels_less_than_the_bound(doc: dict[str, Any]) -
         staffing = int(part.weight[part.rr[x]].sum())
         bound = travel_bound(part, staffing, 10.0, include=x)
         assert bound is not None
-        assert bound.travel_m <= int(part.metres[x].sum())
+        assert bound.value <= int(part.metres[x].sum())
 
 
 def test_one_volunteer_cannot_serve_two_requests_at_the_same_hour_in_the_bound() -> None:
@@ -61,7 +61,7 @@ def test_one_volunteer_cannot_serve_two_requests_at_the_same_hour_in_the_bound()
     assert bound is not None
     a, b = (int(part.metres[(part.rv == v)].min()) for v in range(2))
     assert flow.travel_m == 2 * min(a, b)
-    assert bound.travel_m == a + b
+    assert bound.value == a + b
 
 
 def test_everyone_on_a_flexible_request_shares_one_start_in_the_bound() -> None:
@@ -78,4 +78,18 @@ def test_everyone_on_a_flexible_request_shares_one_start_in_the_bound() -> None:
     assert bound is not None
     metres = {p.volunteers[int(part.vol[v])].id: int(part.metres[part.rv == v][0]) for v in range(part.nv)}
     assert flow.travel_m == metres["Early"] + metres["Late"]
-    assert bound.travel_m == metres["Far"] + metres["Early"]
+    assert bound.value == metres["Far"] + metres["Early"]
+
+
+def test_a_request_that_cannot_be_fully_staffed_adds_nothing_to_the_staffing_bound() -> None:
+    # R1 needs a doctor and a helper, all or nothing, and no doctor exists: the flow still counts
+    # the helper's slot, the LP's all-or-nothing variable does not; R2 (one helper) is staffable
+    p = build([volunteer("H1"), volunteer("H2", east_km=1)],
+              [request("R1", needs=(("doctor", 1, 1), ("helper", 1, 1))),
+               request("R2", start="14:00")], skills=["doctor", "helper"])
+    (part,) = parts_of(p)
+    flow = solve_flow(part)
+    bound = staffing_bound(part, 10.0)
+    assert bound is not None
+    assert flow.staffing == 2 * 3
+    assert bound.value == 3
