@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching.arrays import NEVER, Arrays, SkillPool, allowed_starts
+from matching.arrays import NEVER, Arrays, SkillPool
 from matching.geo import MIN_RADIUS_KM, geodesic_km, travel_minutes, unit_vectors
 from matching.result import Reason
 
@@ -26,6 +26,8 @@ TEAM_POOL_SHARE = 0.3
 #: a widening round of the batched search checks at most this many pairs; slots still open after
 #: it are searched one by one
 BATCH_PAIRS = 400_000
+#: volunteers with at most this many availability pieces are checked piece by piece, not by search
+FEW_PIECES = 4
 #: reason codes of `pair_reasons`, in the order the rules are checked
 CODES = (None, Reason.LESS_QUALIFIED, Reason.SKILL_EXPIRED, Reason.NOT_IN_ELIGIBLE_TEAM, Reason.NO_INSURANCE,
          Reason.FORBIDDEN, Reason.OUT_OF_RANGE, Reason.LIMITS_REACHED, Reason.UNAVAILABLE)
@@ -196,15 +198,33 @@ def _fixed_available(arr: Arrays, v: np.ndarray, r: np.ndarray, travel: np.ndarr
     """H3 for pairs of fixed-time requests: [start - travel, end] inside one piece of v."""
     ok = arr.v_always[v].copy()
     todo = np.nonzero(~ok)[0]
-    if len(todo) and len(arr.av_start):
-        vv, rr = v[todo], r[todo]
-        begin = arr.r_earliest[rr] - travel[todo]
-        end = arr.r_earliest[rr] + arr.r_duration[rr]
+    if not len(todo) or not len(arr.av_start):
+        return ok
+    vv, rr = v[todo], r[todo]
+    begin = arr.r_earliest[rr] - travel[todo]
+    end = arr.r_earliest[rr] + arr.r_duration[rr]
+    lo, hi = arr.av_ptr[vv], arr.av_ptr[vv + 1]
+    most = _most_pieces(arr)
+    if most <= FEW_PIECES:          # look at each of the few pieces
+        found = np.zeros(len(todo), bool)
+        last = len(arr.av_start) - 1
+        for j in range(most):
+            k = np.minimum(lo + j, last)
+            found |= (lo + j < hi) & (arr.av_start[k] <= begin) & (arr.av_end[k] >= end)
+    else:                           # the piece that could hold `begin`: the last one starting at or before it
         key = np.searchsorted(_piece_keys(arr), vv * (1 << 32) + (begin + (1 << 31)), side="right") - 1
         keyc = np.maximum(key, 0)
-        ok[todo] = (key >= arr.av_ptr[vv]) & (key < arr.av_ptr[vv + 1]) \
-            & (arr.av_end[keyc] >= end) & (arr.av_start[keyc] <= begin)
+        found = (key >= lo) & (key < hi) & (arr.av_end[keyc] >= end) & (arr.av_start[keyc] <= begin)
+    ok[todo] = found
     return ok
+
+
+def _most_pieces(arr: Arrays) -> int:
+    """The largest number of availability pieces of one volunteer (cached)."""
+    most = getattr(arr, "_most_pieces", None)
+    if most is None:
+        most = arr._most_pieces = int(np.diff(arr.av_ptr).max(initial=0))  # type: ignore[attr-defined]
+    return most
 
 
 def _static_ok(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.ndarray, r: np.ndarray,
@@ -249,12 +269,23 @@ def _distance_ok(arr: Arrays, v: np.ndarray, r: np.ndarray, km: np.ndarray, minu
     codes 6-8), for pairs that passed `_static_ok`."""
     work = arr.r_duration[r] + minutes
     ok = (km <= arr.max_km[v]) & (work <= arr.minutes_day[v]) & (work <= arr.minutes_period[v])
+    idx = np.nonzero(ok)[0]
+    ok[idx] = _time_ok(arr, v[idx], r[idx], minutes[idx], last_day[idx])
+    return ok
+
+
+def _time_ok(arr: Arrays, v: np.ndarray, r: np.ndarray, travel: np.ndarray, last_day: np.ndarray
+             ) -> np.ndarray:
+    """H3 (and, for a flexible window, a start day within `last_day` and the insurance): some
+    start leaves [start - travel, end] available. Monotone in `travel`: what fails with a lower
+    bound of the travel minutes fails with the exact figure."""
+    ok = np.zeros(len(v), bool)
     fixed = arr.r_fixed[r]
-    idx = np.nonzero(ok & fixed)[0]
-    ok[idx] = _fixed_available(arr, v[idx], r[idx], minutes[idx])
-    idx = np.nonzero(ok & ~fixed)[0]
+    idx = np.nonzero(fixed)[0]
+    ok[idx] = _fixed_available(arr, v[idx], r[idx], travel[idx])
+    idx = np.nonzero(~fixed)[0]
     if len(idx):
-        owner, _, _ = _flex_pieces(arr, v[idx], r[idx], minutes[idx], last_day[idx])
+        owner, _, _ = _flex_pieces(arr, v[idx], r[idx], travel[idx], last_day[idx])
         ok[idx] = np.bincount(owner, minlength=len(idx)) > 0
     return ok
 
@@ -403,9 +434,12 @@ def _batch(arr: Arrays, pool: SkillPool, rxyz: np.ndarray, slots: list[tuple[int
         # (overridden pairs are forced, so out here: the geodesic bound holds for all the rest)
         low_km = MIN_RADIUS_KM * 2 * np.arcsin(np.minimum(1.0, chord.ravel() / 2)) * arr.detour
         passing &= low_km <= arr.max_km[flat_v] * (1 + 1e-9)
-        low_work = arr.r_duration[rr] + travel_minutes(low_km * (1 - 1e-9), arr.speed_kmh)
+        low_minutes = travel_minutes(low_km * (1 - 1e-9), arr.speed_kmh)
+        low_work = arr.r_duration[rr] + low_minutes
         passing &= (low_work <= arr.minutes_day[flat_v]) & (low_work <= arr.minutes_period[flat_v])
         live = np.nonzero(passing)[0]
+        passing[live] = _time_ok(arr, flat_v[live], rr[live], low_minutes[live], last_day[live])
+        live = live[passing[live]]
         km = np.full(len(flat_v), np.inf)
         mins = np.zeros(len(flat_v), np.int64)
         km[live], mins[live] = pair_distance(arr, flat_v[live], rr[live])

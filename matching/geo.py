@@ -58,7 +58,8 @@ def geodesic_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.n
         c2sm = np.where(c2a == 0, 0.0, c_sig - 2 * su1 * su2 / safe_c2a)
         c = F / 16 * c2a * (4 + F * (4 - 3 * c2a))
         new = bl + (1 - c) * F * sin_alpha * (sig + c * s_sig * (c2sm + c * c_sig * (-1 + 2 * c2sm**2)))
-        sin_sigma[act], cos_sigma[act], sigma[act], cos2_alpha[act], cos_2sm[act] = s_sig, c_sig, sig, c2a, c2sm
+        sin_sigma[act], cos_sigma[act], sigma[act] = s_sig, c_sig, sig
+        cos2_alpha[act], cos_2sm[act] = c2a, c2sm
         going = np.abs(new - lam) >= 1e-12
         if not going.all():
             act, lam = act[going], new[going]
