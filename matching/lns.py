@@ -32,19 +32,14 @@ TRAVEL_NEIGHBOURHOOD_ROWS = 2_500
 SEEDS_PER_ROUND = 12
 #: the least time worth starting a neighbourhood with
 MIN_ROUND_SECONDS = 0.3
+#: passes over the dirty requests (each with neighbourhoods twice as large as the one before)
+MAX_PASSES = 4
 
 
 def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) -> list[int]:
     """Dirty requests, then requests sharing a candidate with them (breadth first), until the
     row budget is used."""
-    reqs_of_vol: dict[int, set[int]] = defaultdict(set)
-    rows_of_req = np.bincount(part.rr, minlength=part.nr)
-    for v, r in zip(part.rv.tolist(), part.rr.tolist()):
-        reqs_of_vol[v].add(r)
-    vols_of_req: dict[int, set[int]] = defaultdict(set)
-    for v, rs in reqs_of_vol.items():
-        for r in rs:
-            vols_of_req[r].add(v)
+    reqs_of_vol, vols_of_req, rows_of_req = _graph(part)
     chosen: list[int] = []
     seen: set[int] = set()
     frontier = sorted(dirty)
@@ -63,50 +58,93 @@ def neighbourhood(part: Part, dirty: set[int], limit: int = NEIGHBOURHOOD_ROWS) 
     return sorted(chosen)
 
 
+def _graph(part: Part) -> tuple[dict[int, set[int]], dict[int, set[int]], np.ndarray]:
+    """Requests per volunteer, volunteers per request, rows per request, and the site-to-site
+    minutes of clashing request pairs (built once per part)."""
+    cached = part.__dict__.get("_lns_graph")
+    if cached is None:
+        reqs_of_vol: dict[int, set[int]] = defaultdict(set)
+        for v, r in zip(part.rv.tolist(), part.rr.tolist()):
+            reqs_of_vol[v].add(r)
+        vols_of_req: dict[int, set[int]] = defaultdict(set)
+        for v, rs in reqs_of_vol.items():
+            for r in rs:
+                vols_of_req[r].add(v)
+        cached = (reqs_of_vol, vols_of_req, np.bincount(part.rr, minlength=part.nr))
+        part.__dict__["_lns_graph"] = cached
+    return cached
+
+
+def _site_minutes(part: Part) -> dict[tuple[int, int], int]:
+    """Site-to-site minutes of the part's possibly clashing request pairs, both ways (cached)."""
+    site = part.__dict__.get("_lns_site")
+    if site is None:
+        site = {}
+        for a, b, t, _ in part.conflicts:
+            site[a, b] = site[b, a] = t
+        part.__dict__["_lns_site"] = site
+    return site
+
+
 def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray, budget: Budget,
             seed: int, workers: int, staffing_proven: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
     """A solution at least as good as (keep, starts); True when every neighbourhood searched
     had its levels proven (the rest of the part unchanged).
 
     Neighbourhoods are cut around the dirty requests (where the relaxed answer and the
-    solution differ, or a pin is not kept) in turn until all were visited or the time is up.
-    With `staffing_proven` (the part's staffing already equals its bound) a neighbourhood only
-    optimises travel with its staffing held, a much smaller search."""
-    dirty = sorted(set(part.rr[(relaxed != keep) | (part.pinned & ~keep)].tolist()))
-    if not dirty:
-        return keep, starts, True
-    todo = list(dirty)
+    solution differ, or a pin is not kept) in turn until all were visited; while time is left
+    and a pass improved the solution, the requests still dirty are visited again in
+    neighbourhoods twice as large. With `staffing_proven` (the part's staffing already equals
+    its bound) a neighbourhood only optimises travel with its staffing held, a smaller search."""
     all_proven = True
     det_left = budget.deterministic
-    while todo:
-        left = budget.deadline - time.time()
-        if left < MIN_ROUND_SECONDS:
-            return keep, starts, False
-        # building the model costs time too: the neighbourhood shrinks with the time left
-        rows_cap = min(NEIGHBOURHOOD_ROWS if not staffing_proven else TRAVEL_NEIGHBOURHOOD_ROWS,
-                       int(ROWS_PER_SECOND * left))
-        inside = neighbourhood(part, set(todo[:SEEDS_PER_ROUND]), rows_cap)
-        taken = set(inside)
-        todo = [r for r in todo if r not in taken]
-        sub, rows = _subpart(part, inside, keep, starts)
-        # the time left is shared evenly among the neighbourhoods still to come
-        share = 1 + len(todo) // SEEDS_PER_ROUND
-        if det_left is not None:
-            round_budget = Budget(budget.deadline, det_left / share)
-            det_left -= det_left / share
-        else:
-            round_budget = Budget(min(budget.deadline, time.time() + max(left / share, MIN_ROUND_SECONDS)))
-        cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], round_budget, seed, workers,
-                                 travel_only=staffing_proven)
-        if cp.status not in ("OPTIMAL", "FEASIBLE"):
-            all_proven = False
-            continue
-        keep, starts = keep.copy(), starts.copy()
-        keep[rows] = cp.x
-        for local, r in enumerate(inside):
-            starts[r] = cp.starts[local]
-        all_proven = all_proven and cp.status == "OPTIMAL"
+    rows_cap = TRAVEL_NEIGHBOURHOOD_ROWS if staffing_proven else NEIGHBOURHOOD_ROWS
+    for _ in range(MAX_PASSES):
+        todo = _dirty(part, relaxed, keep)
+        if not todo:
+            return keep, starts, all_proven
+        before = (int(part.weight[part.rr[keep]].sum()), -int(part.metres[keep].sum()))
+        while todo:
+            left = budget.deadline - time.time()
+            if left < MIN_ROUND_SECONDS or (det_left is not None and det_left <= 0.01):
+                return keep, starts, False
+            # building the model costs time too: the neighbourhood shrinks with the time left
+            inside = neighbourhood(part, set(todo[:SEEDS_PER_ROUND]), min(rows_cap, int(ROWS_PER_SECOND * left)))
+            taken = set(inside)
+            todo = [r for r in todo if r not in taken]
+            sub, rows = _subpart(part, inside, keep, starts)
+            # the time left is shared evenly among the neighbourhoods still to come in this pass
+            share = 1 + len(todo) // SEEDS_PER_ROUND
+            if det_left is not None:
+                round_budget = Budget(budget.deadline, det_left / share)
+                det_left -= det_left / share
+            else:
+                round_budget = Budget(min(budget.deadline, time.time() + max(left / share, MIN_ROUND_SECONDS)))
+            cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], round_budget, seed,
+                                     workers, travel_only=staffing_proven)
+            if cp.status not in ("OPTIMAL", "FEASIBLE"):
+                all_proven = False
+                continue
+            keep, starts = keep.copy(), starts.copy()
+            keep[rows] = cp.x
+            for local, r in enumerate(inside):
+                starts[r] = cp.starts[local]
+            all_proven = all_proven and cp.status == "OPTIMAL"
+        after = (int(part.weight[part.rr[keep]].sum()), -int(part.metres[keep].sum()))
+        if after <= before or det_left is not None:
+            break
+        rows_cap = min(2 * rows_cap, NEIGHBOURHOOD_ROWS)
     return keep, starts, all_proven
+
+
+def _dirty(part: Part, relaxed: np.ndarray, keep: np.ndarray) -> list[int]:
+    """Requests whose rows differ between the relaxed answer (values in [0, 1]) and the
+    solution, or with a pin not kept: those travelling most beyond the relaxed answer first."""
+    delta = keep.astype(np.float64) - relaxed.astype(np.float64)
+    differ = (np.abs(delta) > 1e-6) | (part.pinned & ~keep)
+    requests = np.unique(part.rr[differ])
+    excess = np.bincount(part.rr, weights=part.metres * delta, minlength=part.nr)
+    return requests[np.argsort(-excess[requests], kind="stable")].tolist()
 
 
 def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray) -> tuple[Part, np.ndarray]:
@@ -115,16 +153,16 @@ def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray
     inside_arr = np.asarray(inside, np.int64)
     local_r = np.full(part.nr, -1, np.int64)
     local_r[inside_arr] = np.arange(len(inside))
-    site = {}
-    for a, b, t, _ in part.conflicts:
-        site[a, b] = site[b, a] = t
+    site = _site_minutes(part)
+    # what the volunteers of the neighbourhood do outside it stays fixed
+    involved = np.zeros(part.nv, bool)
+    involved[part.rv[local_r[part.rr] >= 0]] = True
     fixed_tasks: dict[int, list[tuple[int, int]]] = defaultdict(list)   # v -> [(request, start)]
-    for i in np.nonzero(keep & (local_r[part.rr] < 0))[0].tolist():
-        r = int(part.rr[i])
-        fixed_tasks[int(part.rv[i])].append((r, int(starts[r])))
     used_minutes: dict[int, int] = defaultdict(int)
-    for i in np.nonzero(keep & (local_r[part.rr] < 0))[0].tolist():
-        used_minutes[int(part.rv[i])] += int(part.duration[part.rr[i]] + part.minutes[i])
+    for i in np.nonzero(keep & (local_r[part.rr] < 0) & involved[part.rv])[0].tolist():
+        r, v = int(part.rr[i]), int(part.rv[i])
+        fixed_tasks[v].append((r, int(starts[r])))
+        used_minutes[v] += int(part.duration[r] + part.minutes[i])
     rows: list[int] = []
     domains: dict[int, tuple[tuple[int, int], ...]] = {}
     for i in np.nonzero(local_r[part.rr] >= 0)[0].tolist():

@@ -44,9 +44,9 @@ BOUND_SLACK = 1e-7
 #: start options per flexible request (see `_start_options`)
 MAX_START_OPTIONS = 12
 #: rows per skill slot the first restricted LP holds
-NEAREST_PER_SLOT = 6
+NEAREST_PER_SLOT = 8
 #: column generation stops once the reduced-cost correction is below this share of the bound
-COLUMN_TOLERANCE = 2e-4
+COLUMN_TOLERANCE = 5e-4
 #: restricted LPs solved at most (each adds the columns whose reduced cost is negative)
 COLUMN_ROUNDS = 4
 

@@ -123,7 +123,8 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
 def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray, budget: Budget, seed: int,
            workers: int, t0: float) -> PartResult:
     """A large part: the best start from the relaxations, then neighbourhood search (step 4 above)."""
-    keep, starts = _or_greedy(part, keep, starts)
+    if int(part.weight[part.rr[keep]].sum()) < flow.staffing:
+        keep, starts = _or_greedy(part, keep, starts)     # the greedy dispatch may staff more
     has_prefer = part.prefer is not None and part.prefer.any()
     relaxed, guided_by_lp = flow.x, False
     cap, travel_low = flow.staffing, None
@@ -138,14 +139,14 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
     if staffed() < cap and lp_time():
         # the flow lets a request be half staffed and a volunteer be in two places: the LP
         # bounds staffing closer, and its answer may staff more once repaired
-        lp = staffing_bound(part, lp_time(), include=keep)
+        lp = staffing_bound(part, lp_time(), include=keep | flow.x)
         if lp is not None:
             cap = min(cap, lp.value)
             relaxed, keep, starts, guided_by_lp = _guided(part, lp.x, relaxed, keep, starts)
     if staffed() >= cap and lp_time():
         # staffing is proven: the LP bounds travel at this staffing, and its near-integral
         # answer guides the repair better than the flow's
-        lp = travel_bound(part, staffed(), lp_time(), include=keep)
+        lp = travel_bound(part, staffed(), lp_time(), include=keep | flow.x)
         if lp is not None:
             travel_low = lp.value
             relaxed, keep, starts, guided = _guided(part, lp.x, relaxed, keep, starts)
@@ -161,11 +162,10 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
 def _guided(part: Part, values: np.ndarray, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """The LP's answer rounded and repaired, when that beats the solution so far (and then the
-    rounded answer is the relaxed one the search is steered by)."""
-    rounded = values > 0.5
-    lp_keep, lp_starts, _ = repair(part, rounded)
+    LP's values are the relaxed answer the search is steered by)."""
+    lp_keep, lp_starts, _ = repair(part, values > 0.5)
     if _better(part, lp_keep, keep):
-        return rounded, lp_keep, lp_starts, True
+        return values, lp_keep, lp_starts, True
     return relaxed, keep, starts, False
 
 
@@ -174,7 +174,7 @@ def _reflow(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
     """Flow answers closer to feasible, for a large part without an LP guide: the flow that
     serves one request per clash group, then re-solves with the rows the repair dropped banned.
     Returns the last relaxed answer and the best repaired solution."""
-    if part.conflicts:
+    if part.conflicts and time.time() < budget.deadline:
         # the flow that serves one request per clash group keeps H4 by construction
         held = solve_flow(part, one_per_clash=True).x
         held_keep, held_starts, _ = repair(part, held)
