@@ -9,6 +9,7 @@ Team membership is a bitset per volunteer and per request, so "shares a team" is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -107,7 +108,7 @@ def build_arrays(problem: Problem) -> Arrays:
     vlat = np.fromiter((v.lat for v in vols), float, nv)
     vlon = np.fromiter((v.lon for v in vols), float, nv)
     d0, d1 = problem.date_from, problem.date_to
-    a_of, a_first = _shared((v.availability for v in vols), nv)
+    a_of, a_first = _shared(vols, "availability")
     u_pieces = [available_intervals(vols[i], d0, d1) for i in a_first.tolist()]
     u_always = np.fromiter((p is None for p in u_pieces), bool, len(u_pieces))
     u_count = np.fromiter((len(p or ()) for p in u_pieces), np.int64, len(u_pieces))
@@ -118,7 +119,7 @@ def build_arrays(problem: Problem) -> Arrays:
     count = u_count[a_of]
     ptr = _offsets(count)
     piece = np.repeat(u_ptr[a_of] - ptr[:-1], count) + np.arange(int(ptr[-1]))
-    l_of, l_first = _shared((v.limits for v in vols), nv)
+    l_of, l_first = _shared(vols, "limits")
     u_lim = np.array([[NO_LIMIT if x is None else x for x in (
         lm.tasks_per_day, lm.minutes_per_day, lm.tasks_per_period, lm.minutes_per_period)]
         for lm in (vols[i].limits for i in l_first.tolist())], np.int64).reshape(-1, 4)
@@ -127,7 +128,7 @@ def build_arrays(problem: Problem) -> Arrays:
     days: dict[object, int] = {None: -NEVER}
     insured = np.fromiter((days[d] if d in days else days.setdefault(d, problem.day_index(d))
                            for d in (v.insurance_valid_until for v in vols)), np.int64, nv)
-    s_of, s_first = _shared((v.skills for v in vols), nv)
+    s_of, s_first = _shared(vols, "skills")
     skill_ids: dict[str, int] = {}
     u_skills = [[(skill_ids.setdefault(h.skill, len(skill_ids)), h.level,
                   problem.day_index(h.expires) if h.expires else NEVER) for h in vols[i].skills]
@@ -175,12 +176,12 @@ def build_arrays(problem: Problem) -> Arrays:
         vol_index=vol_index, req_index=req_index)
 
 
-def _shared(objects: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """For n objects, each one's number among the distinct objects (by identity, in order of
-    first appearance) and the position of each distinct object's first appearance."""
-    seen: dict[int, int] = {}
-    of = np.fromiter((seen.setdefault(id(o), len(seen)) for o in objects), np.int64, n)
-    return of, np.unique(of, return_index=True)[1]
+def _shared(vols: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """For attribute `name` of each volunteer: the number of its object among the distinct
+    objects (by identity) and the position of each distinct object's first appearance."""
+    ids = np.fromiter(map(id, map(attrgetter(name), vols)), np.int64, len(vols))
+    _, first, of = np.unique(ids, return_index=True, return_inverse=True)
+    return of.reshape(-1), first
 
 
 def _offsets(counts: np.ndarray) -> np.ndarray:
