@@ -205,3 +205,19 @@ def test_widening_starts_no_round_after_its_deadline() -> None:
     assert same is cand and keep_for == {} and events == []
     wider, _ = _widen_by_flow(arr, cand, None, SolveOptions(candidates_per_slot=1), keep_for, events.append)
     assert len(wider) > len(cand) and keep_for and events
+
+
+def test_a_solve_left_almost_no_time_still_returns_a_valid_result() -> None:
+    """Candidates cut hard (one per slot) so that widening has work to do, and a time limit too
+    short for it: the engine returns a checked result, not an error."""
+    from matching import SolveOptions, solve, validate
+    from matching.result import Status
+
+    vols = [volunteer(f"V{i}", skills={"helper": 1}, east_km=i * 0.3) for i in range(12)]
+    reqs = [request(f"R{j}", needs=(("helper", 2, 1),), start=f"{9 + j:02d}:00") for j in range(4)]
+    problem = load_problem(document(vols, reqs))
+    for limit in (0.01, 5.0):
+        result = solve(problem, SolveOptions(time_limit=limit, workers=1, seed=1, candidates_per_slot=1))
+        assert result.status in (Status.OPTIMAL, Status.FEASIBLE), result.message
+        assert validate(problem, result) == []
+        assert result.assignments
