@@ -22,6 +22,8 @@ from matching.parts import Part
 
 #: above this many (request, pair-of-candidates) cohesion terms the cohesion level is not modelled
 COHESION_TERMS_LIMIT = 200_000
+#: share of the time left that one level (not the last) may take
+LEVEL_SHARE = 0.8
 
 
 @dataclass
@@ -287,7 +289,8 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
         solver = cp_model.CpSolver()
         wall_left = budget.deadline - time.time()
         left = det_left if det_left is not None else wall_left
-        share = left if li == len(levels) - 1 else max(left / 2, min(left, 0.05))
+        # a level not proven makes the later ones polish only: most of the time goes to this one
+        share = left if li == len(levels) - 1 else max(left * LEVEL_SHARE, min(left, 0.05))
         if det_left is not None:
             solver.parameters.max_deterministic_time = max(share, 0.01)
             solver.parameters.max_time_in_seconds = max(wall_left + Budget.GRACE, 0.05)

@@ -9,6 +9,7 @@ come back keyed by part id, so the assembly order never depends on who finished 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,8 +56,10 @@ def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, schedu
         if pool is not None:
             futures = {pool.submit(solve_part, p, budget, seed, per_part): p.pid
                        for p in sorted(remote, key=lambda p: -p.size)}
+        total_rows = left_rows = sum(p.size for p in local)
         for p in local:
-            solved = results[p.pid] = solve_part(p, budget, seed, per_part)
+            solved = results[p.pid] = solve_part(p, _share(budget, p.size, left_rows, total_rows), seed, per_part)
+            left_rows -= p.size
             if progress:
                 progress(solved, len(results), len(parts))
         for fut in cf.as_completed(futures):
@@ -64,3 +67,13 @@ def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, schedu
             if progress:
                 progress(solved, len(results), len(parts))
     return results
+
+
+def _share(budget: Budget, rows: int, left_rows: int, total_rows: int) -> Budget:
+    """The budget of one of the parts solved one after another here: its share by candidate
+    rows of the time left (what an earlier part did not use passes on), and its share of the
+    deterministic budget, so that the parts together stay within it."""
+    now = time.time()
+    det = budget.deterministic
+    return Budget(now + max(budget.deadline - now, 0.0) * rows / max(left_rows, 1),
+                  det * rows / max(total_rows, 1) if det is not None else None)
