@@ -264,6 +264,11 @@ def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> cf.Future[
     return _POOL.submit(_execute, session_factory(engine), run_id, dask_scheduler)
 
 
+def drain(timeout: float | None = None) -> None:
+    """Wait until every run queued so far has finished (tests; an orderly shutdown)."""
+    _POOL.submit(lambda: None).result(timeout)
+
+
 def cancel(run_id: int) -> None:
     """Ask a running solve to stop at its next progress point (the row is updated by the caller)."""
     with _LOCK:
