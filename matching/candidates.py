@@ -375,7 +375,11 @@ def _team_pool(arr: Arrays, skill: str, teams: bytes, r: int) -> SkillPool:
     cache = arr.__dict__.setdefault("_team_pools", {})
     if (skill, teams) not in cache:
         pool = arr.skills[skill]
-        mask = (arr.v_teams[pool.vidx] & arr.r_teams[r]).any(axis=1)
+        held = arr.__dict__.setdefault("_holder_teams", {})    # the holders' team bitsets, per skill
+        if skill not in held:
+            held[skill] = arr.v_teams[pool.vidx]
+        bits = arr.r_teams[r]
+        mask = (held[skill][:, 0] & bits[0]) != 0 if len(bits) == 1 else (held[skill] & bits).any(axis=1)
         # a team set holding most of the skill's holders is cheaper to filter than to index
         cache[skill, teams] = pool if mask.mean() > TEAM_POOL_SHARE else \
             SkillPool(pool.vidx[mask], pool.level[mask], pool.last_day[mask])
