@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,9 @@ from matching.parts import Part
 COHESION_TERMS_LIMIT = 200_000
 #: share of the time left that one level (not the last) may take
 LEVEL_SHARE = 0.8
+
+#: an objective level: its expression, or a builder of it (None: the level is not modelled)
+Level = cp_model.LinearExprT | Callable[[], cp_model.LinearExprT | None]
 
 
 @dataclass
@@ -183,16 +187,25 @@ class _Model:
 
     # ------------------------------------------------------------------ objective levels
 
-    def levels(self, through_travel: bool = False) -> list[tuple[str, cp_model.LinearExprT, bool]]:
-        """(name, expression, maximise) in lexicographic order (up to travel only, if asked)."""
-        p, m = self.part, self.m
-        out: list[tuple[str, cp_model.LinearExprT, bool]] = [
+    def levels(self, through_travel: bool = False) -> list[tuple[str, Level, bool]]:
+        """(name, expression, maximise) in lexicographic order (up to travel only, if asked).
+        Workload and cohesion come as builders, called only when their turn comes: their extra
+        variables would slow the search of the levels before them."""
+        p = self.part
+        out: list[tuple[str, Level, bool]] = [
             ("staffing", sum(int(p.weight[p.rr[i]]) * self.x[i] for i in range(p.size)), True)]
         if p.prefer is not None and p.prefer.any():
             out.append(("stability", sum(self.x[i] for i in np.nonzero(p.prefer)[0].tolist()), True))
         out.append(("travel_m", sum(int(p.metres[i]) * self.x[i] for i in range(p.size)), False))
         if through_travel:
             return out
+        out.append(("workload", self._workload, False))
+        out.append(("cohesion", self._cohesion, True))
+        return out
+
+    def _workload(self) -> cp_model.LinearExprT:
+        """Sum over volunteers of their task count squared, as 1 + 3 + 5 + ... over ordered steps."""
+        p, m = self.part, self.m
         terms: list[cp_model.LinearExprT] = []
         for v, rows in sorted(self.rows_of_vol.items()):
             n_max = min(len({int(p.rr[i]) for i in rows}), int(p.tasks_period[v]))
@@ -204,11 +217,7 @@ class _Model:
             for a, b in itertools.pairwise(steps):
                 m.add_implication(b, a)
             terms.extend((2 * k + 1) * s for k, s in enumerate(steps))
-        out.append(("workload", sum(terms), False))
-        cohesion = self._cohesion()
-        if cohesion is not None:
-            out.append(("cohesion", cohesion, True))
-        return out
+        return sum(terms)
 
     def _cohesion(self) -> cp_model.LinearExprT | None:
         """Pairs of volunteers on one request who share a team (None when too many to model)."""
@@ -273,7 +282,10 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
         x_best = None          # a hint that drops a pin is not a fallback answer
     outcomes: dict[str, LevelOutcome] = {}
     status_name = "OPTIMAL"
-    for li, (name, expr, maximise) in enumerate(levels):
+    for li, (name, level, maximise) in enumerate(levels):
+        expr = level() if callable(level) else level
+        if expr is None:
+            continue            # cohesion with too many terms to model
         if isinstance(expr, int):
             outcomes[name] = LevelOutcome(expr, expr, True)
             continue
