@@ -8,6 +8,12 @@ the pool is exhausted, and until the last kept one is provably nearer than every
 looked at, so the cut only ever drops candidates farther than all kept ones. Pinned pairs and
 pairs with a caller override are always added (a pinned pair that breaks a rule is reported as
 a pin conflict, which makes the problem infeasible).
+
+The bulk check runs cheapest first: the rules that need no distance (`_static_ok`), then travel
+cap, minute limits and availability on a lower bound of the distance (the k-d tree's chord on a
+sphere smaller than the ellipsoid), and only the pairs still in get the exact distance and the
+exact check (`_distance_ok`); start pieces of flexible requests are built for kept rows only.
+`pair_reasons` stays the one-pair-at-a-time form with reason codes (explanations, forced pairs).
 """
 
 from __future__ import annotations
