@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import UnitLevel
@@ -132,3 +133,20 @@ def test_without_a_registered_builder_a_database_base_is_refused(write_scenario,
     monkeypatch.setattr(dataset, "_BUILDERS", {})
     assert scenario_main(["run", str(write_scenario(scenario("sqlite:///x.db"))), "-o", str(tmp_path / "o")]) == 2
     assert "line 5: base.kind: a \"database\" base cannot be read here" in capsys.readouterr().err
+
+
+def test_teams_and_stations_are_named_by_code_or_name(loaded: Engine, db_url: str) -> None:
+    from matching.scenarios.changes import apply_changes
+    from matching.scenarios.spec import parse_scenario
+    from resolvers.scenario_base import build_dataset
+
+    base = parse_scenario(scenario(db_url))
+    with Session(loaded) as session:
+        ds = build_dataset(session, base.base)
+    team, team_name = sorted(ds.team_names.items())[0]
+    station = sorted(s for s in ds.request_station.values() if s in ds.stations)[0]
+    text = scenario(db_url, extra=f'[[changes]]\ntype = "remove_team"\nteam = "{team_name}"\n\n'
+                                  f'[[changes]]\ntype = "scale_demand"\nstation = "{ds.stations[station].name}"\n'
+                                  'factor = 2\n')
+    _, log = apply_changes(parse_scenario(text), ds)
+    assert f"team {team} dissolved" in log[0] and f"station={station}" in log[1]
