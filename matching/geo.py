@@ -43,29 +43,31 @@ def geodesic_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.n
     act = np.arange(n)                  # pairs still iterating
     big_l = np.radians(lon2 - lon1)
     lam = big_l.copy()
-    su1, cu1, su2, cu2, bl = sin_u1, cos_u1, sin_u2, cos_u2, big_l
+    # products that do not change between iterations (same operands and order as written out)
+    cu2, bl = cos_u2, big_l
+    cu1cu2, cu1su2, su1cu2, su1su2 = cos_u1 * cos_u2, cos_u1 * sin_u2, sin_u1 * cos_u2, sin_u1 * sin_u2
+    two_su1su2 = 2 * sin_u1 * sin_u2
     for _ in range(200):
         if not len(act):
             break
         sin_lam, cos_lam = np.sin(lam), np.cos(lam)
-        s_sig = np.hypot(cu2 * sin_lam, cu1 * su2 - su1 * cu2 * cos_lam)
-        c_sig = su1 * su2 + cu1 * cu2 * cos_lam
+        s_sig = np.hypot(cu2 * sin_lam, cu1su2 - su1cu2 * cos_lam)
+        c_sig = su1su2 + cu1cu2 * cos_lam
         sig = np.arctan2(s_sig, c_sig)
-        safe = np.where(s_sig == 0, 1.0, s_sig)
-        sin_alpha = cu1 * cu2 * sin_lam / safe
+        sin_alpha = cu1cu2 * sin_lam / np.where(s_sig == 0, 1.0, s_sig)
         c2a = 1 - sin_alpha**2
-        safe_c2a = np.where(c2a == 0, 1.0, c2a)
-        c2sm = np.where(c2a == 0, 0.0, c_sig - 2 * su1 * su2 / safe_c2a)
+        c2sm = np.where(c2a == 0, 0.0, c_sig - two_su1su2 / np.where(c2a == 0, 1.0, c2a))
         c = F / 16 * c2a * (4 + F * (4 - 3 * c2a))
         new = bl + (1 - c) * F * sin_alpha * (sig + c * s_sig * (c2sm + c * c_sig * (-1 + 2 * c2sm**2)))
         sin_sigma[act], cos_sigma[act], sigma[act] = s_sig, c_sig, sig
         cos2_alpha[act], cos_2sm[act] = c2a, c2sm
         going = np.abs(new - lam) >= 1e-12
-        if not going.all():
-            act, lam = act[going], new[going]
-            su1, cu1, su2, cu2, bl = su1[going], cu1[going], su2[going], cu2[going], bl[going]
-        else:
+        if going.all():
             lam = new
+            continue
+        act, lam, cu2, bl = act[going], new[going], cu2[going], bl[going]
+        cu1cu2, cu1su2, su1cu2, su1su2 = cu1cu2[going], cu1su2[going], su1cu2[going], su1su2[going]
+        two_su1su2 = two_su1su2[going]
     u_sq = cos2_alpha * (A**2 - B**2) / B**2
     big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
     big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
