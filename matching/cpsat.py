@@ -262,14 +262,19 @@ def level_value(part: Part, name: str, x: np.ndarray) -> int:
 
 
 def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.ndarray | None,
-                        budget: Budget, seed: int, workers: int, travel_only: bool = False) -> CpSolution:
+                        budget: Budget, seed: int, workers: int, travel_only: bool = False,
+                        staffing_cap: int | None = None) -> CpSolution:
     """Optimise the levels in order within the budget; the best solution found. With
     `travel_only` (a neighbourhood whose staffing is already optimal) the levels before travel
-    are held at the hint's values and only travel is optimised."""
+    are held at the hint's values and only travel is optimised. `staffing_cap`, a known upper
+    bound on staffing (from a relaxation), is added as a constraint so that a solution reaching
+    it is proven at once."""
     det_left = budget.deterministic
     model = _Model(part)
     m = model.m
     levels = model.levels(through_travel=travel_only)
+    if staffing_cap is not None:
+        m.add(levels[0][1] <= staffing_cap)       # type: ignore[operator]
     if travel_only and hint is not None:
         for name, expr, _ in levels[:-1]:
             held = level_value(part, name, hint)

@@ -40,6 +40,10 @@ def executor_for(workers: int, scheduler: str | None) -> Iterator[cf.Executor | 
         yield None
 
 
+#: the least time (wall or deterministic seconds) a part solved here is given, when there is that much
+MIN_PART_SECONDS = 0.5
+
+
 def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, scheduler: str | None,
               progress: Callable[[PartResult, int, int], Any] | None = None) -> dict[int, PartResult]:
     """Solve every part, in parallel when asked; results keyed by part id. `progress` hears of
@@ -74,6 +78,8 @@ def _share(budget: Budget, rows: int, left_rows: int, total_rows: int) -> Budget
     rows of the time left (what an earlier part did not use passes on), and its share of the
     deterministic budget, so that the parts together stay within it."""
     now = time.time()
+    left = max(budget.deadline - now, 0.0)
     det = budget.deterministic
-    return Budget(now + max(budget.deadline - now, 0.0) * rows / max(left_rows, 1),
-                  det * rows / max(total_rows, 1) if det is not None else None)
+    # a small part still gets the least time a search needs (it rarely uses it)
+    return Budget(now + min(left, max(left * rows / max(left_rows, 1), MIN_PART_SECONDS)),
+                  max(det * rows / max(total_rows, 1), MIN_PART_SECONDS) if det is not None else None)

@@ -165,7 +165,8 @@ def repair(part: Part, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         if set(best) != set(rows):
             intact = False
         if not part.partial[r] and len(best) < sum(part.counts[r]):
-            best = []
+            best = []                      # all or nothing: x's partial staffing is not kept
+            intact = False
         for row in best:
             tl.add(int(part.rv[row]), r, best_start, row)
             keep[row] = True

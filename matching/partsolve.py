@@ -101,22 +101,33 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
     if part.size > FULL_MODEL_ROWS:
         return _large(part, flow, keep, starts, budget, seed, workers, t0)
     keep, starts = _or_greedy(part, keep, starts)
-    cp = solve_lexicographic(part, keep, starts, budget, seed, workers)
+    cap = flow.staffing
+    if int(part.weight[part.rr[keep]].sum()) < cap and not has_prefer and _lp_time(budget):
+        # the flow cannot say "all or nothing" or "one place at a time": the LP bounds staffing
+        # closer, and CP-SAT proves its level as soon as it reaches that bound
+        lp = staffing_bound(part, _lp_time(budget), include=keep)
+        cap = min(cap, lp.value) if lp is not None else cap
+    cp = solve_lexicographic(part, keep, starts, budget, seed, workers, staffing_cap=cap)
     levels = dict(cp.levels)
     if "staffing" not in levels and cp.status in ("OPTIMAL", "FEASIBLE"):
-        # the search found nothing better than its warm start: measure that against the flow
+        # the search found nothing better than its warm start: measure that against the bounds
         value = int(part.weight[part.rr[cp.x]].sum())
-        levels["staffing"] = LevelOutcome(value, flow.staffing, value >= flow.staffing)
-    # the relaxation bounds staffing, and travel when staffing reached the relaxation's optimum
+        levels["staffing"] = LevelOutcome(value, cap, value >= cap)
+    # the relaxations bound staffing; the flow bounds travel when staffing reached its optimum,
+    # the LP at any staffing
     st = levels.get("staffing")
     if st is not None:
-        st.bound = st.bound if st.bound is not None else flow.staffing
-        st.bound = min(st.bound, flow.staffing)
-        st.proven = st.proven or st.value >= flow.staffing
+        st.bound = min(st.bound if st.bound is not None else cap, cap)
+        st.proven = st.proven or st.value >= cap
         tr = levels.get("travel_m")
         if tr is not None and st.value >= flow.staffing and not has_prefer:
             tr.bound = max(tr.bound if tr.bound is not None else 0, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
+        if tr is not None and st.proven and not tr.proven and not has_prefer and _lp_time(budget):
+            lp = travel_bound(part, st.value, _lp_time(budget), include=cp.x)
+            if lp is not None:
+                tr.bound = max(tr.bound if tr.bound is not None else 0, lp.value)
+                tr.proven = tr.value <= tr.bound
     return PartResult(part.pid, cp.x, cp.starts, "cpsat", cp.status, levels, time.time() - t0)
 
 
@@ -132,21 +143,17 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
     def staffed() -> int:
         return int(part.weight[part.rr[keep]].sum())
 
-    def lp_time() -> float:
-        left = budget.deadline - time.time()
-        return left * LP_SHARE if left > LP_MIN_SECONDS and not has_prefer else 0.0
-
-    if staffed() < cap and lp_time():
+    if staffed() < cap and not has_prefer and _lp_time(budget):
         # the flow lets a request be half staffed and a volunteer be in two places: the LP
         # bounds staffing closer, and its answer may staff more once repaired
-        lp = staffing_bound(part, lp_time(), include=keep | flow.x)
+        lp = staffing_bound(part, _lp_time(budget), include=keep | flow.x)
         if lp is not None:
             cap = min(cap, lp.value)
             relaxed, keep, starts, guided_by_lp = _guided(part, lp.x, relaxed, keep, starts)
-    if staffed() >= cap and lp_time():
+    if staffed() >= cap and not has_prefer and _lp_time(budget):
         # staffing is proven: the LP bounds travel at this staffing, and its near-integral
         # answer guides the repair better than the flow's
-        lp = travel_bound(part, staffed(), lp_time(), include=keep | flow.x)
+        lp = travel_bound(part, staffed(), _lp_time(budget), include=keep | flow.x)
         if lp is not None:
             travel_low = lp.value
             relaxed, keep, starts, guided = _guided(part, lp.x, relaxed, keep, starts)
@@ -157,6 +164,12 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
     status, levels = _levels_against_flow(part, flow, x, cap, travel_low)
     method = "flow+lp+lns" if guided_by_lp or travel_low is not None else "flow+lns"
     return PartResult(part.pid, x, starts, method, status, levels, time.time() - t0)
+
+
+def _lp_time(budget: Budget) -> float:
+    """Seconds an LP relaxation may take now: a share of the time left, none when little is."""
+    left = budget.deadline - time.time()
+    return left * LP_SHARE if left > LP_MIN_SECONDS else 0.0
 
 
 def _guided(part: Part, values: np.ndarray, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray

@@ -38,3 +38,22 @@ def test_a_pin_does_not_cost_staffing_in_the_relaxation() -> None:
     flow = solve_flow(part)
     assert flow.x[part.pinned].all()
     assert int(flow.x.sum()) == 2
+
+
+def test_a_part_whose_flow_answer_half_staffs_a_request_is_not_taken_as_solved() -> None:
+    # three helpers wanted, all or nothing, two exist: the flow sends both (a relaxation may),
+    # the repair sends nobody, and the part's levels must describe what is sent, even when no
+    # time is left for any search
+    import time
+
+    from matching.options import Budget
+    from matching.partsolve import solve_part
+
+    p = build([volunteer("V1"), volunteer("V2", east_km=1)], [request("R1", needs=(("helper", 3, 1),))])
+    part = only_part(p)
+    assert solve_flow(part).staffing == 2 * 3
+    solved = solve_part(part, Budget(time.time() - 1.0), 0, 1)
+    assert not solved.x.any()
+    assert solved.levels["staffing"].value == 0
+    staffing = solved.levels["staffing"]
+    assert not staffing.proven or staffing.bound == 0      # proven only where the bound says 0
