@@ -61,7 +61,7 @@ def run_parts(parts: list[Part], budget: Budget, seed: int, workers: int, schedu
             futures = {pool.submit(solve_part, p, budget, seed, per_part): p.pid
                        for p in sorted(remote, key=lambda p: -p.size)}
         total_rows = left_rows = sum(p.size for p in local)
-        for p in local:
+        for p in sorted(local, key=lambda p: (p.size, p.pid)):    # small ones first: they finish fast
             solved = results[p.pid] = solve_part(p, _share(budget, p.size, left_rows, total_rows), seed, per_part)
             left_rows -= p.size
             if progress:
