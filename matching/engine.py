@@ -77,12 +77,13 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     det = options.time_limit if options.workers == 1 and not options.dask_scheduler else None
     t_split = 0.0
     starved_left = 0
-    cand, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, (time.time() + end) / 2)
+    cand, ready, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, (time.time() + end) / 2)
     t1 += t_widen
     previous = Chosen(np.zeros(0, np.int64), {})
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
         ts = time.perf_counter()
-        parts = split(arr, cand, prefer_idx)
+        parts = ready if ready is not None else split(arr, cand, prefer_idx)
+        ready = None
         t_split += time.perf_counter() - ts
         report(Progress("decomposed", f"decomposed into {len(parts)} parts", 0, len(parts)))
         if cand.pin_conflicts:
@@ -137,27 +138,33 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
 
 def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
                    keep_for: dict[int, int], report: Callable[[Progress], Any],
-                   deadline: float | None = None) -> tuple[Candidates, float]:
+                   deadline: float | None = None) -> tuple[Candidates, list[Part] | None, float]:
     """Before any search: widen the candidates of requests starved in the flow relaxation or the
     greedy dispatch (both cheap), so that the search itself rarely has to run twice. No round
     starts after `deadline` (a `time.time()` instant): the candidates so far are valid, only
-    perhaps narrower than they could be."""
+    perhaps narrower than they could be. Returns the candidates, their parts when the last look
+    widened nothing (each carrying its flow answer, so the search starts from them), and the
+    seconds spent."""
     t0 = time.perf_counter()
     for _ in range(MAX_WIDEN_ROUNDS):
         if not cand.truncated or (deadline is not None and time.time() >= deadline):
             break
         parts = split(arr, cand, prefer)
+        for p in parts:
+            p.flow = solve_flow(p)
         # busy in the relaxation or in the greedy dispatch: both hint where the cap bites
-        results = {p.pid: PartResult(p.pid, solve_flow(p).x | repair(p, np.zeros(p.size, bool))[0], p.earliest,
+        results = {p.pid: PartResult(p.pid, p.flow.x | repair(p, np.zeros(p.size, bool))[0], p.earliest,
                                      "flow", "FEASIBLE") for p in parts}
         widen = _starved(cand, parts, results)
-        if not widen or (deadline is not None and time.time() >= deadline):
+        if not widen:
+            return cand, parts, time.perf_counter() - t0
+        if deadline is not None and time.time() >= deadline:
             break
         for r in widen:
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
         report(Progress("widening", f"widening the candidates of {len(widen)} requests"))
         cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
-    return cand, time.perf_counter() - t0
+    return cand, None, time.perf_counter() - t0
 
 
 def _carry_over(parts: list[Part], previous: Chosen) -> None:

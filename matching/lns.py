@@ -205,5 +205,5 @@ def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray
         rv=rv.astype(np.int64), rr=local_r[part.rr[rows_arr]], rk=part.rk[rows_arr],
         metres=part.metres[rows_arr], minutes=part.minutes[rows_arr], pinned=part.pinned[rows_arr],
         grows=part.grows[rows_arr], domains=domains, conflicts=conflicts,
-        prefer=None if part.prefer is None else part.prefer[rows_arr], hint=None)
+        prefer=None if part.prefer is None else part.prefer[rows_arr], hint=None, flow=None)
     return sub, rows_arr

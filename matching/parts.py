@@ -13,6 +13,7 @@ would break H4 (one place at a time); `certain` when both times are fixed and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
@@ -54,6 +55,7 @@ class Part:
     prefer: np.ndarray | None = None        # rows of a previous result (stability level)
     hint: np.ndarray | None = None          # bool per row: a known feasible solution
     hint_starts: np.ndarray | None = None   # its start per request
+    flow: Any = None                        # its flow relaxation's answer, when already solved (flow.FlowSolution)
 
     @property
     def nr(self) -> int:

@@ -78,7 +78,7 @@ def workload_of(part: Part, x: np.ndarray) -> int:
 def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResult:
     """Best solution of one part within the budget."""
     t0 = time.time()
-    flow = solve_flow(part)
+    flow = part.flow if part.flow is not None else solve_flow(part)
     keep, starts, intact = repair(part, flow.x)
     if not intact and part.hint is not None and part.hint_starts is not None and _better(part, part.hint, keep):
         keep, starts = part.hint.copy(), part.hint_starts.copy()    # the previous round's answer

@@ -200,10 +200,10 @@ def test_widening_starts_no_round_after_its_deadline() -> None:
     assert cand.truncated
     keep_for: dict[int, int] = {}
     events: list[Any] = []
-    same, _ = _widen_by_flow(arr, cand, None, SolveOptions(candidates_per_slot=1), keep_for, events.append,
+    same, _, _ = _widen_by_flow(arr, cand, None, SolveOptions(candidates_per_slot=1), keep_for, events.append,
                              deadline=0.0)
     assert same is cand and keep_for == {} and events == []
-    wider, _ = _widen_by_flow(arr, cand, None, SolveOptions(candidates_per_slot=1), keep_for, events.append)
+    wider, _, _ = _widen_by_flow(arr, cand, None, SolveOptions(candidates_per_slot=1), keep_for, events.append)
     assert len(wider) > len(cand) and keep_for and events
 
 
