@@ -27,7 +27,7 @@ NEIGHBOURHOOD_ROWS = 12_000
 #: rows a neighbourhood may hold per second left (model building and search)
 ROWS_PER_SECOND = 1_500
 #: rows of a neighbourhood that only optimises travel (staffing held): small and quick to prove
-TRAVEL_NEIGHBOURHOOD_ROWS = 2_500
+TRAVEL_NEIGHBOURHOOD_ROWS = 4_000
 #: dirty requests that seed one neighbourhood
 SEEDS_PER_ROUND = 12
 #: the least time worth starting a neighbourhood with

@@ -42,7 +42,7 @@ from matching.parts import Part
 #: relative slack taken off the LP optimum before it is used as a bound (solver tolerance)
 BOUND_SLACK = 1e-7
 #: start options per flexible request (see `_start_options`)
-MAX_START_OPTIONS = 12
+MAX_START_OPTIONS = 48
 #: rows per skill slot the first restricted LP holds
 NEAREST_PER_SLOT = 8
 #: column generation stops once the reduced-cost correction is below this share of the bound
