@@ -17,7 +17,7 @@ volunteers = 300
 requests = 60
 
 [engine]
-time_limit = 8
+time_limit = 20
 workers = 1
 """
 
