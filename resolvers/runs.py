@@ -65,29 +65,40 @@ def cancel(run_id: int) -> None:
 
 def recover(engine: Engine) -> int:
     """Mark runs left QUEUED or RUNNING by a stopped server as FAILED; returns how many."""
+    return recover_rows(engine, models.DispatchRun, "dispatch run")
+
+
+def recover_rows(engine: Engine, model: Any, what: str) -> int:
+    """Mark the rows of a run table (`model`) left QUEUED or RUNNING as FAILED with a reason."""
     try:
         with engine.begin() as conn:
             result = conn.execute(
-                update(models.DispatchRun)
-                .where(models.DispatchRun.state.in_([RunState.QUEUED, RunState.RUNNING]))
+                update(model)
+                .where(model.state.in_([RunState.QUEUED, RunState.RUNNING]))
                 .values(state=RunState.FAILED, phase="failed", finished_at=utcnow(),
                         reason="the server stopped while this run was in progress; start a new run"))
             count = int(result.rowcount or 0)
     except SQLAlchemyError as exc:  # no database or not migrated yet: nothing to recover
-        logger.warning("run recovery skipped: %s", type(exc).__name__)
+        logger.warning("%s recovery skipped: %s", what, type(exc).__name__)
         return 0
     if count:
-        logger.warning("marked %d interrupted dispatch run(s) as FAILED", count)
+        logger.warning("marked %d interrupted %s(s) as FAILED", count, what)
     return count
 
 
-def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None, **values: Any) -> bool:
-    """Update the run row in its own short transaction; False when the guard did not match."""
-    stmt = update(models.DispatchRun).where(models.DispatchRun.id == run_id)
+def update_row(sessions: sessionmaker[Session], model: Any, run_id: int, only_if: RunState | None,
+               **values: Any) -> bool:
+    """Update a run row in its own short transaction; False when the state guard did not match."""
+    stmt = update(model).where(model.id == run_id)
     if only_if is not None:
-        stmt = stmt.where(models.DispatchRun.state == only_if)
+        stmt = stmt.where(model.state == only_if)
     with sessions.begin() as session:
-        changed = bool(session.execute(stmt.values(**values)).rowcount)
+        return bool(session.execute(stmt.values(**values)).rowcount)
+
+
+def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None, **values: Any) -> bool:
+    """Update the dispatch run row and wake its subscribers."""
+    changed = update_row(sessions, models.DispatchRun, run_id, only_if, **values)
     BROKER.publish(topic(run_id))
     return changed
 

@@ -30,8 +30,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import matching as m
@@ -49,6 +48,7 @@ from resolvers.errors import ClientError, ErrorCode, MutationAborted, Problem
 from resolvers.mutation import Outcome
 from resolvers.mutation import run as run_mutation
 from resolvers.pagination import decode_cursor, encode_cursor, page_size
+from resolvers.runs import recover_rows, update_row
 
 if TYPE_CHECKING:
     from wenming.context import Info
@@ -277,28 +277,11 @@ def cancel(run_id: int) -> None:
 
 def recover(engine: Engine) -> int:
     """Mark scenario runs left QUEUED or RUNNING by a stopped server as FAILED; returns how many."""
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(
-                update(models.ScenarioRun)
-                .where(models.ScenarioRun.state.in_([RunState.QUEUED, RunState.RUNNING]))
-                .values(state=RunState.FAILED, phase="failed", finished_at=utcnow(),
-                        reason="the server stopped while this run was in progress; start a new run"))
-            count = int(result.rowcount or 0)
-    except SQLAlchemyError as exc:  # no database or not migrated yet: nothing to recover
-        logger.warning("scenario run recovery skipped: %s", type(exc).__name__)
-        return 0
-    if count:
-        logger.warning("marked %d interrupted scenario run(s) as FAILED", count)
-    return count
+    return recover_rows(engine, models.ScenarioRun, "scenario run")
 
 
 def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None, **values: Any) -> bool:
-    stmt = update(models.ScenarioRun).where(models.ScenarioRun.id == run_id)
-    if only_if is not None:
-        stmt = stmt.where(models.ScenarioRun.state == only_if)
-    with sessions.begin() as session:
-        return bool(session.execute(stmt.values(**values)).rowcount)
+    return update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
 
 
 class _Progress:
