@@ -98,20 +98,21 @@ def _member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 def _override_keys(arr: Arrays) -> np.ndarray:
     """Sorted keys volunteer * nr + request of the overridden pairs (cached)."""
-    keys = getattr(arr, "_override_keys", None)
-    if keys is None:
-        keys = np.sort(np.fromiter((v * arr.nr + r for v, r in arr.overrides), np.int64, len(arr.overrides)))
-        arr._override_keys = keys  # type: ignore[attr-defined]
-    return keys
+    return _pair_keys(arr, "overrides")
 
 
 def forbidden_keys(arr: Arrays) -> np.ndarray:
     """Sorted keys volunteer * nr + request of the forbidden pairs (cached)."""
-    keys = getattr(arr, "_forbidden_keys", None)
-    if keys is None:
-        keys = np.sort(np.fromiter((v * arr.nr + r for v, r in arr.forbidden), np.int64, len(arr.forbidden)))
-        arr._forbidden_keys = keys  # type: ignore[attr-defined]
-    return keys
+    return _pair_keys(arr, "forbidden")
+
+
+def _pair_keys(arr: Arrays, name: str) -> np.ndarray:
+    """Sorted keys volunteer * nr + request of the (volunteer, request) pairs `arr.<name>` (cached)."""
+    cache = arr.__dict__.setdefault("_pair_keys", {})
+    if name not in cache:
+        pairs = getattr(arr, name)
+        cache[name] = np.sort(np.fromiter((v * arr.nr + r for v, r in pairs), np.int64, len(pairs)))
+    return cache[name]
 
 
 def pair_reasons(arr: Arrays, v: np.ndarray, level: np.ndarray, last_day: np.ndarray, r: np.ndarray | int,
