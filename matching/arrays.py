@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any
 
 import numpy as np
+from scipy.spatial import cKDTree  # type: ignore[import-untyped]
 
 from matching.geo import unit_vectors
 from matching.problem import Problem, available_intervals
@@ -32,8 +33,6 @@ class SkillPool:
 
     def kdtree(self, vxyz: np.ndarray) -> Any:
         if self.tree is None:
-            from scipy.spatial import cKDTree  # type: ignore[import-untyped]
-
             self.tree = cKDTree(vxyz[self.vidx], leafsize=32, balanced_tree=False, compact_nodes=False)
         return self.tree
 

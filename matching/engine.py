@@ -23,7 +23,6 @@ from matching.arrays import Arrays, build_arrays
 from matching.candidates import Candidates, generate, merge
 from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
-from matching.feasibility import repair
 from matching.flow import solve_flow
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
@@ -139,8 +138,8 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
 def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
                    keep_for: dict[int, int], report: Callable[[Progress], Any],
                    deadline: float | None = None) -> tuple[Candidates, list[Part] | None, float]:
-    """Before any search: widen the candidates of requests starved in the flow relaxation or the
-    greedy dispatch (both cheap), so that the search itself rarely has to run twice. No round
+    """Before any search: widen the candidates of requests starved in the flow relaxation
+    (cheap), so that the search itself rarely has to run twice. No round
     starts after `deadline` (a `time.time()` instant): the candidates so far are valid, only
     perhaps narrower than they could be. Returns the candidates, their parts when the last look
     widened nothing (each carrying its flow answer, so the search starts from them), and the
@@ -152,9 +151,9 @@ def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] |
         parts = split(arr, cand, prefer)
         for p in parts:
             p.flow = solve_flow(p)
-        # busy in the relaxation or in the greedy dispatch: both hint where the cap bites
-        results = {p.pid: PartResult(p.pid, p.flow.x | repair(p, np.zeros(p.size, bool))[0], p.earliest,
-                                     "flow", "FEASIBLE") for p in parts}
+        # busy in the relaxation: a hint of where the cap bites (the search's own answer is
+        # checked the same way after it)
+        results = {p.pid: PartResult(p.pid, p.flow.x, p.earliest, "flow", "FEASIBLE") for p in parts}
         widen = _starved(cand, parts, results)
         if not widen:
             return cand, parts, time.perf_counter() - t0

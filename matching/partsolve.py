@@ -40,7 +40,7 @@ FULL_MODEL_ROWS = 6000
 REFLOW_ROUNDS = 4
 #: share of a large part's remaining time the LP relaxation may take, and the least time left
 #: for it to be tried at all
-LP_SHARE = 0.5
+LP_SHARE = 0.7
 LP_MIN_SECONDS = 1.0
 
 
@@ -143,21 +143,22 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
     def staffed() -> int:
         return int(part.weight[part.rr[keep]].sum())
 
+    support = keep | flow.x
     if staffed() < cap and not has_prefer and _lp_time(budget):
         # the flow lets a request be half staffed and a volunteer be in two places: the LP
-        # bounds staffing closer, and its answer may staff more once repaired
-        lp = staffing_bound(part, _lp_time(budget), include=keep | flow.x)
+        # bounds staffing closer
+        lp = staffing_bound(part, _lp_time(budget), include=support)
         if lp is not None:
             cap = min(cap, lp.value)
-            relaxed, keep, starts, guided_by_lp = _guided(part, lp.x, relaxed, keep, starts)
-    if staffed() >= cap and not has_prefer and _lp_time(budget):
-        # staffing is proven: the LP bounds travel at this staffing, and its near-integral
-        # answer guides the repair better than the flow's
-        lp = travel_bound(part, staffed(), _lp_time(budget), include=keep | flow.x)
+            support = support | (lp.x > 1e-6)
+    if not has_prefer and _lp_time(budget):
+        # the least travel at the staffing bound: a near-integral answer that, repaired, is a
+        # better start than the flow's, and the travel bound of every solution staffed that
+        # much (used once staffing is proven)
+        lp = travel_bound(part, max(staffed(), cap), _lp_time(budget), include=support)
         if lp is not None:
             travel_low = lp.value
-            relaxed, keep, starts, guided = _guided(part, lp.x, relaxed, keep, starts)
-            guided_by_lp = guided_by_lp or guided
+            relaxed, keep, starts, guided_by_lp = _guided(part, lp.x, relaxed, keep, starts)
     if not guided_by_lp:
         relaxed, keep, starts = _reflow(part, flow.x, keep, starts, budget)
     x, starts, _ = improve(part, relaxed, keep, starts, budget, seed, workers, staffed() >= cap and not has_prefer)
