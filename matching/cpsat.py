@@ -263,12 +263,12 @@ def level_value(part: Part, name: str, x: np.ndarray) -> int:
 
 def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.ndarray | None,
                         budget: Budget, seed: int, workers: int, travel_only: bool = False,
-                        staffing_cap: int | None = None) -> CpSolution:
+                        staffing_cap: int | None = None, level_share: float = LEVEL_SHARE) -> CpSolution:
     """Optimise the levels in order within the budget; the best solution found. With
     `travel_only` (a neighbourhood whose staffing is already optimal) the levels before travel
     are held at the hint's values and only travel is optimised. `staffing_cap`, a known upper
     bound on staffing (from a relaxation), is added as a constraint so that a solution reaching
-    it is proven at once."""
+    it is proven at once. A level other than the last takes `level_share` of the time left."""
     det_left = budget.deterministic
     model = _Model(part)
     m = model.m
@@ -307,7 +307,7 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
         wall_left = budget.deadline - time.time()
         left = det_left if det_left is not None else wall_left
         # a level not proven makes the later ones polish only: most of the time goes to this one
-        share = left if li == len(levels) - 1 else max(left * LEVEL_SHARE, min(left, 0.05))
+        share = left if li == len(levels) - 1 else max(left * level_share, min(left, 0.05))
         if det_left is not None:
             solver.parameters.max_deterministic_time = max(share, 0.01)
             solver.parameters.max_time_in_seconds = max(wall_left + Budget.GRACE, 0.05)

@@ -120,8 +120,9 @@ def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
                 det_left -= det_left / share
             else:
                 round_budget = Budget(min(budget.deadline, time.time() + max(left / share, MIN_ROUND_SECONDS)))
+            # a neighbourhood rarely proves its staffing: travel gets half the time, not what is left
             cp = solve_lexicographic(sub, keep[rows], starts[np.asarray(inside, np.int64)], round_budget, seed,
-                                     workers, travel_only=staffing_proven)
+                                     workers, travel_only=staffing_proven, level_share=0.5)
             if cp.status not in ("OPTIMAL", "FEASIBLE"):
                 all_proven = False
                 continue
