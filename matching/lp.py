@@ -156,6 +156,7 @@ def clique_members(part: Part, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
             n_cliques += 1
     return np.concatenate(ids), np.concatenate(rows)
 
+
 def staffing_bound(part: Part, time_limit: float, include: np.ndarray | None = None) -> LpBound | None:
     """The LP upper bound on the staffing of every solution of the part (see `travel_bound`)."""
     return _bound(part, None, time_limit, include)

@@ -18,9 +18,11 @@ owns the queue; several processes sharing a database would each need their own r
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, update
@@ -103,29 +105,33 @@ def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None,
     return changed
 
 
-class _Progress:
-    """The solve's progress callback: throttled writes of phase and parts; stops a cancelled run."""
+class RunProgress:
+    """A solve's progress callback for one run row: throttled writes of phase and parts (and of
+    the objective so far, where the row keeps it); raises RunCancelled once the run is in
+    `cancelled`. Shared by dispatch and scenario runs."""
 
-    def __init__(self, sessions: sessionmaker[Session], run_id: int) -> None:
-        self.sessions, self.run_id, self.last = sessions, run_id, 0.0
+    def __init__(self, write: Callable[..., bool], run_id: int, cancelled: set[int], lock: threading.Lock,
+                 keep_objective: bool) -> None:
+        self.write, self.run_id, self.cancelled, self.lock = write, run_id, cancelled, lock
+        self.keep_objective, self.last = keep_objective, 0.0
 
     def __call__(self, event: m.Progress) -> None:
-        with _LOCK:
-            if self.run_id in _CANCELLED:
+        with self.lock:
+            if self.run_id in self.cancelled:
                 raise RunCancelled()
         values: dict[str, Any]
         if event.phase == "decomposed":
             values = {"phase": "solving", "parts_total": event.parts_total, "parts_done": 0}
         elif event.phase == "solving":
             values = {"parts_done": event.parts_done, "parts_total": event.parts_total}
-            if event.objective is not None:
+            if event.objective is not None and self.keep_objective:
                 values["best_objective"] = event.objective.as_dict()
         else:  # candidates, widening
             values = {"phase": event.phase}
         now = time.monotonic()
         if "phase" in values or now - self.last >= PROGRESS_EVERY or event.parts_done == event.parts_total:
             self.last = now
-            _set(self.sessions, self.run_id, RunState.RUNNING, **values)
+            self.write(self.run_id, RunState.RUNNING, **values)
 
 
 def _execute(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
@@ -160,7 +166,7 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
     _set(sessions, run_id, RunState.RUNNING, order_versions=built.order_versions, phase="candidates")
     options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),
                              seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
-                             progress=_Progress(sessions, run_id))
+                             progress=RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK, True))
     result = _repair(built, options) if kind == RunKind.REPAIR else m.solve(built.problem, options)
     _set(sessions, run_id, RunState.RUNNING, phase="storing", best_objective=result.objective.as_dict())
     done = store(sessions, run_id, built, result)

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
+import functools
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,7 @@ from resolvers.errors import ClientError, ErrorCode, MutationAborted, Problem
 from resolvers.mutation import Outcome
 from resolvers.mutation import run as run_mutation
 from resolvers.pagination import decode_cursor, encode_cursor, page_size
-from resolvers.runs import recover_rows, update_row
+from resolvers.runs import RunCancelled, RunProgress, recover_rows, update_row
 
 if TYPE_CHECKING:
     from wenming.context import Info
@@ -59,15 +59,10 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
 MAX_TIME_LIMIT = 600.0  # seconds, as for dispatch runs
 MAX_WORKERS = 64
 MAX_SOURCE = 100_000  # characters of TOML
-PROGRESS_EVERY = 0.25
 
 _POOL = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario-run")
 _CANCELLED: set[int] = set()
 _LOCK = threading.Lock()
-
-
-class RunCancelled(Exception):
-    """Raised inside the solve's progress callback when the run was cancelled."""
 
 
 # --- examples -----------------------------------------------------------------------------------
@@ -284,28 +279,6 @@ def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None,
     return update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
 
 
-class _Progress:
-    """The solve's progress callback: throttled writes of phase and parts; stops a cancelled run."""
-
-    def __init__(self, sessions: sessionmaker[Session], run_id: int) -> None:
-        self.sessions, self.run_id, self.last = sessions, run_id, 0.0
-
-    def __call__(self, event: m.Progress) -> None:
-        with _LOCK:
-            if self.run_id in _CANCELLED:
-                raise RunCancelled()
-        if event.phase == "decomposed":
-            values: dict[str, Any] = {"phase": "solving", "parts_total": event.parts_total, "parts_done": 0}
-        elif event.phase == "solving":
-            values = {"parts_done": event.parts_done, "parts_total": event.parts_total}
-        else:
-            values = {"phase": event.phase}
-        now = time.monotonic()
-        if "phase" in values or now - self.last >= PROGRESS_EVERY or event.parts_done == event.parts_total:
-            self.last = now
-            _set(self.sessions, self.run_id, RunState.RUNNING, **values)
-
-
 def _execute(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
     try:
         if not _set(sessions, run_id, RunState.QUEUED, state=RunState.RUNNING, phase="building",
@@ -336,7 +309,7 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         scenario = parse_scenario(row.source, file)
         scenario = materialise(scenario, lambda spec: scenario_base.build_dataset(session, spec))
     _set(sessions, run_id, RunState.RUNNING, phase="candidates")
-    rec = run(scenario, scheduler=dask_scheduler, progress=_Progress(sessions, run_id))
+    rec = run(scenario, scheduler=dask_scheduler, progress=RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK, False))
     record = dataclasses.asdict(dataclasses.replace(rec, result_json=None))
     _set(sessions, run_id, RunState.RUNNING, state=RunState.SUCCEEDED, phase="done", kpis=rec.kpis,
          record=record, fingerprint=rec.fingerprint, finished_at=utcnow(), reason="")

@@ -3,6 +3,8 @@ problem build is held back here so the run is caught mid-way), in order, ending 
 
 from __future__ import annotations
 
+import functools
+
 import threading
 from typing import Any
 
@@ -75,7 +77,9 @@ def test_a_solved_part_writes_the_objective_so_far_to_the_run(
     assert building.wait(30)
     try:
         event = Progress("solving", "solved 1/2 parts", 1, 2, Objective(staffing=5, travel_m=1200))
-        runs._Progress(session_factory(engine), dispatch_ids.decode(run, "DispatchRun") or 0)(event)
+        run_id = dispatch_ids.decode(run, "DispatchRun") or 0
+        runs.RunProgress(functools.partial(runs._set, session_factory(engine)), run_id, set(), threading.Lock(),
+                         True)(event)
         progress = api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["progress"]
     finally:
         release.set()
