@@ -41,6 +41,7 @@ logger = logging.getLogger("wenming.dispatch")
 
 _POOL = cf.ThreadPoolExecutor(max_workers=2, thread_name_prefix="dispatch-run")
 _CANCELLED: set[int] = set()
+_PENDING: set[cf.Future[None]] = set()
 _LOCK = threading.Lock()
 PROGRESS_EVERY = 0.25  # seconds between progress writes (phase changes are always written)
 
@@ -55,7 +56,23 @@ def topic(run_id: int) -> str:
 
 def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> cf.Future[None]:
     """Queue run `run_id` (already committed as QUEUED) for execution; returns at once."""
-    return _POOL.submit(_execute, session_factory(engine), run_id, dask_scheduler)
+    future = _POOL.submit(_execute, session_factory(engine), run_id, dask_scheduler)
+    with _LOCK:
+        _PENDING.add(future)
+    future.add_done_callback(_forget)
+    return future
+
+
+def _forget(future: cf.Future[None]) -> None:
+    with _LOCK:
+        _PENDING.discard(future)
+
+
+def drain(timeout: float | None = None) -> None:
+    """Wait until every run started so far has finished (tests, before their database goes)."""
+    with _LOCK:
+        pending = set(_PENDING)
+    cf.wait(pending, timeout)
 
 
 def cancel(run_id: int) -> None:

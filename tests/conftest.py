@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from db.migrate import upgrade
 from db.models import Base
 from db.session import make_engine, session_factory
+from resolvers import runs, scenario_runs
 from tests.schema.support import GraphQLClient
 from wenming.settings import Settings
 
@@ -253,3 +254,6 @@ def api(settings: Settings, engine: Engine) -> Iterator[GraphQLClient]:
         yield client
     finally:
         client.close()
+        # no background run may outlive the test's database (its connections would leak)
+        runs.drain(60)
+        scenario_runs.drain(60)

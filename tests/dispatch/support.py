@@ -22,6 +22,7 @@ import uvicorn
 from sqlalchemy import Engine
 from websockets.sync.client import connect
 
+from resolvers import runs, scenario_runs
 from tests.auth.support import admin_headers
 from tests.schema.support import create_item, create_skill, create_team, create_unit, offer, volunteer_input
 from wenming.app import create_app
@@ -154,6 +155,9 @@ class DispatchClient:
         self.client.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        # no background run may outlive the test's database (its connections would leak)
+        runs.drain(60)
+        scenario_runs.drain(60)
 
 
 def register_doctor(api: DispatchClient, unit: str, team: str, doctor_skill: str, lat: float, lon: float,

@@ -34,7 +34,7 @@ date_from = "{date_from}"
 url = "{url}"
 {extra}
 [engine]
-time_limit = 2
+time_limit = 10
 workers = 1
 '''
 
