@@ -232,7 +232,7 @@ def _bound(part: Part, staffing: int | None, time_limit: float, include: np.ndar
         active = active | out
     if best is None:
         return None
-    low = int(math.ceil(best - BOUND_SLACK * max(abs(best), 1.0) - 1e-9))   # integers at or above the LP
+    low = math.ceil(best - BOUND_SLACK * max(abs(best), 1.0) - 1e-9)   # integers at or above the LP
     return LpBound(low if staffing is not None else -low, x_best)
 
 
@@ -343,26 +343,26 @@ def _start_options(part: Part, ub: _Rows, ncols: int, rows: np.ndarray) -> int:
             continue
         first = ncols
         ncols += len(options)
-        group, cols, vals = [0] * len(options), list(range(first, ncols)), [1.0] * len(options)
-        bounds = [1.0]
-
-        def bound_by(rows: list[int], fits: list[int], rhs: float) -> None:
-            group.extend([len(bounds)] * (len(rows) + len(fits)))
-            cols.extend(rows + [first + o for o in fits])
-            vals.extend([1.0] * len(rows) + [-1.0] * len(fits))
-            bounds.append(rhs)
-
+        # (rows, options they may start in, right-hand side): sum of rows - sum of those y <= rhs
+        bounded: list[tuple[list[int], list[int], float]] = []
         for i in restricted.get(r, ()):
             fits = [o for o, (a, b) in enumerate(options) if any(pa <= b and a <= pb for pa, pb in part.domains[i])]
             if len(fits) < len(options):
-                bound_by([i], fits, 0.0)
+                bounded.append(([i], fits, 0.0))
         for (q, _), (c0, c1) in zip(clash_with.get(r, ()), spans):
             # options holding a start outside the clash span
             fits = [o for o, (a, b) in enumerate(options) if a < c0 or b > c1]
             if len(fits) == len(options):
                 continue
             for v in sorted(vols_of.get(r, set()) & vols_of.get(q, set())):
-                bound_by(rows_of_pair[v, r] + rows_of_pair[v, q], fits, 1.0)
+                bounded.append((rows_of_pair[v, r] + rows_of_pair[v, q], fits, 1.0))
+        group, cols, vals = [0] * len(options), list(range(first, ncols)), [1.0] * len(options)
+        bounds = [1.0]
+        for rows_in, fits, rhs in bounded:
+            group.extend([len(bounds)] * (len(rows_in) + len(fits)))
+            cols.extend(rows_in + [first + o for o in fits])
+            vals.extend([1.0] * len(rows_in) + [-1.0] * len(fits))
+            bounds.append(rhs)
         ub.groups(np.asarray(group, np.int64), np.asarray(cols, np.int64), np.asarray(vals), np.asarray(bounds))
     return ncols
 

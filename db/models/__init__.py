@@ -8,7 +8,14 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 from db.models.accounts import Account, ApiKey, OrderOwner, PersonalDataRead, RefreshToken, Role, RoleGrant
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.dispatch import (
-    Assignment, DispatchProposal, DispatchRun, OrderEvent, OutboxEvent, Rating, ServiceCorrection, ServiceRecord,
+    Assignment,
+    DispatchProposal,
+    DispatchRun,
+    OrderEvent,
+    OutboxEvent,
+    Rating,
+    ServiceCorrection,
+    ServiceRecord,
 )
 from db.models.forces import (
     AvailabilityException,
@@ -25,21 +32,33 @@ from db.models.network import Department, PracticeBase, PracticePoint, Unit
 from db.models.scenarios import ScenarioRun
 
 __all__ = [
-    "Account", "ApiKey", "OrderOwner", "PersonalDataRead", "RefreshToken", "Role", "RoleGrant",
-    "Assignment", "DispatchProposal", "DispatchRun", "OrderEvent", "OutboxEvent", "Rating",
-    "ServiceCorrection", "ServiceRecord",
+    "Account",
+    "ApiKey",
+    "Assignment",
     "AvailabilityException",
     "AvailabilityWindow",
     "Base",
     "Department",
+    "DispatchProposal",
+    "DispatchRun",
     "MenuOffer",
     "Order",
+    "OrderEvent",
+    "OrderOwner",
+    "OutboxEvent",
+    "PersonalDataRead",
     "PracticeBase",
     "PracticePoint",
+    "Rating",
+    "RefreshToken",
+    "Role",
+    "RoleGrant",
     "ScenarioRun",
+    "ServiceCorrection",
     "ServiceItem",
     "ServiceItemProvider",
     "ServiceItemSkill",
+    "ServiceRecord",
     "Skill",
     "Team",
     "TeamMembership",

@@ -18,8 +18,8 @@ Snapshots are never cached: the database changes, so each run reads it again.
 
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache

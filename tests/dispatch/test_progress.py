@@ -4,12 +4,10 @@ problem build is held back here so the run is caught mid-way), in order, ending 
 from __future__ import annotations
 
 import functools
-
 import threading
 from typing import Any
 
 import pytest
-
 from sqlalchemy import Engine
 
 from db.session import session_factory

@@ -93,7 +93,7 @@ def test_kept_candidates_are_the_nearest_passing_ones_of_a_per_pair_check(doc: d
 
 def _many_pieces() -> Problem:
     """Volunteers with up to ten availability pieces over a week, requests on several days."""
-    days = ["2026-03-0%d" % d for d in range(2, 9)]
+    days = [f"2026-03-0{d}" for d in range(2, 9)]
     vols = []
     for i in range(40):
         windows = [{"start": at(f"{7 + (i + j) % 4:02d}:00", day),

@@ -143,8 +143,8 @@ def test_teams_and_stations_are_named_by_code_or_name(loaded: Engine, db_url: st
     base = parse_scenario(scenario(db_url))
     with Session(loaded) as session:
         ds = build_dataset(session, base.base)
-    team, team_name = sorted(ds.team_names.items())[0]
-    station = sorted(s for s in ds.request_station.values() if s in ds.stations)[0]
+    team, team_name = min(ds.team_names.items())
+    station = min(s for s in ds.request_station.values() if s in ds.stations)
     text = scenario(db_url, extra=f'[[changes]]\ntype = "remove_team"\nteam = "{team_name}"\n\n'
                                   f'[[changes]]\ntype = "scale_demand"\nstation = "{ds.stations[station].name}"\n'
                                   'factor = 2\n')
