@@ -152,22 +152,34 @@ class RunProgress:
 
 
 def _execute(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
+    execute_run(functools.partial(_set, sessions), run_id, lambda: _solve(sessions, run_id, dask_scheduler),
+                _CANCELLED, _LOCK, (m.MatchingError,), "dispatch run")
+
+
+def execute_run(write: Callable[..., bool], run_id: int, solve: Callable[[], None], cancelled: set[int],
+                lock: threading.Lock, known: tuple[type[Exception], ...], what: str) -> None:
+    """The life of one run row on a worker thread, shared by dispatch and scenario runs: QUEUED
+    -> RUNNING (unless cancelled first), then `solve`; a failure ends the run FAILED with a
+    reason (the message of a `known` error, else a pointer to the server log), and the server
+    keeps going."""
     try:
-        if not _set(sessions, run_id, RunState.QUEUED, state=RunState.RUNNING, phase="building",
-                    started_at=utcnow()):
+        if not write(run_id, RunState.QUEUED, state=RunState.RUNNING, phase="building", started_at=utcnow()):
             return  # cancelled before it started
-        _solve(sessions, run_id, dask_scheduler)
+        solve()
     except RunCancelled:
         pass
-    except Exception as exc:  # the run fails with a reason; the server keeps going
-        reason = str(exc) if isinstance(exc, m.MatchingError) else \
-            f"unexpected {type(exc).__name__} while solving; see the server log"
-        logger.exception("dispatch run %d failed", run_id)
-        _set(sessions, run_id, RunState.RUNNING, state=RunState.FAILED, phase="failed", reason=reason[:2000],
-             finished_at=utcnow())
+    except Exception as exc:
+        if isinstance(exc, known):
+            reason = str(exc)
+            logger.warning("%s %d failed: %s", what, run_id, type(exc).__name__)
+        else:
+            reason = f"unexpected {type(exc).__name__} while solving; see the server log"
+            logger.exception("%s %d failed", what, run_id)
+        write(run_id, RunState.RUNNING, state=RunState.FAILED, phase="failed", reason=reason[:2000],
+              finished_at=utcnow())
     finally:
-        with _LOCK:
-            _CANCELLED.discard(run_id)
+        with lock:
+            cancelled.discard(run_id)
 
 
 def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
@@ -183,7 +195,8 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
     _set(sessions, run_id, RunState.RUNNING, order_versions=built.order_versions, phase="candidates")
     options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),
                              seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
-                             progress=RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK, True))
+                             progress=RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK,
+                                                  True))
     result = _repair(built, options) if kind == RunKind.REPAIR else m.solve(built.problem, options)
     _set(sessions, run_id, RunState.RUNNING, phase="storing", best_objective=result.objective.as_dict())
     done = store(sessions, run_id, built, result)

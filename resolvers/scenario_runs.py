@@ -48,7 +48,7 @@ from resolvers.errors import ClientError, ErrorCode, MutationAborted, Problem
 from resolvers.mutation import Outcome
 from resolvers.mutation import run as run_mutation
 from resolvers.pagination import decode_cursor, encode_cursor, page_size
-from resolvers.runs import RunCancelled, RunProgress, recover_rows, update_row
+from resolvers.runs import RunProgress, execute_run, recover_rows, update_row
 
 if TYPE_CHECKING:
     from wenming.context import Info
@@ -280,23 +280,8 @@ def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None,
 
 
 def _execute(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
-    try:
-        if not _set(sessions, run_id, RunState.QUEUED, state=RunState.RUNNING, phase="building",
-                    started_at=utcnow()):
-            return  # cancelled before it started
-        _solve(sessions, run_id, dask_scheduler)
-    except RunCancelled:
-        pass
-    except Exception as exc:  # the run fails with a reason; the server keeps going
-        known = isinstance(exc, (ScenarioError, m.MatchingError))
-        reason = str(exc) if known else f"unexpected {type(exc).__name__} while running; see the server log"
-        if not known:
-            logger.exception("scenario run %d failed", run_id)
-        _set(sessions, run_id, RunState.RUNNING, state=RunState.FAILED, phase="failed", reason=reason[:2000],
-             finished_at=utcnow())
-    finally:
-        with _LOCK:
-            _CANCELLED.discard(run_id)
+    execute_run(functools.partial(_set, sessions), run_id, lambda: _solve(sessions, run_id, dask_scheduler),
+                _CANCELLED, _LOCK, (ScenarioError, m.MatchingError), "scenario run")
 
 
 def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
@@ -309,7 +294,8 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         scenario = parse_scenario(row.source, file)
         scenario = materialise(scenario, lambda spec: scenario_base.build_dataset(session, spec))
     _set(sessions, run_id, RunState.RUNNING, phase="candidates")
-    rec = run(scenario, scheduler=dask_scheduler, progress=RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK, False))
+    progress = RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK, False)
+    rec = run(scenario, scheduler=dask_scheduler, progress=progress)
     record = dataclasses.asdict(dataclasses.replace(rec, result_json=None))
     _set(sessions, run_id, RunState.RUNNING, state=RunState.SUCCEEDED, phase="done", kpis=rec.kpis,
          record=record, fingerprint=rec.fingerprint, finished_at=utcnow(), reason="")
