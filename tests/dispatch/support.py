@@ -202,3 +202,22 @@ def start_run(api: DispatchClient, scope: str, **options: Any) -> str:
         "scope": scope, "from": DAY, "to": DAY, "options": {"timeLimit": 5, "workers": 1, "seed": 1, **options},
     }}, "dispatchRunStart")
     return payload["run"]["id"]  # type: ignore[no-any-return]
+
+
+def start_held_run(api: DispatchClient, world: dict[str, Any], monkeypatch: Any) -> tuple[str, threading.Event]:
+    """A one-order run held inside its build step: (run id, the event that releases it). The run
+    is RUNNING in phase "building" when this returns."""
+    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    release, building = threading.Event(), threading.Event()
+    real_build = runs.build
+
+    def held_build(*args: Any, **kwargs: Any) -> Any:
+        building.set()
+        release.wait(30)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "build", held_build)
+    run = start_run(api, world["center"])
+    assert building.wait(30)
+    return run, release

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from resolvers import runs
 from tests.dispatch.support import (
     DAY,
     DISPATCH_RUN,
@@ -18,6 +17,7 @@ from tests.dispatch.support import (
     DISPATCH_RUN_START,
     DispatchClient,
     register_doctor,
+    start_held_run,
     start_run,
     submit_order,
 )
@@ -116,21 +116,7 @@ def test_a_run_over_a_scope_without_reviewed_orders_is_refused(api: DispatchClie
 
 def test_a_cancelled_run_stays_cancelled_and_cannot_be_committed(
         api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
-    submit_order(api, world, world["east"], 34.33, 117.96)
-    release, building = threading.Event(), threading.Event()
-    real_build = runs.build
-
-    def slow_build(*args: Any, **kwargs: Any) -> Any:
-        building.set()
-        release.wait(30)
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(runs, "build", slow_build)
-    run = start_run(api, world["center"])
-    assert building.wait(30)
+    run, release = start_held_run(api, world, monkeypatch)
     cancelled = api.data(RUN_CANCEL, {"input": {"run": run, "actor": "调度员"}})["dispatchRunCancel"]
     assert cancelled == {"run": {"state": "CANCELLED", "reason": "cancelled by 调度员"}, "userErrors": []}
     release.set()

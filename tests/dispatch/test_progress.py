@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from db.session import session_factory
 from matching import Objective, Progress
 from resolvers import dispatch_ids, runs
-from tests.dispatch.support import DISPATCH_RUN, DispatchClient, register_doctor, start_run, submit_order
+from tests.dispatch.support import DISPATCH_RUN, DispatchClient, start_held_run
 
 RUN_PROGRESS = """
 subscription RunProgress($run: ID!) {
@@ -26,19 +26,7 @@ PHASES = ["queued", "building", "candidates", "solving", "storing", "done"]
 
 def test_the_subscription_streams_each_phase_until_the_end(
         api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
-    submit_order(api, world, world["east"], 34.33, 117.96)
-    release, building = threading.Event(), threading.Event()
-    real_build = runs.build
-
-    def held_build(*args: Any, **kwargs: Any) -> Any:
-        building.set()
-        release.wait(30)
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(runs, "build", held_build)
-    run = start_run(api, world["center"])
-    assert building.wait(30)
+    run, release = start_held_run(api, world, monkeypatch)
     with api.subscription(RUN_PROGRESS, {"run": run}) as next_update:
         first = next_update()["dispatchRunProgress"]
         release.set()
@@ -60,19 +48,7 @@ def test_a_solved_part_writes_the_objective_so_far_to_the_run(
         api: DispatchClient, world: dict[str, Any], engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """While a run is RUNNING, the engine's progress event for a solved part puts the objective of
     the parts solved so far on the run, before the result is stored."""
-    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
-    submit_order(api, world, world["east"], 34.33, 117.96)
-    release, building = threading.Event(), threading.Event()
-    real_build = runs.build
-
-    def held_build(*args: Any, **kwargs: Any) -> Any:
-        building.set()
-        release.wait(30)
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(runs, "build", held_build)
-    run = start_run(api, world["center"])
-    assert building.wait(30)
+    run, release = start_held_run(api, world, monkeypatch)
     try:
         event = Progress("solving", "solved 1/2 parts", 1, 2, Objective(staffing=5, travel_m=1200))
         run_id = dispatch_ids.decode(run, "DispatchRun") or 0
