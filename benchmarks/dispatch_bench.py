@@ -2,9 +2,9 @@
 
 Pizhou with N volunteers (default 150,000) and its day of orders (one per 50 volunteers, so 3,000),
 all marked REVIEWED, in a fresh PostgreSQL database. Then, timed separately, the path a
-dispatchRunStart + dispatchRunCommit takes (resolvers/runs.py, resolvers/dispatch_commit.py):
+dispatchRunStart + dispatchRunCommit takes (jobs/runs.py, resolvers/dispatch/commit.py):
 
-    build     database -> matching Problem (resolvers/problem_builder.py)
+    build     database -> matching Problem (resolvers/dispatch/problem.py)
     solve     matching.solve on the engine's executor        <- the baseline
     store     Result -> proposal rows, run summary (runs.store)
     commit    proposals -> OFFERED tasks, orders DISPATCHED, audit events and outbox, one transaction
@@ -34,9 +34,9 @@ from db.enums import OrderStatus, UnitLevel
 from db.models.dispatch import RunState
 from db.session import make_engine, session_factory
 from examples.load import load_city
-from resolvers.dispatch_commit import commit_run, lock_for_write
-from resolvers.problem_builder import build
-from resolvers.runs import store
+from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.dispatch.problem import build
+from jobs.runs import store
 
 DAY = date(2026, 12, 7)
 TARGET_AROUND = 0.30

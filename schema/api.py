@@ -8,19 +8,19 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 
-from schema.accounts import AccountMutations, AccountQueries
-from schema.dispatch import DispatchMutations, DispatchQueries, DispatchSubscriptions
-from schema.forces import TeamMutations, TeamQueries
-from schema.menu import MenuMutations, MenuQueries
-from schema.node import NodeQueries
-from schema.orders import OrderMutations, OrderQueries
-from schema.scenarios import ScenarioMutations, ScenarioQueries
-from schema.types.forces import Skill, Team
-from schema.types.menu import Order, ServiceItem
-from schema.types.network import Department, PracticeBase, PracticePoint, Unit
-from schema.types.volunteer import Volunteer
-from schema.units import UnitMutations, UnitQueries
-from schema.volunteers import VolunteerMutations, VolunteerQueries
+from schema.accounts.fields import AccountMutations, AccountQueries
+from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
+from schema.forces.teams import TeamMutations, TeamQueries
+from schema.orders.menu import MenuMutations, MenuQueries
+from schema.core.node import NodeQueries
+from schema.orders.fields import OrderMutations, OrderQueries
+from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
+from schema.forces.types import Skill, Team
+from schema.orders.types import Order, ServiceItem
+from schema.network.types import Department, PracticeBase, PracticePoint, Unit
+from schema.forces.volunteer_types import Volunteer
+from schema.network.fields import UnitMutations, UnitQueries
+from schema.forces.volunteers import VolunteerMutations, VolunteerQueries
 from wenming.access import Authorise
 from wenming.context import SessionScope
 from wenming.errors import is_client_safe, log_errors

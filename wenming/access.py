@@ -2,7 +2,7 @@
 
 `request_auth(request)` (called by the app when it builds a context) reads the credential the
 request presents into an `AuthHolder`; every session the context opens is restricted to that
-holder's caller (resolvers/permissions.py). `Authorise`, a schema extension running inside the
+holder's caller (resolvers/access/policy.py). `Authorise`, a schema extension running inside the
 operation's database slot, loads the caller (account, grants) and refuses the whole operation,
 before anything executes, when a root field is not open to the caller's roles
 (`permissions.ROOT_ACCESS`): UNAUTHENTICATED without a valid credential, FORBIDDEN otherwise.
@@ -21,9 +21,9 @@ from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentN
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from resolvers.auth import AuthError, Credential, resolve_caller
-from resolvers.errors import ErrorCode
-from resolvers.permissions import AuthHolder, may_call
+from resolvers.access.auth import AuthError, Credential, resolve_caller
+from resolvers.core.errors import ErrorCode
+from resolvers.access.policy import AuthHolder, may_call
 from wenming.guard import Security
 
 

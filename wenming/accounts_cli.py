@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from db.models import Account, Role
 from db.session import make_engine, session_factory
-from resolvers.account_mutations import create_account
-from wenming.auth import AuthSettings, issue_access_token
+from resolvers.accounts.mutations import create_account
+from resolvers.access.tokens import AuthSettings, issue_access_token
 from wenming.settings import Settings
 
 MIN_PASSWORD = 12

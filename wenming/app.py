@@ -28,10 +28,10 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.session import make_engine, session_factory
-from resolvers import runs as dispatch_runs
-from resolvers import scenario_runs
-from resolvers.loaders import Loaders
-from resolvers.permissions import restrict_session
+from jobs import runs as dispatch_runs
+from resolvers.scenarios import runs as scenario_runs
+from resolvers.core.loaders import Loaders
+from resolvers.access.policy import restrict_session
 from schema.api import schema as default_schema
 from wenming.access import on_ws_connect, request_auth
 from wenming.context import Context

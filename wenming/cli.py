@@ -50,7 +50,7 @@ def _match(args: argparse.Namespace) -> int:
 
 def _scenario(args: argparse.Namespace) -> int:
     from matching.scenarios.cli import main as scenario_main
-    from resolvers.scenario_base import register
+    from resolvers.scenarios.base import register
 
     register()  # `kind = "database"` bases: a snapshot of WENMING_DATABASE_URL (or the file's url)
 

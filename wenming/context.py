@@ -26,7 +26,7 @@ from strawberry.types.graphql import OperationType
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from resolvers.loaders import Loaders
+    from resolvers.core.loaders import Loaders
     from wenming.settings import Settings
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from graphql import GraphQLError
 
-from resolvers.errors import ClientError
+from resolvers.core.errors import ClientError
 
 logger = logging.getLogger("wenming.api")
 

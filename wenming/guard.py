@@ -30,8 +30,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import ErrorCode
-from wenming.auth import AuthSettings
+from resolvers.core.errors import ErrorCode
+from resolvers.access.tokens import AuthSettings
 from wenming.limits import LimitSettings, RateLimiter, count_tokens, depth_and_aliases, query_cost
 from wenming.settings import Settings
 

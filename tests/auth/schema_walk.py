@@ -19,7 +19,7 @@ from graphql import (
     is_non_null_type,
 )
 
-from resolvers import globalid
+from resolvers.core import globalid
 from schema.api import schema
 
 GRAPHQL = schema._schema

@@ -14,7 +14,7 @@ from db.session import session_factory
 from tests.auth.conftest import ClientFor
 from tests.auth.support import PASSWORD, token_for
 from tests.schema.support import GraphQLClient
-from wenming.auth import AuthSettings, issue_access_token
+from resolvers.access.tokens import AuthSettings, issue_access_token
 from wenming.limits import RateLimiter
 from wenming.settings import Settings
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.permissions import ROOT_ACCESS
+from resolvers.access.policy import ROOT_ACCESS
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.schema_walk import call, node_types, root_fields
@@ -37,7 +37,7 @@ ROLES = sorted(w.EXPECTED)
 
 def test_every_root_field_is_in_the_permission_table() -> None:
     fields = {f"{op}.{name}" for op in ("Query", "Mutation", "Subscription") for name in root_fields(op)}
-    assert sorted(fields - ROOT_ACCESS.keys()) == [], "classify these fields in resolvers/permissions.py"
+    assert sorted(fields - ROOT_ACCESS.keys()) == [], "classify these fields in resolvers/access/policy.py"
     assert sorted(ROOT_ACCESS.keys() - fields) == [], "these entries name no field any more"
 
 

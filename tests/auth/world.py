@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.models import Role
-from resolvers import globalid
+from resolvers.core import globalid
 from tests.auth.conftest import ClientFor
 from tests.schema.support import (
     GraphQLClient,

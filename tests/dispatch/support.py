@@ -22,7 +22,9 @@ import uvicorn
 from sqlalchemy import Engine
 from websockets.sync.client import connect
 
-from resolvers import runs, scenario_runs
+from jobs import runs
+
+from resolvers.scenarios import runs as scenario_runs
 from tests.auth.support import admin_headers
 from tests.schema.support import create_item, create_skill, create_team, create_unit, offer, volunteer_input
 from wenming.app import create_app

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from db.session import session_factory
 from matching import Objective, Progress
-from resolvers import dispatch_ids, runs
+from resolvers.core import dispatch_ids
+from jobs import runs
 from tests.dispatch.support import DISPATCH_RUN, DispatchClient, start_held_run
 
 RUN_PROGRESS = """

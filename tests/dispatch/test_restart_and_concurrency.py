@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT, RunState
 from db.session import session_factory
-from resolvers.dispatch_commit import commit_run, lock_for_write
-from resolvers.dispatch_ids import decode
-from resolvers.errors import MutationAborted
-from resolvers.globalid import encode
+from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.core.dispatch_ids import decode
+from resolvers.core.errors import MutationAborted
+from resolvers.core.globalid import encode
 from tests.dispatch.support import DISPATCH_RUN, DispatchClient, register_doctor, start_run, submit_order
 from wenming.settings import Settings
 

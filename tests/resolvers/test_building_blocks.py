@@ -8,12 +8,12 @@ import base64
 import pytest
 
 from db.errors import IdNumberError, TreeError
-from resolvers import globalid
-from resolvers.errors import ClientError, ErrorCode
-from resolvers.masking import mask_phone
-from resolvers.mutation import db_problem
-from resolvers.pagination import decode_cursor, encode_cursor, page_size
-from resolvers.subtree_counts import covering_prefixes
+from resolvers.core import globalid
+from resolvers.core.errors import ClientError, ErrorCode
+from resolvers.access.masking import mask_phone
+from resolvers.core.mutation import db_problem
+from resolvers.core.pagination import decode_cursor, encode_cursor, page_size
+from resolvers.network.counts import covering_prefixes
 
 
 def test_global_id_round_trip() -> None:

@@ -6,7 +6,7 @@ import pytest
 from geopy.distance import geodesic
 from sqlalchemy import Column, Float, Integer, MetaData, Table, create_engine, insert, select
 
-from resolvers.filters import within_radius
+from resolvers.core.filters import within_radius
 
 CENTER = (34.33, 117.96)  # Pizhou
 

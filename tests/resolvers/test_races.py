@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.validation import Checks
+from resolvers.core.validation import Checks
 from tests.schema.support import (
     VOLUNTEER_REGISTER,
     GraphQLClient,
@@ -62,7 +62,7 @@ def test_order_submit_losing_the_idempotency_race_returns_the_winner(
         "windowEnd": "2026-12-05T10:00:00", "channel": "APP", "idempotencyKey": "k",
     }
     winner = api.data(ORDER_SUBMIT, {"input": order})["orderSubmit"]["order"]["id"]
-    import resolvers.order_mutations as orders
+    import resolvers.orders.mutations as orders
 
     real_replay = orders._replay
     calls: list[int] = []

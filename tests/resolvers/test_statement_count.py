@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db import models, tree
 from db.enums import ServiceDomain, TeamKind, UnitLevel
-from resolvers.globalid import encode
+from resolvers.core.globalid import encode
 from tests.schema.support import GraphQLClient, StatementCounter
 
 WHOLE_TREE = """

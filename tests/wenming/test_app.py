@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-import resolvers.forces
+import resolvers.forces.teams
 from tests.schema.support import GraphQLClient, create_skill
 from wenming.settings import Settings
 
@@ -50,7 +50,7 @@ def test_unexpected_errors_are_masked_and_logged_without_their_message(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("lookup failed for 13812345678")
 
-    monkeypatch.setattr(resolvers.forces, "skills", broken)
+    monkeypatch.setattr(resolvers.forces.teams, "skills", broken)
     # when
     with caplog.at_level(logging.INFO, logger="wenming"):
         body = api.execute(SKILLS)

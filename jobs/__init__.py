@@ -1,0 +1,1 @@
+"""Run queue and execution of dispatch and scenario runs, behind one small interface."""

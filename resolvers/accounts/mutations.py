@@ -1,0 +1,163 @@
+"""Resolvers of schema/accounts/fields.py: sign in, tokens, API keys, accounts with their grants.
+
+These read credential tables, which the restricted session hides from everyone
+(resolvers/access/policy.py); they do it with the holder's `loading` flag set, the only way around.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import schema.accounts.fields as account_t
+from db.models import Account, Role, RoleGrant
+from resolvers.access import auth
+from resolvers.core import globalid
+from resolvers.core.errors import ClientError, ErrorCode, Problem
+from resolvers.core.mutation import user_error
+from resolvers.access import tokens as credentials
+
+SCOPE_OF_ROLE = {Role.UNIT_ADMIN: "unit", Role.DISPATCHER: "unit", Role.TEAM_LEADER: "team",
+                 Role.VOLUNTEER: "volunteer"}
+NODE_OF_SCOPE = {"unit": "Unit", "team": "Team", "volunteer": "Volunteer"}
+
+
+@contextmanager
+def _credentials(info: Any) -> Iterator[Session]:
+    holder = info.context.auth
+    holder.loading = True
+    try:
+        yield info.context.session
+    finally:
+        holder.loading = False
+
+
+def _tokens(t: auth.Tokens) -> Any:
+    return account_t.TokensPayload(access_token=t.access_token, access_token_expires_at=t.access_expires_at,
+                                   refresh_token=t.refresh_token, user_errors=[])
+
+
+def _failed(message: str, code: ErrorCode, field: tuple[str, ...] = ("input",)) -> Any:
+    return account_t.TokensPayload(access_token=None, access_token_expires_at=None, refresh_token=None,
+                                   user_errors=[user_error(Problem(field, message, code))])
+
+
+def _address(info: Any) -> str:
+    client = getattr(info.context.request, "client", None)
+    return getattr(client, "host", None) or "unknown"
+
+
+def login(info: Any, data: Any) -> Any:
+    """Sign in; after too many failures from one address (any usernames), refused for a while."""
+    failures = info.context.auth.security.login_failures
+    address = _address(info)
+    if failures.full(address):
+        message = "too many failed sign-ins from this address: wait a minute and try again"
+        return _failed(message, ErrorCode.RATE_LIMITED)
+    with _credentials(info) as session:
+        try:
+            return _tokens(auth.login(session, info.context.auth.settings, data.username, data.password))
+        except auth.AuthError as exc:
+            failures.hit(address)
+            return _failed(str(exc), exc.code)
+
+
+def refresh(info: Any, data: Any) -> Any:
+    with _credentials(info) as session:
+        try:
+            return _tokens(auth.refresh(session, info.context.auth.settings, data.refresh_token))
+        except auth.AuthError as exc:
+            return _failed(str(exc), exc.code, ("input", "refreshToken"))
+
+
+def logout(info: Any, data: Any) -> Any:
+    caller = info.context.auth.caller
+    with _credentials(info) as session:
+        revoked = auth.logout(session, caller.account_id, data.refresh_token)
+    return account_t.LogoutPayload(revoked=revoked, user_errors=[])
+
+
+def _account(caller: auth.Caller, display_name: str) -> Any:
+    def gid(kind: str, pk: int | None) -> Any:
+        return globalid.encode(kind, pk) if pk is not None else None
+
+    return account_t.Account(username=caller.username, display_name=display_name, grants=[
+        account_t.RoleGrant(role=g.role, unit=gid("Unit", g.unit_id), team=gid("Team", g.team_id),
+                            volunteer=gid("Volunteer", g.volunteer_id)) for g in caller.grants])
+
+
+def me(info: Any) -> Any:
+    caller = info.context.auth.caller
+    if caller is None:
+        return None
+    account = info.context.session.get(Account, caller.account_id)
+    return _account(caller, account.display_name if account else "")
+
+
+def create_account(session: Session, username: str, password: str | None, grants: Sequence[tuple[Role, dict[str, int]]],
+                   display_name: str = "") -> int:
+    """Add an account with grants ((role, {"unit_id": 3}), ...) and return its id; the caller commits."""
+    account = Account(username=username, display_name=display_name,
+                      password_hash=credentials.hash_password(password) if password else None)
+    session.add(account)
+    session.flush()
+    for role, scope in grants:
+        session.add(RoleGrant(account_id=account.id, role=role, **scope))
+    session.flush()
+    return account.id
+
+
+def _grant_problems(grants: Sequence[Any]) -> tuple[list[tuple[Role, dict[str, int]]], list[Problem]]:
+    decoded: list[tuple[Role, dict[str, int]]] = []
+    problems: list[Problem] = []
+    for i, grant in enumerate(grants):
+        path = ("input", "grants", str(i))
+        needed = SCOPE_OF_ROLE.get(grant.role)
+        given = {name: getattr(grant, name) for name in NODE_OF_SCOPE if getattr(grant, name) is not None}
+        if set(given) != ({needed} if needed else set()):
+            what = f"exactly `{needed}`" if needed else "no unit, team or volunteer"
+            problems.append(Problem(path, f"role {grant.role.value} takes {what}", ErrorCode.INVALID))
+            continue
+        scope: dict[str, int] = {}
+        for name, value in given.items():
+            try:
+                scope[f"{name}_id"] = globalid.decode_as(value, NODE_OF_SCOPE[name], (*path, name))
+            except ClientError as exc:
+                problems.append(Problem((*path, name), str(exc), exc.code))
+        decoded.append((grant.role, scope))
+    return decoded, problems
+
+
+def account_create(info: Any, data: Any) -> Any:
+    username = data.username.strip()
+    problems: list[Problem] = []
+    if not username:
+        problems.append(Problem(("input", "username"), "give a username", ErrorCode.REQUIRED))
+    if data.password is not None and len(data.password) < 12:
+        problems.append(Problem(("input", "password"), "use at least 12 characters", ErrorCode.INVALID))
+    grants, grant_problems = _grant_problems(data.grants)
+    problems += grant_problems
+    with _credentials(info) as session:
+        if username and session.scalar(select(Account.id).where(Account.username == username)) is not None:
+            problems.append(Problem(("input", "username"), "this username is taken", ErrorCode.DUPLICATE))
+        if problems:
+            return account_t.AccountCreatePayload(account=None, user_errors=[user_error(p) for p in problems])
+        account_id = create_account(session, username, data.password, grants, data.display_name)
+        session.commit()
+        caller = auth.load_caller(session, account_id)
+    assert caller is not None
+    return account_t.AccountCreatePayload(account=_account(caller, data.display_name), user_errors=[])
+
+
+def api_key_create(info: Any, data: Any) -> Any:
+    with _credentials(info) as session:
+        account_id = session.scalar(select(Account.id).where(Account.username == data.username.strip()))
+        if account_id is None:
+            problem = Problem(("input", "username"), "no account has this username", ErrorCode.NOT_FOUND)
+            return account_t.ApiKeyCreatePayload(api_key=None, prefix=None, user_errors=[user_error(problem)])
+        secret, row = auth.create_api_key(session, account_id, data.name.strip() or "integration")
+    return account_t.ApiKeyCreatePayload(api_key=secret, prefix=row.prefix, user_errors=[])

@@ -1,0 +1,86 @@
+"""Expected failures of the API and the codes clients can rely on.
+
+Exception tree::
+
+    ClientError          a malformed request to a query (bad global ID, page size over the
+                         maximum, bad cursor): becomes a GraphQL error with `extensions.code`;
+                         it is never masked because it holds nothing internal
+    MutationAborted      raised inside a mutation to stop at the first blocking problem; the
+                         mutation rolls back and returns the collected `userErrors`
+
+`Problem` is the data behind one `userErrors` entry: the input path as a list of names (for
+example ["input", "location", "lat"]), a message saying what to do, and a stable `ErrorCode`.
+Messages never repeat personal data (phones, ID numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable codes of `userErrors` entries and of GraphQL error `extensions.code`."""
+
+    REQUIRED = "REQUIRED"  # an empty or blank value where one is needed
+    INVALID = "INVALID"  # a value of the wrong shape (e.g. a bad phone, a bad time)
+    OUT_OF_RANGE = "OUT_OF_RANGE"  # coordinates, levels, counts outside their range
+    MALFORMED_ID = "MALFORMED_ID"  # not a global ID at all
+    WRONG_TYPE = "WRONG_TYPE"  # a global ID of another type than the field expects
+    NOT_FOUND = "NOT_FOUND"  # a well-formed ID that names nothing
+    DUPLICATE = "DUPLICATE"  # a code, volunteer number or ID number already registered
+    LEVEL_MISMATCH = "LEVEL_MISMATCH"  # the tree levels would break (institute under a center, ...)
+    CENTER_HAS_PARENT = "CENTER_HAS_PARENT"  # a center cannot sit under another unit
+    CYCLE = "CYCLE"  # a move under the unit's own subtree
+    NOT_A_CENTER = "NOT_A_CENTER"  # departments belong to centers only
+    HAS_CHILDREN = "HAS_CHILDREN"  # a unit with children cannot be deleted
+    IN_USE = "IN_USE"  # a unit still referenced by teams, volunteers, orders, ...
+    ID_NUMBER_FORMAT = "ID_NUMBER_FORMAT"
+    ID_NUMBER_REGION = "ID_NUMBER_REGION"
+    ID_NUMBER_BIRTH_DATE = "ID_NUMBER_BIRTH_DATE"
+    ID_NUMBER_CHECKSUM = "ID_NUMBER_CHECKSUM"
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"  # a key reused with a different order
+    NOT_OFFERED = "NOT_OFFERED"  # the item is not on the unit's effective menu
+    PAGE_SIZE = "PAGE_SIZE"  # `first` over the maximum page size, or negative
+    INVALID_CURSOR = "INVALID_CURSOR"
+    CONFLICT = "CONFLICT"  # a concurrent write changed the object first; retry
+    UNAUTHENTICATED = "UNAUTHENTICATED"  # no valid credential: log in (resolvers/access/auth.py)
+    FORBIDDEN = "FORBIDDEN"  # the caller's roles do not allow this (resolvers/access/policy.py)
+    LOGIN_FAILED = "LOGIN_FAILED"  # wrong name or password, or locked; never says which
+    RATE_LIMITED = "RATE_LIMITED"  # too many requests; retry after the time given (wenming/limits.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One `userErrors` entry: where (input path), what to do (message), and a stable code."""
+
+    field: tuple[str, ...]
+    message: str
+    code: ErrorCode
+
+
+class ClientError(Exception):
+    """A malformed query request; shown to the client as a GraphQL error with a code."""
+
+    def __init__(self, message: str, code: ErrorCode, field: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = tuple(field)
+        # graphql-core copies `extensions` of the original error onto the located GraphQL error.
+        self.extensions: dict[str, object] = {"code": code.value}
+        if self.field:
+            self.extensions["field"] = list(self.field)
+
+
+class MutationAborted(Exception):
+    """Stop a mutation: its transaction is rolled back and these problems become `userErrors`."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = list(problems)
+
+
+def problem(path: Sequence[str], message: str, code: ErrorCode) -> Problem:
+    """Shorthand for a `Problem` at an input path such as ("input", "name")."""
+    return Problem(tuple(path), message, code)

@@ -1,0 +1,65 @@
+"""Relay global IDs: base64 of "Type:id", opaque to clients, decoded and checked here.
+
+A global ID names a GraphQL type and an integer primary key. Decoding is strict: anything that is
+not base64 of "<KnownType>:<positive int>" is MALFORMED_ID; a well-formed ID of another type than a
+field expects is WRONG_TYPE. Callers in mutations turn these into `userErrors` (see `Problem`),
+queries raise them as `ClientError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+
+import strawberry
+
+from resolvers.core.errors import ClientError, ErrorCode
+
+#: Every GraphQL type that implements Node; `node(id)` can resolve exactly these.
+NODE_TYPES = frozenset(
+    {
+        "Unit",
+        "Department",
+        "PracticeBase",
+        "PracticePoint",
+        "Team",
+        "Skill",
+        "Volunteer",
+        "ServiceItem",
+        "Order",
+    }
+)
+
+
+def encode(type_name: str, pk: int) -> strawberry.ID:
+    """The global ID of row `pk` of GraphQL type `type_name`."""
+    return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii"))
+
+
+def decode(global_id: str, path: Sequence[str] = ("id",)) -> tuple[str, int]:
+    """(type name, primary key) of a global ID, or ClientError(MALFORMED_ID) naming `path`."""
+    try:
+        raw = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raw = ""
+    type_name, sep, pk_text = raw.partition(":")
+    if not sep or type_name not in NODE_TYPES or not pk_text.isdigit() or int(pk_text) < 1:
+        raise ClientError(
+            f"{'.'.join(path)}: {global_id!r} is not a global ID; pass an `id` value returned by this API",
+            ErrorCode.MALFORMED_ID,
+            path,
+        )
+    return type_name, int(pk_text)
+
+
+def decode_as(global_id: str, expected: str, path: Sequence[str] = ("id",)) -> int:
+    """The primary key of a global ID that must name a `expected`; WRONG_TYPE otherwise."""
+    type_name, pk = decode(global_id, path)
+    if type_name != expected:
+        raise ClientError(
+            f"{'.'.join(path)}: expected the ID of a {expected}, got the ID of a {type_name}",
+            ErrorCode.WRONG_TYPE,
+            path,
+        )
+    return pk

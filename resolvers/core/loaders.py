@@ -1,0 +1,263 @@
+"""DataLoaders, created per request (`Loaders`), named <Target>By<Key>Loader.
+
+Each loader turns the keys collected during one tick of the event loop into one SQL statement,
+so a list of N objects costs the same number of statements as a list of one (the N+1 test in
+tests/resolvers/test_statement_count.py holds us to it). Values are GraphQL objects already
+mapped (schema/core/mapping.py), cached for the request only. The hot fields of the unit tree use
+the synchronous peer-batched loaders of resolvers/network/tree.py instead (see there why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import models
+from schema.core import mapping
+from resolvers.core.loader_base import ByIdLoader, CountLoader, GroupLoader
+from resolvers.network.tree import (
+    DescendantsByUnitLoader,
+    MenuByUnitLoader,
+    TeamCountByUnitLoader,
+    UnitCountsByUnitLoader,
+    UnitPeers,
+    UnitsByParentLoader,
+)
+
+if TYPE_CHECKING:
+    from wenming.context import Context
+
+
+def _by_id(name: str) -> type[ByIdLoader]:
+    return type(f"{name}ByIdLoader", (ByIdLoader,), {"type_name": name, "__doc__": f"{name} by primary key."})
+
+
+#: UnitByIdLoader, TeamByIdLoader, ... one per Node type, for `node(id)` and references.
+NODE_LOADERS = {name: _by_id(name) for name in mapping.NODE_MAPPERS}
+
+
+class RowsByKeyLoader(GroupLoader):
+    """Rows of `model`'s table whose `key` column is among the keys, in id order, mapped by `mapper`."""
+
+    model: ClassVar[Any]
+    key: ClassVar[str]
+    mapper: ClassVar[Any]  # a function of schema.core.mapping, held as a staticmethod
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        table = self.model.__table__  # plain rows: mapped to GraphQL objects, ORM instances are not needed
+        rows = self.session.execute(select(table).where(table.c[self.key].in_(keys)).order_by(table.c.id))
+        return ((getattr(row, self.key), self.mapper(row)) for row in rows)
+
+
+class TeamsByUnitLoader(RowsByKeyLoader):
+    """Teams belonging to units."""
+
+    model, key, mapper = models.Team, "unit_id", staticmethod(mapping.team)
+
+
+class TeamsByParentLoader(RowsByKeyLoader):
+    """Sub-teams of teams."""
+
+    model, key, mapper = models.Team, "parent_id", staticmethod(mapping.team)
+
+
+class PracticeBasesByUnitLoader(RowsByKeyLoader):
+    """Practice bases attached to units."""
+
+    model, key, mapper = models.PracticeBase, "unit_id", staticmethod(mapping.practice_base)
+
+
+class PracticePointsByUnitLoader(RowsByKeyLoader):
+    """Practice points attached to units."""
+
+    model, key, mapper = models.PracticePoint, "unit_id", staticmethod(mapping.practice_point)
+
+
+class DepartmentsByUnitLoader(RowsByKeyLoader):
+    """Departments of centers."""
+
+    model, key, mapper = models.Department, "unit_id", staticmethod(mapping.department)
+
+
+class WindowsByVolunteerLoader(RowsByKeyLoader):
+    """Weekly availability windows of volunteers."""
+
+    model, key, mapper = models.AvailabilityWindow, "volunteer_id", staticmethod(mapping.window)
+
+
+class ExceptionsByVolunteerLoader(RowsByKeyLoader):
+    """Dated availability exceptions of volunteers."""
+
+    model, key, mapper = models.AvailabilityException, "volunteer_id", staticmethod(mapping.exception)
+
+
+class MembershipsByVolunteerLoader(RowsByKeyLoader):
+    """Team memberships of volunteers."""
+
+    model, key, mapper = models.TeamMembership, "volunteer_id", staticmethod(mapping.membership)
+
+
+class MemberCountByTeamLoader(CountLoader):
+    """How many volunteers each team has."""
+
+    column = models.TeamMembership.team_id
+
+
+class SkillsByVolunteerLoader(GroupLoader):
+    """Skills of volunteers with level and certification expiry."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.VolunteerSkill, models.Skill)
+            .join(models.Skill, models.Skill.id == models.VolunteerSkill.skill_id)
+            .where(models.VolunteerSkill.volunteer_id.in_(keys))
+            .order_by(models.VolunteerSkill.id)
+        )
+        rows = self.session.execute(stmt)
+        return ((vs.volunteer_id, mapping.volunteer_skill(vs, skill)) for vs, skill in rows)
+
+
+class DomainsByVolunteerLoader(GroupLoader):
+    """Expert-pool domains of volunteers."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.VolunteerDomain.volunteer_id, models.VolunteerDomain.domain)
+            .where(models.VolunteerDomain.volunteer_id.in_(keys))
+            .order_by(models.VolunteerDomain.id)
+        )
+        return self.session.execute(stmt).all()
+
+
+class RequiredSkillsByItemLoader(GroupLoader):
+    """Skills (headcount, minimum level) that service items need."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.ServiceItemSkill, models.Skill)
+            .join(models.Skill, models.Skill.id == models.ServiceItemSkill.skill_id)
+            .where(models.ServiceItemSkill.item_id.in_(keys))
+            .order_by(models.ServiceItemSkill.id)
+        )
+        rows = self.session.execute(stmt)
+        return ((req.item_id, mapping.required_skill(req, skill)) for req, skill in rows)
+
+
+class ProviderTeamsByItemLoader(GroupLoader):
+    """Teams providing service items."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        stmt = (
+            select(models.ServiceItemProvider.item_id, models.Team)
+            .join(models.Team, models.Team.id == models.ServiceItemProvider.team_id)
+            .where(models.ServiceItemProvider.item_id.in_(keys))
+            .order_by(models.Team.id)
+        )
+        return ((item_id, mapping.team(team)) for item_id, team in self.session.execute(stmt))
+
+
+class Loaders:
+    """The DataLoaders of one request; each is created on first use."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._nodes: dict[str, ByIdLoader] = {}
+        #: Lists of units handed out together; the unit-tree loaders batch over them.
+        self.unit_peers = UnitPeers()
+        self.units_by_parent = UnitsByParentLoader(session, self.unit_peers)
+        self.menu_by_unit = MenuByUnitLoader(session, self.unit_peers)
+        self.team_count_by_unit = TeamCountByUnitLoader(session, self.unit_peers)
+        self.unit_counts_by_unit = UnitCountsByUnitLoader(session, self.unit_peers)
+        self._descendants: dict[int | None, DescendantsByUnitLoader] = {}
+
+    @classmethod
+    def for_context(cls, context: Context) -> Loaders:
+        return cls(context.session)
+
+    def node(self, type_name: str) -> ByIdLoader:
+        """The by-ID loader of a Node type (shared with the named ones below)."""
+        loader = self._nodes.get(type_name)
+        if loader is None:
+            loader = self._nodes[type_name] = NODE_LOADERS[type_name](self.session)
+            if type_name == "Unit":
+                loader.on_batch = self.unit_peers.add
+        return loader
+
+    def descendants_by_unit(self, max_depth: int | None) -> DescendantsByUnitLoader:
+        """The descendants loader for one `maxDepth` argument."""
+        loader = self._descendants.get(max_depth)
+        if loader is None:
+            loader = self._descendants[max_depth] = DescendantsByUnitLoader(self.session, self.unit_peers, max_depth)
+        return loader
+
+    @property
+    def unit_by_id(self) -> ByIdLoader:
+        return self.node("Unit")
+
+    @property
+    def team_by_id(self) -> ByIdLoader:
+        return self.node("Team")
+
+    @property
+    def volunteer_by_id(self) -> ByIdLoader:
+        return self.node("Volunteer")
+
+    @property
+    def service_item_by_id(self) -> ByIdLoader:
+        return self.node("ServiceItem")
+
+    @cached_property
+    def teams_by_unit(self) -> TeamsByUnitLoader:
+        return TeamsByUnitLoader(self.session)
+
+    @cached_property
+    def bases_by_unit(self) -> PracticeBasesByUnitLoader:
+        return PracticeBasesByUnitLoader(self.session)
+
+    @cached_property
+    def points_by_unit(self) -> PracticePointsByUnitLoader:
+        return PracticePointsByUnitLoader(self.session)
+
+    @cached_property
+    def departments_by_unit(self) -> DepartmentsByUnitLoader:
+        return DepartmentsByUnitLoader(self.session)
+
+    @cached_property
+    def teams_by_parent(self) -> TeamsByParentLoader:
+        return TeamsByParentLoader(self.session)
+
+    @cached_property
+    def member_count_by_team(self) -> MemberCountByTeamLoader:
+        return MemberCountByTeamLoader(self.session)
+
+    @cached_property
+    def skills_by_volunteer(self) -> SkillsByVolunteerLoader:
+        return SkillsByVolunteerLoader(self.session)
+
+    @cached_property
+    def domains_by_volunteer(self) -> DomainsByVolunteerLoader:
+        return DomainsByVolunteerLoader(self.session)
+
+    @cached_property
+    def windows_by_volunteer(self) -> WindowsByVolunteerLoader:
+        return WindowsByVolunteerLoader(self.session)
+
+    @cached_property
+    def exceptions_by_volunteer(self) -> ExceptionsByVolunteerLoader:
+        return ExceptionsByVolunteerLoader(self.session)
+
+    @cached_property
+    def memberships_by_volunteer(self) -> MembershipsByVolunteerLoader:
+        return MembershipsByVolunteerLoader(self.session)
+
+    @cached_property
+    def required_skills_by_item(self) -> RequiredSkillsByItemLoader:
+        return RequiredSkillsByItemLoader(self.session)
+
+    @cached_property
+    def provider_teams_by_item(self) -> ProviderTeamsByItemLoader:
+        return ProviderTeamsByItemLoader(self.session)

@@ -1,0 +1,101 @@
+"""One transaction per mutation: commit on success, roll back on any problem or error.
+
+`run(info, work)` calls `work(session)`, which validates, raises `MutationAborted` with every
+problem found, or writes and returns the written row. Expected database refusals (a tree rule,
+an ID number, a concurrent update, a unique value taken meanwhile) become problems with their
+stable codes; anything else rolls back and propagates to be masked and logged by the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+import schema.core.common as common_t
+from db.errors import DbError
+from resolvers.core.errors import ErrorCode, MutationAborted, Problem
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+T = TypeVar("T")
+
+#: db/ model attribute -> GraphQL input field, for refusals raised by db/ (tree, identity).
+DB_FIELDS = {"parent_id": "parent", "unit_id": "unit", "id_number": "idNumber", "id": "id"}
+#: db/ codes spelled differently in the API (the others are the same names).
+DB_CODES = {"PARENT_NOT_FOUND": ErrorCode.NOT_FOUND}
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """The result of a mutation: the object (None on failure) and the user errors."""
+
+    value: T | None
+    errors: list[Any] = field(default_factory=list)
+
+
+def user_error(p: Problem) -> Any:
+    return common_t.UserError(field=list(p.field) or None, message=p.message, code=p.code)
+
+
+def db_problem(exc: DbError, path: tuple[str, ...] | None = None) -> Problem:
+    """A Problem from a db/ refusal, at the input field it names (or `path`)."""
+    if path is None:
+        path = ("input", DB_FIELDS.get(exc.field or "", exc.field or "")) if exc.field else ("input",)
+    code = DB_CODES.get(exc.code) or ErrorCode.__members__.get(exc.code, ErrorCode.INVALID)
+    return Problem(path, exc.message, code)
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """True when the database refused a duplicate value (not a foreign key or CHECK failure)."""
+    original = exc.orig
+    return (
+        getattr(original, "sqlstate", None) == "23505"  # PostgreSQL unique_violation
+        or getattr(original, "sqlite_errorname", None) in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    )
+
+
+def run(
+    info: Info,
+    work: Callable[[Session], T],
+    mapper: Callable[[T], Any] | None = None,
+    on_duplicate: Callable[[Session], Outcome[Any]] | None = None,
+) -> Outcome[Any]:
+    """Run `work` in the request session's transaction, all or nothing.
+
+    A unique value checked free by `work` can still be taken by a concurrent request before the
+    commit; the database then refuses it. That refusal is answered by `on_duplicate` (after the
+    rollback) or as a CONFLICT user error asking to retry. Other integrity errors are bugs in the
+    validation and propagate (masked and logged).
+    """
+    session = info.context.session
+    try:
+        value = work(session)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if not is_unique_violation(exc):
+            raise
+        if on_duplicate is not None:
+            return on_duplicate(session)
+        message = "a concurrent request stored the same unique value first: read again and retry"
+        return Outcome(None, [user_error(Problem(("input",), message, ErrorCode.CONFLICT))])
+    except MutationAborted as exc:
+        session.rollback()
+        return Outcome(None, [user_error(p) for p in exc.problems])
+    except DbError as exc:
+        session.rollback()
+        return Outcome(None, [user_error(db_problem(exc))])
+    except StaleDataError:
+        session.rollback()
+        message = "the object was changed by someone else meanwhile: read it again and retry"
+        return Outcome(None, [user_error(Problem(("input", "id"), message, ErrorCode.CONFLICT))])
+    except BaseException:
+        session.rollback()
+        raise
+    return Outcome(mapper(value) if mapper is not None else value)

@@ -1,0 +1,89 @@
+"""Cursor connections: `first`/`after` over a SELECT ordered by primary key (keyset paging).
+
+A cursor is base64 of "cursor:<id>"; the next page is `id > <id>`, which stays correct when rows
+are added between pages and costs an index seek instead of an OFFSET scan. `first` defaults to
+and is capped by `Settings.max_page_size`; over the cap is a clean error naming `first`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from resolvers.core.errors import ClientError, ErrorCode
+from schema.core.relay import Connection, Edge, PageInfo
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.b64encode(f"cursor:{pk}".encode()).decode("ascii")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The primary key behind a cursor, or ClientError(INVALID_CURSOR) naming `after`."""
+    try:
+        raw = base64.b64decode(cursor.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raw = ""
+    prefix, _, pk = raw.partition(":")
+    if prefix != "cursor" or not pk.isdigit():
+        raise ClientError(
+            f"after: {cursor!r} is not a cursor; pass an `endCursor` returned by this API",
+            ErrorCode.INVALID_CURSOR,
+            ("after",),
+        )
+    return int(pk)
+
+
+def page_size(first: int | None, max_page_size: int) -> int:
+    """The effective page size: `first`, or the maximum when omitted; errors name `first`."""
+    if first is None:
+        return max_page_size
+    if first < 0:
+        raise ClientError("first: must be zero or more", ErrorCode.PAGE_SIZE, ("first",))
+    if first > max_page_size:
+        raise ClientError(
+            f"first: {first} is over the maximum page size {max_page_size}; page with `after`",
+            ErrorCode.PAGE_SIZE,
+            ("first",),
+        )
+    return first
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    pk_column: Any,
+    mapper: Callable[[Any], Any],
+    first: int | None,
+    after: str | None,
+    max_page_size: int,
+) -> Connection[Any]:
+    """One page of `stmt` (a SELECT of one entity) as a Connection; totalCount runs on demand."""
+    size = page_size(first, max_page_size)
+    after_pk = decode_cursor(after) if after is not None else None
+    page_stmt = stmt.order_by(pk_column).limit(size + 1)
+    if after_pk is not None:
+        page_stmt = page_stmt.where(pk_column > after_pk)
+    rows = session.scalars(page_stmt).all()
+    has_next = len(rows) > size
+    rows = rows[:size]
+    edges = [Edge(cursor=encode_cursor(row.id), node=mapper(row)) for row in rows]
+
+    def count() -> int:
+        return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=after_pk is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=count,
+    )

@@ -1,0 +1,74 @@
+"""Live updates over graphql-transport-ws: a run's progress, and notifications from the outbox.
+
+Both read the database (the truth) in a fresh short session each time, and wait between reads for
+a wake-up from the broker (a background run or a committed mutation in this process) or, at the
+latest, `POLL_SECONDS` (changes made by other processes). A run stream ends with the run's final
+state; a notification stream lasts until the client stops it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from db import models
+from db.models.dispatch import RunState
+from resolvers.core import dispatch_ids
+from resolvers.core import globalid
+from schema.dispatch import mapping
+from resolvers.dispatch.broker import BROKER, wait
+from resolvers.dispatch.outbox import events_after
+from resolvers.core.errors import ClientError, ErrorCode
+from resolvers.core.pagination import decode_cursor
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+POLL_SECONDS = 1.0
+FINAL = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
+
+
+async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
+    """The run as it is, then each time its state, phase or parts change, until it is final."""
+    pk = dispatch_ids.decode(global_id, "DispatchRun")
+    if pk is None:
+        raise ClientError(f"run: {global_id!r} is not the ID of a DispatchRun", ErrorCode.MALFORMED_ID, ("run",))
+    last: tuple[Any, ...] | None = None
+    async with BROKER.subscribe(f"run:{pk}") as event:
+        while True:
+            with info.context.open_session() as session:
+                row = session.get(models.DispatchRun, pk)
+                if row is None:
+                    raise ClientError(f"run: no DispatchRun has the ID {global_id!r}", ErrorCode.NOT_FOUND, ("run",))
+                seen = (row.state, row.phase, row.parts_done, row.parts_total, row.committed_at)
+                value = mapping.run(row) if seen != last else None
+            if value is not None:
+                last = seen
+                yield value
+                if seen[0] in FINAL:
+                    return
+            await wait(event, POLL_SECONDS)
+
+
+async def notifications(info: Info, volunteer: str | None, order: str | None, after: str | None
+                        ) -> AsyncIterator[Any]:
+    """Outbox events for the volunteer and/or order, from the cursor `after` (default: from now)."""
+    volunteer_id = globalid.decode_as(volunteer, "Volunteer", ("volunteer",)) if volunteer else None
+    order_id = globalid.decode_as(order, "Order", ("order",)) if order else None
+    async with BROKER.subscribe("outbox") as event:
+        with info.context.open_session() as session:
+            if after is not None:
+                cursor = decode_cursor(after)
+            else:
+                cursor = session.scalar(select(func.max(models.OutboxEvent.id))) or 0
+        while True:
+            with info.context.open_session() as session:
+                rows = events_after(session, cursor, volunteer_id=volunteer_id, order_id=order_id)
+                values = [mapping.outbox_event(row) for row in rows]
+            for row, value in zip(rows, values):
+                cursor = row.id
+                yield value
+            if not rows:
+                await wait(event, POLL_SECONDS)

@@ -1,0 +1,116 @@
+"""dispatchRunStart, dispatchRunCancel and dispatchRunCommit.
+
+Start validates the scope and dates, refuses a scope with no REVIEWED order in the dates
+(EMPTY_SCOPE, nothing written), writes a QUEUED run and hands it to the background executor
+once the row is committed (jobs/runs.py): the mutation returns at once. Cancel stops a
+QUEUED or RUNNING run. Commit is resolvers/dispatch/commit.py in the request's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import models
+from db.models.base import utcnow
+from db.models.dispatch import RunKind, RunState
+from resolvers.core import dispatch_ids
+from jobs import runs
+from schema.dispatch import mapping
+from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.core.dispatch_errors import DispatchOutcome, abort, after_commit, run_mutation
+from resolvers.core.errors import ErrorCode
+from resolvers.dispatch.problem import scope_orders
+from resolvers.core.validation import Checks
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+MAX_DAYS = 31
+MAX_TIME_LIMIT = 600.0
+
+
+def _options(checks: Checks, options: Any) -> dict[str, Any]:
+    if options is None:
+        return {}
+    checks.in_range(options.time_limit, 0.1, MAX_TIME_LIMIT, ("input", "options", "timeLimit"))
+    checks.in_range(options.workers, 1, 64, ("input", "options", "workers"))
+    return {"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
+            "requires_insurance": options.requires_insurance, "allow_partial": options.allow_partial}
+
+
+def queue_run(session: Session, info_settings: Any, *, scope_unit_id: int, date_from: dt.date, date_to: dt.date,
+              options: dict[str, Any], actor: str, kind: RunKind = RunKind.DISPATCH,
+              repair_order_id: int | None = None) -> models.DispatchRun:
+    """Write a QUEUED run and start it once the transaction commits."""
+    run = models.DispatchRun(kind=kind, scope_unit_id=scope_unit_id, date_from=date_from, date_to=date_to,
+                             options=options, created_by=actor, repair_order_id=repair_order_id)
+    session.add(run)
+    session.flush()
+    engine, run_id, scheduler = session.get_bind(), run.id, info_settings.dask_scheduler
+    after_commit(session, lambda: runs.start(engine, run_id, scheduler))  # type: ignore[arg-type]
+    return run
+
+
+def dispatch_run_start(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> models.DispatchRun:
+        checks = Checks(session)
+        scope = checks.ref(data.scope, "Unit", ("input", "scope"))
+        if data.date_to < data.date_from:
+            checks.add(("input", "to"), "to must be on or after from", ErrorCode.OUT_OF_RANGE)
+        elif (data.date_to - data.date_from).days >= MAX_DAYS:
+            checks.add(("input", "to"), f"a run covers at most {MAX_DAYS} days; split the range",
+                       ErrorCode.OUT_OF_RANGE)
+        options = _options(checks, data.options)
+        actor = checks.text(data.actor, ("input", "actor"), max_length=200) or "dispatcher"
+        checks.raise_if_any()
+        first = session.scalars(scope_orders(session, scope.id, data.date_from, data.date_to).limit(1)).first()
+        if first is None:
+            raise abort(("input", "scope"), f"no REVIEWED order is served in {scope.name}'s area from "
+                                            f"{data.date_from} to {data.date_to}; review orders first",
+                        "EMPTY_SCOPE")
+        options = {k: v for k, v in options.items() if v is not None}
+        return queue_run(session, info.context.settings, scope_unit_id=scope.id, date_from=data.date_from,
+                         date_to=data.date_to, options=options, actor=actor)
+
+    return run_mutation(info, work, mapping.run)
+
+
+def dispatch_run_cancel(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> models.DispatchRun:
+        run = dispatch_ids.load(session, data.run, "DispatchRun", ("input", "run"), lock=True)
+        if run.state not in (RunState.QUEUED, RunState.RUNNING):
+            raise abort(("input", "run"), f"run {run.id} is {run.state}; only a QUEUED or RUNNING run can be "
+                                          "cancelled", "RUN_NOT_READY")
+        run.state = RunState.CANCELLED
+        run.phase = "cancelled"
+        run.finished_at = utcnow()
+        run.reason = f"cancelled by {(data.actor or '').strip() or 'dispatcher'}"
+        run_id = run.id
+        after_commit(session, lambda: runs.cancel(run_id))
+        return run
+
+    return run_mutation(info, work, mapping.run)
+
+
+def dispatch_run_commit(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> models.DispatchRun:
+        lock_for_write(session)
+        pk = dispatch_ids.load(session, data.run, "DispatchRun", ("input", "run")).id
+        run, _ = commit_run(session, pk, (data.actor or "").strip() or "dispatcher")
+        return run
+
+    return run_mutation(info, work, mapping.run)
+
+
+def runs_of_scope(info: Info, scope: str, first: int) -> list[Any]:
+    """The latest runs whose scope is this unit, newest first."""
+    from resolvers.core import globalid
+
+    pk = globalid.decode_as(scope, "Unit", ("scope",))
+    rows = info.context.session.scalars(select(models.DispatchRun).where(models.DispatchRun.scope_unit_id == pk)
+                                        .order_by(models.DispatchRun.id.desc()).limit(min(first, 100)))
+    return [mapping.run(row) for row in rows]

@@ -1,0 +1,139 @@
+"""Reads of the dispatch workflow: runs, proposals, tasks (myTasks), the order audit trail, the
+outbox, ratings and service statistics. Each is a fixed number of statements whatever its size.
+
+`myTasks` takes the volunteer's ID as an argument for now: access control (a volunteer sees only
+their own tasks, taken from the signed-in user) comes with the access-control issue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import models
+from db.models.dispatch import AssignmentStatus
+from resolvers.core import dispatch_ids
+from resolvers.core import globalid
+from schema.dispatch import mapping
+from resolvers.dispatch.outbox import events_after
+from resolvers.core.errors import ClientError, ErrorCode
+from resolvers.core.pagination import decode_cursor, page_size
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+
+def run(info: Info, global_id: str) -> Any:
+    """The run with this ID, or None; a malformed ID is a clean error naming `id`."""
+    pk = dispatch_ids.decode(global_id, "DispatchRun")
+    if pk is None:
+        raise ClientError(f"id: {global_id!r} is not the ID of a DispatchRun; pass an `id` returned by this API",
+                          ErrorCode.MALFORMED_ID, ("id",))
+    row = info.context.session.get(models.DispatchRun, pk, populate_existing=True)
+    return None if row is None else mapping.run(row)
+
+
+def proposals(info: Info, run_pk: int) -> list[Any]:
+    rows = info.context.session.scalars(
+        select(models.DispatchProposal).where(models.DispatchProposal.run_id == run_pk)
+        .order_by(models.DispatchProposal.order_id, models.DispatchProposal.volunteer_id))
+    return [mapping.proposal(row) for row in rows]
+
+
+def assignments_with_records(session: Session, rows: Sequence[models.Assignment]) -> list[Any]:
+    """Tasks mapped with their service records and corrections (two more statements)."""
+    ids = [row.id for row in rows]
+    records = {r.assignment_id: r for r in session.scalars(
+        select(models.ServiceRecord).where(models.ServiceRecord.assignment_id.in_(ids)))} if ids else {}
+    corrections: dict[int, list[models.ServiceCorrection]] = defaultdict(list)
+    if records:
+        for c in session.scalars(select(models.ServiceCorrection).where(
+                models.ServiceCorrection.record_id.in_([r.id for r in records.values()]))
+                .order_by(models.ServiceCorrection.id)):
+            corrections[c.record_id].append(c)
+    return [mapping.assignment(row, mapping.service_record(records.get(row.id),
+                                                           corrections[records[row.id].id] if row.id in records else []))
+            for row in rows]
+
+
+def my_tasks(info: Info, volunteer: str, status: AssignmentStatus | None) -> list[Any]:
+    """The volunteer's tasks, soonest first (volunteer ID as argument until access control)."""
+    pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
+    session = info.context.session
+    stmt = select(models.Assignment).where(models.Assignment.volunteer_id == pk)
+    if status is not None:
+        stmt = stmt.where(models.Assignment.status == status)
+    rows = session.scalars(stmt.order_by(models.Assignment.start, models.Assignment.id)).all()
+    return assignments_with_records(session, rows)
+
+
+def order_tasks(info: Info, order: str) -> list[Any]:
+    """Every task on an order, offered to completed, in creation order."""
+    pk = globalid.decode_as(order, "Order", ("order",))
+    session = info.context.session
+    rows = session.scalars(select(models.Assignment).where(models.Assignment.order_id == pk)
+                           .order_by(models.Assignment.id)).all()
+    return assignments_with_records(session, rows)
+
+
+def order_history(info: Info, order: str) -> list[Any]:
+    """The order's audit trail, oldest first."""
+    pk = globalid.decode_as(order, "Order", ("order",))
+    rows = info.context.session.scalars(select(models.OrderEvent).where(models.OrderEvent.order_id == pk)
+                                        .order_by(models.OrderEvent.id))
+    return [mapping.order_event(row) for row in rows]
+
+
+def order_rating(info: Info, order: str) -> Any:
+    pk = globalid.decode_as(order, "Order", ("order",))
+    return mapping.rating(info.context.session.scalar(select(models.Rating).where(models.Rating.order_id == pk)))
+
+
+def outbox(info: Info, after: str | None, first: int | None, volunteer: str | None, order: str | None) -> Any:
+    """Events after the cursor, in order; optionally for one volunteer or one order."""
+    from schema.dispatch.types import OutboxPage
+
+    size = page_size(first, info.context.settings.max_page_size)
+    rows = events_after(
+        info.context.session, decode_cursor(after) if after else 0, limit=size,
+        volunteer_id=globalid.decode_as(volunteer, "Volunteer", ("volunteer",)) if volunteer else None,
+        order_id=globalid.decode_as(order, "Order", ("order",)) if order else None)
+    events = [mapping.outbox_event(row) for row in rows]
+    return OutboxPage(events=events, end_cursor=events[-1].cursor if events else after)
+
+
+def stats(session: Session, volunteer_ids: Any) -> Any:
+    """Service statistics over the volunteers selected by `volunteer_ids` (a list or a subquery)."""
+    from schema.dispatch.types import ServiceStats
+
+    sr = models.ServiceRecord
+    credit, honour = session.execute(
+        select(func.coalesce(func.sum(sr.credit_minutes), 0), func.coalesce(func.sum(sr.honour_minutes), 0))
+        .where(sr.volunteer_id.in_(volunteer_ids))).one()
+    a = models.Assignment
+    counts = dict(session.execute(
+        select(a.status, func.count()).where(a.volunteer_id.in_(volunteer_ids),
+                                             a.status.in_([AssignmentStatus.COMPLETED, AssignmentStatus.NO_SHOW]))
+        .group_by(a.status)).all())
+    average = session.scalar(
+        select(func.avg(models.Rating.score)).where(models.Rating.order_id.in_(
+            select(a.order_id).where(a.volunteer_id.in_(volunteer_ids), a.status == AssignmentStatus.COMPLETED))))
+    return ServiceStats(credit_hours=round(int(credit) / 60, 2), honour_hours=round(int(honour) / 60, 2),
+                        tasks_completed=int(counts.get(AssignmentStatus.COMPLETED, 0)),
+                        average_rating=round(float(average), 2) if average is not None else None,
+                        no_shows=int(counts.get(AssignmentStatus.NO_SHOW, 0)))
+
+
+def volunteer_stats(info: Info, volunteer: str) -> Any:
+    pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
+    return stats(info.context.session, [pk])
+
+
+def team_stats(info: Info, team: str) -> Any:
+    pk = globalid.decode_as(team, "Team", ("team",))
+    members = select(models.TeamMembership.volunteer_id).where(models.TeamMembership.team_id == pk)
+    return stats(info.context.session, members)

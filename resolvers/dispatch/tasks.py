@@ -1,0 +1,204 @@
+"""The volunteer's side (接单): accept, decline (which starts a repair run), check in, check out;
+staff corrections of service time; the orderer's rating (评单).
+
+The acting volunteer's ID is an input for now (access control comes with its own issue): acting on
+somebody else's task is NOT_YOUR_TASK. Order status follows the tasks:
+- every offer accepted -> CONFIRMED; first check-in -> IN_SERVICE;
+- the last present volunteer checks out -> COMPLETED, and tasks never checked in become NO_SHOW;
+- a decline sends the order back to REVIEWED and queues a REPAIR run that keeps the others
+  (they are pinned) and fills the gap (jobs/runs.py), committing itself when it fits.
+Service time: credit minutes = check-out minus check-in (time on site; travel is excluded, as the
+national rules on volunteer service hours require); honour minutes are added by staff only,
+each change a ServiceCorrection row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import models
+from db.enums import OrderStatus as S
+from db.models.base import utcnow
+from db.models.dispatch import AssignmentStatus as A
+from db.models.dispatch import EventKind, RunKind
+from resolvers.core import dispatch_ids
+from resolvers.orders import workflow as orders_workflow
+from resolvers.core.dispatch_errors import DispatchOutcome, abort, run_mutation
+from resolvers.dispatch.outbox import emit
+from resolvers.dispatch.queries import assignments_with_records
+from resolvers.core.errors import ErrorCode
+from resolvers.core.validation import Checks
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+TASK = ("input", "assignment")
+
+
+def _moment(value: dt.datetime | None) -> dt.datetime:
+    """An aware UTC moment; a time without zone is Asia/Shanghai wall clock; none means now."""
+    if value is None:
+        return utcnow()
+    return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(dt.UTC)
+
+
+def _own_task(session: Session, data: Any) -> tuple[models.Assignment, models.Order]:
+    """The task, locked, after checking that the acting volunteer holds it."""
+    checks = Checks(session)
+    volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
+    checks.raise_if_any()
+    task = dispatch_ids.load(session, data.assignment, "Assignment", TASK, lock=True)
+    if task.volunteer_id != volunteer.id:
+        raise abort(TASK, "this task belongs to another volunteer; a volunteer acts on their own tasks only",
+                    "NOT_YOUR_TASK")
+    order = session.get(models.Order, task.order_id, with_for_update=True)
+    assert order is not None
+    return task, order
+
+
+def _state(task: models.Assignment, allowed: tuple[A, ...], doing: str) -> None:
+    if task.status not in allowed:
+        raise abort(TASK, f"the task is {task.status}; {doing} needs it "
+                          f"{' or '.join(a.value for a in allowed)}", "TASK_STATE")
+
+
+def _tasks_of(session: Session, order_id: int) -> list[models.Assignment]:
+    return list(session.scalars(select(models.Assignment).where(models.Assignment.order_id == order_id)))
+
+
+def _mapped(session: Session, task: models.Assignment) -> Any:
+    return assignments_with_records(session, [task])[0]
+
+
+def assignment_accept(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> models.Assignment:
+        task, order = _own_task(session, data)
+        _state(task, (A.OFFERED,), "accepting")
+        task.status = A.ACCEPTED
+        session.flush()
+        if order.status == S.DISPATCHED and all(t.status != A.OFFERED for t in _tasks_of(session, order.id)):
+            orders_workflow.move(session, order, S.CONFIRMED, "volunteers", "every offered volunteer accepted")
+        return task
+
+    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+
+
+def assignment_decline(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> tuple[models.Assignment, models.DispatchRun]:
+        from resolvers.dispatch.mutations import queue_run
+
+        task, order = _own_task(session, data)
+        reason = Checks(session).name(data.reason, ("input", "reason"), max_length=2000)
+        if not reason:
+            raise abort(("input", "reason"), "reason must not be empty: say why the task is declined", "REQUIRED")
+        _state(task, (A.OFFERED, A.ACCEPTED), "declining")
+        task.status, task.decline_reason = A.DECLINED, reason
+        orders_workflow.move(session, order, S.REVIEWED, "volunteers", f"a volunteer declined ({reason}); refilling")
+        emit(session, EventKind.TASK_CHANGED, order_id=order.id, assignment_id=task.id, order=order.code,
+             change="declined")
+        day = order.window_start.date()
+        repair = queue_run(session, info.context.settings, scope_unit_id=order.unit_id, date_from=day, date_to=day,
+                           options={}, actor="repair", kind=RunKind.REPAIR, repair_order_id=order.id)
+        return task, repair
+
+    def mapper(value: tuple[models.Assignment, models.DispatchRun]) -> Any:
+        from schema.dispatch import mapping as dispatch_mapping
+
+        return _mapped(info.context.session, value[0]), dispatch_mapping.run(value[1])
+
+    return run_mutation(info, work, mapper)
+
+
+def assignment_check_in(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> models.Assignment:
+        task, order = _own_task(session, data)
+        _state(task, (A.ACCEPTED,), "checking in")
+        task.status = A.CHECKED_IN
+        session.add(models.ServiceRecord(assignment_id=task.id, volunteer_id=task.volunteer_id, order_id=order.id,
+                                         checked_in_at=_moment(data.at)))
+        if order.status != S.IN_SERVICE:
+            orders_workflow.move(session, order, S.IN_SERVICE, "volunteers", "first volunteer checked in")
+        session.flush()
+        return task
+
+    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+
+
+def assignment_check_out(info: Info, data: Any) -> DispatchOutcome:
+    def work(session: Session) -> models.Assignment:
+        task, order = _own_task(session, data)
+        if task.status in (A.OFFERED, A.ACCEPTED):
+            raise abort(TASK, "the volunteer has not checked in; check in first", "NOT_CHECKED_IN")
+        _state(task, (A.CHECKED_IN,), "checking out")
+        record = session.scalars(select(models.ServiceRecord).where(models.ServiceRecord.assignment_id == task.id)
+                                 ).one()
+        out = _moment(data.at)
+        if out <= record.checked_in_at:
+            raise abort(("input", "at"), "check-out must be after check-in "
+                                         f"({record.checked_in_at:%Y-%m-%d %H:%M} UTC)", "OUT_OF_RANGE")
+        record.checked_out_at = out
+        record.credit_minutes = int((out - record.checked_in_at).total_seconds() // 60)
+        task.status = A.COMPLETED
+        session.flush()
+        tasks = _tasks_of(session, order.id)
+        if not any(t.status == A.CHECKED_IN for t in tasks):
+            for other in tasks:
+                if other.status in (A.OFFERED, A.ACCEPTED):
+                    other.status = A.NO_SHOW
+            orders_workflow.move(session, order, S.COMPLETED, "volunteers", "the last volunteer checked out")
+        return task
+
+    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+
+
+def service_record_correct(info: Info, data: Any) -> DispatchOutcome:
+    """Staff add (or take back) honour minutes on a service record; audited, kept apart from credit."""
+    def work(session: Session) -> models.Assignment:
+        checks = Checks(session)
+        staff = checks.name(data.staff, ("input", "staff"))
+        reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
+        if data.minutes == 0:
+            checks.add(("input", "minutes"), "minutes must not be zero", ErrorCode.OUT_OF_RANGE)
+        checks.raise_if_any()
+        task = dispatch_ids.load(session, data.assignment, "Assignment", TASK, lock=True)
+        record = session.scalars(select(models.ServiceRecord).where(models.ServiceRecord.assignment_id == task.id)
+                                 ).first()
+        if record is None:
+            raise abort(TASK, "the task has no service record: the volunteer never checked in", "NOT_CHECKED_IN")
+        if record.honour_minutes + data.minutes < 0:
+            raise abort(("input", "minutes"), f"honour minutes would become negative (now {record.honour_minutes})",
+                        "OUT_OF_RANGE")
+        record.honour_minutes += data.minutes
+        session.add(models.ServiceCorrection(record_id=record.id, minutes=data.minutes, staff=staff, reason=reason))
+        session.flush()
+        return task
+
+    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+
+
+def order_rate(info: Info, data: Any) -> DispatchOutcome:
+    """评单: the orderer rates a COMPLETED order once, 1..5 with a comment."""
+    def work(session: Session) -> models.Rating:
+        checks = Checks(session)
+        order = checks.ref(data.order, "Order", ("input", "order"))
+        checks.in_range(data.score, 1, 5, ("input", "score"))
+        comment = checks.text(data.comment, ("input", "comment"))
+        checks.raise_if_any()
+        order = session.get(models.Order, order.id, with_for_update=True, populate_existing=True)
+        existing = session.scalar(select(models.Rating).where(models.Rating.order_id == order.id))
+        if existing is not None or order.status == S.RATED:
+            raise abort(("input", "order"), f"order {order.code} is already rated; a rating is given once",
+                        "ALREADY_RATED")
+        orders_workflow.check_step(order, S.RATED)
+        rating = models.Rating(order_id=order.id, score=data.score, comment=comment)
+        session.add(rating)
+        orders_workflow.move(session, order, S.RATED, (data.actor or "").strip() or "orderer", f"rated {data.score}/5")
+        return rating
+
+    return run_mutation(info, work)

@@ -1,0 +1,151 @@
+"""Mutations of volunteers: register and update, with skills, domains and weekly availability.
+
+The national ID number is validated and reduced to its fingerprint and tail (db/identity.py)
+before anything else sees it; it is never stored, logged or echoed in a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from db import models
+from db.enums import VolunteerStatus
+from db.errors import IdNumberError
+from db.identity import prepare_id_number
+from schema.core import mapping
+from resolvers.core.errors import ErrorCode
+from resolvers.core.mutation import Outcome, db_problem, run
+from resolvers.core.validation import Checks
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+MINUTES_PER_DAY = 1440
+
+
+def _limits(checks: Checks, data: Any) -> None:
+    checks.in_range(data.max_travel_km, 0, None, ("input", "maxTravelKm"))
+    checks.in_range(data.max_tasks_per_day, 0, None, ("input", "maxTasksPerDay"))
+    checks.in_range(data.max_minutes_per_day, 0, MINUTES_PER_DAY, ("input", "maxMinutesPerDay"))
+
+
+def _skills(checks: Checks, skills: Sequence[Any]) -> list[tuple[int, int, Any]]:
+    """(skill id, level, certified until) for each valid entry; duplicates are problems."""
+    out: list[tuple[int, int, Any]] = []
+    seen: set[int] = set()
+    for i, entry in enumerate(skills):
+        path = ("input", "skills", str(i))
+        skill = checks.ref(entry.skill, "Skill", (*path, "skill"))
+        checks.in_range(entry.level, 1, 5, (*path, "level"))
+        if skill is not None:
+            if skill.id in seen:
+                checks.add((*path, "skill"), "this skill is listed twice", ErrorCode.DUPLICATE)
+            seen.add(skill.id)
+            out.append((skill.id, entry.level, entry.certified_until))
+    return out
+
+
+def _weekly(checks: Checks, windows: Sequence[Any]) -> None:
+    for i, window in enumerate(windows):
+        path = ("input", "weekly", str(i))
+        checks.in_range(window.weekday, 0, 6, (*path, "weekday"))
+        checks.in_range(window.start_minute, 0, MINUTES_PER_DAY - 1, (*path, "startMinute"))
+        checks.in_range(window.end_minute, 1, MINUTES_PER_DAY, (*path, "endMinute"))
+        if window.end_minute <= window.start_minute:
+            checks.add((*path, "endMinute"), "endMinute must be after startMinute", ErrorCode.OUT_OF_RANGE)
+
+
+def _write_details(session: Session, volunteer_id: int, skills: list[tuple[int, int, Any]] | None,
+                   domains: Sequence[Any] | None, weekly: Sequence[Any] | None) -> None:
+    """Replace the volunteer's skills, domains and weekly windows with the given lists (None: keep)."""
+    if skills is not None:
+        session.execute(delete(models.VolunteerSkill).where(models.VolunteerSkill.volunteer_id == volunteer_id))
+        session.add_all(models.VolunteerSkill(volunteer_id=volunteer_id, skill_id=skill_id, level=level,
+                                              certified_until=until) for skill_id, level, until in skills)
+    if domains is not None:
+        session.execute(delete(models.VolunteerDomain).where(models.VolunteerDomain.volunteer_id == volunteer_id))
+        session.add_all(models.VolunteerDomain(volunteer_id=volunteer_id, domain=d) for d in dict.fromkeys(domains))
+    if weekly is not None:
+        session.execute(
+            delete(models.AvailabilityWindow).where(models.AvailabilityWindow.volunteer_id == volunteer_id))
+        session.add_all(models.AvailabilityWindow(volunteer_id=volunteer_id, weekday=w.weekday,
+                                                  start_minute=w.start_minute, end_minute=w.end_minute)
+                        for w in weekly)
+    session.flush()
+
+
+def volunteer_register(info: Info, data: Any) -> Outcome[Any]:
+    secret_key = info.context.settings.secret_key
+
+    def work(session: Session) -> models.Volunteer:
+        checks = Checks(session)
+        number = checks.name(data.volunteer_number, ("input", "volunteerNumber"), max_length=64)
+        checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
+        name = checks.name(data.name, ("input", "name"))
+        phone = checks.phone(data.phone, ("input", "phone"), required=True)
+        stored = None
+        try:
+            stored = prepare_id_number(data.id_number, secret_key)
+        except IdNumberError as exc:
+            checks.problems.append(db_problem(exc, ("input", "idNumber")))
+        if stored is not None:
+            checks.unique(models.Volunteer.id_number_fingerprint, stored.fingerprint, ("input", "idNumber"),
+                          "volunteer")
+        checks.location(data.home_location, ("input", "homeLocation"))
+        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+        _limits(checks, data)
+        skills = _skills(checks, data.skills)
+        _weekly(checks, data.weekly)
+        checks.raise_if_any()
+        assert stored is not None and unit is not None
+        volunteer = models.Volunteer(
+            volunteer_number=number, name=name, phone=phone, id_number_fingerprint=stored.fingerprint,
+            id_number_tail=stored.tail, home_lat=data.home_location.lat, home_lon=data.home_location.lon,
+            unit_id=unit.id, insurance_valid_until=data.insurance_valid_until, status=VolunteerStatus.ACTIVE,
+            max_travel_km=data.max_travel_km, max_tasks_per_day=data.max_tasks_per_day,
+            max_minutes_per_day=data.max_minutes_per_day, synthetic=data.synthetic,
+        )
+        session.add(volunteer)
+        session.flush()
+        _write_details(session, volunteer.id, skills, data.domains, data.weekly)
+        return volunteer
+
+    return run(info, work, mapping.volunteer)
+
+
+def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Volunteer:
+        checks = Checks(session)
+        volunteer = checks.ref(data.id, "Volunteer", ("input", "id"))
+        name = checks.name(data.name, ("input", "name")) if data.name is not None else None
+        phone = checks.phone(data.phone, ("input", "phone"), required=True) if data.phone is not None else None
+        if data.home_location is not None:
+            checks.location(data.home_location, ("input", "homeLocation"))
+        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+        _limits(checks, data)
+        skills = _skills(checks, data.skills) if data.skills is not None else None
+        if data.weekly is not None:
+            _weekly(checks, data.weekly)
+        checks.raise_if_any()
+        assert volunteer is not None
+        if name is not None:
+            volunteer.name = name
+        if phone is not None:
+            volunteer.phone = phone
+        if data.home_location is not None:
+            volunteer.home_lat, volunteer.home_lon = data.home_location.lat, data.home_location.lon
+        if unit is not None:
+            volunteer.unit_id = unit.id
+        for attr in ("status", "insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"):
+            value = getattr(data, attr)
+            if value is not None:
+                setattr(volunteer, attr, value)
+        session.flush()
+        _write_details(session, volunteer.id, skills, data.domains, data.weekly)
+        return volunteer
+
+    return run(info, work, mapping.volunteer)

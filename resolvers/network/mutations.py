@@ -1,0 +1,181 @@
+"""Mutations of the practice network: units (create, update, move, delete), practice bases and
+points, departments. Tree rules are db/tree.py's; this module validates the input around them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from db import models, tree
+from db.errors import TreeError
+from schema.core import mapping
+from resolvers.core.errors import ErrorCode
+from resolvers.core.globalid import encode
+from resolvers.core.mutation import Outcome, db_problem, run
+from resolvers.core.validation import Checks
+
+if TYPE_CHECKING:
+    from wenming.context import Info
+
+FIVE_HAVES = {"site": "has_site", "staff": "has_staff", "rules": "has_rules", "platform": "has_platform",
+              "feature": "has_feature"}
+
+
+def _five_haves(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    fields = {column: getattr(value, name) for name, column in FIVE_HAVES.items() if getattr(value, name) is not None}
+    if value.feature_note is not None:
+        fields["feature_note"] = value.feature_note.strip()
+    return fields
+
+
+def unit_create(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Unit:
+        checks = Checks(session)
+        code = checks.name(data.code, ("input", "code"), max_length=64)
+        checks.unique(models.Unit.code, code, ("input", "code"), "unit")
+        name = checks.name(data.name, ("input", "name"))
+        checks.location(data.location, ("input", "location"))
+        phone = checks.phone(data.contact_phone, ("input", "contactPhone"))
+        parent = checks.ref(data.parent, "Unit", ("input", "parent"))
+        if parent is not None or data.parent is None:
+            try:
+                tree.check_parent(data.level, parent)
+            except TreeError as exc:
+                checks.problems.append(db_problem(exc, ("input", "parent")))
+        checks.raise_if_any()
+        return tree.create_unit(
+            session, level=data.level, parent_id=parent.id if parent is not None else None, code=code, name=name,
+            lat=data.location.lat, lon=data.location.lon, address=checks.text(data.address, ("input", "address")),
+            contact_name=(data.contact_name or "").strip(), contact_phone=phone or "", synthetic=data.synthetic,
+            **_five_haves(data.five_haves),
+        )
+
+    return run(info, work, mapping.unit)
+
+
+def unit_update(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Unit:
+        checks = Checks(session)
+        unit = checks.ref(data.id, "Unit", ("input", "id"))
+        name = checks.name(data.name, ("input", "name")) if data.name is not None else None
+        if data.location is not None:
+            checks.location(data.location, ("input", "location"))
+        phone = checks.phone(data.contact_phone, ("input", "contactPhone"))
+        checks.raise_if_any()
+        assert unit is not None
+        if name is not None:
+            unit.name = name
+        if data.location is not None:
+            unit.lat, unit.lon = data.location.lat, data.location.lon
+        if data.address is not None:
+            unit.address = data.address.strip()
+        if data.contact_name is not None:
+            unit.contact_name = data.contact_name.strip()
+        if data.contact_phone is not None:
+            unit.contact_phone = phone or ""
+        for column, value in _five_haves(data.five_haves).items():
+            setattr(unit, column, value)
+        session.flush()
+        return unit
+
+    return run(info, work, mapping.unit)
+
+
+def unit_move(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Unit:
+        checks = Checks(session)
+        unit = checks.ref(data.id, "Unit", ("input", "id"))
+        parent = checks.ref(data.parent, "Unit", ("input", "parent"))
+        checks.raise_if_any()
+        assert unit is not None
+        # A refused move raises TreeError (CYCLE, LEVEL_MISMATCH, ...), reported at input.parent by run().
+        moved = tree.move_unit(session, unit.id, parent.id if parent is not None else None)
+        session.refresh(moved)
+        return moved
+
+    return run(info, work, mapping.unit)
+
+
+#: Rows that keep a unit in use; deleting it would orphan them.
+DEPENDENTS = (
+    (models.Team.unit_id, "teams"),
+    (models.Volunteer.unit_id, "volunteers"),
+    (models.PracticeBase.unit_id, "practice bases"),
+    (models.PracticePoint.unit_id, "practice points"),
+    (models.Department.unit_id, "departments"),
+)
+
+
+def unit_delete(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> str:
+        checks = Checks(session)
+        unit = checks.ref(data.id, "Unit", ("input", "id"))
+        checks.raise_if_any()
+        assert unit is not None
+        if session.scalar(select(func.count()).where(models.Unit.parent_id == unit.id)):
+            checks.add(("input", "id"), "the unit has children: move or delete them first", ErrorCode.HAS_CHILDREN)
+            checks.raise_if_any()
+        in_use = [what for column, what in DEPENDENTS
+                  if session.scalar(select(func.count()).where(column == unit.id))]
+        if session.scalar(select(func.count()).where(
+                or_(models.Order.unit_id == unit.id, models.Order.orderer_unit_id == unit.id))):
+            in_use.append("orders")
+        if in_use:
+            checks.add(("input", "id"), f"the unit still has {', '.join(in_use)}: move or delete them first",
+                       ErrorCode.IN_USE)
+            checks.raise_if_any()
+        session.execute(delete(models.MenuOffer).where(models.MenuOffer.unit_id == unit.id))
+        session.execute(delete(models.Unit).where(models.Unit.id == unit.id))
+        return encode("Unit", unit.id)
+
+    return run(info, work)
+
+
+def _attached_create(info: Info, data: Any, model: Any, mapper: Any, what: str) -> Outcome[Any]:
+    def work(session: Session) -> Any:
+        checks = Checks(session)
+        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+        code = checks.name(data.code, ("input", "code"), max_length=64)
+        checks.unique(model.code, code, ("input", "code"), what)
+        name = checks.name(data.name, ("input", "name"))
+        checks.location(data.location, ("input", "location"))
+        address = checks.text(data.address, ("input", "address"))
+        checks.raise_if_any()
+        row = model(unit_id=unit.id, code=code, name=name, category=data.category, lat=data.location.lat,
+                    lon=data.location.lon, address=address, synthetic=data.synthetic)
+        session.add(row)
+        session.flush()
+        return row
+
+    return run(info, work, mapper)
+
+
+def practice_base_create(info: Info, data: Any) -> Outcome[Any]:
+    return _attached_create(info, data, models.PracticeBase, mapping.practice_base, "practice base")
+
+
+def practice_point_create(info: Info, data: Any) -> Outcome[Any]:
+    return _attached_create(info, data, models.PracticePoint, mapping.practice_point, "practice point")
+
+
+def department_create(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Department:
+        checks = Checks(session)
+        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+        name = checks.name(data.name, ("input", "name"))
+        if unit is not None:
+            try:
+                tree.check_department_unit(session, unit.id)
+            except TreeError as exc:
+                checks.problems.append(db_problem(exc, ("input", "unit")))
+        checks.raise_if_any()
+        row = models.Department(unit_id=unit.id, name=name, description=checks.text(data.description, ("input",)))
+        session.add(row)
+        session.flush()
+        return row
+
+    return run(info, work, mapping.department)

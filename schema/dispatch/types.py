@@ -1,0 +1,259 @@
+"""GraphQL types of the dispatch workflow (派单 -> 接单 -> 评单): runs with progress, proposals with
+the engine's explanations, open orders with reasons, tasks, service records, the order audit
+trail, outbox events, ratings and statistics.
+
+Fields that name other objects (order, volunteer, unit) resolve through the request's DataLoaders,
+so a list of N proposals costs the same statements as one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db.models import dispatch as _d
+from resolvers.core.dispatch_errors import DispatchErrorCode as _DispatchErrorCode
+from schema.core.enums import OrderStatus
+from wenming.context import Info
+
+if TYPE_CHECKING:
+    from schema.orders.types import Order
+    from schema.network.types import Unit
+    from schema.forces.volunteer_types import Volunteer
+
+OrderRef = Annotated["Order", strawberry.lazy("schema.orders.types")]
+UnitRef = Annotated["Unit", strawberry.lazy("schema.network.types")]
+VolunteerRef = Annotated["Volunteer", strawberry.lazy("schema.forces.volunteer_types")]
+
+RunState = strawberry.enum(_d.RunState, description="QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED")
+RunKind = strawberry.enum(_d.RunKind, description="A dispatch over a scope, or a repair after a decline")
+AssignmentStatus = strawberry.enum(_d.AssignmentStatus, description="A volunteer's task 接单, offer to service")
+EventKind = strawberry.enum(_d.EventKind, description="Kinds of notification in the outbox")
+DispatchErrorCode = strawberry.enum(_DispatchErrorCode, name="DispatchErrorCode",
+                                    description="Stable code of a dispatch workflow user error")
+
+
+def _load(info: Info, type_name: str, pk: int | None) -> Any:
+    return None if pk is None else info.context.loaders.node(type_name).load(pk)
+
+
+@strawberry.type(description="An expected failure of a dispatch mutation; nothing was written.")
+class DispatchUserError:
+    field: list[str] | None = strawberry.field(description='The input path, e.g. ["input", "run"]')
+    message: str
+    code: DispatchErrorCode
+
+
+@strawberry.type(description="The four lexicographic levels of the engine's objective (matching/README.md).")
+class Objective:
+    staffing: int
+    travel_m: int
+    workload: int
+    cohesion: int
+
+
+@strawberry.type(description="Where a run is: phase, parts solved of the total, objective once known.")
+class RunProgress:
+    phase: str
+    parts_done: int
+    parts_total: int
+    best_objective: Objective | None
+
+
+@strawberry.type
+class SkillMatch:
+    skill: str
+    level: int
+    min_level: int
+
+
+@strawberry.type(description="The best other candidate for the slot and why it lost (FARTHER, ...).")
+class RunnerUp:
+    volunteer: strawberry.ID | None = strawberry.field(description="The runner-up's global ID.")
+    distance_km: float
+    reason: str
+
+
+@strawberry.type(description="Why the engine chose this volunteer.")
+class ProposalExplanation:
+    skills_matched: list[SkillMatch]
+    window: JSON | None = strawberry.field(description="The piece of available time used, local times.")
+    contributions: JSON = strawberry.field(description="The pair's share of each objective level.")
+    runner_up: RunnerUp | None
+
+
+@strawberry.type(description="One volunteer proposed by a run for one order.")
+class DispatchProposal:
+    id: strawberry.ID
+    order_pk: strawberry.Private[int]
+    volunteer_pk: strawberry.Private[int]
+    skill: str
+    start: datetime.datetime
+    end: datetime.datetime
+    distance_km: float
+    travel_minutes: int
+    pinned: bool = strawberry.field(description="Placed by the dispatcher rather than the engine.")
+    explanation: ProposalExplanation | None
+
+    @strawberry.field
+    def order(self, info: Info) -> OrderRef:
+        return _load(info, "Order", self.order_pk)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> VolunteerRef:
+        return _load(info, "Volunteer", self.volunteer_pk)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class MissingSkill:
+    skill: str
+    count: int
+
+
+@strawberry.type(description="The closest volunteer who did not make it, and the rule that stopped them.")
+class NearMiss:
+    volunteer: strawberry.ID | None = strawberry.field(description="The near miss's global ID.")
+    reason: str
+    detail: str
+
+
+@strawberry.type(description="An order the run left (partly) unstaffed, with the engine's reason code.")
+class OpenOrder:
+    order_pk: strawberry.Private[int]
+    reason: str
+    missing: list[MissingSkill]
+    near_miss: NearMiss | None
+
+    @strawberry.field
+    def order(self, info: Info) -> OrderRef:
+        return _load(info, "Order", self.order_pk)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="A volunteer on an order, as global IDs.")
+class Pairing:
+    order: strawberry.ID
+    volunteer: strawberry.ID
+
+
+@strawberry.type(description="After a repair: the pairs kept, added and removed relative to the tasks held.")
+class Moved:
+    kept: list[Pairing]
+    added: list[Pairing]
+    removed: list[Pairing]
+
+
+@strawberry.type(description="A background solve over a unit's subtree and dates.")
+class DispatchRun:
+    id: strawberry.ID
+    pk: strawberry.Private[int]
+    scope_pk: strawberry.Private[int]
+    kind: RunKind
+    state: RunState
+    reason: str = strawberry.field(description="Why it failed, or a note from the engine.")
+    date_from: datetime.date
+    date_to: datetime.date
+    progress: RunProgress
+    result_status: str | None = strawberry.field(description="The engine's status: OPTIMAL, FEASIBLE, ...")
+    gap: float | None
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    committed_at: datetime.datetime | None
+    open_orders: list[OpenOrder]
+    moved: Moved | None = strawberry.field(description="Repair runs only: what the re-solve kept and changed.")
+
+    @strawberry.field(description="The unit whose subtree the run dispatches.")
+    def scope(self, info: Info) -> UnitRef:
+        return _load(info, "Unit", self.scope_pk)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The proposals, in order then volunteer order.")
+    def proposals(self, info: Info) -> list[DispatchProposal]:
+        from resolvers.dispatch import queries as dispatch_queries
+
+        return dispatch_queries.proposals(info, self.pk)
+
+
+@strawberry.type(description="Staff added or removed honour minutes, with who and why.")
+class ServiceCorrection:
+    minutes: int
+    staff: str
+    reason: str
+    at: datetime.datetime
+
+
+@strawberry.type(description="Check-in and check-out: credit time is service only (travel excluded); "
+                             "honour time is added by staff and kept apart.")
+class ServiceRecord:
+    checked_in_at: datetime.datetime
+    checked_out_at: datetime.datetime | None
+    credit_minutes: int | None
+    honour_minutes: int
+    corrections: list[ServiceCorrection]
+
+
+@strawberry.type(description="A volunteer's task 接单 on an order.")
+class Assignment:
+    id: strawberry.ID
+    order_pk: strawberry.Private[int]
+    volunteer_pk: strawberry.Private[int]
+    skill: str
+    start: datetime.datetime
+    end: datetime.datetime
+    distance_km: float
+    travel_minutes: int
+    status: AssignmentStatus
+    decline_reason: str
+    service_record: ServiceRecord | None
+
+    @strawberry.field
+    def order(self, info: Info) -> OrderRef:
+        return _load(info, "Order", self.order_pk)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> VolunteerRef:
+        return _load(info, "Volunteer", self.volunteer_pk)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="One step of an order's audit trail.")
+class OrderEvent:
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    actor: str
+    note: str
+    at: datetime.datetime
+
+
+@strawberry.type(description="A notification; `cursor` orders events and resumes a consumer.")
+class OutboxEvent:
+    cursor: str
+    kind: EventKind
+    volunteer: strawberry.ID | None
+    order: strawberry.ID | None
+    assignment: strawberry.ID | None
+    payload: JSON
+    created_at: datetime.datetime
+
+
+@strawberry.type(description="A page of outbox events; pass `endCursor` as `after` for the next.")
+class OutboxPage:
+    events: list[OutboxEvent]
+    end_cursor: str | None
+
+
+@strawberry.type(description="The orderer's rating 评单 of a completed order.")
+class Rating:
+    score: int
+    comment: str
+    created_at: datetime.datetime
+
+
+@strawberry.type(description="Service statistics: credit and honour hours, completed tasks, ratings, no-shows.")
+class ServiceStats:
+    credit_hours: float
+    honour_hours: float
+    tasks_completed: int
+    average_rating: float | None
+    no_shows: int
