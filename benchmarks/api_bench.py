@@ -45,7 +45,7 @@ from graphql import build_schema, execute, parse
 
 from wenming.accounts_cli import service_token
 from wenming.server import EVENT_LOOP
-from wenming.settings import Settings
+from wenming.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 WHOLE_TREE = (ROOT / "examples" / "operations" / "whole_tree.graphql").read_text(encoding="utf-8")
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     url, db_path = prepare_database(args.db, args.volunteers)
     volunteers = sqlite3.connect(db_path).execute("SELECT count(*) FROM volunteers").fetchone()[0]
-    headers = {"Authorization": f"Bearer {service_token(replace(Settings.from_env(), database_url=url))}"}
+    headers = {"Authorization": f"Bearer {service_token(replace(read_settings(), database_url=url))}"}
     port = free_port()
     server = start_server(url, port)
     base_url = f"http://127.0.0.1:{port}"

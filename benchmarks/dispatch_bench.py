@@ -2,7 +2,7 @@
 
 Pizhou with N volunteers (default 150,000) and its day of orders (one per 50 volunteers, so 3,000),
 all marked REVIEWED, in a fresh PostgreSQL database. Then, timed separately, the path a
-dispatchRunStart + dispatchRunCommit takes (jobs/runs.py, resolvers/dispatch/commit.py):
+dispatchRunStart + dispatchRunCommit takes (resolvers/dispatch/runs.py, resolvers/dispatch/commit.py):
 
     build     database -> matching Problem (resolvers/dispatch/problem.py)
     solve     matching.solve on the engine's executor        <- the baseline
@@ -36,7 +36,7 @@ from db.session import make_engine, session_factory
 from examples.load import load_city
 from resolvers.dispatch.commit import commit_run, lock_for_write
 from resolvers.dispatch.problem import build
-from jobs.runs import store
+from resolvers.dispatch.runs import store
 
 DAY = date(2026, 12, 7)
 TARGET_AROUND = 0.30

@@ -3,6 +3,9 @@
 `upgrade(url)` brings the database at `url` to a revision (default: head); `alembic_config(url)`
 is the programmatic Alembic configuration (no ini file needed) for other commands, e.g. tests
 that compare the migrated schema with the models.
+
+The database URL always comes from the caller (wenming/ reads the settings and passes it down):
+db/migrations/env.py reads no settings of its own and refuses to run without a URL or connection.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 from sqlalchemy.pool import NullPool
 
@@ -43,8 +47,6 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def current_revision(url: str) -> str | None:
     """The revision the database at `url` is at (None before the first migration)."""
-    from alembic.runtime.migration import MigrationContext
-
     engine = make_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:

@@ -1,12 +1,13 @@
-"""The root schema, composed from one query class and one mutation class per domain.
+"""The root types, composed from one query class and one mutation class per domain.
 
-Adding a domain means writing its `schema/<domain>.py` and listing its classes here.
+Adding a domain means writing its `schema/<domain>/` package and listing its classes here. The
+served schema (these types plus the request extensions) is built by wenming/graphql.py; `schema`
+below is the same API without extensions, for the SDL export and tests.
 """
 
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 
 from schema.accounts.fields import AccountMutations, AccountQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
@@ -21,10 +22,6 @@ from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.forces.volunteer_types import Volunteer
 from schema.network.fields import UnitMutations, UnitQueries
 from schema.forces.volunteers import VolunteerMutations, VolunteerQueries
-from wenming.access import Authorise
-from wenming.context import SessionScope
-from wenming.errors import is_client_safe, log_errors
-from wenming.guard import QueryLimits
 
 
 @strawberry.type
@@ -39,42 +36,10 @@ class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutation
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 
-class Schema(strawberry.Schema):
-    """The strawberry schema, logging errors without personal data (see wenming/errors.py)."""
-
-    def process_errors(self, errors: list, execution_context: object = None) -> None:  # type: ignore[override]
-        log_errors(errors)
-
-
 #: Every Node implementation, so `node(id)` can return any of them even if no field names it.
 NODE_TYPES = [Unit, Department, PracticeBase, PracticePoint, Team, Skill, Volunteer, ServiceItem, Order]
 
+Subscription = DispatchSubscriptions
 
-#: Distinct documents whose parse tree and validation result are kept.
-DOCUMENT_CACHE_SIZE = 256
-
-
-def _mask_errors() -> MaskErrors:
-    """A fresh masking extension per operation: unexpected errors become "Unexpected error."."""
-    return MaskErrors(should_mask_error=lambda error: not is_client_safe(error))
-
-
-def build_schema() -> Schema:
-    return Schema(
-        query=Query,
-        mutation=Mutation,
-        subscription=DispatchSubscriptions,
-        types=NODE_TYPES,
-        extensions=[
-            SessionScope,
-            Authorise,  # after SessionScope: loads the caller inside the operation's database slot
-            _mask_errors,
-            # Clients send the same few documents over and over: parse and validate each once.
-            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-            QueryLimits,  # after validation, before execution: depth, aliases, tokens, cost (in `extensions`)
-        ],
-    )
-
-
-schema = build_schema()
+#: The API without request extensions (SDL export, schema walks in tests).
+schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=NODE_TYPES)

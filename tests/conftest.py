@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from db.migrate import upgrade
 from db.models import Base
 from db.session import make_engine, session_factory
-from jobs import runs
+from resolvers.dispatch import runs
 from resolvers.scenarios import runs as scenario_runs
 from tests.schema.support import GraphQLClient
 from wenming.settings import Settings

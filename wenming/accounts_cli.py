@@ -18,7 +18,7 @@ from db.models import Account, Role
 from db.session import make_engine, session_factory
 from resolvers.accounts.mutations import create_account
 from resolvers.access.tokens import AuthSettings, issue_access_token
-from wenming.settings import Settings
+from wenming.settings import read_settings, Settings
 
 MIN_PASSWORD = 12
 
@@ -62,14 +62,14 @@ def service_token(settings: Settings, username: str = "service-admin") -> str:
                 session.commit()
     finally:
         engine.dispose()
-    token, _ = issue_access_token(AuthSettings.from_settings(settings), account_id)
+    token, _ = issue_access_token(settings.auth, account_id)
     return token
 
 
 def run(args: argparse.Namespace) -> int:
     password = os.environ.get("WENMING_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
     try:
-        create_admin(Settings.from_env().database_url, args.username, password)
+        create_admin(read_settings().database_url, args.username, password)
     except AccountCliError as exc:
         print(f"error: {exc}")
         return 2

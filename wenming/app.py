@@ -28,15 +28,16 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.session import make_engine, session_factory
-from jobs import runs as dispatch_runs
+from resolvers.dispatch import runs as dispatch_runs
 from resolvers.scenarios import runs as scenario_runs
 from resolvers.core.loaders import Loaders
 from resolvers.access.policy import restrict_session
-from schema.api import schema as default_schema
+from schema.core.present import PRESENT
+from wenming.graphql import schema as default_schema
 from wenming.access import on_ws_connect, request_auth
-from wenming.context import Context
+from resolvers.core.context import Context
 from wenming.guard import HttpGuard, Security, cors_middleware
-from wenming.settings import Settings
+from wenming.settings import read_settings, Settings
 
 logger = logging.getLogger("wenming.app")
 
@@ -63,7 +64,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(
             settings=self.settings,
             open_session=lambda: restrict_session(self.open_session(), auth),
-            make_loaders=Loaders.for_context,
+            make_loaders=lambda ctx: Loaders(ctx.session, ctx.present),
+            present=PRESENT,
             slots=self.slots,
             request=request,
             response=response,
@@ -129,4 +131,4 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
 def create_app_from_env() -> Starlette:
     """The app for settings read from the environment: `uvicorn --factory wenming.app:create_app_from_env`."""
-    return create_app(Settings.from_env())
+    return create_app(read_settings())

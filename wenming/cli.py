@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from wenming.settings import read_settings
+
 
 def _serve(args: argparse.Namespace) -> int:
     from wenming.server import serve
@@ -19,17 +21,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _db(args: argparse.Namespace) -> int:
     from db.migrate import upgrade
-    from wenming.settings import Settings
 
-    upgrade(Settings.from_env().database_url, revision=args.revision)
+    upgrade(read_settings().database_url, revision=args.revision)
     return 0
 
 
 def _examples(args: argparse.Namespace) -> int:
     from examples.load import ExampleLoadError, load_city
-    from wenming.settings import Settings
 
-    settings = Settings.from_env()
+    settings = read_settings()
     try:
         report = load_city(
             settings.database_url, args.city, volunteers=args.volunteers, seed=args.seed,
@@ -52,7 +52,9 @@ def _scenario(args: argparse.Namespace) -> int:
     from matching.scenarios.cli import main as scenario_main
     from resolvers.scenarios.base import register
 
-    register()  # `kind = "database"` bases: a snapshot of WENMING_DATABASE_URL (or the file's url)
+    # `kind = "database"` bases: a snapshot of WENMING_DATABASE_URL (or the file's url)
+    register(lambda: read_settings().database_url)
+    __import__("examples.problems.scenario_base", fromlist=["register"]).register()  # `kind = "generated"` bases
 
     return scenario_main(args.rest)
 

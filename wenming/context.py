@@ -1,8 +1,4 @@
-"""The per-request GraphQL context: one SQLAlchemy session, the settings, the DataLoaders.
-
-Resolvers receive it as `info.context` with a precise type (`Info = strawberry.Info[Context,
-None]`), never as a dict. The session is opened on first use and closed when the operation ends
-(`SessionScope`), so a request that touches no data opens no connection.
+"""The session scope of one GraphQL operation (the context itself: resolvers/core/context.py).
 
 Admission: database calls are synchronous, on the event loop, and a session keeps its connection
 while the operation awaits its DataLoaders. Were more operations running than the pool has
@@ -14,56 +10,13 @@ sized to the pool), so the wait happens in asyncio, never in the pool.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator
 
-import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from resolvers.core.context import Context
 
-    from resolvers.core.loaders import Loaders
-    from wenming.settings import Settings
-
-
-@dataclass
-class Context:
-    """What every resolver may use for one request (HTTP) or one operation (websocket)."""
-
-    settings: Settings
-    open_session: Callable[[], Session]
-    make_loaders: Callable[[Context], Loaders]
-    slots: asyncio.Semaphore | None = None
-    request: Any = None
-    response: Any = None
-    auth: Any = None  # the caller of this request (wenming.access.RequestAuth), restricting every session
-    connection_params: Any = None  # the graphql-transport-ws `connection_init` payload
-    _session: Session | None = field(default=None, repr=False)
-
-    @property
-    def session(self) -> Session:
-        """The request's session, opened on first use."""
-        if self._session is None:
-            self._session = self.open_session()
-        return self._session
-
-    @cached_property
-    def loaders(self) -> Loaders:
-        """The request's DataLoaders (batched, cached for this request only)."""
-        return self.make_loaders(self)
-
-    def close(self) -> None:
-        """Roll back anything left open and return the connection to the pool."""
-        if self._session is not None:
-            self._session.close()
-            self._session = None
-
-
-Info = strawberry.Info[Context, None]
 
 
 class SessionScope(SchemaExtension):

@@ -38,6 +38,12 @@ def _frames(exc: BaseException) -> str:
     return "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
 
 
+def _origin(exc: BaseException) -> str:
+    """Where the exception was raised: the innermost frame as "file:line in function"."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else "unknown place"
+
+
 def log_errors(errors: Sequence[GraphQLError]) -> None:
     """Log each error without personal data (see the module docstring)."""
     for error in errors:
@@ -47,10 +53,10 @@ def log_errors(errors: Sequence[GraphQLError]) -> None:
         elif error.path is None:
             logger.info("rejected request: %s", type(original).__name__ if original else "invalid document")
         else:
-            frames = _frames(original) if original else ""
-            logger.error(
-                "unexpected %s at %s\n%s",
-                type(original).__name__ if original else "GraphQLError",
-                _where(error),
-                frames,
-            )
+            if original is None:  # graphql-core's own (e.g. null for a non-null field): no user data in it
+                logger.error("unexpected GraphQLError at %s: %s", _where(error), error.message)
+                continue
+            kind = type(original)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+            logger.error("unexpected %s at %s (raised in %s)\n%s", name, _where(error), _origin(original),
+                         _frames(original))

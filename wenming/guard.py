@@ -32,8 +32,8 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.core.errors import ErrorCode
 from resolvers.access.tokens import AuthSettings
-from wenming.limits import LimitSettings, RateLimiter, count_tokens, depth_and_aliases, query_cost
-from wenming.settings import Settings
+from wenming.limits import RateLimiter, count_tokens, depth_and_aliases, query_cost
+from resolvers.core.settings import LimitSettings, Settings
 
 SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
@@ -56,9 +56,8 @@ class Security:
         self.login_failures = RateLimiter(self.limits.login_failures_per_address)
 
     @classmethod
-    def from_settings(cls, settings: Settings, limits: LimitSettings | None = None) -> Security:
-        return cls(AuthSettings.from_settings(settings), limits or LimitSettings.from_env(),
-                   settings.production, settings.max_page_size)
+    def from_settings(cls, settings: Settings) -> Security:
+        return cls(settings.auth, settings.limits, settings.production, settings.max_page_size)
 
 
 def cors_middleware(security: Security) -> list[Middleware]:

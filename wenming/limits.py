@@ -48,36 +48,7 @@ from graphql import (
 )
 from graphql.language import Lexer, Source, TokenKind
 
-from wenming.settings import SettingsError
-
-
-@dataclass(frozen=True)
-class LimitSettings:
-    max_depth: int = 15
-    max_aliases: int = 100
-    max_tokens: int = 10_000
-    max_cost: int = 50_000
-    list_size: int = 10
-    max_body_bytes: int = 256 * 1024
-    rate_per_address: int = 6000
-    rate_per_account: int = 3000
-    login_failures_per_address: int = 30
-    allowed_origins: tuple[str, ...] = ()
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> LimitSettings:
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name in ("max_depth", "max_aliases", "max_tokens", "max_cost", "list_size", "max_body_bytes",
-                     "rate_per_address", "rate_per_account", "login_failures_per_address"):
-            raw = env.get(f"WENMING_{name.upper()}")
-            if raw:
-                if not raw.isdigit() or int(raw) < 1:
-                    raise SettingsError(f"WENMING_{name.upper()}={raw!r}: set a positive integer")
-                values[name] = int(raw)
-        origins = env.get("WENMING_ALLOWED_ORIGINS", "")
-        values["allowed_origins"] = tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
-        return cls(**values)
+from resolvers.core.settings import LimitSettings
 
 
 class RateLimiter:

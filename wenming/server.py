@@ -13,7 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from wenming.app import create_app
-from wenming.settings import Settings
+from wenming.settings import read_settings, Settings
 
 DEMO_DB = Path("wenming-demo.db")
 DEMO_VOLUNTEERS = 5000
@@ -40,7 +40,7 @@ def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: 
 
 def serve(host: str, port: int, demo: bool, settings: Settings | None = None) -> int:
     """Serve until interrupted; returns the exit code."""
-    settings = settings or Settings.from_env()
+    settings = settings or read_settings()
     configure_logging(settings.log_level)
     if demo:
         print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)

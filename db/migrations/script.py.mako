@@ -1,3 +1,5 @@
+# Operations as Alembic's autogenerate writes them: its long lines are left unwrapped.
+# ruff: noqa: E501
 """${message}
 
 Revision ID: ${up_revision}
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-${imports if imports else ""}
+% if imports:
+${imports}
+% endif
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

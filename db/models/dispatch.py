@@ -3,7 +3,7 @@ the notification outbox, service records with staff corrections, and ratings.
 
 - `DispatchRun` is a background solve over a unit's subtree and a date range; its state, progress
   and stored problem/result live in the row, so a restart never leaves a run stuck (a run left
-  RUNNING is marked FAILED at startup, see resolvers/runs.py).
+  RUNNING is marked FAILED at startup, see resolvers/dispatch/runs.py).
 - `DispatchProposal` is one volunteer proposed for one order by a run; the dispatcher may pin,
   remove or replace proposals before committing them as `Assignment`s.
 - `Assignment.version` and `DispatchRun.version` are SQLAlchemy version counters: a concurrent

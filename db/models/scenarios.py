@@ -2,7 +2,7 @@
 
 `ScenarioRun` follows `DispatchRun`: QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED, with
 phase and parts for progress, and a run left QUEUED or RUNNING by a stopped server is marked
-FAILED at startup (resolvers/scenario_runs.py `recover`). The scenario's text is kept as given, so
+FAILED at startup (resolvers/scenarios/runs.py `recover`). The scenario's text is kept as given, so
 a run can be read back and rerun; `kpis` is the KPI document of matching/scenarios/kpis.py and
 `record` everything the HTML report and comparisons need (matching/scenarios/runner.RunRecord).
 Both hold aggregates and ids of the snapshot only, never names or phones.

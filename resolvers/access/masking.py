@@ -1,6 +1,6 @@
 """Masking of personal data for display: phones (ID numbers: db.identity.mask_id_number).
 
-Every caller sees masked values for now (access control comes later).
+Every object shows masked values; whole phones only through `phoneFull` (personal_data.py).
 """
 
 from __future__ import annotations

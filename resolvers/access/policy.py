@@ -31,6 +31,7 @@ from db import models
 from db.models import Role
 from resolvers.access.auth import Caller
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
+from resolvers.access.writes import check_writes
 
 ADMIN = frozenset({Role.PLATFORM_ADMIN})
 STAFF = frozenset({Role.PLATFORM_ADMIN, Role.UNIT_ADMIN})
@@ -300,8 +301,6 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     caller = holder.caller
     if caller is not None and caller.is_admin:
         return
-    from resolvers.access.writes import check_writes  # the write rules, one module with their table
-
     changed = [*session.new, *session.dirty, *session.deleted]
     with session.no_autoflush:
         problem = check_writes(session, caller, changed, new=set(session.new))

@@ -1,12 +1,6 @@
 """Credentials: argon2 password hashes, signed access tokens (JWT), random refresh tokens and API keys.
 
-| variable                         | default                      | meaning                                  |
-|----------------------------------|------------------------------|------------------------------------------|
-| WENMING_JWT_KEY                  | derived from the secret key  | HMAC key signing access tokens           |
-| WENMING_ACCESS_TOKEN_MINUTES     | 15                           | lifetime of an access token              |
-| WENMING_REFRESH_TOKEN_DAYS       | 14                           | lifetime of a refresh token              |
-| WENMING_LOGIN_MAX_FAILURES       | 5                            | failed logins before the account locks   |
-| WENMING_LOGIN_LOCK_MINUTES       | 15                           | how long a locked account stays locked   |
+The keys and lifetimes (`AuthSettings`) are read once by wenming/settings.py.
 
 Access tokens are short-lived HS256 JWTs (`sub` = account id, `typ` = "access"); they are not
 stored, so they cannot be revoked, which is why they live minutes. Refresh tokens and API keys are
@@ -29,12 +23,11 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from wenming.settings import Settings, SettingsError
+from resolvers.core.settings import AuthSettings
 
 ALGORITHM = "HS256"
 API_KEY_PREFIX = "wmk_"
 REFRESH_PREFIX = "wmr_"
-MIN_KEY_LENGTH = 32  # HS256 wants a key of at least 256 bits
 
 _hasher = PasswordHasher()
 #: Verified against when the account is unknown, so a wrong name costs as long as a wrong password.
@@ -43,41 +36,6 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 class InvalidToken(Exception):
     """An access token that is malformed, expired, or not signed with our key."""
-
-
-@dataclass(frozen=True)
-class AuthSettings:
-    """Keys and lifetimes of credentials (see the module docstring for the variables)."""
-
-    jwt_key: str
-    access_minutes: int = 15
-    refresh_days: int = 14
-    max_failures: int = 5
-    lock_minutes: int = 15
-
-    @classmethod
-    def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> AuthSettings:
-        env = os.environ if environ is None else environ
-        derived = hmac.new(settings.secret_key.encode(), b"wenming access tokens", hashlib.sha256).hexdigest()
-        key = env.get("WENMING_JWT_KEY") or derived
-        if len(key) < MIN_KEY_LENGTH:
-            raise SettingsError(f"WENMING_JWT_KEY: use at least {MIN_KEY_LENGTH} random characters")
-        return cls(
-            jwt_key=key,
-            access_minutes=_positive(env, "WENMING_ACCESS_TOKEN_MINUTES", 15),
-            refresh_days=_positive(env, "WENMING_REFRESH_TOKEN_DAYS", 14),
-            max_failures=_positive(env, "WENMING_LOGIN_MAX_FAILURES", 5),
-            lock_minutes=_positive(env, "WENMING_LOGIN_LOCK_MINUTES", 15),
-        )
-
-
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(f"{name}={raw!r}: set a positive integer")
-    return int(raw)
 
 
 def hash_password(password: str) -> str:

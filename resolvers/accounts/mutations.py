@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import schema.accounts.fields as account_t
 from db.models import Account, Role, RoleGrant
 from resolvers.access import auth
 from resolvers.core import globalid
@@ -36,14 +35,14 @@ def _credentials(info: Any) -> Iterator[Session]:
         holder.loading = False
 
 
-def _tokens(t: auth.Tokens) -> Any:
-    return account_t.TokensPayload(access_token=t.access_token, access_token_expires_at=t.access_expires_at,
+def _tokens(info: Any, t: auth.Tokens) -> Any:
+    return info.context.present.TokensPayload(access_token=t.access_token, access_token_expires_at=t.access_expires_at,
                                    refresh_token=t.refresh_token, user_errors=[])
 
 
-def _failed(message: str, code: ErrorCode, field: tuple[str, ...] = ("input",)) -> Any:
-    return account_t.TokensPayload(access_token=None, access_token_expires_at=None, refresh_token=None,
-                                   user_errors=[user_error(Problem(field, message, code))])
+def _failed(info: Any, message: str, code: ErrorCode, field: tuple[str, ...] = ("input",)) -> Any:
+    return info.context.present.TokensPayload(access_token=None, access_token_expires_at=None, refresh_token=None,
+                                   user_errors=[user_error(info, Problem(field, message, code))])
 
 
 def _address(info: Any) -> str:
@@ -57,36 +56,36 @@ def login(info: Any, data: Any) -> Any:
     address = _address(info)
     if failures.full(address):
         message = "too many failed sign-ins from this address: wait a minute and try again"
-        return _failed(message, ErrorCode.RATE_LIMITED)
+        return _failed(info, message, ErrorCode.RATE_LIMITED)
     with _credentials(info) as session:
         try:
-            return _tokens(auth.login(session, info.context.auth.settings, data.username, data.password))
+            return _tokens(info, auth.login(session, info.context.auth.settings, data.username, data.password))
         except auth.AuthError as exc:
             failures.hit(address)
-            return _failed(str(exc), exc.code)
+            return _failed(info, str(exc), exc.code)
 
 
 def refresh(info: Any, data: Any) -> Any:
     with _credentials(info) as session:
         try:
-            return _tokens(auth.refresh(session, info.context.auth.settings, data.refresh_token))
+            return _tokens(info, auth.refresh(session, info.context.auth.settings, data.refresh_token))
         except auth.AuthError as exc:
-            return _failed(str(exc), exc.code, ("input", "refreshToken"))
+            return _failed(info, str(exc), exc.code, ("input", "refreshToken"))
 
 
 def logout(info: Any, data: Any) -> Any:
     caller = info.context.auth.caller
     with _credentials(info) as session:
         revoked = auth.logout(session, caller.account_id, data.refresh_token)
-    return account_t.LogoutPayload(revoked=revoked, user_errors=[])
+    return info.context.present.LogoutPayload(revoked=revoked, user_errors=[])
 
 
-def _account(caller: auth.Caller, display_name: str) -> Any:
+def _account(info: Any, caller: auth.Caller, display_name: str) -> Any:
     def gid(kind: str, pk: int | None) -> Any:
         return globalid.encode(kind, pk) if pk is not None else None
 
-    return account_t.Account(username=caller.username, display_name=display_name, grants=[
-        account_t.RoleGrant(role=g.role, unit=gid("Unit", g.unit_id), team=gid("Team", g.team_id),
+    return info.context.present.Account(username=caller.username, display_name=display_name, grants=[
+        info.context.present.RoleGrant(role=g.role, unit=gid("Unit", g.unit_id), team=gid("Team", g.team_id),
                             volunteer=gid("Volunteer", g.volunteer_id)) for g in caller.grants])
 
 
@@ -95,7 +94,7 @@ def me(info: Any) -> Any:
     if caller is None:
         return None
     account = info.context.session.get(Account, caller.account_id)
-    return _account(caller, account.display_name if account else "")
+    return _account(info, caller, account.display_name if account else "")
 
 
 def create_account(session: Session, username: str, password: str | None, grants: Sequence[tuple[Role, dict[str, int]]],
@@ -145,12 +144,12 @@ def account_create(info: Any, data: Any) -> Any:
         if username and session.scalar(select(Account.id).where(Account.username == username)) is not None:
             problems.append(Problem(("input", "username"), "this username is taken", ErrorCode.DUPLICATE))
         if problems:
-            return account_t.AccountCreatePayload(account=None, user_errors=[user_error(p) for p in problems])
+            return info.context.present.AccountCreatePayload(account=None, user_errors=[user_error(info, p) for p in problems])
         account_id = create_account(session, username, data.password, grants, data.display_name)
         session.commit()
         caller = auth.load_caller(session, account_id)
     assert caller is not None
-    return account_t.AccountCreatePayload(account=_account(caller, data.display_name), user_errors=[])
+    return info.context.present.AccountCreatePayload(account=_account(info, caller, data.display_name), user_errors=[])
 
 
 def api_key_create(info: Any, data: Any) -> Any:
@@ -158,6 +157,6 @@ def api_key_create(info: Any, data: Any) -> Any:
         account_id = session.scalar(select(Account.id).where(Account.username == data.username.strip()))
         if account_id is None:
             problem = Problem(("input", "username"), "no account has this username", ErrorCode.NOT_FOUND)
-            return account_t.ApiKeyCreatePayload(api_key=None, prefix=None, user_errors=[user_error(problem)])
+            return info.context.present.ApiKeyCreatePayload(api_key=None, prefix=None, user_errors=[user_error(info, problem)])
         secret, row = auth.create_api_key(session, account_id, data.name.strip() or "integration")
-    return account_t.ApiKeyCreatePayload(api_key=secret, prefix=row.prefix, user_errors=[])
+    return info.context.present.ApiKeyCreatePayload(api_key=secret, prefix=row.prefix, user_errors=[])

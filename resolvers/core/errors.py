@@ -49,6 +49,18 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"  # the caller's roles do not allow this (resolvers/access/policy.py)
     LOGIN_FAILED = "LOGIN_FAILED"  # wrong name or password, or locked; never says which
     RATE_LIMITED = "RATE_LIMITED"  # too many requests; retry after the time given (wenming/limits.py)
+    # the order and dispatch workflow
+    ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"  # the order's status does not allow this step
+    EMPTY_SCOPE = "EMPTY_SCOPE"  # a run over a scope and dates with no reviewed order to dispatch
+    RUN_NOT_READY = "RUN_NOT_READY"  # the run has not SUCCEEDED (still running, failed, cancelled)
+    ALREADY_COMMITTED = "ALREADY_COMMITTED"  # the run was committed before
+    BOOKING_CONFLICT = "BOOKING_CONFLICT"  # since the run, a proposed volunteer was booked elsewhere
+    ORDER_CHANGED = "ORDER_CHANGED"  # since the run, an order changed (status or version)
+    RULE_BROKEN = "RULE_BROKEN"  # a proposal edit breaks a hard rule of the engine (H1..H10)
+    NOT_YOUR_TASK = "NOT_YOUR_TASK"  # the acting volunteer is not the one the task belongs to
+    TASK_STATE = "TASK_STATE"  # the task's status does not allow this step (accept a declined task, ...)
+    NOT_CHECKED_IN = "NOT_CHECKED_IN"  # check-out before check-in
+    ALREADY_RATED = "ALREADY_RATED"  # an order is rated once
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +96,8 @@ class MutationAborted(Exception):
 def problem(path: Sequence[str], message: str, code: ErrorCode) -> Problem:
     """Shorthand for a `Problem` at an input path such as ("input", "name")."""
     return Problem(tuple(path), message, code)
+
+
+def abort(path: Sequence[str], message: str, code: ErrorCode | str) -> MutationAborted:
+    """A MutationAborted with one problem; `raise abort(...)` (an unknown code is a ValueError)."""
+    return MutationAborted([Problem(tuple(path), message, ErrorCode(code))])

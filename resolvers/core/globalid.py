@@ -11,25 +11,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from typing import Any
 
 import strawberry
+from sqlalchemy.orm import Session
 
-from resolvers.core.errors import ClientError, ErrorCode
+from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Problem
+from resolvers.core.nodes import NODE_MODELS, OTHER_MODELS
 
-#: Every GraphQL type that implements Node; `node(id)` can resolve exactly these.
-NODE_TYPES = frozenset(
-    {
-        "Unit",
-        "Department",
-        "PracticeBase",
-        "PracticePoint",
-        "Team",
-        "Skill",
-        "Volunteer",
-        "ServiceItem",
-        "Order",
-    }
-)
 
 
 def encode(type_name: str, pk: int) -> strawberry.ID:
@@ -44,7 +33,7 @@ def decode(global_id: str, path: Sequence[str] = ("id",)) -> tuple[str, int]:
     except (binascii.Error, UnicodeError, ValueError):
         raw = ""
     type_name, sep, pk_text = raw.partition(":")
-    if not sep or type_name not in NODE_TYPES or not pk_text.isdigit() or int(pk_text) < 1:
+    if not sep or type_name not in NODE_MODELS or not pk_text.isdigit() or int(pk_text) < 1:
         raise ClientError(
             f"{'.'.join(path)}: {global_id!r} is not a global ID; pass an `id` value returned by this API",
             ErrorCode.MALFORMED_ID,
@@ -63,3 +52,29 @@ def decode_as(global_id: str, expected: str, path: Sequence[str] = ("id",)) -> i
             path,
         )
     return pk
+
+
+def decode_pk(global_id: str, expected: str) -> int | None:
+    """The primary key of `global_id` if it names a `expected` (any type with global IDs), else None."""
+    try:
+        raw = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    type_name, sep, pk = raw.partition(":")
+    if not sep or type_name != expected or not pk.isdigit() or int(pk) < 1:
+        return None
+    return int(pk)
+
+
+def load(session: Session, global_id: str, expected: str, path: Sequence[str], *, lock: bool = False) -> Any:
+    """The row `global_id` names, or MutationAborted naming `path` (MALFORMED_ID / NOT_FOUND)."""
+    dotted = ".".join(path[1:] if path and path[0] == "input" else path)
+    pk = decode_pk(global_id, expected)
+    if pk is None:
+        raise MutationAborted([Problem(tuple(path), f"{dotted}: not the ID of a {expected}; pass an `id` "
+                                                    "returned by this API", ErrorCode.MALFORMED_ID)])
+    model = NODE_MODELS.get(expected) or OTHER_MODELS[expected]
+    row = session.get(model, pk, with_for_update=lock or None)
+    if row is None:
+        raise MutationAborted([Problem(tuple(path), f"{dotted}: no {expected} has this ID", ErrorCode.NOT_FOUND)])
+    return row

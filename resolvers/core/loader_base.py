@@ -12,15 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
-from schema.core import mapping
+from resolvers.core.nodes import NODE_MODELS
 
 
 class SessionLoader(DataLoader[Any, Any]):
     """A DataLoader whose batch function is the synchronous `fetch(keys)` over the request session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, present: Any) -> None:
         super().__init__(load_fn=self._load)
         self.session = session
+        self.present = present  # the schema's presenters (Context.present)
 
     async def _load(self, keys: Sequence[Any]) -> list[Any]:
         return self.fetch(keys)
@@ -36,7 +37,7 @@ class ByIdLoader(SessionLoader):
     on_batch: Callable[[list[Any]], Any] | None = None
 
     def fetch(self, keys: Sequence[int]) -> list[Any]:
-        model, mapper = mapping.NODE_MAPPERS[self.type_name]
+        model, mapper = NODE_MODELS[self.type_name], self.present.node(self.type_name)
         table = model.__table__  # plain rows: the objects are mapped, ORM instances are not needed
         found = {row.id: mapper(row) for row in self.session.execute(select(table).where(table.c.id.in_(keys)))}
         if self.on_batch is not None:

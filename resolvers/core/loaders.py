@@ -3,7 +3,7 @@
 Each loader turns the keys collected during one tick of the event loop into one SQL statement,
 so a list of N objects costs the same number of statements as a list of one (the N+1 test in
 tests/resolvers/test_statement_count.py holds us to it). Values are GraphQL objects already
-mapped (schema/core/mapping.py), cached for the request only. The hot fields of the unit tree use
+presented by the schema (Context.present), cached for the request only. The hot fields of the unit tree use
 the synchronous peer-batched loaders of resolvers/network/tree.py instead (see there why).
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
-from schema.core import mapping
+from resolvers.core.nodes import NODE_MODELS
 from resolvers.core.loader_base import ByIdLoader, CountLoader, GroupLoader
 from resolvers.network.tree import (
     DescendantsByUnitLoader,
@@ -28,8 +28,6 @@ from resolvers.network.tree import (
     UnitsByParentLoader,
 )
 
-if TYPE_CHECKING:
-    from wenming.context import Context
 
 
 def _by_id(name: str) -> type[ByIdLoader]:
@@ -37,7 +35,7 @@ def _by_id(name: str) -> type[ByIdLoader]:
 
 
 #: UnitByIdLoader, TeamByIdLoader, ... one per Node type, for `node(id)` and references.
-NODE_LOADERS = {name: _by_id(name) for name in mapping.NODE_MAPPERS}
+NODE_LOADERS = {name: _by_id(name) for name in NODE_MODELS}
 
 
 class RowsByKeyLoader(GroupLoader):
@@ -45,60 +43,61 @@ class RowsByKeyLoader(GroupLoader):
 
     model: ClassVar[Any]
     key: ClassVar[str]
-    mapper: ClassVar[Any]  # a function of schema.core.mapping, held as a staticmethod
+    mapper: ClassVar[str]  # the name of the schema's presenter for these rows
 
     def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
         table = self.model.__table__  # plain rows: mapped to GraphQL objects, ORM instances are not needed
         rows = self.session.execute(select(table).where(table.c[self.key].in_(keys)).order_by(table.c.id))
-        return ((getattr(row, self.key), self.mapper(row)) for row in rows)
+        present = getattr(self.present, self.mapper)
+        return ((getattr(row, self.key), present(row)) for row in rows)
 
 
 class TeamsByUnitLoader(RowsByKeyLoader):
     """Teams belonging to units."""
 
-    model, key, mapper = models.Team, "unit_id", staticmethod(mapping.team)
+    model, key, mapper = models.Team, "unit_id", "team"
 
 
 class TeamsByParentLoader(RowsByKeyLoader):
     """Sub-teams of teams."""
 
-    model, key, mapper = models.Team, "parent_id", staticmethod(mapping.team)
+    model, key, mapper = models.Team, "parent_id", "team"
 
 
 class PracticeBasesByUnitLoader(RowsByKeyLoader):
     """Practice bases attached to units."""
 
-    model, key, mapper = models.PracticeBase, "unit_id", staticmethod(mapping.practice_base)
+    model, key, mapper = models.PracticeBase, "unit_id", "practice_base"
 
 
 class PracticePointsByUnitLoader(RowsByKeyLoader):
     """Practice points attached to units."""
 
-    model, key, mapper = models.PracticePoint, "unit_id", staticmethod(mapping.practice_point)
+    model, key, mapper = models.PracticePoint, "unit_id", "practice_point"
 
 
 class DepartmentsByUnitLoader(RowsByKeyLoader):
     """Departments of centers."""
 
-    model, key, mapper = models.Department, "unit_id", staticmethod(mapping.department)
+    model, key, mapper = models.Department, "unit_id", "department"
 
 
 class WindowsByVolunteerLoader(RowsByKeyLoader):
     """Weekly availability windows of volunteers."""
 
-    model, key, mapper = models.AvailabilityWindow, "volunteer_id", staticmethod(mapping.window)
+    model, key, mapper = models.AvailabilityWindow, "volunteer_id", "window"
 
 
 class ExceptionsByVolunteerLoader(RowsByKeyLoader):
     """Dated availability exceptions of volunteers."""
 
-    model, key, mapper = models.AvailabilityException, "volunteer_id", staticmethod(mapping.exception)
+    model, key, mapper = models.AvailabilityException, "volunteer_id", "exception"
 
 
 class MembershipsByVolunteerLoader(RowsByKeyLoader):
     """Team memberships of volunteers."""
 
-    model, key, mapper = models.TeamMembership, "volunteer_id", staticmethod(mapping.membership)
+    model, key, mapper = models.TeamMembership, "volunteer_id", "membership"
 
 
 class MemberCountByTeamLoader(CountLoader):
@@ -118,7 +117,7 @@ class SkillsByVolunteerLoader(GroupLoader):
             .order_by(models.VolunteerSkill.id)
         )
         rows = self.session.execute(stmt)
-        return ((vs.volunteer_id, mapping.volunteer_skill(vs, skill)) for vs, skill in rows)
+        return ((vs.volunteer_id, self.present.volunteer_skill(vs, skill)) for vs, skill in rows)
 
 
 class DomainsByVolunteerLoader(GroupLoader):
@@ -144,7 +143,7 @@ class RequiredSkillsByItemLoader(GroupLoader):
             .order_by(models.ServiceItemSkill.id)
         )
         rows = self.session.execute(stmt)
-        return ((req.item_id, mapping.required_skill(req, skill)) for req, skill in rows)
+        return ((req.item_id, self.present.required_skill(req, skill)) for req, skill in rows)
 
 
 class ProviderTeamsByItemLoader(GroupLoader):
@@ -157,32 +156,29 @@ class ProviderTeamsByItemLoader(GroupLoader):
             .where(models.ServiceItemProvider.item_id.in_(keys))
             .order_by(models.Team.id)
         )
-        return ((item_id, mapping.team(team)) for item_id, team in self.session.execute(stmt))
+        return ((item_id, self.present.team(team)) for item_id, team in self.session.execute(stmt))
 
 
 class Loaders:
     """The DataLoaders of one request; each is created on first use."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, present: Any) -> None:
         self.session = session
+        self.present = present
         self._nodes: dict[str, ByIdLoader] = {}
         #: Lists of units handed out together; the unit-tree loaders batch over them.
         self.unit_peers = UnitPeers()
-        self.units_by_parent = UnitsByParentLoader(session, self.unit_peers)
-        self.menu_by_unit = MenuByUnitLoader(session, self.unit_peers)
-        self.team_count_by_unit = TeamCountByUnitLoader(session, self.unit_peers)
-        self.unit_counts_by_unit = UnitCountsByUnitLoader(session, self.unit_peers)
+        self.units_by_parent = UnitsByParentLoader(session, present, self.unit_peers)
+        self.menu_by_unit = MenuByUnitLoader(session, present, self.unit_peers)
+        self.team_count_by_unit = TeamCountByUnitLoader(session, present, self.unit_peers)
+        self.unit_counts_by_unit = UnitCountsByUnitLoader(session, present, self.unit_peers)
         self._descendants: dict[int | None, DescendantsByUnitLoader] = {}
-
-    @classmethod
-    def for_context(cls, context: Context) -> Loaders:
-        return cls(context.session)
 
     def node(self, type_name: str) -> ByIdLoader:
         """The by-ID loader of a Node type (shared with the named ones below)."""
         loader = self._nodes.get(type_name)
         if loader is None:
-            loader = self._nodes[type_name] = NODE_LOADERS[type_name](self.session)
+            loader = self._nodes[type_name] = NODE_LOADERS[type_name](self.session, self.present)
             if type_name == "Unit":
                 loader.on_batch = self.unit_peers.add
         return loader
@@ -191,7 +187,7 @@ class Loaders:
         """The descendants loader for one `maxDepth` argument."""
         loader = self._descendants.get(max_depth)
         if loader is None:
-            loader = self._descendants[max_depth] = DescendantsByUnitLoader(self.session, self.unit_peers, max_depth)
+            loader = self._descendants[max_depth] = DescendantsByUnitLoader(self.session, self.present, self.unit_peers, max_depth)
         return loader
 
     @property
@@ -212,52 +208,52 @@ class Loaders:
 
     @cached_property
     def teams_by_unit(self) -> TeamsByUnitLoader:
-        return TeamsByUnitLoader(self.session)
+        return TeamsByUnitLoader(self.session, self.present)
 
     @cached_property
     def bases_by_unit(self) -> PracticeBasesByUnitLoader:
-        return PracticeBasesByUnitLoader(self.session)
+        return PracticeBasesByUnitLoader(self.session, self.present)
 
     @cached_property
     def points_by_unit(self) -> PracticePointsByUnitLoader:
-        return PracticePointsByUnitLoader(self.session)
+        return PracticePointsByUnitLoader(self.session, self.present)
 
     @cached_property
     def departments_by_unit(self) -> DepartmentsByUnitLoader:
-        return DepartmentsByUnitLoader(self.session)
+        return DepartmentsByUnitLoader(self.session, self.present)
 
     @cached_property
     def teams_by_parent(self) -> TeamsByParentLoader:
-        return TeamsByParentLoader(self.session)
+        return TeamsByParentLoader(self.session, self.present)
 
     @cached_property
     def member_count_by_team(self) -> MemberCountByTeamLoader:
-        return MemberCountByTeamLoader(self.session)
+        return MemberCountByTeamLoader(self.session, self.present)
 
     @cached_property
     def skills_by_volunteer(self) -> SkillsByVolunteerLoader:
-        return SkillsByVolunteerLoader(self.session)
+        return SkillsByVolunteerLoader(self.session, self.present)
 
     @cached_property
     def domains_by_volunteer(self) -> DomainsByVolunteerLoader:
-        return DomainsByVolunteerLoader(self.session)
+        return DomainsByVolunteerLoader(self.session, self.present)
 
     @cached_property
     def windows_by_volunteer(self) -> WindowsByVolunteerLoader:
-        return WindowsByVolunteerLoader(self.session)
+        return WindowsByVolunteerLoader(self.session, self.present)
 
     @cached_property
     def exceptions_by_volunteer(self) -> ExceptionsByVolunteerLoader:
-        return ExceptionsByVolunteerLoader(self.session)
+        return ExceptionsByVolunteerLoader(self.session, self.present)
 
     @cached_property
     def memberships_by_volunteer(self) -> MembershipsByVolunteerLoader:
-        return MembershipsByVolunteerLoader(self.session)
+        return MembershipsByVolunteerLoader(self.session, self.present)
 
     @cached_property
     def required_skills_by_item(self) -> RequiredSkillsByItemLoader:
-        return RequiredSkillsByItemLoader(self.session)
+        return RequiredSkillsByItemLoader(self.session, self.present)
 
     @cached_property
     def provider_teams_by_item(self) -> ProviderTeamsByItemLoader:
-        return ProviderTeamsByItemLoader(self.session)
+        return ProviderTeamsByItemLoader(self.session, self.present)

@@ -1,9 +1,15 @@
-"""One transaction per mutation: commit on success, roll back on any problem or error.
+"""The one mutation runner: one transaction per mutation, commit on success, roll back on any
+problem or error; the same rule for every domain.
 
-`run(info, work)` calls `work(session)`, which validates, raises `MutationAborted` with every
-problem found, or writes and returns the written row. Expected database refusals (a tree rule,
-an ID number, a concurrent update, a unique value taken meanwhile) become problems with their
-stable codes; anything else rolls back and propagates to be masked and logged by the app.
+`run(info, work, mapper)` calls `work(session)`, which validates, raises `MutationAborted` with
+every problem found, or writes and returns the written row (`mapper`, usually one of the
+schema's presenters, turns it into the payload's object). Expected database refusals (a tree
+rule, an ID number, a concurrent update, a unique value taken meanwhile) become problems with
+their stable codes. Anything else rolls back and propagates: the app logs it with its traceback
+and the operation path (wenming/errors.py) and masks it as "Unexpected error.".
+
+After a successful commit, the callbacks queued with `after_commit(session, fn)` run (live
+notifications, starting background runs); after a rollback they are dropped.
 """
 
 from __future__ import annotations
@@ -16,12 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-import schema.core.common as common_t
 from db.errors import DbError
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 T = TypeVar("T")
 
@@ -39,8 +44,17 @@ class Outcome(Generic[T]):
     errors: list[Any] = field(default_factory=list)
 
 
-def user_error(p: Problem) -> Any:
-    return common_t.UserError(field=list(p.field) or None, message=p.message, code=p.code)
+def user_error(info: Info, p: Problem) -> Any:
+    """The schema's `UserError` for a problem."""
+    return info.context.present.user_error(p)
+
+
+_AFTER_COMMIT = "wenming_after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the current mutation has committed (never when it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 def db_problem(exc: DbError, path: tuple[str, ...] | None = None) -> Problem:
@@ -71,9 +85,11 @@ def run(
     A unique value checked free by `work` can still be taken by a concurrent request before the
     commit; the database then refuses it. That refusal is answered by `on_duplicate` (after the
     rollback) or as a CONFLICT user error asking to retry. Other integrity errors are bugs in the
-    validation and propagate (masked and logged).
+    validation and propagate (logged and masked).
     """
     session = info.context.session
+    session.info.pop(_AFTER_COMMIT, None)
+    problems: list[Problem] = []
     try:
         value = work(session)
         session.commit()
@@ -83,19 +99,25 @@ def run(
             raise
         if on_duplicate is not None:
             return on_duplicate(session)
-        message = "a concurrent request stored the same unique value first: read again and retry"
-        return Outcome(None, [user_error(Problem(("input",), message, ErrorCode.CONFLICT))])
+        problems = [Problem(("input",), "a concurrent request stored the same unique value first: read again "
+                                        "and retry", ErrorCode.CONFLICT)]
     except MutationAborted as exc:
         session.rollback()
-        return Outcome(None, [user_error(p) for p in exc.problems])
+        problems = exc.problems
     except DbError as exc:
         session.rollback()
-        return Outcome(None, [user_error(db_problem(exc))])
+        problems = [db_problem(exc)]
     except StaleDataError:
         session.rollback()
-        message = "the object was changed by someone else meanwhile: read it again and retry"
-        return Outcome(None, [user_error(Problem(("input", "id"), message, ErrorCode.CONFLICT))])
+        problems = [Problem(("input", "id"), "the object was changed by someone else meanwhile: read it again "
+                                             "and retry", ErrorCode.CONFLICT)]
     except BaseException:
         session.rollback()
         raise
+    finally:
+        callbacks = session.info.pop(_AFTER_COMMIT, [])
+    if problems:
+        return Outcome(None, [user_error(info, p) for p in problems])
+    for callback in callbacks:  # reached only after a successful commit
+        callback()
     return Outcome(mapper(value) if mapper is not None else value)

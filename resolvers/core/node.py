@@ -9,7 +9,7 @@ from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 
 def node(info: Info, global_id: str) -> Any:

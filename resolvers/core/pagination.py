@@ -13,10 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
-
+from resolvers.core.context import Context
 from resolvers.core.errors import ClientError, ErrorCode
-from schema.core.relay import Connection, Edge, PageInfo
 
 
 def encode_cursor(pk: int) -> str:
@@ -55,33 +53,40 @@ def page_size(first: int | None, max_page_size: int) -> int:
 
 
 def paginate(
-    session: Session,
+    ctx: Context,
     stmt: Select[Any],
     pk_column: Any,
     mapper: Callable[[Any], Any],
     first: int | None,
     after: str | None,
-    max_page_size: int,
-) -> Connection[Any]:
-    """One page of `stmt` (a SELECT of one entity) as a Connection; totalCount runs on demand."""
-    size = page_size(first, max_page_size)
+) -> Any:
+    """One page of `stmt` (a SELECT of one entity) as the schema's Connection; totalCount runs on demand."""
+    session = ctx.session
+    size = page_size(first, ctx.settings.max_page_size)
     after_pk = decode_cursor(after) if after is not None else None
     page_stmt = stmt.order_by(pk_column).limit(size + 1)
     if after_pk is not None:
         page_stmt = page_stmt.where(pk_column > after_pk)
     rows = session.scalars(page_stmt).all()
     has_next = len(rows) > size
-    rows = rows[:size]
-    edges = [Edge(cursor=encode_cursor(row.id), node=mapper(row)) for row in rows]
 
     def count() -> int:
         return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
 
-    return Connection(
+    return connection(ctx, [(encode_cursor(row.id), mapper(row)) for row in rows[:size]], has_next,
+                      after_pk is not None, count)
+
+
+def connection(ctx: Context, nodes: list[tuple[str, Any]], has_next: bool, has_previous: bool,
+               count: Callable[[], int]) -> Any:
+    """The schema's Connection of (cursor, node) pairs."""
+    present = ctx.present
+    edges = [present.edge(cursor=cursor, node=node) for cursor, node in nodes]
+    return present.connection(
         edges=edges,
-        page_info=PageInfo(
+        page_info=present.page_info(
             has_next_page=has_next,
-            has_previous_page=after_pk is not None,
+            has_previous_page=has_previous,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from resolvers.core import globalid
 
-from schema.core import mapping
+from resolvers.core.nodes import NODE_MODELS
 from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Problem
 
 T = TypeVar("T")
@@ -94,7 +94,7 @@ class Checks:
         except ClientError as exc:
             self.add(path, f"{_dotted(path)}: {str(exc).split(': ', 1)[-1]}", exc.code)
             return None
-        model, _ = mapping.NODE_MAPPERS[type_name]
+        model = NODE_MODELS[type_name]
         row = self.session.get(model, pk)
         if row is None:
             self.add(path, f"{_dotted(path)}: no {type_name} has this ID", ErrorCode.NOT_FOUND)

@@ -29,7 +29,8 @@ from db.enums import OrderStatus
 from db.models.base import utcnow
 from db.models.dispatch import ACTIVE_ASSIGNMENT, EventKind, RunState
 from resolvers.dispatch.broker import BROKER
-from resolvers.core.dispatch_errors import abort, after_commit
+from resolvers.core.errors import abort
+from resolvers.core.mutation import after_commit
 from resolvers.dispatch.outbox import emit_many
 from resolvers.core.errors import MutationAborted, Problem
 

@@ -15,16 +15,15 @@ from sqlalchemy import func, select
 
 from db import models
 from db.models.dispatch import RunState
-from resolvers.core import dispatch_ids
 from resolvers.core import globalid
-from schema.dispatch import mapping
+from resolvers.core import globalid
 from resolvers.dispatch.broker import BROKER, wait
 from resolvers.dispatch.outbox import events_after
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import decode_cursor
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 POLL_SECONDS = 1.0
 FINAL = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
@@ -32,7 +31,7 @@ FINAL = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
 
 async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
     """The run as it is, then each time its state, phase or parts change, until it is final."""
-    pk = dispatch_ids.decode(global_id, "DispatchRun")
+    pk = globalid.decode_pk(global_id, "DispatchRun")
     if pk is None:
         raise ClientError(f"run: {global_id!r} is not the ID of a DispatchRun", ErrorCode.MALFORMED_ID, ("run",))
     last: tuple[Any, ...] | None = None
@@ -43,7 +42,7 @@ async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
                 if row is None:
                     raise ClientError(f"run: no DispatchRun has the ID {global_id!r}", ErrorCode.NOT_FOUND, ("run",))
                 seen = (row.state, row.phase, row.parts_done, row.parts_total, row.committed_at)
-                value = mapping.run(row) if seen != last else None
+                value = info.context.present.run(row) if seen != last else None
             if value is not None:
                 last = seen
                 yield value
@@ -66,7 +65,7 @@ async def notifications(info: Info, volunteer: str | None, order: str | None, af
         while True:
             with info.context.open_session() as session:
                 rows = events_after(session, cursor, volunteer_id=volunteer_id, order_id=order_id)
-                values = [mapping.outbox_event(row) for row in rows]
+                values = [info.context.present.outbox_event(row) for row in rows]
             for row, value in zip(rows, values):
                 cursor = row.id
                 yield value

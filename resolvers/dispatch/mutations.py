@@ -2,7 +2,7 @@
 
 Start validates the scope and dates, refuses a scope with no REVIEWED order in the dates
 (EMPTY_SCOPE, nothing written), writes a QUEUED run and hands it to the background executor
-once the row is committed (jobs/runs.py): the mutation returns at once. Cancel stops a
+once the row is committed (resolvers/dispatch/runs.py): the mutation returns at once. Cancel stops a
 QUEUED or RUNNING run. Commit is resolvers/dispatch/commit.py in the request's transaction.
 """
 
@@ -17,17 +17,18 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
-from resolvers.core import dispatch_ids
-from jobs import runs
-from schema.dispatch import mapping
+from resolvers.core import globalid
+from resolvers.dispatch import runs
 from resolvers.dispatch.commit import commit_run, lock_for_write
-from resolvers.core.dispatch_errors import DispatchOutcome, abort, after_commit, run_mutation
+from resolvers.core.errors import abort
+from resolvers.core.mutation import Outcome, after_commit
+from resolvers.core.mutation import run as run_mutation
 from resolvers.core.errors import ErrorCode
 from resolvers.dispatch.problem import scope_orders
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 MAX_DAYS = 31
 MAX_TIME_LIMIT = 600.0
@@ -55,7 +56,7 @@ def queue_run(session: Session, info_settings: Any, *, scope_unit_id: int, date_
     return run
 
 
-def dispatch_run_start(info: Info, data: Any) -> DispatchOutcome:
+def dispatch_run_start(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.DispatchRun:
         checks = Checks(session)
         scope = checks.ref(data.scope, "Unit", ("input", "scope"))
@@ -76,12 +77,12 @@ def dispatch_run_start(info: Info, data: Any) -> DispatchOutcome:
         return queue_run(session, info.context.settings, scope_unit_id=scope.id, date_from=data.date_from,
                          date_to=data.date_to, options=options, actor=actor)
 
-    return run_mutation(info, work, mapping.run)
+    return run_mutation(info, work, info.context.present.run)
 
 
-def dispatch_run_cancel(info: Info, data: Any) -> DispatchOutcome:
+def dispatch_run_cancel(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.DispatchRun:
-        run = dispatch_ids.load(session, data.run, "DispatchRun", ("input", "run"), lock=True)
+        run = globalid.load(session, data.run, "DispatchRun", ("input", "run"), lock=True)
         if run.state not in (RunState.QUEUED, RunState.RUNNING):
             raise abort(("input", "run"), f"run {run.id} is {run.state}; only a QUEUED or RUNNING run can be "
                                           "cancelled", "RUN_NOT_READY")
@@ -93,24 +94,22 @@ def dispatch_run_cancel(info: Info, data: Any) -> DispatchOutcome:
         after_commit(session, lambda: runs.cancel(run_id))
         return run
 
-    return run_mutation(info, work, mapping.run)
+    return run_mutation(info, work, info.context.present.run)
 
 
-def dispatch_run_commit(info: Info, data: Any) -> DispatchOutcome:
+def dispatch_run_commit(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.DispatchRun:
         lock_for_write(session)
-        pk = dispatch_ids.load(session, data.run, "DispatchRun", ("input", "run")).id
+        pk = globalid.load(session, data.run, "DispatchRun", ("input", "run")).id
         run, _ = commit_run(session, pk, (data.actor or "").strip() or "dispatcher")
         return run
 
-    return run_mutation(info, work, mapping.run)
+    return run_mutation(info, work, info.context.present.run)
 
 
 def runs_of_scope(info: Info, scope: str, first: int) -> list[Any]:
     """The latest runs whose scope is this unit, newest first."""
-    from resolvers.core import globalid
-
     pk = globalid.decode_as(scope, "Unit", ("scope",))
     rows = info.context.session.scalars(select(models.DispatchRun).where(models.DispatchRun.scope_unit_id == pk)
                                         .order_by(models.DispatchRun.id.desc()).limit(min(first, 100)))
-    return [mapping.run(row) for row in rows]
+    return [info.context.present.run(row) for row in rows]

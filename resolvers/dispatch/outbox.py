@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import OutboxEvent
 from db.models.dispatch import EventKind
 from resolvers.dispatch.broker import BROKER
-from resolvers.core.dispatch_errors import after_commit
+from resolvers.core.mutation import after_commit
 
 
 def emit(session: Session, kind: EventKind, *, volunteer_id: int | None = None, order_id: int | None = None,

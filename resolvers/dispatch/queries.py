@@ -7,6 +7,8 @@ their own tasks, taken from the signed-in user) comes with the access-control is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,36 +18,36 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.models.dispatch import AssignmentStatus
-from resolvers.core import dispatch_ids
 from resolvers.core import globalid
-from schema.dispatch import mapping
+from resolvers.core import globalid
 from resolvers.dispatch.outbox import events_after
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import decode_cursor, page_size
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 
 def run(info: Info, global_id: str) -> Any:
     """The run with this ID, or None; a malformed ID is a clean error naming `id`."""
-    pk = dispatch_ids.decode(global_id, "DispatchRun")
+    pk = globalid.decode_pk(global_id, "DispatchRun")
     if pk is None:
         raise ClientError(f"id: {global_id!r} is not the ID of a DispatchRun; pass an `id` returned by this API",
                           ErrorCode.MALFORMED_ID, ("id",))
     row = info.context.session.get(models.DispatchRun, pk, populate_existing=True)
-    return None if row is None else mapping.run(row)
+    return None if row is None else info.context.present.run(row)
 
 
 def proposals(info: Info, run_pk: int) -> list[Any]:
     rows = info.context.session.scalars(
         select(models.DispatchProposal).where(models.DispatchProposal.run_id == run_pk)
         .order_by(models.DispatchProposal.order_id, models.DispatchProposal.volunteer_id))
-    return [mapping.proposal(row) for row in rows]
+    return [info.context.present.proposal(row) for row in rows]
 
 
-def assignments_with_records(session: Session, rows: Sequence[models.Assignment]) -> list[Any]:
+def assignments_with_records(info: Info, rows: Sequence[models.Assignment]) -> list[Any]:
     """Tasks mapped with their service records and corrections (two more statements)."""
+    session = info.context.session
     ids = [row.id for row in rows]
     records = {r.assignment_id: r for r in session.scalars(
         select(models.ServiceRecord).where(models.ServiceRecord.assignment_id.in_(ids)))} if ids else {}
@@ -55,20 +57,20 @@ def assignments_with_records(session: Session, rows: Sequence[models.Assignment]
                 models.ServiceCorrection.record_id.in_([r.id for r in records.values()]))
                 .order_by(models.ServiceCorrection.id)):
             corrections[c.record_id].append(c)
-    return [mapping.assignment(row, mapping.service_record(records.get(row.id),
+    return [info.context.present.assignment(row, info.context.present.service_record(records.get(row.id),
                                                            corrections[records[row.id].id] if row.id in records else []))
             for row in rows]
 
 
 def my_tasks(info: Info, volunteer: str, status: AssignmentStatus | None) -> list[Any]:
-    """The volunteer's tasks, soonest first (volunteer ID as argument until access control)."""
+    """The volunteer's tasks, soonest first (rows outside the caller's scope are not read)."""
     pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
     session = info.context.session
     stmt = select(models.Assignment).where(models.Assignment.volunteer_id == pk)
     if status is not None:
         stmt = stmt.where(models.Assignment.status == status)
     rows = session.scalars(stmt.order_by(models.Assignment.start, models.Assignment.id)).all()
-    return assignments_with_records(session, rows)
+    return assignments_with_records(info, rows)
 
 
 def order_tasks(info: Info, order: str) -> list[Any]:
@@ -77,7 +79,7 @@ def order_tasks(info: Info, order: str) -> list[Any]:
     session = info.context.session
     rows = session.scalars(select(models.Assignment).where(models.Assignment.order_id == pk)
                            .order_by(models.Assignment.id)).all()
-    return assignments_with_records(session, rows)
+    return assignments_with_records(info, rows)
 
 
 def order_history(info: Info, order: str) -> list[Any]:
@@ -85,31 +87,38 @@ def order_history(info: Info, order: str) -> list[Any]:
     pk = globalid.decode_as(order, "Order", ("order",))
     rows = info.context.session.scalars(select(models.OrderEvent).where(models.OrderEvent.order_id == pk)
                                         .order_by(models.OrderEvent.id))
-    return [mapping.order_event(row) for row in rows]
+    return [info.context.present.order_event(row) for row in rows]
 
 
 def order_rating(info: Info, order: str) -> Any:
     pk = globalid.decode_as(order, "Order", ("order",))
-    return mapping.rating(info.context.session.scalar(select(models.Rating).where(models.Rating.order_id == pk)))
+    return info.context.present.rating(info.context.session.scalar(select(models.Rating).where(models.Rating.order_id == pk)))
 
 
 def outbox(info: Info, after: str | None, first: int | None, volunteer: str | None, order: str | None) -> Any:
     """Events after the cursor, in order; optionally for one volunteer or one order."""
-    from schema.dispatch.types import OutboxPage
-
     size = page_size(first, info.context.settings.max_page_size)
     rows = events_after(
         info.context.session, decode_cursor(after) if after else 0, limit=size,
         volunteer_id=globalid.decode_as(volunteer, "Volunteer", ("volunteer",)) if volunteer else None,
         order_id=globalid.decode_as(order, "Order", ("order",)) if order else None)
-    events = [mapping.outbox_event(row) for row in rows]
-    return OutboxPage(events=events, end_cursor=events[-1].cursor if events else after)
+    events = [info.context.present.outbox_event(row) for row in rows]
+    return info.context.present.outbox_page(events=events, end_cursor=events[-1].cursor if events else after)
 
 
-def stats(session: Session, volunteer_ids: Any) -> Any:
+@dataclass(frozen=True)
+class ServiceStats:
+    """Service statistics of volunteers (the schema's ServiceStats presents it as it is)."""
+
+    credit_hours: float
+    honour_hours: float
+    tasks_completed: int
+    average_rating: float | None
+    no_shows: int
+
+
+def stats(session: Session, volunteer_ids: Any) -> ServiceStats:
     """Service statistics over the volunteers selected by `volunteer_ids` (a list or a subquery)."""
-    from schema.dispatch.types import ServiceStats
-
     sr = models.ServiceRecord
     credit, honour = session.execute(
         select(func.coalesce(func.sum(sr.credit_minutes), 0), func.coalesce(func.sum(sr.honour_minutes), 0))

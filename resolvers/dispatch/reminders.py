@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.models.dispatch import AssignmentStatus, EventKind
-from resolvers.core.dispatch_errors import DispatchOutcome, run_mutation
+from resolvers.core.mutation import Outcome
+from resolvers.core.mutation import run as run_mutation
 from resolvers.dispatch.outbox import emit_many
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_HOURS = 168
@@ -33,7 +34,7 @@ def _local_now(value: dt.datetime | None) -> dt.datetime:
     return moment.astimezone(LOCAL_TZ).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def task_reminders_send(info: Info, data: Any) -> DispatchOutcome:
+def task_reminders_send(info: Info, data: Any) -> Outcome[Any]:
     """Queue one reminder per task starting within the window; returns how many were queued."""
     def work(session: Session) -> int:
         checks = Checks(session)

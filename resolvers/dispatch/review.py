@@ -22,16 +22,18 @@ import matching as m
 from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT
 from matching.validate import HARD_RULES, STRUCTURE, pair_distance_km, pair_travel_minutes, validate
-from resolvers.core import dispatch_ids
-from schema.dispatch import mapping
+from resolvers.core import globalid
 from resolvers.dispatch.commit import check_run_ready
-from resolvers.core.dispatch_errors import DispatchOutcome, abort, run_mutation
+from resolvers.core.errors import abort
+from resolvers.core.mutation import Outcome
+from resolvers.core.mutation import run as run_mutation
 from resolvers.core.errors import MutationAborted, Problem
 from resolvers.dispatch.problem import Built, build, order_request_id, volunteer_key
 from resolvers.core.validation import Checks
+import re
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Pair:
 
 
 def _editable(session: Session, global_id: str) -> models.DispatchRun:
-    run = dispatch_ids.load(session, global_id, "DispatchRun", ("input", "run"), lock=True)
+    run = globalid.load(session, global_id, "DispatchRun", ("input", "run"), lock=True)
     check_run_ready(run)
     return run  # type: ignore[no-any-return]
 
@@ -104,8 +106,6 @@ def check(session: Session, run: models.DispatchRun, pairs: list[Pair], touched_
 
 def _readable(message: str) -> str:
     """Engine keys ("V12 on O7") in a message, spelled as volunteer 12 and order 7."""
-    import re
-
     return re.sub(r"\bO(\d+)\b", r"order \1", re.sub(r"\bV(\d+)\b", r"volunteer \1", message))
 
 
@@ -124,7 +124,7 @@ def _figures(session: Session, run: models.DispatchRun, pair: Pair) -> tuple[flo
     return round(pair_distance_km(built.problem, v, r), 3), pair_travel_minutes(built.problem, v, r)
 
 
-def proposal_pin(info: Info, data: Any) -> DispatchOutcome:
+def proposal_pin(info: Info, data: Any) -> Outcome[Any]:
     """Place a volunteer on an order of the run (the dispatcher's choice), if every rule still holds."""
     def work(session: Session) -> models.DispatchProposal:
         checks = Checks(session)
@@ -150,18 +150,18 @@ def proposal_pin(info: Info, data: Any) -> DispatchOutcome:
         session.flush()
         return row
 
-    return run_mutation(info, work, mapping.proposal)
+    return run_mutation(info, work, info.context.present.proposal)
 
 
 def _at(built: Built, minute: int) -> dt.datetime:
     return dt.datetime.combine(built.problem.date_from, dt.time()) + dt.timedelta(minutes=minute)
 
 
-def proposal_remove(info: Info, data: Any) -> DispatchOutcome:
+def proposal_remove(info: Info, data: Any) -> Outcome[Any]:
     """Take a proposal (or, with wholeOrder, every proposal of its order) out of the run."""
     def work(session: Session) -> models.DispatchRun:
-        target = dispatch_ids.load(session, data.proposal, "DispatchProposal", ("input", "proposal"))
-        run = _editable(session, dispatch_ids.encode("DispatchRun", target.run_id))
+        target = globalid.load(session, data.proposal, "DispatchProposal", ("input", "proposal"))
+        run = _editable(session, globalid.encode("DispatchRun", target.run_id))
         existing = _pairs(session, run)
         gone = {row.id for row, p in existing
                 if row.id == target.id or (data.whole_order and p.order_id == target.order_id)}
@@ -170,17 +170,17 @@ def proposal_remove(info: Info, data: Any) -> DispatchOutcome:
         session.execute(delete(models.DispatchProposal).where(models.DispatchProposal.id.in_(gone)))
         return run
 
-    return run_mutation(info, work, mapping.run)
+    return run_mutation(info, work, info.context.present.run)
 
 
-def proposal_replace(info: Info, data: Any) -> DispatchOutcome:
+def proposal_replace(info: Info, data: Any) -> Outcome[Any]:
     """Put another volunteer in a proposal's slot, if every rule still holds."""
     def work(session: Session) -> models.DispatchProposal:
         checks = Checks(session)
         volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
         checks.raise_if_any()
-        target = dispatch_ids.load(session, data.proposal, "DispatchProposal", ("input", "proposal"))
-        run = _editable(session, dispatch_ids.encode("DispatchRun", target.run_id))
+        target = globalid.load(session, data.proposal, "DispatchProposal", ("input", "proposal"))
+        run = _editable(session, globalid.encode("DispatchRun", target.run_id))
         existing = _pairs(session, run)
         pair = Pair(target.order_id, volunteer.id, target.skill_code, target.start, target.end)
         check(session, run, [p for row, p in existing if row.id != target.id] + [pair], {target.order_id},
@@ -190,4 +190,4 @@ def proposal_replace(info: Info, data: Any) -> DispatchOutcome:
         session.flush()
         return target
 
-    return run_mutation(info, work, mapping.proposal)
+    return run_mutation(info, work, info.context.present.proposal)

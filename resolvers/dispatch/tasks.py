@@ -1,12 +1,12 @@
 """The volunteer's side (接单): accept, decline (which starts a repair run), check in, check out;
 staff corrections of service time; the orderer's rating (评单).
 
-The acting volunteer's ID is an input for now (access control comes with its own issue): acting on
-somebody else's task is NOT_YOUR_TASK. Order status follows the tasks:
+The acting volunteer's ID is an input, checked against the task: acting on somebody else's task
+is NOT_YOUR_TASK. Order status follows the tasks:
 - every offer accepted -> CONFIRMED; first check-in -> IN_SERVICE;
 - the last present volunteer checks out -> COMPLETED, and tasks never checked in become NO_SHOW;
 - a decline sends the order back to REVIEWED and queues a REPAIR run that keeps the others
-  (they are pinned) and fills the gap (jobs/runs.py), committing itself when it fits.
+  (they are pinned) and fills the gap (resolvers/dispatch/runs.py), committing itself when it fits.
 Service time: credit minutes = check-out minus check-in (time on site; travel is excluded, as the
 national rules on volunteer service hours require); honour minutes are added by staff only,
 each change a ServiceCorrection row.
@@ -26,16 +26,19 @@ from db.enums import OrderStatus as S
 from db.models.base import utcnow
 from db.models.dispatch import AssignmentStatus as A
 from db.models.dispatch import EventKind, RunKind
-from resolvers.core import dispatch_ids
+from resolvers.core import globalid
 from resolvers.orders import workflow as orders_workflow
-from resolvers.core.dispatch_errors import DispatchOutcome, abort, run_mutation
+from resolvers.core.errors import abort
+from resolvers.core.mutation import Outcome
+from resolvers.core.mutation import run as run_mutation
 from resolvers.dispatch.outbox import emit
+from resolvers.dispatch.mutations import queue_run
 from resolvers.dispatch.queries import assignments_with_records
 from resolvers.core.errors import ErrorCode
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 TASK = ("input", "assignment")
@@ -53,7 +56,7 @@ def _own_task(session: Session, data: Any) -> tuple[models.Assignment, models.Or
     checks = Checks(session)
     volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
     checks.raise_if_any()
-    task = dispatch_ids.load(session, data.assignment, "Assignment", TASK, lock=True)
+    task = globalid.load(session, data.assignment, "Assignment", TASK, lock=True)
     if task.volunteer_id != volunteer.id:
         raise abort(TASK, "this task belongs to another volunteer; a volunteer acts on their own tasks only",
                     "NOT_YOUR_TASK")
@@ -72,11 +75,11 @@ def _tasks_of(session: Session, order_id: int) -> list[models.Assignment]:
     return list(session.scalars(select(models.Assignment).where(models.Assignment.order_id == order_id)))
 
 
-def _mapped(session: Session, task: models.Assignment) -> Any:
-    return assignments_with_records(session, [task])[0]
+def _mapped(info: Info, task: models.Assignment) -> Any:
+    return assignments_with_records(info, [task])[0]
 
 
-def assignment_accept(info: Info, data: Any) -> DispatchOutcome:
+def assignment_accept(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Assignment:
         task, order = _own_task(session, data)
         _state(task, (A.OFFERED,), "accepting")
@@ -86,13 +89,11 @@ def assignment_accept(info: Info, data: Any) -> DispatchOutcome:
             orders_workflow.move(session, order, S.CONFIRMED, "volunteers", "every offered volunteer accepted")
         return task
 
-    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+    return run_mutation(info, work, lambda task: _mapped(info, task))
 
 
-def assignment_decline(info: Info, data: Any) -> DispatchOutcome:
+def assignment_decline(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> tuple[models.Assignment, models.DispatchRun]:
-        from resolvers.dispatch.mutations import queue_run
-
         task, order = _own_task(session, data)
         reason = Checks(session).name(data.reason, ("input", "reason"), max_length=2000)
         if not reason:
@@ -108,14 +109,12 @@ def assignment_decline(info: Info, data: Any) -> DispatchOutcome:
         return task, repair
 
     def mapper(value: tuple[models.Assignment, models.DispatchRun]) -> Any:
-        from schema.dispatch import mapping as dispatch_mapping
-
-        return _mapped(info.context.session, value[0]), dispatch_mapping.run(value[1])
+        return _mapped(info, value[0]), info.context.present.run(value[1])
 
     return run_mutation(info, work, mapper)
 
 
-def assignment_check_in(info: Info, data: Any) -> DispatchOutcome:
+def assignment_check_in(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Assignment:
         task, order = _own_task(session, data)
         _state(task, (A.ACCEPTED,), "checking in")
@@ -127,10 +126,10 @@ def assignment_check_in(info: Info, data: Any) -> DispatchOutcome:
         session.flush()
         return task
 
-    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+    return run_mutation(info, work, lambda task: _mapped(info, task))
 
 
-def assignment_check_out(info: Info, data: Any) -> DispatchOutcome:
+def assignment_check_out(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Assignment:
         task, order = _own_task(session, data)
         if task.status in (A.OFFERED, A.ACCEPTED):
@@ -154,10 +153,10 @@ def assignment_check_out(info: Info, data: Any) -> DispatchOutcome:
             orders_workflow.move(session, order, S.COMPLETED, "volunteers", "the last volunteer checked out")
         return task
 
-    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+    return run_mutation(info, work, lambda task: _mapped(info, task))
 
 
-def service_record_correct(info: Info, data: Any) -> DispatchOutcome:
+def service_record_correct(info: Info, data: Any) -> Outcome[Any]:
     """Staff add (or take back) honour minutes on a service record; audited, kept apart from credit."""
     def work(session: Session) -> models.Assignment:
         checks = Checks(session)
@@ -166,7 +165,7 @@ def service_record_correct(info: Info, data: Any) -> DispatchOutcome:
         if data.minutes == 0:
             checks.add(("input", "minutes"), "minutes must not be zero", ErrorCode.OUT_OF_RANGE)
         checks.raise_if_any()
-        task = dispatch_ids.load(session, data.assignment, "Assignment", TASK, lock=True)
+        task = globalid.load(session, data.assignment, "Assignment", TASK, lock=True)
         record = session.scalars(select(models.ServiceRecord).where(models.ServiceRecord.assignment_id == task.id)
                                  ).first()
         if record is None:
@@ -179,10 +178,10 @@ def service_record_correct(info: Info, data: Any) -> DispatchOutcome:
         session.flush()
         return task
 
-    return run_mutation(info, work, lambda task: _mapped(info.context.session, task))
+    return run_mutation(info, work, lambda task: _mapped(info, task))
 
 
-def order_rate(info: Info, data: Any) -> DispatchOutcome:
+def order_rate(info: Info, data: Any) -> Outcome[Any]:
     """评单: the orderer rates a COMPLETED order once, 1..5 with a comment."""
     def work(session: Session) -> models.Rating:
         checks = Checks(session)

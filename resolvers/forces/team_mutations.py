@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import MemberRole, TeamKind
-from schema.core import mapping
 from resolvers.core.errors import ErrorCode
 from resolvers.core.mutation import Outcome, run
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 ALLOWED_PARENTS: dict[TeamKind, frozenset[TeamKind]] = {
     TeamKind.CORPS: frozenset(),
@@ -59,7 +58,7 @@ def team_create(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return team
 
-    return run(info, work, mapping.team)
+    return run(info, work, info.context.present.team)
 
 
 def team_update(info: Info, data: Any) -> Outcome[Any]:
@@ -79,7 +78,7 @@ def team_update(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return team
 
-    return run(info, work, mapping.team)
+    return run(info, work, info.context.present.team)
 
 
 def team_member_add(info: Info, data: Any) -> Outcome[Any]:
@@ -100,7 +99,7 @@ def team_member_add(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return membership
 
-    return run(info, work, mapping.membership)
+    return run(info, work, info.context.present.membership)
 
 
 def skill_create(info: Info, data: Any) -> Outcome[Any]:
@@ -115,4 +114,4 @@ def skill_create(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return skill
 
-    return run(info, work, mapping.skill)
+    return run(info, work, info.context.present.skill)

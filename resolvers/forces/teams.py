@@ -10,12 +10,14 @@ from db import models
 from db.enums import ServiceDomain, TeamKind
 from resolvers.core import filters
 from resolvers.core import globalid
-from schema.core import mapping
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:
-    from schema.forces.types import Team
-    from wenming.context import Info
+    from resolvers.core.context import Info
+
+
+#: A presented Team of the schema (read by attribute: pk, path, ...).
+Team = Any
 
 
 def teams(info: Info, *, kind: TeamKind | None, domain: ServiceDomain | None, unit_subtree: str | None,
@@ -32,7 +34,7 @@ def teams(info: Info, *, kind: TeamKind | None, domain: ServiceDomain | None, un
         stmt = stmt.where(filters.unit_in_subtree(models.Team.unit_id, prefix))
     if name_contains:
         stmt = stmt.where(models.Team.name.contains(name_contains, autoescape=True))
-    return paginate(ctx.session, stmt, models.Team.id, mapping.team, first, after, ctx.settings.max_page_size)
+    return paginate(ctx, stmt, models.Team.id, info.context.present.team, first, after)
 
 
 def skills(info: Info, *, domain: ServiceDomain | None) -> list[Any]:
@@ -40,7 +42,7 @@ def skills(info: Info, *, domain: ServiceDomain | None) -> list[Any]:
     stmt = select(models.Skill).order_by(models.Skill.id)
     if domain is not None:
         stmt = stmt.where(models.Skill.domain == domain)
-    return [mapping.skill(row) for row in info.context.session.scalars(stmt)]
+    return [info.context.present.skill(row) for row in info.context.session.scalars(stmt)]
 
 
 def team_by_pk(info: Info, pk: int | None) -> Any:
@@ -67,10 +69,7 @@ def members(info: Info, team: Team, first: int | None, after: str | None) -> Any
     """A page of the team's memberships (a team can have thousands)."""
     ctx = info.context
     stmt = select(models.TeamMembership).where(models.TeamMembership.team_id == team.pk)
-    return paginate(
-        ctx.session, stmt, models.TeamMembership.id, mapping.membership, first, after,
-        ctx.settings.max_page_size,
-    )
+    return paginate(ctx, stmt, models.TeamMembership.id, info.context.present.membership, first, after)
 
 
 def team_pk(global_id: str, path: tuple[str, ...]) -> int:

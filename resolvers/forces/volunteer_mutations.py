@@ -16,13 +16,12 @@ from db import models
 from db.enums import VolunteerStatus
 from db.errors import IdNumberError
 from db.identity import prepare_id_number
-from schema.core import mapping
 from resolvers.core.errors import ErrorCode
 from resolvers.core.mutation import Outcome, db_problem, run
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 MINUTES_PER_DAY = 1440
 
@@ -114,7 +113,7 @@ def volunteer_register(info: Info, data: Any) -> Outcome[Any]:
         _write_details(session, volunteer.id, skills, data.domains, data.weekly)
         return volunteer
 
-    return run(info, work, mapping.volunteer)
+    return run(info, work, info.context.present.volunteer)
 
 
 def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
@@ -148,4 +147,4 @@ def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
         _write_details(session, volunteer.id, skills, data.domains, data.weekly)
         return volunteer
 
-    return run(info, work, mapping.volunteer)
+    return run(info, work, info.context.present.volunteer)

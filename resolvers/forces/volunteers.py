@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, not_, or_, select
 
-import schema.forces.volunteer_types as volunteer_t
 from db import models
 from db.enums import ServiceDomain, VolunteerStatus
 from resolvers.core import filters
 from resolvers.core import globalid
-from schema.core import mapping
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:
-    from schema.forces.volunteer_types import Volunteer
-    from wenming.context import Info
+    from resolvers.core.context import Info
+
+
+#: A presented Volunteer of the schema (read by attribute: pk, path, ...).
+Volunteer = Any
 
 
 def volunteers(info: Info, *, skill: str | None, min_level: int | None, team: str | None,
@@ -52,7 +53,7 @@ def volunteers(info: Info, *, skill: str | None, min_level: int | None, team: st
         stmt = stmt.where(V.status == status)
     if name_contains:
         stmt = stmt.where(V.name.contains(name_contains, autoescape=True))
-    return paginate(ctx.session, stmt, V.id, mapping.volunteer, first, after, ctx.settings.max_page_size)
+    return paginate(ctx, stmt, V.id, info.context.present.volunteer, first, after)
 
 
 def available_on_date(day: datetime.date) -> Any:
@@ -85,7 +86,7 @@ async def availability(info: Info, volunteer: Volunteer) -> Any:
     loaders = info.context.loaders
     weekly = loaders.windows_by_volunteer.load(volunteer.pk)
     dated = loaders.exceptions_by_volunteer.load(volunteer.pk)
-    return volunteer_t.Availability(weekly=await weekly, exceptions=await dated)
+    return info.context.present.availability(weekly=await weekly, exceptions=await dated)
 
 
 def memberships(info: Info, volunteer: Volunteer) -> Any:

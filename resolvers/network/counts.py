@@ -8,6 +8,8 @@ not grow with the number of units asked for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-import schema.network.types as network_t
 from db import models
 from db.enums import OrderStatus, UnitLevel
 
@@ -38,7 +39,16 @@ def covering_prefixes(paths: Sequence[str]) -> list[str]:
     return roots
 
 
-def subtree_counts(session: Session, paths: Sequence[str]) -> list[Any]:
+@dataclass(frozen=True)
+class UnitCounts:
+    """Counts over a unit's subtree (the schema's UnitCounts presents it as it is)."""
+
+    stations: int
+    volunteers: int
+    open_orders: int
+
+
+def subtree_counts(session: Session, paths: Sequence[str]) -> list[UnitCounts]:
     """UnitCounts for the units with these materialised paths, in order."""
     in_subtrees = or_(*(models.Unit.path.like(f"{prefix}%") for prefix in covering_prefixes(paths)))
     units = session.execute(select(models.Unit.id, models.Unit.path, models.Unit.level).where(in_subtrees))
@@ -53,7 +63,7 @@ def subtree_counts(session: Session, paths: Sequence[str]) -> list[Any]:
                 counts["volunteers"] += volunteers.get(unit_id, 0)
                 counts["open_orders"] += orders.get(unit_id, 0)
     return [
-        network_t.UnitCounts(stations=c["stations"], volunteers=c["volunteers"], open_orders=c["open_orders"])
+        UnitCounts(stations=c["stations"], volunteers=c["volunteers"], open_orders=c["open_orders"])
         for c in (wanted[path] for path in paths)
     ]
 

@@ -10,14 +10,13 @@ from sqlalchemy.orm import Session
 
 from db import models, tree
 from db.errors import TreeError
-from schema.core import mapping
 from resolvers.core.errors import ErrorCode
 from resolvers.core.globalid import encode
 from resolvers.core.mutation import Outcome, db_problem, run
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 FIVE_HAVES = {"site": "has_site", "staff": "has_staff", "rules": "has_rules", "platform": "has_platform",
               "feature": "has_feature"}
@@ -54,7 +53,7 @@ def unit_create(info: Info, data: Any) -> Outcome[Any]:
             **_five_haves(data.five_haves),
         )
 
-    return run(info, work, mapping.unit)
+    return run(info, work, info.context.present.unit)
 
 
 def unit_update(info: Info, data: Any) -> Outcome[Any]:
@@ -82,7 +81,7 @@ def unit_update(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return unit
 
-    return run(info, work, mapping.unit)
+    return run(info, work, info.context.present.unit)
 
 
 def unit_move(info: Info, data: Any) -> Outcome[Any]:
@@ -97,7 +96,7 @@ def unit_move(info: Info, data: Any) -> Outcome[Any]:
         session.refresh(moved)
         return moved
 
-    return run(info, work, mapping.unit)
+    return run(info, work, info.context.present.unit)
 
 
 #: Rows that keep a unit in use; deleting it would orphan them.
@@ -155,11 +154,11 @@ def _attached_create(info: Info, data: Any, model: Any, mapper: Any, what: str) 
 
 
 def practice_base_create(info: Info, data: Any) -> Outcome[Any]:
-    return _attached_create(info, data, models.PracticeBase, mapping.practice_base, "practice base")
+    return _attached_create(info, data, models.PracticeBase, info.context.present.practice_base, "practice base")
 
 
 def practice_point_create(info: Info, data: Any) -> Outcome[Any]:
-    return _attached_create(info, data, models.PracticePoint, mapping.practice_point, "practice point")
+    return _attached_create(info, data, models.PracticePoint, info.context.present.practice_point, "practice point")
 
 
 def department_create(info: Info, data: Any) -> Outcome[Any]:
@@ -178,4 +177,4 @@ def department_create(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return row
 
-    return run(info, work, mapping.department)
+    return run(info, work, info.context.present.department)

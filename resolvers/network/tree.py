@@ -20,11 +20,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db import models
-from schema.core import mapping
 from resolvers.network.counts import ancestor_paths, covering_prefixes, subtree_counts
 
-if TYPE_CHECKING:
-    from schema.network.types import Unit
+
+
+#: A presented Unit of the schema (read by attribute: pk, path, ...).
+Unit = Any
 
 
 class UnitPeers:
@@ -50,8 +51,9 @@ class UnitPeers:
 class UnitPeerLoader:
     """Values by unit pk, fetched for a unit's whole peer group on the first miss."""
 
-    def __init__(self, session: Session, peers: UnitPeers) -> None:
+    def __init__(self, session: Session, present: Any, peers: UnitPeers) -> None:
         self.session = session
+        self.present = present  # the schema's presenters (Context.present)
         self.peers = peers
         self.cache: dict[int, Any] = {}
 
@@ -89,7 +91,7 @@ class UnitsByParentLoader(UnitPeerLoader):
     def fetch(self, pks: Sequence[int]) -> list[Any]:
         table = models.Unit.__table__
         rows = self.session.execute(select(table).where(table.c.parent_id.in_(pks)).order_by(table.c.id))
-        children = self.peers.add(mapping.unit(row) for row in rows)
+        children = self.peers.add(self.present.unit(row) for row in rows)
         groups: dict[int, list[Any]] = defaultdict(list)
         for child in children:
             groups[child.parent_pk].append(child)  # type: ignore[index]
@@ -99,8 +101,8 @@ class UnitsByParentLoader(UnitPeerLoader):
 class MenuByUnitLoader(UnitPeerLoader):
     """Items each unit offers itself, in item id order; one object per item per request."""
 
-    def __init__(self, session: Session, peers: UnitPeers) -> None:
-        super().__init__(session, peers)
+    def __init__(self, session: Session, present: Any, peers: UnitPeers) -> None:
+        super().__init__(session, present, peers)
         self.items: dict[int, Any] = {}
 
     def fetch(self, pks: Sequence[int]) -> list[Any]:
@@ -116,7 +118,7 @@ class MenuByUnitLoader(UnitPeerLoader):
         for row in self.session.execute(stmt):
             item = self.items.get(row.id)
             if item is None:
-                item = self.items[row.id] = mapping.service_item(row)
+                item = self.items[row.id] = self.present.service_item(row)
             groups[row.unit_id].append(item)
         return [groups.get(pk, []) for pk in pks]
 
@@ -141,8 +143,8 @@ class UnitCountsByUnitLoader(UnitPeerLoader):
 class DescendantsByUnitLoader(UnitPeerLoader):
     """The units below each unit, at most `max_depth` levels down (None: all), by depth then id."""
 
-    def __init__(self, session: Session, peers: UnitPeers, max_depth: int | None) -> None:
-        super().__init__(session, peers)
+    def __init__(self, session: Session, present: Any, peers: UnitPeers, max_depth: int | None) -> None:
+        super().__init__(session, present, peers)
         self.max_depth = max_depth
 
     def fetch(self, pks: Sequence[int]) -> list[Any]:
@@ -160,7 +162,7 @@ class DescendantsByUnitLoader(UnitPeerLoader):
                     continue
                 ancestor_depth = ancestor_path.count("/") - 2
                 if self.max_depth is None or row.depth <= ancestor_depth + self.max_depth:
-                    unit = unit or mapping.unit(row)
+                    unit = unit or self.present.unit(row)
                     below[ancestor].append(unit)
             if unit is not None:
                 found.append(unit)

@@ -16,13 +16,15 @@ from db import models
 from db.enums import BaseCategory, PointCategory, UnitLevel
 from resolvers.core import filters
 from resolvers.core import globalid
-from schema.core import mapping
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:
-    from schema.network.types import Unit
-    from wenming.context import Info
+    from resolvers.core.context import Info
+
+
+#: A presented Unit of the schema (read by attribute: pk, path, ...).
+Unit = Any
 
 
 def units(
@@ -60,14 +62,14 @@ def units(
     if near is not None:
         filters.check_circle(near.lat, near.lon, near.radius_km, ("near",))
         stmt = stmt.where(filters.within_radius(models.Unit.lat, models.Unit.lon, near.lat, near.lon, near.radius_km))
-    return _page(info, stmt, models.Unit, mapping.unit, first, after)
+    return _page(info, stmt, models.Unit, info.context.present.unit, first, after)
 
 
 def unit_by_code(info: Info, code: str) -> Any:
     row = info.context.session.scalar(select(models.Unit).where(models.Unit.code == code.strip()))
     if row is None:
         return None
-    return info.context.loaders.unit_peers.add([mapping.unit(row)])[0]
+    return info.context.loaders.unit_peers.add([info.context.present.unit(row)])[0]
 
 
 def _attached(info: Info, model: Any, mapper: Any, category: Any, unit: str | None, name_contains: str | None,
@@ -88,13 +90,13 @@ def _attached(info: Info, model: Any, mapper: Any, category: Any, unit: str | No
 
 def practice_bases(info: Info, *, category: BaseCategory | None, unit_subtree: str | None,
                    name_contains: str | None, near: Any, first: int | None, after: str | None) -> Any:
-    return _attached(info, models.PracticeBase, mapping.practice_base, category, unit_subtree, name_contains,
+    return _attached(info, models.PracticeBase, info.context.present.practice_base, category, unit_subtree, name_contains,
                      near, first, after)
 
 
 def practice_points(info: Info, *, category: PointCategory | None, unit_subtree: str | None,
                     name_contains: str | None, near: Any, first: int | None, after: str | None) -> Any:
-    return _attached(info, models.PracticePoint, mapping.practice_point, category, unit_subtree, name_contains,
+    return _attached(info, models.PracticePoint, info.context.present.practice_point, category, unit_subtree, name_contains,
                      near, first, after)
 
 
@@ -102,12 +104,12 @@ def departments(info: Info, *, unit: str | None, first: int | None, after: str |
     stmt = select(models.Department)
     if unit is not None:
         stmt = stmt.where(models.Department.unit_id == globalid.decode_as(unit, "Unit", ("unit",)))
-    return _page(info, stmt, models.Department, mapping.department, first, after)
+    return _page(info, stmt, models.Department, info.context.present.department, first, after)
 
 
 def _page(info: Info, stmt: Any, model: Any, mapper: Any, first: int | None, after: str | None) -> Any:
     ctx = info.context
-    page = paginate(ctx.session, stmt, model.id, mapper, first, after, ctx.settings.max_page_size)
+    page = paginate(ctx, stmt, model.id, mapper, first, after)
     if model is models.Unit:
         ctx.loaders.unit_peers.add(edge.node for edge in page.edges)
     return page

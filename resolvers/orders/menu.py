@@ -11,12 +11,14 @@ from db import models
 from db.enums import OrderStatus, ServiceDomain
 from resolvers.core import filters
 from resolvers.core import globalid
-from schema.core import mapping
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:
-    from schema.orders.types import ServiceItem
-    from wenming.context import Info
+    from resolvers.core.context import Info
+
+
+#: A presented ServiceItem of the schema (read by attribute: pk, path, ...).
+ServiceItem = Any
 
 
 def service_items(info: Info, *, domain: ServiceDomain | None, skill: str | None,
@@ -35,9 +37,7 @@ def service_items(info: Info, *, domain: ServiceDomain | None, skill: str | None
         )
     if name_contains:
         stmt = stmt.where(models.ServiceItem.name.contains(name_contains, autoescape=True))
-    return paginate(
-        ctx.session, stmt, models.ServiceItem.id, mapping.service_item, first, after, ctx.settings.max_page_size
-    )
+    return paginate(ctx, stmt, models.ServiceItem.id, info.context.present.service_item, first, after)
 
 
 def orders(info: Info, *, status: OrderStatus | None, unit_subtree: str | None, date: datetime.date | None,
@@ -55,7 +55,7 @@ def orders(info: Info, *, status: OrderStatus | None, unit_subtree: str | None, 
         stmt = stmt.where(
             models.Order.window_start >= start, models.Order.window_start < start + datetime.timedelta(days=1)
         )
-    return paginate(ctx.session, stmt, models.Order.id, mapping.order, first, after, ctx.settings.max_page_size)
+    return paginate(ctx, stmt, models.Order.id, info.context.present.order, first, after)
 
 
 def required_skills(info: Info, item: ServiceItem) -> Any:

@@ -8,13 +8,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db import models
-from schema.core import mapping
 from resolvers.core.errors import ErrorCode
 from resolvers.core.mutation import Outcome, run
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 
 def service_item_create(info: Info, data: Any) -> Outcome[Any]:
@@ -49,7 +48,7 @@ def service_item_create(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return item
 
-    return run(info, work, mapping.service_item)
+    return run(info, work, info.context.present.service_item)
 
 
 def _offer(session: Session, unit_id: int, item_id: int) -> int | None:
@@ -70,7 +69,8 @@ def menu_offer(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return unit, item
 
-    return run(info, work, _pair)
+    present = info.context.present
+    return run(info, work, lambda pair: (present.unit(pair[0]), present.service_item(pair[1])))
 
 
 def menu_withdraw(info: Info, data: Any) -> Outcome[Any]:
@@ -85,8 +85,5 @@ def menu_withdraw(info: Info, data: Any) -> Outcome[Any]:
                                                        models.MenuOffer.item_id == item.id))
         return unit, item
 
-    return run(info, work, _pair)
-
-
-def _pair(pair: tuple[models.Unit, models.ServiceItem]) -> tuple[Any, Any]:
-    return mapping.unit(pair[0]), mapping.service_item(pair[1])
+    present = info.context.present
+    return run(info, work, lambda pair: (present.unit(pair[0]), present.service_item(pair[1])))

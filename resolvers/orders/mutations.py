@@ -17,13 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models, queries
-from schema.core import mapping
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome, run, user_error
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 KEY_PATH = ("input", "idempotencyKey")
@@ -106,9 +105,9 @@ def order_submit(info: Info, data: Any) -> Outcome[Any]:
         if existing is None:  # the order code collided instead: the client may simply retry
             message = "the order could not be stored at once: submit it again with the same idempotencyKey"
             return Outcome(None, [user_error(Problem(("input",), message, ErrorCode.CONFLICT))])
-        return Outcome(mapping.order(existing))
+        return Outcome(info.context.present.order(existing))
 
-    return run(info, work, mapping.order, on_duplicate=lost_race)
+    return run(info, work, info.context.present.order, on_duplicate=lost_race)
 
 
 def _new_code(window_start: datetime.datetime) -> str:

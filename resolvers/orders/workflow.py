@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from db import models
 from db.enums import OrderStatus as S
 from db.models.dispatch import ACTIVE_ASSIGNMENT, AssignmentStatus, EventKind
-from schema.core import mapping
-from resolvers.core.dispatch_errors import DispatchOutcome, abort, run_mutation
+from resolvers.core.errors import abort
+from resolvers.core.mutation import Outcome
+from resolvers.core.mutation import run as run_mutation
 from resolvers.dispatch.outbox import emit
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 ALLOWED: dict[S, frozenset[S]] = {
     S.SUBMITTED: frozenset({S.REVIEWED, S.REJECTED, S.CANCELLED}),
@@ -76,7 +77,7 @@ def _actor(checks: Checks, data: Any) -> str:
     return checks.text(getattr(data, "actor", None), ("input", "actor"), max_length=200) or "staff"
 
 
-def order_review(info: Info, data: Any) -> DispatchOutcome:
+def order_review(info: Info, data: Any) -> Outcome[Any]:
     """SUBMITTED -> REVIEWED: accepted for dispatch."""
     def work(session: Session) -> models.Order:
         checks = Checks(session)
@@ -86,10 +87,10 @@ def order_review(info: Info, data: Any) -> DispatchOutcome:
         move(session, order, S.REVIEWED, actor, note)
         return order
 
-    return run_mutation(info, work, mapping.order)
+    return run_mutation(info, work, info.context.present.order)
 
 
-def order_reject(info: Info, data: Any) -> DispatchOutcome:
+def order_reject(info: Info, data: Any) -> Outcome[Any]:
     """SUBMITTED -> REJECTED with a reason the orderer sees."""
     def work(session: Session) -> models.Order:
         checks = Checks(session)
@@ -99,10 +100,10 @@ def order_reject(info: Info, data: Any) -> DispatchOutcome:
         move(session, order, S.REJECTED, actor, reason)
         return order
 
-    return run_mutation(info, work, mapping.order)
+    return run_mutation(info, work, info.context.present.order)
 
 
-def order_cancel(info: Info, data: Any) -> DispatchOutcome:
+def order_cancel(info: Info, data: Any) -> Outcome[Any]:
     """Any status before IN_SERVICE -> CANCELLED; the volunteers' open tasks are cancelled too."""
     def work(session: Session) -> models.Order:
         checks = Checks(session)
@@ -113,7 +114,7 @@ def order_cancel(info: Info, data: Any) -> DispatchOutcome:
         cancel_tasks(session, order, reason)
         return order
 
-    return run_mutation(info, work, mapping.order)
+    return run_mutation(info, work, info.context.present.order)
 
 
 def cancel_tasks(session: Session, order: models.Order, reason: str) -> None:

@@ -30,6 +30,7 @@ command reaches it through `register()` (a database URL), the API's background s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -40,11 +41,14 @@ from sqlalchemy.pool import NullPool
 from db import models
 from db.enums import OrderStatus, UnitLevel, VolunteerStatus
 from db.queries import subtree_condition
+from db.session import make_engine, session_factory
 from matching.scenarios.dataset import Dataset, register_base_kind
 from matching.scenarios.errors import BaseUnusable
 from matching.scenarios.geography import OUTSIDE, Place
 from matching.scenarios.spec import BaseSpec
+from resolvers.core.settings import SettingsError
 from resolvers.dispatch.problem import build, parse_key
+from sqlalchemy.engine import make_url
 
 #: orders that are not demand any more
 NOT_DEMAND = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
@@ -146,25 +150,20 @@ def build_dataset(session: Session, spec: BaseSpec) -> Dataset:
 
 
 def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 -- a URL that does not parse is shown as the user typed it
         return url
 
 
-def from_url(spec: BaseSpec) -> Dataset:
-    """Take the snapshot from the database at `spec.url` (default WENMING_DATABASE_URL)."""
-    from db.session import make_engine, session_factory
-    from wenming.settings import Settings, SettingsError
-
+def from_url(spec: BaseSpec, default_url: Callable[[], str]) -> Dataset:
+    """Take the snapshot from the database at `spec.url` (default: the server's, `default_url()`)."""
     key = "url" if spec.url else "kind"
     if spec.url:
         url, named = spec.url, ""
     else:
         try:
-            url, named = Settings.from_env().database_url, " (WENMING_DATABASE_URL)"
+            url, named = default_url(), " (WENMING_DATABASE_URL)"
         except SettingsError as exc:
             raise BaseUnusable(key, str(exc)) from None
     try:
@@ -185,9 +184,10 @@ def from_url(spec: BaseSpec) -> Dataset:
         engine.dispose()
 
 
-def register() -> None:
-    """Let `wenming scenario` read `kind = "database"` bases from a URL."""
-    register_base_kind("database", from_url)
+def register(default_url: Callable[[], str]) -> None:
+    """Let `wenming scenario` read `kind = "database"` bases from a URL; without `url` in the
+    file, from `default_url()` (the composition root reads it from its settings)."""
+    register_base_kind("database", lambda spec: from_url(spec, default_url))
 
 
 __all__ = ["NOT_DEMAND", "build_dataset", "demand", "find_unit", "from_url", "register"]

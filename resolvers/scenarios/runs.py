@@ -30,7 +30,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import matching as m
@@ -43,27 +43,29 @@ from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import BaseUnusable, ScenarioError
 from matching.scenarios.runner import RunRecord
 from matching.scenarios.spec import Scenario, parse_scenario
-from resolvers.core import dispatch_ids
+from resolvers.core import globalid
 from resolvers.scenarios import base as scenario_base
 from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
-from resolvers.core.pagination import decode_cursor, encode_cursor, page_size
-from jobs.runs import RunProgress, execute_run, recover_rows, update_row
+from resolvers.core.pagination import connection, decode_cursor, encode_cursor, page_size
+from jobs.lifecycle import RunProgress, execute_run
+from jobs.queue import RunQueue, recover_rows, update_row
+from matching.scenarios.report import run_report
+from matching.scenarios.runner import run as run_scenario
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 logger = logging.getLogger("wenming.scenarios")
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 MAX_TIME_LIMIT = 600.0  # seconds, as for dispatch runs
 MAX_WORKERS = 64
 MAX_SOURCE = 100_000  # characters of TOML
 
-_POOL = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario-run")
-_CANCELLED: set[int] = set()
-_LOCK = threading.Lock()
+#: Analysts' runs of this process, one at a time (each may fan out to the engine's workers).
+QUEUE = RunQueue("scenario run", workers=1)
 
 
 # --- examples -----------------------------------------------------------------------------------
@@ -130,8 +132,6 @@ def _checked(session: Session, data: Any) -> tuple[Scenario, str, str | None]:
 
 
 def scenario_run_start(info: Info, data: Any) -> Outcome[Any]:
-    from schema.scenarios.mapping import scenario_run
-
     def work(session: Session) -> models.ScenarioRun:
         scenario, text, example = _checked(session, data)
         name = (data.name or "").strip() or scenario.name
@@ -142,15 +142,13 @@ def scenario_run_start(info: Info, data: Any) -> Outcome[Any]:
         session.flush()
         return row
 
-    out = run_mutation(info, work, scenario_run)
+    out = run_mutation(info, work, info.context.present.scenario_run)
     if out.value is not None:  # committed: now it may start
         start(info.context.session.get_bind(), out.value.pk, info.context.settings.dask_scheduler)  # type: ignore[arg-type]
     return out
 
 
 def scenario_run_cancel(info: Info, data: Any) -> Outcome[Any]:
-    from schema.scenarios.mapping import scenario_run
-
     def work(session: Session) -> models.ScenarioRun:
         row = load(session, data.run, ("input", "run"))
         if row.state not in (RunState.QUEUED, RunState.RUNNING):
@@ -159,7 +157,7 @@ def scenario_run_cancel(info: Info, data: Any) -> Outcome[Any]:
         row.reason = f"cancelled by {_username(info) or 'an analyst'}"
         return row
 
-    out = run_mutation(info, work, scenario_run)
+    out = run_mutation(info, work, info.context.present.scenario_run)
     if out.value is not None:
         cancel(out.value.pk)
     return out
@@ -167,7 +165,7 @@ def scenario_run_cancel(info: Info, data: Any) -> Outcome[Any]:
 
 def load(session: Session, global_id: str, path: tuple[str, ...]) -> models.ScenarioRun:
     """The run a global ID names (MutationAborted naming `path`: MALFORMED_ID / NOT_FOUND)."""
-    pk = dispatch_ids.decode(global_id, "ScenarioRun")
+    pk = globalid.decode_pk(global_id, "ScenarioRun")
     if pk is None:
         raise _fail(path, f"{path[-1]}: not the ID of a ScenarioRun; pass an `id` returned by this API",
                     ErrorCode.MALFORMED_ID)
@@ -185,7 +183,7 @@ def _username(info: Info) -> str:
 # --- reads --------------------------------------------------------------------------------------
 
 def _get(info: Info, global_id: str, name: str) -> models.ScenarioRun | None:
-    pk = dispatch_ids.decode(global_id, "ScenarioRun")
+    pk = globalid.decode_pk(global_id, "ScenarioRun")
     if pk is None:
         raise ClientError(f"{name}: {global_id!r} is not the ID of a ScenarioRun; pass an `id` returned by this API",
                           ErrorCode.MALFORMED_ID, (name,))
@@ -193,17 +191,12 @@ def _get(info: Info, global_id: str, name: str) -> models.ScenarioRun | None:
 
 
 def scenario_run(info: Info, global_id: str) -> Any:
-    from schema.scenarios.mapping import scenario_run as mapped
-
     row = _get(info, global_id, "id")
-    return None if row is None else mapped(row)
+    return None if row is None else info.context.present.scenario_run(row)
 
 
 def scenario_runs(info: Info, first: int | None, after: str | None) -> Any:
     """Newest first: the page after `after` holds older runs (keyset on the id, descending)."""
-    from schema.scenarios.mapping import scenario_run as mapped
-    from schema.core.relay import Connection, Edge, PageInfo
-
     session = info.context.session
     size = page_size(first, info.context.settings.max_page_size)
     after_pk = decode_cursor(after) if after is not None else None
@@ -212,22 +205,18 @@ def scenario_runs(info: Info, first: int | None, after: str | None) -> Any:
         stmt = stmt.where(models.ScenarioRun.id < after_pk)
     rows = session.scalars(stmt).all()
     has_next, rows = len(rows) > size, rows[:size]
-    edges = [Edge(cursor=encode_cursor(r.id), node=mapped(r)) for r in rows]
 
     def count() -> int:
-        from sqlalchemy import func
-
         return int(session.scalar(select(func.count()).select_from(models.ScenarioRun)) or 0)
 
-    return Connection(edges=edges, page_info=PageInfo(
-        has_next_page=has_next, has_previous_page=after_pk is not None,
-        start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None),
-        count=count)
+    present = info.context.present
+    return connection(info.context, [(encode_cursor(r.id), present.scenario_run(r)) for r in rows], has_next,
+                      after_pk is not None, count)
 
 
 def compare(info: Info, a: str, b: str) -> tuple[Any, Any, list[Difference]]:
     """Both runs (SUCCEEDED) and the headline differences of B against A (matching/scenarios/compare.py)."""
-    from schema.scenarios.mapping import scenario_run as mapped
+    mapped = info.context.present.scenario_run
 
     rows = []
     for name, global_id in (("a", a), ("b", b)):
@@ -243,8 +232,6 @@ def compare(info: Info, a: str, b: str) -> tuple[Any, Any, list[Difference]]:
 
 def report_html(row: models.ScenarioRun) -> str | None:
     """The self-contained HTML report of a SUCCEEDED run, rendered from its stored record."""
-    from matching.scenarios.report import run_report
-
     if row.record is None:
         return None
     doc = dict(row.record)
@@ -255,20 +242,22 @@ def report_html(row: models.ScenarioRun) -> str | None:
 
 # --- background execution -----------------------------------------------------------------------
 
-def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> cf.Future[None]:
+def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> None:
     """Queue run `run_id` (already committed as QUEUED); returns at once."""
-    return _POOL.submit(_execute, session_factory(engine), run_id, dask_scheduler)
+    sessions = session_factory(engine)
+    write = functools.partial(_set, sessions)
+    QUEUE.submit(run_id, lambda: execute_run(QUEUE, write, run_id, lambda: _solve(sessions, run_id, dask_scheduler),
+                                             (ScenarioError, m.MatchingError)))
 
 
 def drain(timeout: float | None = None) -> None:
     """Wait until every run queued so far has finished (tests; an orderly shutdown)."""
-    _POOL.submit(lambda: None).result(timeout)
+    QUEUE.drain(timeout)
 
 
 def cancel(run_id: int) -> None:
     """Ask a running solve to stop at its next progress point (the row is updated by the caller)."""
-    with _LOCK:
-        _CANCELLED.add(run_id)
+    QUEUE.cancel(run_id)
 
 
 def recover(engine: Engine) -> int:
@@ -280,14 +269,7 @@ def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None,
     return update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
 
 
-def _execute(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
-    execute_run(functools.partial(_set, sessions), run_id, lambda: _solve(sessions, run_id, dask_scheduler),
-                _CANCELLED, _LOCK, (ScenarioError, m.MatchingError), "scenario run")
-
-
 def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
-    from matching.scenarios.runner import run
-
     with sessions() as session:
         row = session.get(models.ScenarioRun, run_id)
         assert row is not None
@@ -295,8 +277,8 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         scenario = parse_scenario(row.source, file)
         scenario = materialise(scenario, lambda spec: scenario_base.build_dataset(session, spec))
     _set(sessions, run_id, RunState.RUNNING, phase="candidates")
-    progress = RunProgress(functools.partial(_set, sessions), run_id, _CANCELLED, _LOCK, False)
-    rec = run(scenario, scheduler=dask_scheduler, progress=progress)
+    progress = RunProgress(functools.partial(_set, sessions), run_id, QUEUE.is_cancelled, False)
+    rec = run_scenario(scenario, scheduler=dask_scheduler, progress=progress)
     record = dataclasses.asdict(dataclasses.replace(rec, result_json=None))
     _set(sessions, run_id, RunState.RUNNING, state=RunState.SUCCEEDED, phase="done", kpis=rec.kpis,
          record=record, fingerprint=rec.fingerprint, finished_at=utcnow(), reason="")

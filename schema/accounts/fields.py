@@ -12,7 +12,7 @@ import strawberry
 from db.models import Role
 from resolvers.accounts import mutations as account_mutations
 from schema.core.common import UserError
-from wenming.context import Info
+from resolvers.core.context import Info
 
 strawberry.enum(Role, description="A role of the permission table (docs/access.md)")
 

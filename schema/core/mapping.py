@@ -153,15 +153,15 @@ def order(row: models.Order) -> Any:
     )
 
 
-#: GraphQL type name -> (model, mapper), used by `node(id)` and the by-ID loaders.
-NODE_MAPPERS: dict[str, tuple[type[Any], Any]] = {
-    "Unit": (models.Unit, unit),
-    "Department": (models.Department, department),
-    "PracticeBase": (models.PracticeBase, practice_base),
-    "PracticePoint": (models.PracticePoint, practice_point),
-    "Team": (models.Team, team),
-    "Skill": (models.Skill, skill),
-    "Volunteer": (models.Volunteer, volunteer),
-    "ServiceItem": (models.ServiceItem, service_item),
-    "Order": (models.Order, order),
+#: GraphQL type name -> presenter, for `node(id)` and the by-ID loaders (models: resolvers/core/nodes.py).
+NODE_MAPPERS: dict[str, Any] = {
+    "Unit": unit,
+    "Department": department,
+    "PracticeBase": practice_base,
+    "PracticePoint": practice_point,
+    "Team": team,
+    "Skill": skill,
+    "Volunteer": volunteer,
+    "ServiceItem": service_item,
+    "Order": order,
 }

@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers.core import node as node_resolvers
 from schema.core.relay import Node
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.type

@@ -19,6 +19,7 @@ from resolvers.dispatch import review as dispatch_review
 from resolvers.dispatch import tasks as dispatch_tasks
 from resolvers.orders import workflow as orders_workflow
 from schema.dispatch import mapping as dispatch_mapping
+from schema.core.common import UserError
 from schema.dispatch.inputs import (
     AssignmentActInput,
     AssignmentDeclineInput,
@@ -38,7 +39,6 @@ from schema.dispatch.types import (
     AssignmentStatus,
     DispatchProposal,
     DispatchRun,
-    DispatchUserError,
     OrderEvent,
     OutboxEvent,
     OutboxPage,
@@ -46,50 +46,50 @@ from schema.dispatch.types import (
     ServiceStats,
 )
 from schema.orders.types import Order
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.type
 class TaskRemindersSendPayload:
     queued: int | None = strawberry.field(description="Reminders put in the outbox by this call.")
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
 class OrderWorkflowPayload:
     order: Order | None
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
 class OrderRatePayload:
     rating: Rating | None
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
 class DispatchRunPayload:
     run: DispatchRun | None
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
 class DispatchProposalPayload:
     proposal: DispatchProposal | None
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
 class AssignmentPayload:
     assignment: Assignment | None
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
 class AssignmentDeclinePayload:
     assignment: Assignment | None
     repair_run: DispatchRun | None = strawberry.field(description="The run refilling the gap.")
-    user_errors: list[DispatchUserError]
+    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -102,8 +102,7 @@ class DispatchQueries:
     def dispatch_runs(self, info: Info, scope: strawberry.ID, first: int = 20) -> list[DispatchRun]:
         return dispatch_mutations.runs_of_scope(info, scope, first)
 
-    @strawberry.field(description="A volunteer's tasks, soonest first. The volunteer is an argument until "
-                                  "access control arrives; then it is the signed-in volunteer.")
+    @strawberry.field(description="A volunteer's tasks, soonest first (a volunteer sees only their own).")
     def my_tasks(self, info: Info, volunteer: strawberry.ID, status: AssignmentStatus | None = None
                  ) -> list[Assignment]:
         return dispatch_queries.my_tasks(info, volunteer, status)

@@ -73,7 +73,7 @@ class DispatchProposalReplaceInput:
     volunteer: strawberry.ID
 
 
-@strawberry.input(description="`volunteer` is the acting volunteer (until access control); `at` defaults to now.")
+@strawberry.input(description="`volunteer` is the acting volunteer (one of the caller's own); `at` defaults to now.")
 class AssignmentActInput:
     assignment: strawberry.ID
     volunteer: strawberry.ID

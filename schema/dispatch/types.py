@@ -15,9 +15,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db.models import dispatch as _d
-from resolvers.core.dispatch_errors import DispatchErrorCode as _DispatchErrorCode
 from schema.core.enums import OrderStatus
-from wenming.context import Info
+from resolvers.core.context import Info
+from resolvers.dispatch import queries as dispatch_queries
 
 if TYPE_CHECKING:
     from schema.orders.types import Order
@@ -32,19 +32,10 @@ RunState = strawberry.enum(_d.RunState, description="QUEUED -> RUNNING -> SUCCEE
 RunKind = strawberry.enum(_d.RunKind, description="A dispatch over a scope, or a repair after a decline")
 AssignmentStatus = strawberry.enum(_d.AssignmentStatus, description="A volunteer's task 接单, offer to service")
 EventKind = strawberry.enum(_d.EventKind, description="Kinds of notification in the outbox")
-DispatchErrorCode = strawberry.enum(_DispatchErrorCode, name="DispatchErrorCode",
-                                    description="Stable code of a dispatch workflow user error")
 
 
 def _load(info: Info, type_name: str, pk: int | None) -> Any:
     return None if pk is None else info.context.loaders.node(type_name).load(pk)
-
-
-@strawberry.type(description="An expected failure of a dispatch mutation; nothing was written.")
-class DispatchUserError:
-    field: list[str] | None = strawberry.field(description='The input path, e.g. ["input", "run"]')
-    message: str
-    code: DispatchErrorCode
 
 
 @strawberry.type(description="The four lexicographic levels of the engine's objective (matching/README.md).")
@@ -171,8 +162,6 @@ class DispatchRun:
 
     @strawberry.field(description="The proposals, in order then volunteer order.")
     def proposals(self, info: Info) -> list[DispatchProposal]:
-        from resolvers.dispatch import queries as dispatch_queries
-
         return dispatch_queries.proposals(info, self.pk)
 
 

@@ -10,7 +10,7 @@ from schema.core.enums import MemberRole, ServiceDomain, TeamKind
 from schema.core.common import UserError
 from schema.forces.types import Skill, Team, TeamMembership
 from schema.core.relay import Connection
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.input

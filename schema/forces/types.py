@@ -10,7 +10,7 @@ import strawberry
 from resolvers.forces import teams as force_resolvers
 from schema.core.enums import MemberRole, ServiceDomain, TeamKind
 from schema.core.relay import Connection, Node
-from wenming.context import Info
+from resolvers.core.context import Info
 
 if TYPE_CHECKING:
     from schema.network.types import Unit

@@ -1,9 +1,9 @@
 """Volunteers (志愿者) and what belongs to each: skills, expert-pool domains (专家库), weekly
 availability with dated exceptions, team memberships.
 
-Personal data is masked here for every caller until access control arrives: the phone shows the
-first three and last four digits, the ID number only its last four characters (the full number
-is never stored, see db/identity.py).
+Personal data is masked: the phone shows the first three and last four digits (`phoneFull`
+returns the whole number to the roles that may see it, resolvers/access/personal_data.py), the
+ID number only its last four characters (the full number is never stored, see db/identity.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from schema.core.enums import ServiceDomain, VolunteerStatus
 from schema.core.common import Location
 from schema.forces.types import Skill, Team, TeamMembership
 from schema.core.relay import Node
-from wenming.context import Info
+from resolvers.core.context import Info
 
 if TYPE_CHECKING:
     from schema.network.types import Unit

@@ -13,7 +13,7 @@ from schema.core.inputs import LocationInput
 from schema.core.common import UserError
 from schema.core.relay import Connection
 from schema.forces.volunteer_types import Volunteer
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.input

@@ -11,7 +11,7 @@ from schema.core.inputs import GeoCircleInput, LocationInput
 from schema.core.common import UserError
 from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.core.relay import Connection
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.input

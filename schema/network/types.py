@@ -16,7 +16,7 @@ from resolvers.network import units as unit_resolvers
 from schema.core.enums import BaseCategory, PointCategory, UnitLevel
 from schema.core.common import Location
 from schema.core.relay import Node
-from wenming.context import Info
+from resolvers.core.context import Info
 
 if TYPE_CHECKING:
     from schema.forces.types import Team

@@ -13,7 +13,7 @@ from schema.core.inputs import LocationInput
 from schema.core.common import UserError
 from schema.orders.types import Order
 from schema.core.relay import Connection
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.input(description="Times are Asia/Shanghai wall clock; an offset, if given, is converted.")

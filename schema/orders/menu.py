@@ -11,7 +11,7 @@ from schema.core.common import UserError
 from schema.orders.types import ServiceItem
 from schema.network.types import Unit
 from schema.core.relay import Connection
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.input(description="`headcount` people with the skill at `minLevel` or above.")

@@ -14,7 +14,7 @@ from schema.core.enums import OrderChannel, OrderStatus, ServiceDomain
 from schema.core.common import Location
 from schema.forces.types import Skill, Team
 from schema.core.relay import Node
-from wenming.context import Info
+from resolvers.core.context import Info
 
 if TYPE_CHECKING:
     from schema.network.types import Unit

@@ -14,7 +14,7 @@ from resolvers.scenarios import runs as scenario_runs
 from schema.scenarios.types import ScenarioComparison, ScenarioExample, ScenarioRun
 from schema.core.common import UserError
 from schema.core.relay import Connection
-from wenming.context import Info
+from resolvers.core.context import Info
 
 
 @strawberry.input(description="A scenario as TOML text (the format of `wenming scenario run`, see "

@@ -11,7 +11,7 @@ from resolvers.core.globalid import encode
 from schema.dispatch.types import RunProgress
 
 if TYPE_CHECKING:
-    from wenming.context import Info
+    from resolvers.core.context import Info
 
 
 def kpis(doc: dict[str, Any] | None) -> Any:
@@ -35,8 +35,4 @@ def difference(d: Difference) -> Any:
     return t.KpiDifference(key=d.key, label=d.label, a=d.a, b=d.b, difference=d.difference, better=d.better)
 
 
-def report_html(info: Info, pk: int) -> str | None:
-    from resolvers.scenarios.runs import report_html as render
 
-    row = info.context.session.get(models.ScenarioRun, pk)
-    return None if row is None else render(row)

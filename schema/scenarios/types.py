@@ -9,7 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema.dispatch.types import RunProgress, RunState
-from wenming.context import Info
+from resolvers.core.context import Info
+from db import models
+from resolvers.scenarios import runs as scenario_runs
 
 
 @strawberry.type(description="The headline KPIs of a run (definitions in matching/scenarios/kpis.py) and "
@@ -56,9 +58,8 @@ class ScenarioRun:
 
     @strawberry.field(description="The self-contained HTML report (map and charts) of a SUCCEEDED run.")
     def report_html(self, info: Info) -> str | None:
-        from schema.scenarios.mapping import report_html
-
-        return report_html(info, self.pk)
+        row = info.context.session.get(models.ScenarioRun, self.pk)
+        return None if row is None else scenario_runs.report_html(row)
 
 
 @strawberry.type(description="One headline KPI in runs A and B.")

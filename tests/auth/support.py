@@ -30,7 +30,7 @@ def token_for(settings: Settings, engine: Engine, username: str,
         if account_id is None:
             account_id = create_account(session, username, password, grants)
             session.commit()
-    token, _ = issue_access_token(AuthSettings.from_settings(settings), account_id)
+    token, _ = issue_access_token(settings.auth, account_id)
     return token
 
 

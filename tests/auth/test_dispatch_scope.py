@@ -12,6 +12,7 @@ from db.models import Role
 from tests.auth.support import token_for
 from tests.auth.world import pk
 from tests.dispatch.support import DispatchClient, build_world, register_doctor, start_run, submit_order
+from tests.documents import DISPATCH_RUN_COMMIT
 from tests.schema.support import create_unit
 from wenming.settings import Settings
 
@@ -22,11 +23,6 @@ query Runs($id: ID!, $scope: ID!, $order: ID!) {
   orderTasks(order: $order) { id }
 }
 """
-COMMIT = """
-mutation Commit($input: DispatchRunInput!) { dispatchRunCommit(input: $input) { run { id } userErrors { code } } }
-"""
-
-
 def _as(api: DispatchClient, token: str, document: str, variables: dict[str, Any]) -> Any:
     response = api.client.post("/graphql", json={"query": document, "variables": variables},
                                headers={"Authorization": f"Bearer {token}"})
@@ -55,9 +51,9 @@ def test_runs_are_seen_and_committed_only_in_scope(settings: Settings, engine: E
         assert seen["dispatchRun"]["proposals"][0]["volunteer"]["phoneFull"]
         assert [r["id"] for r in seen["dispatchRuns"]] == [run]
         assert _as(api, outsider, RUNS, variables) == {"dispatchRun": None, "dispatchRuns": [], "orderTasks": []}
-        refused = _as(api, outsider, COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+        refused = _as(api, outsider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
         assert refused["run"] is None and [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"]
-        committed = _as(api, insider, COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+        committed = _as(api, insider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
         assert committed["userErrors"] == []
         assert len(_as(api, insider, RUNS, variables)["orderTasks"]) == 1
         assert _as(api, outsider, RUNS, variables)["orderTasks"] == []

@@ -12,11 +12,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.auth.serving import wenming_serve
+from tests.documents import LOGIN
 from wenming.accounts_cli import create_admin
 
 EXAMPLES = 2
 PASSWORD = "fuzzing password, long enough"
-LOGIN = "mutation L($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }"
 
 
 def _problems(response: Any) -> list[str]:
@@ -51,7 +51,8 @@ def _fuzz(operation: Any, headers: dict[str, str], found: dict[str, list[str]]) 
 def test_fuzzed_operations_get_no_server_errors(tmp_path: Path) -> None:
     with wenming_serve(tmp_path) as (url, database_url):
         create_admin(database_url, "fuzzer", PASSWORD)
-        token = httpx.post(url, json={"query": LOGIN, "variables": {"u": "fuzzer", "p": PASSWORD}}).json()
+        credentials = {"input": {"username": "fuzzer", "password": PASSWORD}}
+        token = httpx.post(url, json={"query": LOGIN, "variables": credentials}).json()
         headers = {"Authorization": f"Bearer {token['data']['login']['accessToken']}"}
         schema = schemathesis.graphql.from_url(url)
         found: dict[str, list[str]] = {}
@@ -72,7 +73,8 @@ class _Response:
 
 def test_the_fuzz_check_tells_bugs_from_client_errors() -> None:
     masked = {"data": None, "errors": [{"message": "Unexpected error.", "path": ["units"]}]}
-    client = {"data": None, "errors": [{"message": "first: ...", "path": ["units"], "extensions": {"code": "PAGE_SIZE"}}]}
+    client = {"data": None,
+              "errors": [{"message": "first: ...", "path": ["units"], "extensions": {"code": "PAGE_SIZE"}}]}
     invalid = {"errors": [{"message": "Cannot query field 'x' on type 'Query'."}]}
     assert _problems(_Response(500, {})) == ["HTTP 500"]
     assert _problems(_Response(200, masked)) == ["['units']: Unexpected error."]

@@ -5,28 +5,24 @@ no mutations over GET, no batching, and production mode (no introspection, no su
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine
 
+from resolvers.core.settings import LimitSettings
 from tests.auth.support import admin_headers
+from tests.documents import SKILLS
 from tests.schema.support import GraphQLClient
-from wenming.guard import Security
-from wenming.limits import LimitSettings, RateLimiter, count_tokens
-from wenming.settings import Settings
+from wenming.limits import RateLimiter, count_tokens
+from wenming.settings import Settings, read_settings
 
 VOLUNTEERS = "query { volunteers(first: 10) { edges { node { skills { level } teams { name } } } } }"
-SKILLS = "query { skills { code } }"
 
 
 def _client(settings: Settings, engine: Engine, limits: LimitSettings) -> GraphQLClient:
     """An admin's client on an app whose limits are `limits` (as if read from the environment)."""
-    client = GraphQLClient(settings, engine)
-    route = next(r for r in client.app.routes if getattr(r, "path", "") == "/graphql")
-    security: Security = route.app.security  # type: ignore[attr-defined]
-    security.limits = limits
-    security.__post_init__()  # fresh rate limiters for these limits
-    return client
+    return GraphQLClient(replace(settings, limits=limits), engine)
 
 
 @pytest.fixture
@@ -91,9 +87,9 @@ def test_rate_limits_answer_with_a_clear_error(settings: Settings, engine: Engin
         client.close()
 
 
-def test_allowed_origins_get_cors_answers(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WENMING_ALLOWED_ORIGINS", "https://app.example")
-    client = GraphQLClient(settings, engine)
+def test_allowed_origins_get_cors_answers(settings: Settings, engine: Engine) -> None:
+    limits = read_settings({"WENMING_ALLOWED_ORIGINS": "https://app.example/, "}).limits
+    client = GraphQLClient(replace(settings, limits=limits), engine)
     try:
         preflight = client.runner.run(client.client.options("/graphql", headers={
             "origin": "https://app.example", "access-control-request-method": "POST",

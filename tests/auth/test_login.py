@@ -11,25 +11,20 @@ from sqlalchemy import Engine, select
 
 from db.models import Account, Role
 from db.session import session_factory
+from resolvers.access.tokens import issue_access_token
 from tests.auth.conftest import ClientFor
 from tests.auth.support import PASSWORD, token_for
+from tests.documents import LOGIN, ME, UNIT_COUNT
 from tests.schema.support import GraphQLClient
-from resolvers.access.tokens import AuthSettings, issue_access_token
 from wenming.limits import RateLimiter
 from wenming.settings import Settings
 
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken accessTokenExpiresAt refreshToken userErrors { field message code } }
-}
-"""
 REFRESH = """
 mutation Refresh($input: RefreshInput!) {
   refresh(input: $input) { accessToken refreshToken userErrors { field message code } }
 }
 """
 LOGOUT = "mutation Logout($input: LogoutInput!) { logout(input: $input) { revoked userErrors { code } } }"
-ME = "query { me { username grants { role unit team volunteer } } }"
 API_KEY_CREATE = """
 mutation ApiKeyCreate($input: ApiKeyCreateInput!) {
   apiKeyCreate(input: $input) { apiKey prefix userErrors { field message code } }
@@ -80,7 +75,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(settings
                                                                         client_for: ClientFor) -> None:
     token_for(settings, engine, "zhao", [(Role.ANALYST, {})])
     anonymous = client_for(None)
-    limit = AuthSettings.from_settings(settings).max_failures
+    limit = settings.auth.max_failures
     for _ in range(limit):
         assert _login(anonymous, "zhao", "guess")["accessToken"] is None
     # locked: the right password is refused too, with the same message as a wrong one
@@ -94,7 +89,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(settings
 def test_a_success_resets_the_failure_count(settings: Settings, engine: Engine, client_for: ClientFor) -> None:
     token_for(settings, engine, "qian", [(Role.ANALYST, {})])
     anonymous = client_for(None)
-    limit = AuthSettings.from_settings(settings).max_failures
+    limit = settings.auth.max_failures
     for _ in range(limit - 1):
         _login(anonymous, "qian", "guess")
     assert _login(anonymous, "qian", PASSWORD)["accessToken"]
@@ -121,7 +116,7 @@ def test_refresh_tokens_rotate_and_logout_revokes_them(settings: Settings, engin
 
 
 def test_anonymous_callers_get_unauthenticated(client_for: ClientFor) -> None:
-    body = client_for(None).execute("query { units { totalCount } }")
+    body = client_for(None).execute(UNIT_COUNT)
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
     assert "login" in body["errors"][0]["message"]
@@ -133,12 +128,12 @@ def test_forged_expired_and_malformed_tokens_are_refused(settings: Settings, eng
     with session_factory(engine)() as session:
         account_id = session.scalar(select(Account.id).where(Account.username == "zhou"))
     assert account_id is not None
-    auth = AuthSettings.from_settings(settings)
+    auth = settings.auth
     forged = jwt.encode({"sub": str(account_id), "typ": "access", "exp": int(time.time()) + 600},
                         "another key, long enough for HS256 signatures", algorithm="HS256")
     expired, _ = issue_access_token(auth, account_id, now=_long_ago())
     for headers in (_bearer(forged), _bearer(expired), {"Authorization": "Basic abc"}, _bearer("wmk_unknown")):
-        body = client_for(None, headers=headers).execute("query { units { totalCount } }")
+        body = client_for(None, headers=headers).execute(UNIT_COUNT)
         assert body["data"] is None, headers
         assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"], headers
 

@@ -11,6 +11,7 @@ from resolvers.access.policy import ROOT_ACCESS
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.schema_walk import call, node_types, root_fields
+from tests.documents import NODES
 from tests.schema.support import GraphQLClient
 
 #: Node types everyone signed in may read (the public catalogue of the practice network).
@@ -19,7 +20,6 @@ CATALOGUE = {"Unit", "Department", "PracticeBase", "PracticePoint", "Team", "Ski
 SCOPED = {"Volunteer": ("va", "vb"), "Order": ("oa", "ob", "ores")}
 
 NODE = "query Node($id: ID!) { node(id: $id) { id } }"
-NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 LISTS = """
 query {
   volunteers { totalCount edges { node { id } } }

@@ -12,9 +12,8 @@ from sqlalchemy import Engine
 from websockets.sync.client import connect
 
 from tests.dispatch.support import DispatchClient
+from tests.documents import NOTIFICATIONS
 from wenming.settings import Settings
-
-NOTIFICATIONS = "subscription { notifications { cursor } }"
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 from db.models import Role
 from resolvers.core import globalid
 from tests.auth.conftest import ClientFor
+from tests.documents import ORDER_SUBMIT, TEAM_MEMBER_ADD
 from tests.schema.support import (
     GraphQLClient,
     create_item,
@@ -24,17 +25,6 @@ from tests.schema.support import (
     offer,
     register_volunteer,
 )
-
-TEAM_MEMBER_ADD = """
-mutation TeamMemberAdd($input: TeamMemberAddInput!) {
-  teamMemberAdd(input: $input) { membership { role } userErrors { field message code } }
-}
-"""
-ORDER_SUBMIT = """
-mutation OrderSubmit($input: OrderSubmitInput!) {
-  orderSubmit(input: $input) { order { id } userErrors { field message code } }
-}
-"""
 
 #: role -> the objects (by world name) of volunteers and orders it may see.
 EXPECTED: dict[str, set[str]] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -39,7 +40,9 @@ def test_load_a_small_city_stores_exactly_the_generated_rows(engine: Engine) -> 
         assert levels == {UnitLevel.CENTER: 1, UnitLevel.INSTITUTE: 25, UnitLevel.STATION: 490}
         station = expected.rows("units")[-1]
         offered = {row["item_id"] for row in expected.rows("menu_offers")}
-        menu = effective_menu_item_ids(session, int(station["id"]))  # type: ignore[call-overload]
+        station_id = station["id"]
+        assert isinstance(station_id, int)
+        menu = effective_menu_item_ids(session, station_id)
         assert menu and set(menu) <= offered
 
 
@@ -76,7 +79,7 @@ def test_loading_a_city_twice_is_refused_and_writes_nothing(engine: Engine) -> N
     assert _counts(engine) == before
 
 
-def test_load_city_by_url_migrates_first(tmp_path: pytest.TempPathFactory) -> None:
+def test_load_city_by_url_migrates_first(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/fresh.db"  # never migrated
     report = load_city(url, "kunshan", volunteers=60, seed=1, day=DAY, secret_key=KEY, progress=False)
     assert report.counts["units"] == 76 and report.counts["volunteers"] == 60

@@ -98,7 +98,7 @@ def test_move_updates_a_subtree_in_a_fixed_number_of_statements(session: Session
         session.flush()
         seen: list[str] = []
 
-        def record(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
             if statement.lstrip().upper().startswith("UPDATE"):
                 seen.append(statement)
 

@@ -1,5 +1,6 @@
 """Test support for the dispatch workflow: a client speaking HTTP and graphql-transport-ws to the
-app served by a real uvicorn server on a free port, and builders of a small network through the API.
+app served by a real uvicorn server (tests/auth/serving.py), and builders of a small network
+through the API (documents in tests/documents.py).
 
 The network (`build_world`): a center with an institute and two stations, a specialist health
 team at the center, the skill `doctor`, a one-doctor 义诊 item provided by the team and offered by
@@ -10,101 +11,47 @@ submitted, then reviewed, through the public mutations.
 from __future__ import annotations
 
 import json
-import socket
 import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import Engine
 from websockets.sync.client import connect
 
-from jobs import runs
-
+from resolvers.dispatch import runs
 from resolvers.scenarios import runs as scenario_runs
+from tests.auth.serving import serve_in_thread, wait_for
 from tests.auth.support import admin_headers
+from tests.documents import (
+    DISPATCH_RUN,
+    DISPATCH_RUN_START,
+    ORDER_REVIEW,
+    ORDER_SUBMIT,
+    TEAM_MEMBER_ADD,
+    VOLUNTEER_REGISTER,
+)
 from tests.schema.support import create_item, create_skill, create_team, create_unit, offer, volunteer_input
 from wenming.app import create_app
 from wenming.settings import Settings
 
 DAY = "2026-12-07"  # a Monday
 
-TEAM_MEMBER_ADD = """
-mutation TeamMemberAdd($input: TeamMemberAddInput!) {
-  teamMemberAdd(input: $input) { membership { role } userErrors { field message code } }
-}
-"""
-
-VOLUNTEER_REGISTER = """
-mutation VolunteerRegister($input: VolunteerRegisterInput!) {
-  volunteerRegister(input: $input) { volunteer { id } userErrors { field message code } }
-}
-"""
-
-ORDER_SUBMIT = """
-mutation OrderSubmit($input: OrderSubmitInput!) {
-  orderSubmit(input: $input) { order { id status } userErrors { field message code } }
-}
-"""
-
-ORDER_REVIEW = """
-mutation OrderReview($input: OrderReviewInput!) {
-  orderReview(input: $input) { order { id status } userErrors { field message code } }
-}
-"""
-
-DISPATCH_RUN = """
-query DispatchRun($id: ID!) {
-  dispatchRun(id: $id) {
-    id state reason kind resultStatus committedAt
-    progress { phase partsDone partsTotal bestObjective { staffing travelM } }
-    proposals { id order { id } volunteer { id } skill start end distanceKm
-                explanation { skillsMatched { skill level } runnerUp { reason } } }
-    openOrders { order { id } reason missing { skill count } }
-  }
-}
-"""
-
-DISPATCH_RUN_START = """
-mutation DispatchRunStart($input: DispatchRunStartInput!) {
-  dispatchRunStart(input: $input) { run { id state } userErrors { field message code } }
-}
-"""
-
-DISPATCH_RUN_COMMIT = """
-mutation DispatchRunCommit($input: DispatchRunInput!) {
-  dispatchRunCommit(input: $input) { run { id committedAt } userErrors { field message code } }
-}
-"""
-
 FINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class DispatchClient:
     """HTTP and websocket access to one served app; `data()` asserts that there were no GraphQL errors."""
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
-        port = _free_port()
-        config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
-                                ws="websockets-sansio", log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-            time.sleep(0.01)
-        self.address = f"127.0.0.1:{port}"
-        self.headers = admin_headers(settings, engine)  # a platform admin (tests/auth/support.py)
+        self.server = ExitStack()
+        self.address = self.server.enter_context(serve_in_thread(create_app(settings, engine=engine)))
+        try:
+            self.headers = admin_headers(settings, engine)  # a platform admin (tests/auth/support.py)
+        except BaseException:
+            self.server.close()
+            raise
         self.client = httpx.Client(base_url=f"http://{self.address}", timeout=60, headers=self.headers)
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -127,7 +74,8 @@ class DispatchClient:
     def subscription(self, document: str, variables: dict[str, Any]) -> Iterator[Any]:
         """Yield a function returning the next `data` pushed over graphql-transport-ws (None at the end)."""
         with connect(f"ws://{self.address}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-            ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": self.headers["Authorization"]}}))
+            ws.send(json.dumps({"type": "connection_init",
+                                "payload": {"authorization": self.headers["Authorization"]}}))
             assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
             ws.send(json.dumps({"id": "1", "type": "subscribe",
                                 "payload": {"query": document, "variables": variables}}))
@@ -143,23 +91,26 @@ class DispatchClient:
             yield next_data
 
     def wait_run(self, run_id: str, timeout: float = 60) -> dict[str, Any]:
-        """Poll the run until it is final; returns it."""
-        deadline = time.monotonic() + timeout
-        while True:
-            run = self.data(DISPATCH_RUN, {"id": run_id})["dispatchRun"]
-            if run["state"] in FINAL and (run["kind"] != "REPAIR" or run["committedAt"] or run["reason"]
-                                          or run["state"] != "SUCCEEDED" or not run["proposals"]):
-                return run  # type: ignore[no-any-return]
-            assert time.monotonic() < deadline, f"run still {run['state']} after {timeout} s"
-            time.sleep(0.05)
+        """Poll the run until it is final (a successful repair also committed); returns it."""
+        last: dict[str, Any] = {}
+
+        def settled() -> dict[str, Any] | None:
+            last.update(self.data(DISPATCH_RUN, {"id": run_id})["dispatchRun"])
+            repair_to_commit = (last["kind"] == "REPAIR" and last["state"] == "SUCCEEDED" and last["proposals"]
+                                and not last["committedAt"] and not last["reason"])
+            return dict(last) if last["state"] in FINAL and not repair_to_commit else None
+
+        return wait_for(settled, timeout, lambda: f"run {run_id} still {last['state']}, phase "
+                                                  f"{last['progress']['phase']}")
 
     def close(self) -> None:
-        self.client.close()
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        # no background run may outlive the test's database (its connections would leak)
-        runs.drain(60)
-        scenario_runs.drain(60)
+        try:
+            self.client.close()
+            self.server.close()
+        finally:
+            # no background run may outlive the test's database (its connections would leak)
+            runs.drain(60)
+            scenario_runs.drain(60)
 
 
 def register_doctor(api: DispatchClient, unit: str, team: str, doctor_skill: str, lat: float, lon: float,
@@ -200,6 +151,9 @@ def build_world(api: Any) -> dict[str, Any]:
 
 
 def start_run(api: DispatchClient, scope: str, **options: Any) -> str:
+    """Start a run over `scope` on DAY. One worker in-process: the engine then budgets its search in
+    CP-SAT deterministic time (matching/engine.py), so the same problem and seed give the same
+    proposals on every machine; the wall-clock `timeLimit` only guards against a very slow one."""
     payload = api.ok(DISPATCH_RUN_START, {"input": {
         "scope": scope, "from": DAY, "to": DAY, "options": {"timeLimit": 5, "workers": 1, "seed": 1, **options},
     }}, "dispatchRunStart")
@@ -216,10 +170,10 @@ def start_held_run(api: DispatchClient, world: dict[str, Any], monkeypatch: Any)
 
     def held_build(*args: Any, **kwargs: Any) -> Any:
         building.set()
-        release.wait(30)
+        release.wait(30)  # bounded, so that a test failing before it releases the run does not hold it
         return real_build(*args, **kwargs)
 
     monkeypatch.setattr(runs, "build", held_build)
     run = start_run(api, world["center"])
-    assert building.wait(30)
+    assert building.wait(30), "the run did not reach its build step within 30 s"
     return run, release

@@ -10,23 +10,21 @@ from typing import Any
 
 import pytest
 
-from tests.dispatch.support import (
-    DAY,
+from tests.dispatch.support import DAY, DispatchClient, register_doctor, start_held_run, start_run, submit_order
+from tests.documents import (
+    ASSIGNMENT_ACCEPT,
+    ASSIGNMENT_CHECK_IN,
+    ASSIGNMENT_CHECK_OUT,
     DISPATCH_RUN,
     DISPATCH_RUN_COMMIT,
     DISPATCH_RUN_START,
-    DispatchClient,
-    register_doctor,
-    start_held_run,
-    start_run,
-    submit_order,
+    MY_TASKS,
+    ORDER_CANCEL,
+    ORDER_HISTORY,
+    ORDER_RATE,
+    ORDER_REVIEW,
+    OUTBOX,
 )
-
-ORDER_REVIEW = """
-mutation OrderReview($input: OrderReviewInput!) {
-  orderReview(input: $input) { order { status } userErrors { field message code } }
-}
-"""
 
 ORDER_REJECT = """
 mutation OrderReject($input: OrderReasonInput!) {
@@ -34,47 +32,11 @@ mutation OrderReject($input: OrderReasonInput!) {
 }
 """
 
-ORDER_CANCEL = """
-mutation OrderCancel($input: OrderReasonInput!) {
-  orderCancel(input: $input) { order { status } userErrors { field message code } }
-}
-"""
-
-HISTORY = "query History($order: ID!) { orderHistory(order: $order) { fromStatus toStatus note } }"
-
 RUN_CANCEL = """
 mutation Cancel($input: DispatchRunInput!) {
   dispatchRunCancel(input: $input) { run { state reason } userErrors { field message code } }
 }
 """
-
-TASKS = "query Tasks($volunteer: ID!) { myTasks(volunteer: $volunteer) { id status serviceRecord { creditMinutes } } }"
-
-ACCEPT = """
-mutation Accept($input: AssignmentActInput!) {
-  assignmentAccept(input: $input) { assignment { status } userErrors { field message code } }
-}
-"""
-
-CHECK_IN = """
-mutation CheckIn($input: AssignmentActInput!) {
-  assignmentCheckIn(input: $input) { assignment { status } userErrors { field message code } }
-}
-"""
-
-CHECK_OUT = """
-mutation CheckOut($input: AssignmentActInput!) {
-  assignmentCheckOut(input: $input) { assignment { status } userErrors { field message code } }
-}
-"""
-
-RATE = """
-mutation Rate($input: OrderRateInput!) {
-  orderRate(input: $input) { rating { score } userErrors { field message code } }
-}
-"""
-
-OUTBOX = "query { outbox { events { kind } } }"
 
 
 def _errors(payload: dict[str, Any]) -> list[tuple[list[str], str]]:
@@ -93,8 +55,8 @@ def test_illegal_transitions_are_refused_and_leave_no_trace(api: DispatchClient,
     assert "is REVIEWED; it cannot become REVIEWED" in again["userErrors"][0]["message"]
     assert _errors(rejected) == [(["input", "order"], "ILLEGAL_TRANSITION")]
     assert _errors(blank) == [(["input", "reason"], "REQUIRED")]
-    assert api.data(HISTORY, {"order": order})["orderHistory"] == [
-        {"fromStatus": "SUBMITTED", "toStatus": "REVIEWED", "note": ""}]
+    assert api.data(ORDER_HISTORY, {"order": order})["orderHistory"] == [
+        {"fromStatus": "SUBMITTED", "toStatus": "REVIEWED", "actor": "张审核", "note": ""}]
     assert api.data(OUTBOX)["outbox"]["events"] == events_before
 
     cancelled = api.data(ORDER_CANCEL, {"input": {"order": order, "reason": "居民取消"}})["orderCancel"]
@@ -139,29 +101,30 @@ def test_volunteers_act_on_their_own_tasks_in_order_and_rate_once(api: DispatchC
     api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run}}, "dispatchRunCommit")
     twice = api.data(DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
     assert _errors(twice) == [(["input", "run"], "ALREADY_COMMITTED")]
-    task = api.data(TASKS, {"volunteer": wang})["myTasks"][0]
+    task = api.data(MY_TASKS, {"volunteer": wang})["myTasks"][0]
 
-    someone_else = api.data(ACCEPT, {"input": {"assignment": task["id"], "volunteer": other}})
+    someone_else = api.data(ASSIGNMENT_ACCEPT, {"input": {"assignment": task["id"], "volunteer": other}})
     assert _errors(someone_else["assignmentAccept"]) == [(["input", "assignment"], "NOT_YOUR_TASK")]
-    too_early = api.data(CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang}})
+    too_early = api.data(ASSIGNMENT_CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang}})
     assert _errors(too_early["assignmentCheckOut"]) == [(["input", "assignment"], "NOT_CHECKED_IN")]
-    assert api.data(TASKS, {"volunteer": wang})["myTasks"] == [{"id": task["id"], "status": "OFFERED",
-                                                                 "serviceRecord": None}]
+    tasks = api.data(MY_TASKS, {"volunteer": wang})["myTasks"]
+    assert [(t["id"], t["status"], t["serviceRecord"]) for t in tasks] == [(task["id"], "OFFERED", None)]
 
-    early_rating = api.data(RATE, {"input": {"order": order, "score": 5}})["orderRate"]
+    early_rating = api.data(ORDER_RATE, {"input": {"order": order, "score": 5}})["orderRate"]
     assert _errors(early_rating) == [(["input", "order"], "ILLEGAL_TRANSITION")]
-    api.ok(ACCEPT, {"input": {"assignment": task["id"], "volunteer": wang}}, "assignmentAccept")
-    api.ok(CHECK_IN, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T09:00:00"}},
+    api.ok(ASSIGNMENT_ACCEPT, {"input": {"assignment": task["id"], "volunteer": wang}}, "assignmentAccept")
+    api.ok(ASSIGNMENT_CHECK_IN, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T09:00:00"}},
            "assignmentCheckIn")
-    backwards = api.data(CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T08:00:00"}})
+    backwards = api.data(ASSIGNMENT_CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang,
+                                                          "at": f"{DAY}T08:00:00"}})
     assert _errors(backwards["assignmentCheckOut"]) == [(["input", "at"], "OUT_OF_RANGE")]
-    api.ok(CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T10:00:00"}},
+    api.ok(ASSIGNMENT_CHECK_OUT, {"input": {"assignment": task["id"], "volunteer": wang, "at": f"{DAY}T10:00:00"}},
            "assignmentCheckOut")
 
-    out_of_range = api.data(RATE, {"input": {"order": order, "score": 6}})["orderRate"]
+    out_of_range = api.data(ORDER_RATE, {"input": {"order": order, "score": 6}})["orderRate"]
     assert _errors(out_of_range) == [(["input", "score"], "OUT_OF_RANGE")]
-    api.ok(RATE, {"input": {"order": order, "score": 4, "comment": "准时"}}, "orderRate")
-    twice_rated = api.data(RATE, {"input": {"order": order, "score": 1}})["orderRate"]
+    api.ok(ORDER_RATE, {"input": {"order": order, "score": 4, "comment": "准时"}}, "orderRate")
+    twice_rated = api.data(ORDER_RATE, {"input": {"order": order, "score": 1}})["orderRate"]
     assert _errors(twice_rated) == [(["input", "order"], "ALREADY_RATED")]
     rating = api.data("query R($o: ID!) { orderRating(order: $o) { score comment } }", {"o": order})
     assert rating["orderRating"] == {"score": 4, "comment": "准时"}
@@ -211,6 +174,6 @@ def test_a_commit_after_an_order_changed_is_refused_as_a_whole(api: DispatchClie
     commit = api.data(DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
     assert _errors(commit) == [(["input", "run"], "ORDER_CHANGED")]
     assert "now CANCELLED" in commit["userErrors"][0]["message"]
-    assert api.data(TASKS, {"volunteer": wang})["myTasks"] == []  # the unchanged order was not committed either
-    assert api.data(TASKS, {"volunteer": li})["myTasks"] == []
-    assert [h["toStatus"] for h in api.data(HISTORY, {"order": kept})["orderHistory"]] == ["REVIEWED"]
+    assert api.data(MY_TASKS, {"volunteer": wang})["myTasks"] == []  # the unchanged order was not committed either
+    assert api.data(MY_TASKS, {"volunteer": li})["myTasks"] == []
+    assert [h["toStatus"] for h in api.data(ORDER_HISTORY, {"order": kept})["orderHistory"]] == ["REVIEWED"]

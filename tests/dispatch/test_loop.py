@@ -8,64 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.dispatch.support import (
-    DAY,
+from tests.dispatch.support import DAY, DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import (
+    ASSIGNMENT_ACCEPT,
+    ASSIGNMENT_CHECK_IN,
+    ASSIGNMENT_CHECK_OUT,
+    ASSIGNMENT_DECLINE,
     DISPATCH_RUN,
     DISPATCH_RUN_COMMIT,
-    DispatchClient,
-    register_doctor,
-    start_run,
-    submit_order,
+    DISPATCH_RUN_PROGRESS,
+    MY_TASKS,
+    NOTIFICATIONS,
+    ORDER_HISTORY,
+    ORDER_RATE,
+    OUTBOX,
+    VOLUNTEER_STATS,
 )
-
-RUN_PROGRESS = """
-subscription RunProgress($run: ID!) {
-  dispatchRunProgress(run: $run) { state progress { phase partsDone partsTotal bestObjective { staffing } } }
-}
-"""
-
-NOTIFICATIONS = """
-subscription Notifications($volunteer: ID, $after: String) {
-  notifications(volunteer: $volunteer, after: $after) { kind order payload }
-}
-"""
-
-MY_TASKS = """
-query MyTasks($volunteer: ID!) {
-  myTasks(volunteer: $volunteer) {
-    id status skill start end order { id status }
-    serviceRecord { creditMinutes honourMinutes corrections { minutes staff reason } }
-  }
-}
-"""
-
-ACCEPT = """
-mutation Accept($input: AssignmentActInput!) {
-  assignmentAccept(input: $input) { assignment { status order { status } } userErrors { field message code } }
-}
-"""
-
-DECLINE = """
-mutation Decline($input: AssignmentDeclineInput!) {
-  assignmentDecline(input: $input) {
-    assignment { status declineReason } repairRun { id kind } userErrors { field message code }
-  }
-}
-"""
-
-CHECK_IN = """
-mutation CheckIn($input: AssignmentActInput!) {
-  assignmentCheckIn(input: $input) { assignment { status order { status } } userErrors { field message code } }
-}
-"""
-
-CHECK_OUT = """
-mutation CheckOut($input: AssignmentActInput!) {
-  assignmentCheckOut(input: $input) {
-    assignment { status serviceRecord { creditMinutes } order { status } } userErrors { field message code }
-  }
-}
-"""
 
 CORRECT = """
 mutation Correct($input: ServiceRecordCorrectInput!) {
@@ -76,25 +34,8 @@ mutation Correct($input: ServiceRecordCorrectInput!) {
 }
 """
 
-RATE = """
-mutation Rate($input: OrderRateInput!) {
-  orderRate(input: $input) { rating { score comment } userErrors { field message code } }
-}
-"""
-
-HISTORY = """
-query History($order: ID!) { orderHistory(order: $order) { fromStatus toStatus actor note } }
-"""
-
-STATS = """
-query Stats($volunteer: ID!, $team: ID!) {
-  volunteerStats(volunteer: $volunteer) { creditHours honourHours tasksCompleted averageRating noShows }
-  teamStats(team: $team) { creditHours honourHours tasksCompleted averageRating noShows }
-}
-"""
-
-OUTBOX = """
-query Outbox($after: String) { outbox(after: $after) { events { cursor kind volunteer order } endCursor } }
+TEAM_STATS = """
+query TeamStats($team: ID!) { teamStats(team: $team) { creditHours honourHours tasksCompleted averageRating noShows } }
 """
 
 
@@ -116,7 +57,7 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
     # When the dispatcher starts a run over the whole center, it returns at once, QUEUED or later,
     run = start_run(api, world["center"])
     # and the progress subscription streams the run until it ends.
-    with api.subscription(RUN_PROGRESS, {"run": run}) as next_update:
+    with api.subscription(DISPATCH_RUN_PROGRESS, {"run": run}) as next_update:
         updates = []
         while (update := next_update()) is not None:
             updates.append(update["dispatchRunProgress"])
@@ -146,7 +87,7 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
         li_task = _task(api, li)
 
         # When Wang declines, a repair run keeps Li and refills the east order with Zhao.
-        declined = api.ok(DECLINE, {"input": {"assignment": wang_task["id"], "volunteer": wang,
+        declined = api.ok(ASSIGNMENT_DECLINE, {"input": {"assignment": wang_task["id"], "volunteer": wang,
                                               "reason": "家里有事"}}, "assignmentDecline")
         assert declined["assignment"] == {"status": "DECLINED", "declineReason": "家里有事"}
         assert declined["repairRun"]["kind"] == "REPAIR"
@@ -160,15 +101,16 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
     assert _task(api, li)["id"] == li_task["id"]  # Li's task was kept, not re-created
 
     # When both accept, the orders are CONFIRMED.
-    accepted = api.ok(ACCEPT, {"input": {"assignment": zhao_task["id"], "volunteer": zhao}}, "assignmentAccept")
+    accepted = api.ok(ASSIGNMENT_ACCEPT, {"input": {"assignment": zhao_task["id"], "volunteer": zhao}},
+                      "assignmentAccept")
     assert accepted["assignment"] == {"status": "ACCEPTED", "order": {"status": "CONFIRMED"}}
-    api.ok(ACCEPT, {"input": {"assignment": li_task["id"], "volunteer": li}}, "assignmentAccept")
+    api.ok(ASSIGNMENT_ACCEPT, {"input": {"assignment": li_task["id"], "volunteer": li}}, "assignmentAccept")
 
     # When Zhao checks in at 09:05 and out at 11:00 (local time), the order is in service, then completed,
-    checked_in = api.ok(CHECK_IN, {"input": {"assignment": zhao_task["id"], "volunteer": zhao,
+    checked_in = api.ok(ASSIGNMENT_CHECK_IN, {"input": {"assignment": zhao_task["id"], "volunteer": zhao,
                                              "at": f"{DAY}T09:05:00"}}, "assignmentCheckIn")
     assert checked_in["assignment"] == {"status": "CHECKED_IN", "order": {"status": "IN_SERVICE"}}
-    checked_out = api.ok(CHECK_OUT, {"input": {"assignment": zhao_task["id"], "volunteer": zhao,
+    checked_out = api.ok(ASSIGNMENT_CHECK_OUT, {"input": {"assignment": zhao_task["id"], "volunteer": zhao,
                                                "at": f"{DAY}T11:00:00+08:00"}}, "assignmentCheckOut")
     # and Zhao is credited the 115 minutes on site (travel excluded).
     assert checked_out["assignment"] == {"status": "COMPLETED", "serviceRecord": {"creditMinutes": 115},
@@ -182,11 +124,11 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
         "corrections": [{"minutes": 30, "staff": "张站长", "reason": "提前布置场地"}]}
 
     # When the resident rates the clinic, the order is RATED.
-    rated = api.ok(RATE, {"input": {"order": east_order, "score": 5, "comment": "很好"}}, "orderRate")
+    rated = api.ok(ORDER_RATE, {"input": {"order": east_order, "score": 5, "comment": "很好"}}, "orderRate")
     assert rated["rating"] == {"score": 5, "comment": "很好"}
 
     # Then the audit trail tells the order's whole story,
-    history = api.data(HISTORY, {"order": east_order})["orderHistory"]
+    history = api.data(ORDER_HISTORY, {"order": east_order})["orderHistory"]
     assert [(h["fromStatus"], h["toStatus"]) for h in history] == [
         ("SUBMITTED", "REVIEWED"), ("REVIEWED", "DISPATCHED"), ("DISPATCHED", "REVIEWED"),
         ("REVIEWED", "DISPATCHED"), ("DISPATCHED", "CONFIRMED"), ("CONFIRMED", "IN_SERVICE"),
@@ -194,10 +136,9 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
     assert history[0]["actor"] == "张审核" and history[1]["actor"] == "调度员"
     assert "家里有事" in history[2]["note"]
     # the statistics count Zhao's hours, task and rating,
-    stats = api.data(STATS, {"volunteer": zhao, "team": world["team"]})
-    assert stats["volunteerStats"] == {"creditHours": 1.92, "honourHours": 0.5, "tasksCompleted": 1,
-                                       "averageRating": 5.0, "noShows": 0}
-    assert stats["teamStats"]["tasksCompleted"] == 1
+    assert api.data(VOLUNTEER_STATS, {"volunteer": zhao})["volunteerStats"] == {
+        "creditHours": 1.92, "honourHours": 0.5, "tasksCompleted": 1, "averageRating": 5.0, "noShows": 0}
+    assert api.data(TEAM_STATS, {"team": world["team"]})["teamStats"]["tasksCompleted"] == 1
     # and the outbox holds every notification in order, resumable from any cursor.
     page = api.data(OUTBOX, {"after": None})["outbox"]
     kinds = [e["kind"] for e in page["events"]]

@@ -5,37 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.dispatch.support import (
-    DAY,
-    DISPATCH_RUN_COMMIT,
-    DispatchClient,
-    register_doctor,
-    start_run,
-    submit_order,
-)
+from tests.dispatch.support import DAY, DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import DISPATCH_RUN_COMMIT, NOTIFICATIONS, ORDER_CANCEL, OUTBOX
 
 REMIND = """
 mutation Remind($input: TaskRemindersSendInput!) {
   taskRemindersSend(input: $input) { queued userErrors { field message code } }
 }
-"""
-
-OUTBOX = """
-query Outbox($after: String, $volunteer: ID, $order: ID, $first: Int) {
-  outbox(after: $after, volunteer: $volunteer, order: $order, first: $first) {
-    events { cursor kind volunteer order payload } endCursor
-  }
-}
-"""
-
-ORDER_UPDATES = """
-subscription OrderUpdates($order: ID, $after: String) {
-  notifications(order: $order, after: $after) { kind order payload }
-}
-"""
-
-CANCEL = """
-mutation Cancel($input: OrderReasonInput!) { orderCancel(input: $input) { order { status } userErrors { code } } }
 """
 
 
@@ -77,8 +53,8 @@ def test_an_order_subscription_sees_its_cancellation_and_the_volunteer_is_told(
     api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run}}, "dispatchRunCommit")
     # A client resumes from the last cursor it handled, so nothing between its read and its subscribe is lost.
     cursor = api.data(OUTBOX, {"order": order})["outbox"]["endCursor"]
-    with api.subscription(ORDER_UPDATES, {"order": order, "after": cursor}) as next_update:
-        cancelled = api.data(CANCEL, {"input": {"order": order, "reason": "下雨改期"}})["orderCancel"]
+    with api.subscription(NOTIFICATIONS, {"order": order, "after": cursor}) as next_update:
+        cancelled = api.data(ORDER_CANCEL, {"input": {"order": order, "reason": "下雨改期"}})["orderCancel"]
         assert cancelled == {"order": {"status": "CANCELLED"}, "userErrors": []}
         seen = [next_update()["notifications"] for _ in range(2)]
     assert {e["kind"] for e in seen} == {"ORDER_STATUS_CHANGED", "TASK_CANCELLED"}

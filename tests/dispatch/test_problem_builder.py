@@ -6,19 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.dispatch.support import (
-    DISPATCH_RUN_COMMIT,
-    VOLUNTEER_REGISTER,
-    DispatchClient,
-    register_doctor,
-    start_run,
-    submit_order,
-)
+from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import DISPATCH_RUN_COMMIT, TEAM_MEMBER_ADD, VOLUNTEER_REGISTER
 from tests.schema.support import volunteer_input
-
-TEAM_MEMBER_ADD = """
-mutation TeamMemberAdd($input: TeamMemberAddInput!) { teamMemberAdd(input: $input) { userErrors { code } } }
-"""
 
 
 def _doctor(api: DispatchClient, world: dict[str, Any], **fields: Any) -> str:
@@ -37,7 +27,8 @@ def _outcome(api: DispatchClient, world: dict[str, Any]) -> dict[str, Any]:
 def test_weekly_windows_of_other_weekdays_do_not_make_a_volunteer_available(
         api: DispatchClient, world: dict[str, Any]) -> None:
     # The run's day is a Monday; this doctor serves on Tuesdays only.
-    _doctor(api, world, insuranceValidUntil="2027-12-31", weekly=[{"weekday": 1, "startMinute": 480, "endMinute": 1080}])
+    _doctor(api, world, insuranceValidUntil="2027-12-31",
+            weekly=[{"weekday": 1, "startMinute": 480, "endMinute": 1080}])
     submit_order(api, world, world["east"], 34.331, 117.961)
     run = _outcome(api, world)
     assert run["proposals"] == []

@@ -4,23 +4,18 @@ problem build is held back here so the run is caught mid-way), in order, ending 
 from __future__ import annotations
 
 import functools
-import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from db.session import session_factory
+from jobs.lifecycle import RunProgress
 from matching import Objective, Progress
-from resolvers.core import dispatch_ids
-from jobs import runs
-from tests.dispatch.support import DISPATCH_RUN, DispatchClient, start_held_run
-
-RUN_PROGRESS = """
-subscription RunProgress($run: ID!) {
-  dispatchRunProgress(run: $run) { state progress { phase partsDone partsTotal bestObjective { staffing } } }
-}
-"""
+from resolvers.core import globalid
+from resolvers.dispatch import runs
+from tests.dispatch.support import DispatchClient, start_held_run
+from tests.documents import DISPATCH_RUN, DISPATCH_RUN_PROGRESS
 
 PHASES = ["queued", "building", "candidates", "solving", "storing", "done"]
 
@@ -28,7 +23,7 @@ PHASES = ["queued", "building", "candidates", "solving", "storing", "done"]
 def test_the_subscription_streams_each_phase_until_the_end(
         api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     run, release = start_held_run(api, world, monkeypatch)
-    with api.subscription(RUN_PROGRESS, {"run": run}) as next_update:
+    with api.subscription(DISPATCH_RUN_PROGRESS, {"run": run}) as next_update:
         first = next_update()["dispatchRunProgress"]
         release.set()
         updates = [first]
@@ -52,9 +47,8 @@ def test_a_solved_part_writes_the_objective_so_far_to_the_run(
     run, release = start_held_run(api, world, monkeypatch)
     try:
         event = Progress("solving", "solved 1/2 parts", 1, 2, Objective(staffing=5, travel_m=1200))
-        run_id = dispatch_ids.decode(run, "DispatchRun") or 0
-        runs.RunProgress(functools.partial(runs._set, session_factory(engine)), run_id, set(), threading.Lock(),
-                         True)(event)
+        run_id = globalid.decode_pk(run, "DispatchRun") or 0
+        RunProgress(functools.partial(runs._set, session_factory(engine)), run_id, lambda _: False, True)(event)
         progress = api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["progress"]
     finally:
         release.set()

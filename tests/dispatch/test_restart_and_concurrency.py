@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT, RunState
 from db.session import session_factory
-from resolvers.dispatch.commit import commit_run, lock_for_write
-from resolvers.core.dispatch_ids import decode
 from resolvers.core.errors import MutationAborted
-from resolvers.core.globalid import encode
-from tests.dispatch.support import DISPATCH_RUN, DispatchClient, register_doctor, start_run, submit_order
+from resolvers.core.globalid import decode_pk, encode
+from resolvers.dispatch.commit import commit_run, lock_for_write
+from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import DISPATCH_RUN
 from wenming.settings import Settings
 
 
@@ -31,7 +31,7 @@ def test_a_run_left_running_by_a_stopped_server_is_failed_at_startup(
     finished = start_run(api, world["center"])
     assert api.wait_run(finished)["state"] == "SUCCEEDED"
     # A server stopped mid-solve leaves its row RUNNING (simulated: the row as the thread left it).
-    interrupted = models.DispatchRun(scope_unit_id=decode(world["center"], "Unit"),
+    interrupted = models.DispatchRun(scope_unit_id=decode_pk(world["center"], "Unit"),
                                      date_from=dt.date(2026, 12, 7),
                                      date_to=dt.date(2026, 12, 7), state=RunState.RUNNING, phase="solving")
     session.add(interrupted)
@@ -69,7 +69,7 @@ def test_parallel_commits_of_overlapping_runs_book_each_volunteer_once(
             barrier.wait()  # both transactions start together
             try:
                 lock_for_write(session)
-                commit_run(session, decode(run, "DispatchRun") or 0, actor=f"dispatcher of {run}")
+                commit_run(session, decode_pk(run, "DispatchRun") or 0, actor=f"dispatcher of {run}")
                 session.commit()
                 outcomes[run] = "committed"
             except MutationAborted as exc:
@@ -81,6 +81,7 @@ def test_parallel_commits_of_overlapping_runs_book_each_volunteer_once(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+        assert not thread.is_alive(), "a commit did not finish within 60 s (a lock never released?)"
 
     winners = [run for run, outcome in outcomes.items() if outcome == "committed"]
     assert len(outcomes) == 2 and len(winners) == 1, outcomes
@@ -89,11 +90,11 @@ def test_parallel_commits_of_overlapping_runs_book_each_volunteer_once(
     assert "already booked" in outcomes[loser][0][1]
     with sessions() as session:
         booked = session.scalar(select(func.count()).select_from(models.Assignment).where(
-            models.Assignment.volunteer_id == decode(doctor, "Volunteer"),
+            models.Assignment.volunteer_id == decode_pk(doctor, "Volunteer"),
             models.Assignment.status.in_(ACTIVE_ASSIGNMENT)))
         statuses = dict(session.execute(select(models.Order.id, models.Order.status)).all())
     assert booked == 1
     won_order = east_order if winners[0] == runs[0] else west_order
     lost_order = west_order if won_order == east_order else east_order
-    assert statuses[decode(won_order, "Order")] == "DISPATCHED"
-    assert statuses[decode(lost_order, "Order")] == "REVIEWED"  # the refused commit wrote nothing
+    assert statuses[decode_pk(won_order, "Order")] == "DISPATCHED"
+    assert statuses[decode_pk(lost_order, "Order")] == "REVIEWED"  # the refused commit wrote nothing

@@ -7,19 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.dispatch.support import (
-    DISPATCH_RUN,
-    DISPATCH_RUN_COMMIT,
-    DispatchClient,
-    register_doctor,
-    start_run,
-    submit_order,
-)
+from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import DISPATCH_RUN, DISPATCH_RUN_COMMIT, MY_TASKS, VOLUNTEER_REGISTER
 from tests.schema.support import create_skill, volunteer_input
 
 PIN = """
 mutation Pin($input: DispatchProposalPinInput!) {
-  dispatchProposalPin(input: $input) { proposal { volunteer { id } pinned distanceKm } userErrors { field message code } }
+  dispatchProposalPin(input: $input) {
+    proposal { volunteer { id } pinned distanceKm } userErrors { field message code }
+  }
 }
 """
 
@@ -37,21 +33,14 @@ mutation Remove($input: DispatchProposalRemoveInput!) {
 }
 """
 
-REGISTER = """
-mutation R($input: VolunteerRegisterInput!) { volunteerRegister(input: $input) { volunteer { id } userErrors { code } } }
-"""
-
-TASKS = "query T($v: ID!) { myTasks(volunteer: $v) { status order { id } } }"
-
-
 @pytest.fixture
 def reviewed(api: DispatchClient, world: dict[str, Any]) -> dict[str, Any]:
     """A SUCCEEDED run proposing Wang for the east order; Zhao (also a doctor) and a lawyer exist."""
     wang = register_doctor(api, world["east"], world["team"], world["doctor"], 34.335, 117.955, name="王医生")
     zhao = register_doctor(api, world["east"], world["team"], world["doctor"], 34.36, 117.99, name="赵医生")
     lawyer_skill = create_skill(api, code="lawyer", domain="LAW")
-    lawyer = api.data(REGISTER, {"input": volunteer_input(world["east"], skills=[{"skill": lawyer_skill, "level": 3}],
-                                                          insuranceValidUntil="2027-12-31")})
+    lawyer = api.data(VOLUNTEER_REGISTER, {"input": volunteer_input(
+        world["east"], skills=[{"skill": lawyer_skill, "level": 3}], insuranceValidUntil="2027-12-31")})
     order = submit_order(api, world, world["east"], 34.331, 117.961)
     run = start_run(api, world["center"])
     (proposal,) = api.wait_run(run)["proposals"]
@@ -80,9 +69,9 @@ def test_replacing_with_a_qualified_volunteer_is_kept_and_committed(api: Dispatc
                  "dispatchProposalReplace")
     assert out["proposal"] == {"volunteer": {"id": reviewed["zhao"]}, "pinned": True, "explanation": None}
     api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": reviewed["run"]}}, "dispatchRunCommit")
-    assert api.data(TASKS, {"v": reviewed["zhao"]})["myTasks"] == [{"status": "OFFERED",
-                                                                     "order": {"id": reviewed["order"]}}]
-    assert api.data(TASKS, {"v": reviewed["wang"]})["myTasks"] == []
+    zhao_tasks = api.data(MY_TASKS, {"volunteer": reviewed["zhao"]})["myTasks"]
+    assert [(t["status"], t["order"]["id"]) for t in zhao_tasks] == [("OFFERED", reviewed["order"])]
+    assert api.data(MY_TASKS, {"volunteer": reviewed["wang"]})["myTasks"] == []
 
 
 def test_pinning_a_second_doctor_on_a_one_doctor_order_is_refused(api: DispatchClient, reviewed: dict[str, Any]

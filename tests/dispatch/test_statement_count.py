@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from tests.dispatch.support import DISPATCH_RUN, DispatchClient, register_doctor, start_run, submit_order
+from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import DISPATCH_RUN
 from tests.schema.support import StatementCounter
 
 

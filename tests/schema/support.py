@@ -2,7 +2,8 @@
 data through the public mutations (so tests depend on the API, not on table layouts).
 
 `GraphQLClient.execute` posts a document over httpx's ASGITransport to the app built by
-`wenming.app.create_app`; `data()` additionally asserts that there were no errors.
+`wenming.app.create_app`; `data()` additionally asserts that there were no errors. The documents
+the builders send are in tests/documents.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from sqlalchemy import Engine, event
 
 from db.identity import check_char
 from tests.auth.support import admin_headers
+from tests.documents import (
+    MENU_OFFER,
+    SERVICE_ITEM_CREATE,
+    SKILL_CREATE,
+    TEAM_CREATE,
+    UNIT_CREATE,
+    VOLUNTEER_REGISTER,
+)
 from wenming.app import create_app
 from wenming.settings import Settings
 
@@ -82,43 +91,6 @@ def id_number(birth: str = "19900101", region: str = "320382") -> str:
 
 def unique(prefix: str) -> str:
     return f"{prefix}{next(_serial)}"
-
-
-UNIT_CREATE = """
-mutation UnitCreate($input: UnitCreateInput!) {
-  unitCreate(input: $input) { unit { id code level } userErrors { field message code } }
-}
-"""
-
-SKILL_CREATE = """
-mutation SkillCreate($input: SkillCreateInput!) {
-  skillCreate(input: $input) { skill { id code } userErrors { field message code } }
-}
-"""
-
-TEAM_CREATE = """
-mutation TeamCreate($input: TeamCreateInput!) {
-  teamCreate(input: $input) { team { id } userErrors { field message code } }
-}
-"""
-
-SERVICE_ITEM_CREATE = """
-mutation ServiceItemCreate($input: ServiceItemCreateInput!) {
-  serviceItemCreate(input: $input) { serviceItem { id } userErrors { field message code } }
-}
-"""
-
-MENU_OFFER = """
-mutation MenuOffer($input: MenuOfferInput!) {
-  menuOffer(input: $input) { item { id } userErrors { field message code } }
-}
-"""
-
-VOLUNTEER_REGISTER = """
-mutation VolunteerRegister($input: VolunteerRegisterInput!) {
-  volunteerRegister(input: $input) { volunteer { id } userErrors { field message code } }
-}
-"""
 
 
 def _ok(payload: dict[str, Any]) -> dict[str, Any]:

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
+from unittest.mock import ANY
+
 import pytest
 
+from tests.documents import SKILL_CREATE, TEAM_CREATE, TEAM_UPDATE
 from tests.schema.support import GraphQLClient, create_team, create_unit
-
-TEAM_CREATE = """
-mutation TeamCreate($input: TeamCreateInput!) {
-  teamCreate(input: $input) { team { name kind domain parent { name } unit { name } } userErrors { field code } }
-}
-"""
-
-TEAM_UPDATE = """
-mutation TeamUpdate($input: TeamUpdateInput!) {
-  teamUpdate(input: $input) { team { name description domain } userErrors { field code } }
-}
-"""
 
 TEAMS = """
 query Teams($kind: TeamKind, $unitSubtree: ID) {
   teams(kind: $kind, unitSubtree: $unitSubtree) { totalCount edges { node { name children { name } } } }
-}
-"""
-
-SKILL_CREATE = """
-mutation SkillCreate($input: SkillCreateInput!) {
-  skillCreate(input: $input) { skill { code name domain } userErrors { field message code } }
 }
 """
 
@@ -73,7 +58,7 @@ def test_corps_detachment_team_nesting(api: GraphQLClient, units: dict[str, str]
         "code": "KS-T1", "name": "周庄志愿服务队", "kind": "TEAM", "unit": units["institute"], "parent": detachment,
     }})["teamCreate"]
     assert payload == {"userErrors": [], "team": {
-        "name": "周庄志愿服务队", "kind": "TEAM", "domain": None, "parent": {"name": "健康邳州志愿服务队"},
+        "id": ANY, "name": "周庄志愿服务队", "kind": "TEAM", "domain": None, "parent": {"name": "健康邳州志愿服务队"},
         "unit": {"name": "周庄所"}}}
     teams = api.data(TEAMS, {"kind": "CORPS"})["teams"]
     assert teams["edges"][0]["node"]["children"] == [{"name": "健康邳州志愿服务队"}]
@@ -99,15 +84,18 @@ def test_team_refusals(api: GraphQLClient, units: dict[str, str]) -> None:
 
 def test_team_update(api: GraphQLClient, units: dict[str, str]) -> None:
     team = create_team(api, units["center"])
-    payload = api.data(TEAM_UPDATE, {"input": {"id": team, "name": "健康队", "description": "义诊", "domain": "HEALTH"}})
-    assert payload["teamUpdate"] == {"userErrors": [], "team": {"name": "健康队", "description": "义诊", "domain": "HEALTH"}}
+    changes = {"name": "健康队", "description": "义诊", "domain": "HEALTH"}
+    payload = api.data(TEAM_UPDATE, {"input": {"id": team, **changes}})
+    assert payload["teamUpdate"] == {"userErrors": [], "team": changes}
     blank = api.data(TEAM_UPDATE, {"input": {"id": team, "name": " "}})
-    assert blank["teamUpdate"] == {"team": None, "userErrors": [{"field": ["input", "name"], "code": "REQUIRED"}]}
+    assert blank["teamUpdate"] == {"team": None, "userErrors": [
+        {"field": ["input", "name"], "message": "name must not be empty", "code": "REQUIRED"}]}
 
 
 def test_skill_create_and_duplicate_code(api: GraphQLClient) -> None:
     created = api.data(SKILL_CREATE, {"input": {"code": "lawyer", "name": "律师", "domain": "LAW"}})
-    assert created["skillCreate"] == {"userErrors": [], "skill": {"code": "lawyer", "name": "律师", "domain": "LAW"}}
+    assert created["skillCreate"] == {"userErrors": [], "skill": {"id": ANY, "code": "lawyer", "name": "律师",
+                                                                  "domain": "LAW"}}
     again = api.data(SKILL_CREATE, {"input": {"code": "lawyer", "name": "律师二"}})
     assert again["skillCreate"] == {"skill": None, "userErrors": [
         {"field": ["input", "code"], "message": "code: a skill with this value already exists", "code": "DUPLICATE"}]}
@@ -115,7 +103,8 @@ def test_skill_create_and_duplicate_code(api: GraphQLClient) -> None:
 
 def test_departments_belong_to_centers(api: GraphQLClient, units: dict[str, str]) -> None:
     created = api.data(DEPARTMENT_CREATE, {"input": {"unit": units["center"], "name": "综合科"}})
-    assert created["departmentCreate"] == {"userErrors": [], "department": {"name": "综合科", "unit": {"name": "昆山中心"}}}
+    assert created["departmentCreate"] == {"userErrors": [],
+                                           "department": {"name": "综合科", "unit": {"name": "昆山中心"}}}
     refused = api.data(DEPARTMENT_CREATE, {"input": {"unit": units["institute"], "name": "科技文卫科"}})
     assert refused["departmentCreate"]["department"] is None
     assert [(e["field"], e["code"]) for e in refused["departmentCreate"]["userErrors"]] == [

@@ -4,9 +4,11 @@ orderSubmit with its idempotency key, and the order filters."""
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
+from tests.documents import ORDER_SUBMIT, SERVICE_ITEM_CREATE
 from tests.schema.support import (
     GraphQLClient,
     create_item,
@@ -23,31 +25,9 @@ query Menus($id: ID!) {
 }
 """
 
-SERVICE_ITEM_CREATE = """
-mutation ServiceItemCreate($input: ServiceItemCreateInput!) {
-  serviceItemCreate(input: $input) {
-    serviceItem {
-      name durationMinutes
-      requiredSkills { skill { code } headcount minLevel }
-      providerTeams { name }
-    }
-    userErrors { field message code }
-  }
-}
-"""
-
 MENU_WITHDRAW = """
 mutation MenuWithdraw($input: MenuOfferInput!) {
   menuWithdraw(input: $input) { item { name } userErrors { field message code } }
-}
-"""
-
-ORDER_SUBMIT = """
-mutation OrderSubmit($input: OrderSubmitInput!) {
-  orderSubmit(input: $input) {
-    order { id status headcount residentPhone windowStart windowEnd item { name } unit { name } }
-    userErrors { field message code }
-  }
 }
 """
 
@@ -82,7 +62,7 @@ def network(api: GraphQLClient) -> dict[str, str]:
 
 
 def _item(api: GraphQLClient, name: str, domain: str, skill: str) -> str:
-    data = api.data(SERVICE_ITEM_CREATE.replace("serviceItem {", "serviceItem { id"), {"input": {
+    data = api.data(SERVICE_ITEM_CREATE, {"input": {
         "code": name, "name": name, "domain": domain, "durationMinutes": 60,
         "requiredSkills": [{"skill": skill}]}})
     return data["serviceItemCreate"]["serviceItem"]["id"]
@@ -99,7 +79,8 @@ def test_effective_menu_adds_the_ancestors_offers(api: GraphQLClient, network: d
 def test_menu_withdraw_takes_the_item_off(api: GraphQLClient, network: dict[str, str]) -> None:
     payload = api.data(MENU_WITHDRAW, {"input": {"unit": network["institute"], "item": network["law"]}})
     assert payload["menuWithdraw"] == {"item": {"name": "法律咨询"}, "userErrors": []}
-    assert api.data(MENUS, {"id": network["station"]})["node"]["effectiveMenu"] == [{"name": "义诊", "domain": "HEALTH"}]
+    effective = api.data(MENUS, {"id": network["station"]})["node"]["effectiveMenu"]
+    assert effective == [{"name": "义诊", "domain": "HEALTH"}]
     again = api.data(MENU_WITHDRAW, {"input": {"unit": network["institute"], "item": network["law"]}})
     assert again["menuWithdraw"] == {"item": None, "userErrors": [
         {"field": ["input", "item"], "message": "the unit does not offer this item itself", "code": "NOT_OFFERED"}]}
@@ -114,7 +95,7 @@ def test_service_item_create_with_skills_and_teams(api: GraphQLClient, network: 
         "providerTeams": [team],
     }})["serviceItemCreate"]
     assert payload == {"userErrors": [], "serviceItem": {
-        "name": "送医下乡", "durationMinutes": 180,
+        "id": ANY, "name": "送医下乡", "durationMinutes": 180,
         "requiredSkills": [{"skill": {"code": "doctor"}, "headcount": 1, "minLevel": 3},
                            {"skill": {"code": "lawyer"}, "headcount": 2, "minLevel": 1}],
         "providerTeams": [{"name": "健康邳州志愿服务队"}],

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from examples.load import load_city_into
+from tests.documents import SKILLS
 from tests.schema.support import GraphQLClient, id_number
 from wenming.settings import Settings
 
@@ -18,7 +19,6 @@ OPERATIONS = Path(__file__).resolve().parents[2] / "examples" / "operations"
 
 STATION_ID = 'query { unitByCode(code: "PZ-S0001") { id effectiveMenu { id } } }'
 CENTER_ID = 'query { unitByCode(code: "PZ-C") { id } }'
-DOCTOR = 'query { skills { id code } }'
 FIRST_ORDER = "query { orders(first: 1) { edges { node { windowStart } } } }"
 
 
@@ -26,7 +26,7 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
     """Variables for each operation, read from the loaded data; a new operation needs an entry."""
     station = api.data(STATION_ID)["unitByCode"]
     center = api.data(CENTER_ID)["unitByCode"]["id"]
-    skills = {s["code"]: s["id"] for s in api.data(DOCTOR)["skills"]}
+    skills = {s["code"]: s["id"] for s in api.data(SKILLS)["skills"]}
     order_day = api.data(FIRST_ORDER)["orders"]["edges"][0]["node"]["windowStart"][:10]
     return {
         "whole_tree": dict,

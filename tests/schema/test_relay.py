@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import base64
 
+from tests.documents import NODES
 from tests.schema.support import GraphQLClient, create_skill, create_unit, create_units
 
 NODE = """
 query Node($id: ID!) { node(id: $id) { __typename id ... on Unit { name } ... on Skill { code } } }
 """
-
-NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
 
 PAGE = """
 query Page($first: Int, $after: String) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.documents import UNIT_COUNT, UNIT_CREATE, UNIT_MOVE, UNIT_UPDATE
 from tests.schema.support import GraphQLClient, create_skill, create_unit, unique
 
 TREE = """
@@ -33,34 +34,11 @@ query Units($level: UnitLevel, $nameContains: String, $parent: ID, $near: GeoCir
 }
 """
 
-UNIT_CREATE = """
-mutation UnitCreate($input: UnitCreateInput!) {
-  unitCreate(input: $input) { unit { id name level depth parent { name } } userErrors { field message code } }
-}
-"""
-
-UNIT_UPDATE = """
-mutation UnitUpdate($input: UnitUpdateInput!) {
-  unitUpdate(input: $input) {
-    unit { name contactPhone location { lat lon } fiveHaves { site feature featureNote } }
-    userErrors { field message code }
-  }
-}
-"""
-
-UNIT_MOVE = """
-mutation UnitMove($input: UnitMoveInput!) {
-  unitMove(input: $input) { unit { name depth ancestors { name } } userErrors { field message code } }
-}
-"""
-
 UNIT_DELETE = """
 mutation UnitDelete($input: UnitDeleteInput!) {
   unitDelete(input: $input) { deletedId userErrors { field message code } }
 }
 """
-
-UNIT_COUNT = "query { units { totalCount } }"
 
 
 @pytest.fixture
@@ -141,7 +119,8 @@ def _bad_create_cases(tree: dict[str, str], skill: str) -> list[tuple[dict, list
         ({**ok, "location": {"lat": 34, "lon": -181}},
          [{"field": ["input", "location", "lon"], "message": "location.lon must be within -180..180",
            "code": "OUT_OF_RANGE"}]),
-        ({**ok, "name": "   "}, [{"field": ["input", "name"], "message": "name must not be empty", "code": "REQUIRED"}]),
+        ({**ok, "name": "   "},
+         [{"field": ["input", "name"], "message": "name must not be empty", "code": "REQUIRED"}]),
         ({**ok, "parent": tree["center"]},
          [{"field": ["input", "parent"], "code": "LEVEL_MISMATCH",
            "message": f"a station must sit under a institute, but unit {_pk(tree['center'])} is a center: "
@@ -217,7 +196,8 @@ def test_unit_move_rewrites_the_subtree(api: GraphQLClient, tree: dict[str, str]
     # when 新华站 moves from 运河所 to 邳城所
     payload = api.data(UNIT_MOVE, {"input": {"id": tree["xinhua"], "parent": tree["picheng"]}})["unitMove"]
     # then
-    assert payload == {"unit": {"name": "新华站", "depth": 2, "ancestors": [{"name": "邳州中心"}, {"name": "邳城所"}]},
+    assert payload == {"unit": {"id": tree["xinhua"], "name": "新华站", "depth": 2,
+                                "ancestors": [{"name": "邳州中心"}, {"name": "邳城所"}]},
                        "userErrors": []}
     children = api.data(TREE, {"id": tree["center"]})["node"]["children"]
     assert [c["children"] for c in children] == [[{"name": "桂园站"}], [{"name": "新华站"}, {"name": "邓楼站"}]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.documents import TEAM_MEMBER_ADD, VOLUNTEER_REGISTER, VOLUNTEER_REGISTER_PROFILE, VOLUNTEER_UPDATE
 from tests.schema.support import (
     GraphQLClient,
     create_skill,
@@ -14,33 +15,6 @@ from tests.schema.support import (
     register_volunteer,
     volunteer_input,
 )
-
-VOLUNTEER_REGISTER = """
-mutation VolunteerRegister($input: VolunteerRegisterInput!) {
-  volunteerRegister(input: $input) {
-    volunteer {
-      volunteerNumber name phone idNumber
-      skills { skill { code } level certifiedUntil }
-      domains
-      availability { weekly { weekday startMinute endMinute } }
-      unit { name }
-    }
-    userErrors { field message code }
-  }
-}
-"""
-
-VOLUNTEER_UPDATE = """
-mutation VolunteerUpdate($input: VolunteerUpdateInput!) {
-  volunteerUpdate(input: $input) { volunteer { name phone status domains } userErrors { field message code } }
-}
-"""
-
-TEAM_MEMBER_ADD = """
-mutation TeamMemberAdd($input: TeamMemberAddInput!) {
-  teamMemberAdd(input: $input) { membership { role team { name } volunteer { name } } userErrors { field code } }
-}
-"""
 
 VOLUNTEERS = """
 query Volunteers($skill: ID, $minLevel: Int, $team: ID, $domain: ServiceDomain, $unitSubtree: ID,
@@ -56,7 +30,9 @@ query Volunteers($skill: ID, $minLevel: Int, $team: ID, $domain: ServiceDomain, 
 VOLUNTEER_COUNT = "query { volunteers { totalCount } }"
 
 VOLUNTEER_TEAMS = """
-query VolunteerTeams($id: ID!) { node(id: $id) { ... on Volunteer { teams { name memberCount } memberships { role } } } }
+query VolunteerTeams($id: ID!) {
+  node(id: $id) { ... on Volunteer { teams { name memberCount } memberships { role } } }
+}
 """
 
 
@@ -72,7 +48,7 @@ def test_register_stores_and_shows_masked_personal_data(api: GraphQLClient, stat
     doctor = create_skill(api, code="doctor")
     number = "32038219850317008X"
     # when
-    payload = api.execute(VOLUNTEER_REGISTER, {"input": volunteer_input(
+    payload = api.execute(VOLUNTEER_REGISTER_PROFILE, {"input": volunteer_input(
         station, volunteerNumber="PZ-0001", name="李娜", phone="13812345678", idNumber=number.lower(),
         skills=[{"skill": doctor, "level": 4, "certifiedUntil": "2027-06-30"}], domains=["HEALTH", "HEALTH"],
         weekly=[{"weekday": 5, "startMinute": 540, "endMinute": 720}],
@@ -98,8 +74,8 @@ def test_duplicate_volunteer_number_and_id_number_are_refused(api: GraphQLClient
         station, volunteerNumber="PZ-0001", idNumber=spaced)})["volunteerRegister"]
     # then
     assert payload == {"volunteer": None, "userErrors": [
-        {"field": ["input", "volunteerNumber"], "message": "volunteerNumber: a volunteer with this value already exists",
-         "code": "DUPLICATE"},
+        {"field": ["input", "volunteerNumber"], "code": "DUPLICATE",
+         "message": "volunteerNumber: a volunteer with this value already exists"},
         {"field": ["input", "idNumber"], "message": "idNumber: a volunteer with this value already exists",
          "code": "DUPLICATE"},
     ]}
@@ -146,7 +122,8 @@ def test_team_member_add_and_duplicate(api: GraphQLClient, station: str) -> None
         "role": "LEADER", "team": {"name": "健康邳州志愿服务队"}, "volunteer": {"name": "赵敏"}}}
     again = api.data(TEAM_MEMBER_ADD, {"input": {"team": team, "volunteer": volunteer}})
     assert again["teamMemberAdd"] == {"membership": None, "userErrors": [
-        {"field": ["input", "volunteer"], "code": "DUPLICATE"}]}
+        {"field": ["input", "volunteer"], "message": "the volunteer is already a member of this team",
+         "code": "DUPLICATE"}]}
     seen = api.data(VOLUNTEER_TEAMS, {"id": volunteer})["node"]
     assert seen == {"teams": [{"name": "健康邳州志愿服务队", "memberCount": 1}], "memberships": [{"role": "LEADER"}]}
 

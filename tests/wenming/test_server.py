@@ -1,64 +1,41 @@
-"""A real uvicorn server on a free port: GraphQL over HTTP, and the graphql-transport-ws handshake."""
+"""A real uvicorn server on a socket: GraphQL over HTTP, and the graphql-transport-ws handshake."""
 
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 from websockets.sync.client import connect
 
 from db.session import make_engine
+from tests.auth.serving import serve_in_thread
 from tests.auth.support import admin_headers
-from tests.schema.support import UNIT_CREATE
+from tests.documents import UNIT_CREATE, UNIT_NODE
 from wenming.app import create_app
 from wenming.server import prepare_demo
 from wenming.settings import Settings
 
-NODE = "query Node($id: ID!) { node(id: $id) { ... on Unit { name level } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture
 def server_url(settings: Settings, engine: Engine) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
-                            ws="websockets-sansio", log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.02)
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(create_app(settings, engine=engine)) as address:
+        yield address
 
 
 def test_graphql_over_http(server_url: str, settings: Settings, engine: Engine) -> None:
     with httpx.Client(base_url=f"http://{server_url}", headers=admin_headers(settings, engine)) as client:
         created = client.post("/graphql", json={"query": UNIT_CREATE, "variables": {"input": {
-            "code": "PZ", "name": "邳州市新时代文明实践中心", "level": "CENTER", "location": {"lat": 34.33, "lon": 117.96},
+            "code": "PZ", "name": "邳州市新时代文明实践中心", "level": "CENTER",
+            "location": {"lat": 34.33, "lon": 117.96},
         }}}).json()["data"]["unitCreate"]
         unit_id = created["unit"]["id"]
-        fetched = client.post("/graphql", json={"query": NODE, "variables": {"id": unit_id}})
+        fetched = client.post("/graphql", json={"query": UNIT_NODE, "variables": {"id": unit_id}})
     assert fetched.status_code == 200
-    assert fetched.json()["data"] == {"node": {"name": "邳州市新时代文明实践中心", "level": "CENTER"}}
+    assert fetched.json()["data"] == {"node": {"name": "邳州市新时代文明实践中心", "level": "CENTER", "children": []}}
 
 
 def test_graphql_transport_ws_handshake(server_url: str) -> None:

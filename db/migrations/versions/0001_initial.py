@@ -1,3 +1,5 @@
+# Operations as Alembic's autogenerate writes them: its long lines are left unwrapped.
+# ruff: noqa: E501
 """Initial schema: the practice network, volunteer forces, service menu and orders.
 
 Enum columns are frozen here as VARCHAR(32) (the models store enum member names as strings, with
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None

@@ -1,3 +1,5 @@
+# Operations as Alembic's autogenerate writes them: its long lines are left unwrapped.
+# ruff: noqa: E501
 """Dispatch workflow: runs, proposals, assignments, order audit trail, outbox, service records,
 corrections and ratings.
 

@@ -1,3 +1,5 @@
+# Operations as Alembic's autogenerate writes them: its long lines are left unwrapped.
+# ruff: noqa: E501
 """Identity and authorisation: accounts, role grants, refresh tokens, API keys, order owners and
 the audit log of personal-data reads (db/models/accounts.py).
 

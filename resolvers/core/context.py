@@ -1,0 +1,63 @@
+"""The per-request context every resolver receives: one SQLAlchemy session, the settings, the
+DataLoaders, the caller, and the presenters that turn rows into API objects.
+
+Resolvers receive it as `info.context` with a precise type (`Info = strawberry.Info[Context,
+None]`), never as a dict. The session is opened on first use and closed when the operation ends
+(wenming/context.py `SessionScope`), so a request that touches no data opens no connection.
+
+`present` is supplied by the schema (schema/core/present.py): resolvers hand it rows and get the
+schema's objects back, without importing schema/ (data flows one way, docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from resolvers.core.loaders import Loaders
+    from resolvers.core.settings import Settings
+
+
+@dataclass
+class Context:
+    """What every resolver may use for one request (HTTP) or one operation (websocket)."""
+
+    settings: Settings
+    open_session: Callable[[], Session]
+    make_loaders: Callable[[Context], Loaders]
+    present: Any = None  # the schema's presenters (schema/core/present.py): row -> API object
+    slots: asyncio.Semaphore | None = None
+    request: Any = None
+    response: Any = None
+    auth: Any = None  # the caller of this request (wenming.access.RequestAuth), restricting every session
+    connection_params: Any = None  # the graphql-transport-ws `connection_init` payload
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session:
+        """The request's session, opened on first use."""
+        if self._session is None:
+            self._session = self.open_session()
+        return self._session
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """The request's DataLoaders (batched, cached for this request only)."""
+        return self.make_loaders(self)
+
+    def close(self) -> None:
+        """Roll back anything left open and return the connection to the pool."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,74 @@
+"""The shape of the settings: plain frozen dataclasses, passed down from the composition root.
+
+The environment is read once, by `wenming.settings.read_settings()` (the variables are listed
+there); everything below `wenming/` receives a `Settings` and never reads the environment itself.
+`Settings()` with no arguments is the development default, as tests and examples use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+DEV_SECRET_KEY = "wenming-development-only-secret"
+MIN_KEY_LENGTH = 32  # HS256 wants a key of at least 256 bits
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable and what to set."""
+
+
+def derived_jwt_key(secret_key: str) -> str:
+    """The access-token key derived from the secret key when no WENMING_JWT_KEY is set."""
+    return hmac.new(secret_key.encode(), b"wenming access tokens", hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Keys and lifetimes of credentials (resolvers/access/tokens.py)."""
+
+    jwt_key: str = ""  # empty: derived from the secret key (Settings fills it in)
+    access_minutes: int = 15
+    refresh_days: int = 14
+    max_failures: int = 5
+    lock_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """Query and request limits (wenming/limits.py, wenming/guard.py)."""
+
+    max_depth: int = 15
+    max_aliases: int = 100
+    max_tokens: int = 10_000
+    max_cost: int = 50_000
+    list_size: int = 10
+    max_body_bytes: int = 256 * 1024
+    rate_per_address: int = 6000
+    rate_per_account: int = 3000
+    login_failures_per_address: int = 30
+    allowed_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, in one object."""
+
+    database_url: str = "sqlite:///wenming.db"
+    env: str = "development"
+    secret_key: str = DEV_SECRET_KEY
+    max_page_size: int = 100
+    dask_scheduler: str | None = None
+    log_level: str = "INFO"
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+
+    def __post_init__(self) -> None:
+        if not self.auth.jwt_key:
+            derived = AuthSettings(**{**self.auth.__dict__, "jwt_key": derived_jwt_key(self.secret_key)})
+            object.__setattr__(self, "auth", derived)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
