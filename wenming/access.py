@@ -5,7 +5,7 @@ request presents into an `AuthHolder`; every session the context opens is restri
 holder's caller (resolvers/access/policy.py). `Authorise`, a schema extension running inside the
 operation's database slot, loads the caller (account, grants) and refuses the whole operation,
 before anything executes, when a root field is not open to the caller's roles
-(`permissions.ROOT_ACCESS`): UNAUTHENTICATED without a valid credential, FORBIDDEN otherwise.
+(`policy.ROOT_ACCESS`): UNAUTHENTICATED without a valid credential, FORBIDDEN otherwise.
 
 Websocket clients that cannot set headers send `{"authorization": "Bearer <token>"}` as the
 `connection_init` payload (graphql-transport-ws).

@@ -1,22 +1,23 @@
-"""The one place that restricts what a caller may see and change (netbox's `.restrict(user)`).
+"""The choke point: every read and write of a request session passes the domains' declarations.
 
-Three layers, all driven by the caller's role grants (resolvers/access/auth.py):
+Who may do what is declared per domain (network.py, forces.py, orders.py, dispatch.py,
+accounts.py, scenarios.py, in the words of rules.py); this module only enforces it, in three places:
 
-1. Root fields (`ROOT_ACCESS`): which roles may call each query and mutation at all; checked
-   before execution by wenming.access.Authorise. A field missing from the table is refused for
-   everyone, and tests/auth/test_matrix.py fails until it is classified.
-2. Rows (`restrict_session`): every SELECT of the request's session gets, for each personal-data
-   table, the criterion "in the caller's scope" (SQLAlchemy `with_loader_criteria` for ORM
-   statements, a WHERE on the table for plain table selects). Root connections, `totalCount`,
-   `node(id)`, nested edges, subtree counts and statistics all read through it, so none can cross
-   the scope. The catalogue (units, places, teams, skills, service items, menus) is readable by
-   every signed-in caller; volunteers, orders, runs, tasks and their details are scoped.
-3. Writes (`before_flush`): new and changed catalogue rows, volunteers, orders and runs must lie
-   in a scope where the caller may change them; otherwise the mutation is refused as a whole with
-   a FORBIDDEN user error.
+1. Root fields (`ROOT_ACCESS`, all domains' `roots`): which roles may call each query, mutation
+   and subscription at all; checked before execution by wenming.access.Authorise. A field
+   missing from the table is refused for everyone, and tests/auth/test_matrix.py fails until it
+   is classified.
+2. Reads (`do_orm_execute` on SELECT): every statement of the request's session gets, for each
+   table a domain restricts, the criterion "in the caller's scope" (`with_loader_criteria` for
+   ORM statements, a WHERE on the table for plain table selects). Root connections, `totalCount`,
+   `node(id)`, nested edges, subtree counts and statistics all read through it.
+3. Writes: objects flushed by the ORM (`before_flush`: new, changed and deleted) must be allowed
+   by their table's write rule; bulk UPDATE and DELETE statements may touch only rows the rule's
+   criterion covers, bulk INSERT rows are checked like new objects. A table no domain declares is
+   written by the platform admin only. A refusal aborts the whole mutation (FORBIDDEN).
 
-Scopes: a unit grant covers the unit's subtree (materialised path prefix); a team leader covers
-the members of the team; a volunteer covers himself; a resident covers the orders he submitted.
+The platform admin passes everything; an analyst reads unrestricted (de-identified, see
+personal_data.py and deidentify.py) but writes only what the declarations allow.
 """
 
 from __future__ import annotations
@@ -24,65 +25,40 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, event, false, insert, or_, select
+from sqlalchemy import ColumnElement, Delete, Insert, Select, Update, event, func, insert, not_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from db import models
 from db.models import Role
+from resolvers.access import accounts, dispatch, forces, network, orders, scenarios
 from resolvers.access.auth import Caller
+from resolvers.access.rules import Check, Domain, Readable, Scope, WriteRule
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
-from resolvers.access.writes import check_writes
 
-ADMIN = frozenset({Role.PLATFORM_ADMIN})
-STAFF = frozenset({Role.PLATFORM_ADMIN, Role.UNIT_ADMIN})
-DISPATCH = frozenset({Role.PLATFORM_ADMIN, Role.UNIT_ADMIN, Role.DISPATCHER})
-ANALYSTS = frozenset({Role.PLATFORM_ADMIN, Role.ANALYST})
-SIGNED_IN = frozenset(Role)
-ANYONE: frozenset[Role] | None = None  # also anonymous callers
+#: Every domain's declarations, in the order docs/access.md lists them.
+DOMAINS: tuple[Domain, ...] = (network.DOMAIN, forces.DOMAIN, orders.DOMAIN, dispatch.DOMAIN, accounts.DOMAIN,
+                               scenarios.DOMAIN)
 
-#: Who may call each root field; rows are restricted on top of this (see the module docstring).
-ROOT_ACCESS: dict[str, frozenset[Role] | None] = {
-    # queries: every signed-in caller, rows restricted
-    **{f"Query.{name}": SIGNED_IN for name in (
-        "node", "nodes", "units", "unitByCode", "departments", "practiceBases", "practicePoints", "teams",
-        "skills", "serviceItems", "volunteers", "orders", "dispatchRun", "dispatchRuns", "myTasks",
-        "orderTasks", "orderHistory", "orderRating", "outbox", "teamStats", "volunteerStats", "me",
-    )},
-    "Mutation.login": ANYONE,
-    "Mutation.refresh": ANYONE,
-    "Mutation.logout": SIGNED_IN,
-    "Mutation.apiKeyCreate": ADMIN,
-    "Mutation.accountCreate": ADMIN,
-    # the catalogue of skills and service items is the platform's
-    "Mutation.skillCreate": ADMIN,
-    "Mutation.serviceItemCreate": ADMIN,
-    # the practice network and forces: unit admins in their subtree
-    **{f"Mutation.{name}": STAFF for name in (
-        "unitCreate", "unitUpdate", "unitMove", "unitDelete", "departmentCreate", "practiceBaseCreate",
-        "practicePointCreate", "teamCreate", "volunteerRegister", "menuOffer", "menuWithdraw",
-        "serviceRecordCorrect",
-    )},
-    "Mutation.teamUpdate": STAFF | {Role.TEAM_LEADER},
-    "Mutation.teamMemberAdd": STAFF | {Role.TEAM_LEADER},
-    "Mutation.volunteerUpdate": STAFF | {Role.VOLUNTEER},
-    # the order loop
-    "Mutation.orderSubmit": DISPATCH | {Role.RESIDENT},
-    "Mutation.orderCancel": DISPATCH | {Role.RESIDENT},
-    "Mutation.orderRate": DISPATCH | {Role.RESIDENT},
-    **{f"Mutation.{name}": DISPATCH for name in (
-        "orderReview", "orderReject", "dispatchRunStart", "dispatchRunCancel", "dispatchRunCommit",
-        "dispatchProposalPin", "dispatchProposalRemove", "dispatchProposalReplace", "taskRemindersSend",
-    )},
-    **{f"Mutation.{name}": ADMIN | {Role.VOLUNTEER} for name in (
-        "assignmentAccept", "assignmentDecline", "assignmentCheckIn", "assignmentCheckOut",
-    )},
-    # what-if scenarios (resolvers/scenarios/runs.py): analysts and platform admins, every run
-    **{f"Query.{name}": ANALYSTS for name in ("scenarioRun", "scenarioRuns", "scenarioRunCompare",
-                                              "scenarioExamples")},
-    **{f"Mutation.{name}": ANALYSTS for name in ("scenarioRunStart", "scenarioRunCancel")},
-    "Subscription.dispatchRunProgress": DISPATCH | {Role.ANALYST},
-    "Subscription.notifications": SIGNED_IN,
-}
+
+def _merged(kind: str) -> dict[Any, Any]:
+    merged: dict[Any, Any] = {}
+    for domain in DOMAINS:
+        for key, value in getattr(domain, kind).items():
+            if key in merged:
+                raise RuntimeError(f"{key} is declared twice (in {domain.name} and before)")
+            merged[key] = value
+    return merged
+
+
+#: Who may call each root field ("Query.units" -> roles; None: anyone, also anonymous).
+ROOT_ACCESS: dict[str, frozenset[Role] | None] = _merged("roots")
+#: model -> the rows of its table a caller may read (tables not listed: every signed-in caller)
+READS: dict[Any, Callable[[Scope, Any], ColumnElement[bool]]] = _merged("reads")
+#: model -> who may write its rows (tables not listed: the platform admin only)
+WRITES: dict[Any, WriteRule] = _merged("writes")
+#: Tables the request session never reads for the caller without the criteria.
+RESTRICTED_TABLES = {model.__table__ for model in READS}
+_WRITES_BY_TABLE = {model.__table__: (model, rule) for model, rule in WRITES.items()}
 
 
 def may_call(caller: Caller | None, coordinate: str) -> tuple[bool, ErrorCode | None]:
@@ -95,131 +71,6 @@ def may_call(caller: Caller | None, coordinate: str) -> tuple[bool, ErrorCode | 
     if caller is None:
         return False, ErrorCode.UNAUTHENTICATED
     return (True, None) if caller.roles & allowed else (False, ErrorCode.FORBIDDEN)
-
-
-# --- row scopes -------------------------------------------------------------------------------
-
-_units = models.Unit.__table__
-_volunteers = models.Volunteer.__table__
-_orders = models.Order.__table__
-_members = models.TeamMembership.__table__
-_assignments = models.Assignment.__table__
-_runs = models.DispatchRun.__table__
-_owners = models.OrderOwner.__table__
-_records = models.ServiceRecord.__table__
-_proposals = models.DispatchProposal.__table__
-
-UNIT_ROLES = (Role.UNIT_ADMIN, Role.DISPATCHER)
-UNRESTRICTED_VIEW = (Role.PLATFORM_ADMIN, Role.ANALYST)  # the analyst sees personal data masked
-
-
-def _subtree(caller: Caller, *roles: Role) -> Select[Any] | None:
-    """Ids of the units under the caller's unit grants of `roles` (None: no such grant)."""
-    paths = [g.unit_path for g in caller.grants_of(*roles) if g.unit_path]
-    if not paths:
-        return None
-    return select(_units.c.id).where(or_(*(_units.c.path.like(f"{p}%") for p in paths)))
-
-
-def _any(*clauses: ColumnElement[bool] | None) -> ColumnElement[bool]:
-    present = [c for c in clauses if c is not None]
-    return or_(*present) if present else false()
-
-
-def _team_members(caller: Caller) -> Select[Any] | None:
-    teams = [g.team_id for g in caller.grants_of(Role.TEAM_LEADER) if g.team_id]
-    return select(_members.c.volunteer_id).where(_members.c.team_id.in_(teams)) if teams else None
-
-
-def _selves(caller: Caller) -> list[int]:
-    return [g.volunteer_id for g in caller.grants_of(Role.VOLUNTEER) if g.volunteer_id]
-
-
-class Scope:
-    """The criteria of one caller, built once per request."""
-
-    def __init__(self, caller: Caller | None) -> None:
-        self.caller = caller
-        self.unrestricted = caller is not None and bool(caller.roles & set(UNRESTRICTED_VIEW))
-
-    def volunteers(self, column: Any) -> ColumnElement[bool]:
-        """`column` (a volunteer id) names a volunteer the caller may see."""
-        c = self.caller
-        if c is None:
-            return false()
-        units = _subtree(c, *UNIT_ROLES)
-        members = _team_members(c)
-        selves = _selves(c)
-        serving: list[ColumnElement[bool]] = []
-        if units is not None:
-            # Specialist teams often sit above the units they serve: the volunteers proposed or
-            # assigned for the subtree's orders are seen too, or its runs could not be reviewed.
-            orders = select(_orders.c.id).where(_orders.c.unit_id.in_(units))
-            runs = select(_runs.c.id).where(_runs.c.scope_unit_id.in_(units))
-            serving = [
-                column.in_(select(_volunteers.c.id).where(_volunteers.c.unit_id.in_(units))),
-                column.in_(select(_assignments.c.volunteer_id).where(_assignments.c.order_id.in_(orders))),
-                column.in_(select(_proposals.c.volunteer_id).where(_proposals.c.run_id.in_(runs))),
-            ]
-        return _any(
-            *serving,
-            column.in_(members) if members is not None else None,
-            column.in_(selves) if selves else None,
-        )
-
-    def orders(self, column: Any) -> ColumnElement[bool]:
-        """`column` (an order id) names an order the caller may see."""
-        c = self.caller
-        if c is None:
-            return false()
-        units = _subtree(c, *UNIT_ROLES)
-        members = _team_members(c)
-        selves = _selves(c)
-        served_by = [q for q in (members, select(_volunteers.c.id).where(_volunteers.c.id.in_(selves)) if selves else None)
-                     if q is not None]
-        return _any(
-            column.in_(select(_orders.c.id).where(or_(_orders.c.unit_id.in_(units), _orders.c.orderer_unit_id.in_(units))))
-            if units is not None else None,
-            *(column.in_(select(_assignments.c.order_id).where(_assignments.c.volunteer_id.in_(q))) for q in served_by),
-            column.in_(select(_owners.c.order_id).where(_owners.c.account_id == c.account_id))
-            if Role.RESIDENT in c.roles else None,
-        )
-
-    def runs(self, column: Any) -> ColumnElement[bool]:
-        c = self.caller
-        units = _subtree(c, *UNIT_ROLES) if c is not None else None
-        if units is None:
-            return false()
-        return column.in_(select(_runs.c.id).where(_runs.c.scope_unit_id.in_(units)))
-
-    def criteria(self) -> dict[Any, Callable[[Any], ColumnElement[bool]]]:
-        """model -> criterion over the model's table (columns looked up by name)."""
-        return {
-            models.Volunteer: lambda t: self.volunteers(t.c.id),
-            models.VolunteerSkill: lambda t: self.volunteers(t.c.volunteer_id),
-            models.VolunteerDomain: lambda t: self.volunteers(t.c.volunteer_id),
-            models.AvailabilityWindow: lambda t: self.volunteers(t.c.volunteer_id),
-            models.AvailabilityException: lambda t: self.volunteers(t.c.volunteer_id),
-            models.TeamMembership: lambda t: self.volunteers(t.c.volunteer_id),
-            models.Order: lambda t: self.orders(t.c.id),
-            models.OrderEvent: lambda t: self.orders(t.c.order_id),
-            models.Rating: lambda t: self.orders(t.c.order_id),
-            models.Assignment: lambda t: or_(self.orders(t.c.order_id), self.volunteers(t.c.volunteer_id)),
-            models.ServiceRecord: lambda t: or_(self.orders(t.c.order_id), self.volunteers(t.c.volunteer_id)),
-            models.ServiceCorrection: lambda t: t.c.record_id.in_(select(_records.c.id).where(
-                or_(self.orders(_records.c.order_id), self.volunteers(_records.c.volunteer_id)))),
-            models.OutboxEvent: lambda t: or_(self.orders(t.c.order_id), self.volunteers(t.c.volunteer_id)),
-            models.DispatchRun: lambda t: self.runs(t.c.id),
-            models.DispatchProposal: lambda t: self.runs(t.c.run_id),
-            models.ScenarioRun: lambda t: false(),  # analysts' and admins' only (both unrestricted)
-            models.PersonalDataRead: lambda t: false(),
-            models.RefreshToken: lambda t: false(),
-            models.ApiKey: lambda t: false(),
-        }
-
-
-#: Tables the request session never reads for the caller without the criteria.
-RESTRICTED_TABLES = {model.__table__ for model in Scope(None).criteria()}
 
 
 class AuthHolder:
@@ -241,43 +92,6 @@ class AuthHolder:
         return self._scope
 
 
-def _restrict_core(stmt: Select[Any], criteria: dict[Any, Callable[[Any], ColumnElement[bool]]]) -> Select[Any]:
-    """A plain table SELECT with the criterion of each restricted table among its FROMs."""
-    by_table = {model.__table__: fn for model, fn in criteria.items()}
-    for table in _tables(stmt.get_final_froms()):
-        fn = by_table.get(table)
-        if fn is not None:
-            stmt = stmt.where(fn(table))
-    return stmt
-
-
-def _tables(froms: Iterable[Any]) -> Iterable[Any]:
-    for item in froms:
-        if hasattr(item, "left") and hasattr(item, "right"):  # a Join
-            yield from _tables((item.left, item.right))
-        else:
-            yield item
-
-
-def _on_execute(state: ORMExecuteState) -> None:
-    holder: AuthHolder | None = state.session.info.get("auth")
-    if holder is None or holder.loading or not state.is_select:
-        return
-    scope = holder.scope
-    if scope.unrestricted:
-        return
-    criteria = scope.criteria()
-    statement = state.statement
-    if isinstance(statement, Select) and statement._propagate_attrs.get("compile_state_plugin") != "orm":
-        state.statement = _restrict_core(statement, criteria)
-        return
-    # Plain expressions, not lambdas: a lambda's SQL is cached by its code, and would carry one
-    # caller's criterion over to the next.
-    state.statement = statement.options(*(
-        with_loader_criteria(model, fn(model.__table__), include_aliases=True) for model, fn in criteria.items()
-    ))
-
-
 def restrict_session(session: Session, holder: AuthHolder) -> Session:
     """Make `session` read and write only within `holder.caller`'s scope; returns it."""
     session.info["auth"] = holder
@@ -287,25 +101,105 @@ def restrict_session(session: Session, holder: AuthHolder) -> Session:
     return session
 
 
-# --- writes -----------------------------------------------------------------------------------
+def _active(session: Session) -> AuthHolder | None:
+    holder: AuthHolder | None = session.info.get("auth")
+    return None if holder is None or holder.loading else holder
+
 
 def _forbidden(what: str) -> MutationAborted:
     return MutationAborted([Problem(("input",), f"{what}: outside what your roles allow you to change",
                                     ErrorCode.FORBIDDEN)])
 
 
+# --- reads ------------------------------------------------------------------------------------
+
+def _tables(froms: Iterable[Any]) -> Iterable[Any]:
+    for item in froms:
+        if hasattr(item, "left") and hasattr(item, "right"):  # a Join
+            yield from _tables((item.left, item.right))
+        else:
+            yield item
+
+
+def _restrict_select(state: ORMExecuteState, scope: Scope) -> None:
+    statement = state.statement
+    if isinstance(statement, Select) and statement._propagate_attrs.get("compile_state_plugin") != "orm":
+        for table in _tables(statement.get_final_froms()):  # a plain table SELECT
+            model = next((m for m in READS if m.__table__ is table), None)
+            if model is not None:
+                statement = statement.where(READS[model](scope, table))
+        state.statement = statement
+        return
+    # Plain expressions, not lambdas: a lambda's SQL is cached by its code, and would carry one
+    # caller's criterion over to the next.
+    state.statement = statement.options(*(
+        with_loader_criteria(model, fn(scope, model.__table__), include_aliases=True) for model, fn in READS.items()
+    ))
+
+
+# --- bulk writes ------------------------------------------------------------------------------
+
+def _check_bulk(state: ORMExecuteState, holder: AuthHolder) -> None:
+    """UPDATE and DELETE touch only rows the table's rule covers; INSERT rows are new objects."""
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    model, rule = _WRITES_BY_TABLE.get(table, (None, None))
+    name = model.__name__ if model is not None else getattr(table, "name", "a table")
+    if rule is None:
+        raise _forbidden(name)
+    caller = holder.caller
+    assert caller is not None
+    if isinstance(statement, Insert):
+        if isinstance(rule, Readable) and rule.new is None:
+            return  # any row the caller reaches may be added (the rows it hangs on were read in scope)
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+        check = Check(state.session, caller)
+        for row in rows:
+            if not rule.allows(check, model(**row), True):
+                raise _forbidden(name)
+        return
+    assert isinstance(statement, Update | Delete)
+    criterion = rule.criterion(holder.scope, table)
+    if criterion is None:
+        raise _forbidden(name)
+    outside = select(func.count()).select_from(table).where(not_(criterion))
+    if statement.whereclause is not None:
+        outside = outside.where(statement.whereclause)
+    # read through the connection: the count itself is not restricted by the read criteria
+    if state.session.connection().execute(outside).scalar():
+        raise _forbidden(name)
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    holder = _active(state.session)
+    if holder is None:
+        return
+    if state.is_select:
+        if not holder.scope.unrestricted:
+            _restrict_select(state, holder.scope)
+        return
+    if (state.is_update or state.is_delete or state.is_insert) and not (holder.caller and holder.caller.is_admin):
+        if holder.caller is None:
+            raise _forbidden("anonymous write")
+        _check_bulk(state, holder)
+
+
+# --- flushed objects --------------------------------------------------------------------------
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    holder: AuthHolder | None = session.info.get("auth")
-    if holder is None or holder.loading:
+    holder = _active(session)
+    if holder is None:
         return
     caller = holder.caller
     if caller is not None and caller.is_admin:
         return
-    changed = [*session.new, *session.dirty, *session.deleted]
+    new = set(session.new)
     with session.no_autoflush:
-        problem = check_writes(session, caller, changed, new=set(session.new))
-    if problem is not None:
-        raise _forbidden(problem)
+        check = Check(session, caller) if caller is not None else None
+        for obj in [*session.new, *session.dirty, *session.deleted]:
+            rule = WRITES.get(type(obj))
+            if check is None or rule is None or not rule.allows(check, obj, obj in new):
+                raise _forbidden(type(obj).__name__)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -322,3 +216,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         )
 
 
+def write_table() -> list[tuple[str, str, str]]:
+    """(domain, table, who may write its rows) for every declared table: docs/access.md's table."""
+    return [(domain.name, model.__tablename__, rule.sentence) for domain in DOMAINS
+            for model, rule in domain.writes.items()]

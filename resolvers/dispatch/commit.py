@@ -121,9 +121,8 @@ def _write(session: Session, run: models.DispatchRun, proposals: list[models.Dis
     rows = [{"order_id": p.order_id, "volunteer_id": p.volunteer_id, "run_id": run.id, "skill_code": p.skill_code,
                  "start": p.start, "end": p.end, "distance_km": p.distance_km, "travel_minutes": p.travel_minutes}
             for p in proposals]
-    conn = session.connection()  # Core executemany: the ORM's bulk path costs a third more here
-    conn.execute(insert(models.Assignment.__table__), rows)
-    written = {(oid, vid): aid for aid, oid, vid in conn.execute(
+    session.execute(insert(models.Assignment), rows)  # through the session: the access policy sees it
+    written = {(oid, vid): aid for aid, oid, vid in session.execute(
         select(models.Assignment.id, models.Assignment.order_id, models.Assignment.volunteer_id)
         .where(models.Assignment.run_id == run.id))}
     ids = [written[p.order_id, p.volunteer_id] for p in proposals]
@@ -132,7 +131,7 @@ def _write(session: Session, run: models.DispatchRun, proposals: list[models.Dis
                     .values(status=OrderStatus.DISPATCHED, version=models.Order.version + 1)
                     .execution_options(synchronize_session=False))
     note = f"run {run.id}: {len(rows)} volunteer(s) offered"
-    conn.execute(insert(models.OrderEvent.__table__), [
+    session.execute(insert(models.OrderEvent), [
         {"order_id": oid, "from_status": OrderStatus.REVIEWED, "to_status": OrderStatus.DISPATCHED, "actor": actor,
              "note": note, "at": now} for oid in orders])
     events: list[dict[str, Any]] = [

@@ -118,10 +118,12 @@ def unit_delete(info: Info, data: Any) -> Outcome[Any]:
         if session.scalar(select(func.count()).where(models.Unit.parent_id == unit.id)):
             checks.add(("input", "id"), "the unit has children: move or delete them first", ErrorCode.HAS_CHILDREN)
             checks.raise_if_any()
+        # Counted on the connection, past the read scope: rows the caller cannot see still hold the unit.
+        conn = session.connection()
         in_use = [what for column, what in DEPENDENTS
-                  if session.scalar(select(func.count()).where(column == unit.id))]
-        if session.scalar(select(func.count()).where(
-                or_(models.Order.unit_id == unit.id, models.Order.orderer_unit_id == unit.id))):
+                  if conn.execute(select(func.count()).where(column == unit.id)).scalar()]
+        if conn.execute(select(func.count()).where(
+                or_(models.Order.unit_id == unit.id, models.Order.orderer_unit_id == unit.id))).scalar():
             in_use.append("orders")
         if in_use:
             checks.add(("input", "id"), f"the unit still has {', '.join(in_use)}: move or delete them first",

@@ -85,7 +85,8 @@ def test_more_concurrent_requests_than_connections_all_complete(db_url: str, set
 
         # when eight requests run at once, each holding its session across a DataLoader await
         async def burst() -> list[dict]:
-            posts = [api.client.post("/graphql", json={"query": UNIT_NODE, "variables": {"id": unit}}) for _ in range(8)]
+            request = {"query": UNIT_NODE, "variables": {"id": unit}}
+            posts = [api.client.post("/graphql", json=request) for _ in range(8)]
             return [{k: v for k, v in r.json().items() if k != "extensions"} for r in await asyncio.gather(*posts)]
 
         bodies = api.runner.run(burst())

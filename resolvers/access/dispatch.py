@@ -1,0 +1,60 @@
+"""Access to dispatch (派单 -> 接单 -> 评单): runs, proposals, tasks, service records, the outbox.
+
+Runs and proposals belong to the dispatchers and unit admins of the run's scope; tasks, service
+records and outbox events to the order's readers and the volunteer concerned. Volunteers act on
+tasks, dispatchers on runs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from db import models
+from db.models import Role
+from resolvers.access.rules import ADMIN, DISPATCH, SIGNED_IN, STAFF, UNIT_ROLES, ByUnit, Domain, \
+    Readable, Scope, fields
+
+_records = models.ServiceRecord.__table__
+
+
+def _task(s: Scope, t: object) -> object:
+    return or_(s.orders(t.c.order_id), s.volunteers(t.c.volunteer_id))  # type: ignore[attr-defined]
+
+
+def _correction(s: Scope, t: object) -> object:
+    records = select(_records.c.id).where(or_(s.orders(_records.c.order_id), s.volunteers(_records.c.volunteer_id)))
+    return t.c.record_id.in_(records)  # type: ignore[attr-defined]
+
+
+DOMAIN = Domain(
+    name="dispatch",
+    roots={
+        **fields("Query", ("dispatchRun", "dispatchRuns", "myTasks", "orderTasks", "outbox", "teamStats",
+                           "volunteerStats"), SIGNED_IN),
+        "Mutation.serviceRecordCorrect": STAFF,
+        **fields("Mutation", ("dispatchRunStart", "dispatchRunCancel", "dispatchRunCommit", "dispatchProposalPin",
+                              "dispatchProposalRemove", "dispatchProposalReplace", "taskRemindersSend"), DISPATCH),
+        **fields("Mutation", ("assignmentAccept", "assignmentDecline", "assignmentCheckIn", "assignmentCheckOut"),
+                 ADMIN | {Role.VOLUNTEER}),
+        "Subscription.dispatchRunProgress": DISPATCH | {Role.ANALYST},
+        "Subscription.notifications": SIGNED_IN,
+    },
+    reads={
+        models.Assignment: _task,  # type: ignore[dict-item]
+        models.ServiceRecord: _task,  # type: ignore[dict-item]
+        models.ServiceCorrection: _correction,  # type: ignore[dict-item]
+        models.OutboxEvent: _task,  # type: ignore[dict-item]
+        models.DispatchRun: lambda s, t: s.runs(t.c.id),
+        models.DispatchProposal: lambda s, t: s.runs(t.c.run_id),
+    },
+    writes={
+        models.DispatchRun: Readable(lambda s, t: s.runs(t.c.id), new=ByUnit("scope_unit_id", UNIT_ROLES)),
+        models.DispatchProposal: Readable(lambda s, t: s.runs(t.c.run_id)),
+        models.Assignment: Readable(_task),  # type: ignore[arg-type]
+        models.ServiceRecord: Readable(_task),  # type: ignore[arg-type]
+        models.ServiceCorrection: Readable(_correction),  # type: ignore[arg-type]
+        models.OutboxEvent: Readable(_task),  # type: ignore[arg-type]
+    },
+)
+
+

@@ -1,0 +1,41 @@
+"""Access to the volunteer forces: teams, memberships, volunteers and their details, skills.
+
+Teams and skills are catalogue (every signed-in caller reads them); volunteers and everything
+about them are personal data, read only in scope (rules.Scope.volunteers). Unit admins change
+teams and volunteers of their subtree, team leaders their own team, a volunteer himself.
+"""
+
+from __future__ import annotations
+
+from db import models
+from db.models import Role
+from resolvers.access.rules import ADMIN, SIGNED_IN, STAFF, AdminOnly, ByTeam, ByVolunteer, Domain, fields
+
+DOMAIN = Domain(
+    name="forces",
+    roots={
+        **fields("Query", ("teams", "skills", "volunteers"), SIGNED_IN),
+        "Mutation.skillCreate": ADMIN,  # the catalogue of skills is the platform's
+        **fields("Mutation", ("teamCreate", "volunteerRegister"), STAFF),
+        **fields("Mutation", ("teamUpdate", "teamMemberAdd"), STAFF | {Role.TEAM_LEADER}),
+        "Mutation.volunteerUpdate": STAFF | {Role.VOLUNTEER},
+    },
+    reads={
+        models.Volunteer: lambda s, t: s.volunteers(t.c.id),
+        models.VolunteerSkill: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.VolunteerDomain: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.AvailabilityWindow: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.AvailabilityException: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.TeamMembership: lambda s, t: s.volunteers(t.c.volunteer_id),
+    },
+    writes={
+        models.Skill: AdminOnly(),
+        models.Team: ByTeam("id"),
+        models.TeamMembership: ByTeam("team_id"),
+        models.Volunteer: ByVolunteer("id"),
+        models.VolunteerSkill: ByVolunteer(),
+        models.VolunteerDomain: ByVolunteer(),
+        models.AvailabilityWindow: ByVolunteer(),
+        models.AvailabilityException: ByVolunteer(),
+    },
+)
