@@ -1,0 +1,310 @@
+"""The write matrix, generated from the policy: every mutation x every role its root gate admits x
+a target in the foreign network B. Each such call must be refused with a user error and leave
+every table exactly as it was; the same input sent by B's own unit admin (or the platform admin,
+for what only it may do) must succeed, which proves the input would have written.
+
+A mutation added to the schema fails `test_every_mutation_has_a_foreign_case` until it gets a
+case here (or is listed in NOT_SCOPED with the reason it targets nothing in a network).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, MetaData, select
+
+from db.models import Role
+from resolvers.access.policy import ROOT_ACCESS
+from resolvers.dispatch import runs
+from tests.auth import world as w
+from tests.auth.conftest import ClientFor
+from tests.auth.schema_walk import GRAPHQL, root_fields
+from tests.auth.serving import wait_for
+from tests.documents import DISPATCH_RUN, DISPATCH_RUN_START, ORDER_REVIEW
+from tests.schema.support import (
+    GraphQLClient,
+    create_item,
+    create_team,
+    create_unit,
+    id_number,
+    offer,
+    register_volunteer,
+    unique,
+    volunteer_input,
+)
+
+DAY = "2026-12-07"  # a Monday
+#: Tables a refused call may touch: the audit of full personal-data reads and the credentials.
+NOT_COMPARED = {"personal_data_reads", "refresh_tokens", "accounts", "role_grants", "api_keys", "alembic_version"}
+#: world role -> the role of its grant (tests/auth/world.py)
+ROLE_OF = {"analyst": Role.ANALYST, "unit_admin": Role.UNIT_ADMIN, "dispatcher": Role.DISPATCHER,
+           "team_leader": Role.TEAM_LEADER, "volunteer": Role.VOLUNTEER, "resident": Role.RESIDENT}
+#: Mutations that target nothing inside a network (the root gate alone decides who calls them).
+NOT_SCOPED = {
+    "login": "anyone may sign in",
+    "refresh": "the refresh token itself is the credential",
+    "logout": "revokes the caller's own tokens",
+    "skillCreate": "the skill catalogue is the platform admin's alone",
+    "serviceItemCreate": "the service catalogue is the platform admin's alone",
+    "apiKeyCreate": "platform admin only",
+    "accountCreate": "platform admin only",
+    "scenarioRunStart": "analysts' runs belong to no unit",
+    "scenarioRunCancel": "analysts' runs belong to no unit",
+    "taskRemindersSend": "reminds the volunteers of the tasks the caller can read",
+}
+
+
+@dataclass
+class Case:
+    """A foreign call: the input (from the world's ids) and who owns the target (may do it)."""
+
+    input: Callable[[dict[str, str]], dict[str, Any]]
+    owner: str = "outsider"  # B's unit admin; "admin" where only the platform admin may
+    phase: int = 0  # cases run in phase order: later phases need what earlier owners wrote
+    #: roles for which the target is their own, not foreign (a resident orders at any station)
+    own_for: frozenset[str] = frozenset()
+
+
+def _unit_input(parent: str) -> dict[str, Any]:
+    return {"code": unique("U"), "name": "外站", "level": "STATION", "parent": parent,
+            "location": {"lat": 34.3, "lon": 117.9}}
+
+
+def _order_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"item": ids["item_b"], "unit": ids["station_b"], "residentName": "李大爷",
+            "location": {"lat": 34.33, "lon": 117.96}, "windowStart": f"{DAY}T09:00:00",
+            "windowEnd": f"{DAY}T11:00:00", "channel": "HOTLINE"}
+
+
+CASES: dict[str, Case] = {
+    # the practice network
+    "unitCreate": Case(lambda i: _unit_input(i["institute_b"])),
+    "unitUpdate": Case(lambda i: {"id": i["station_b"], "name": "改名"}),
+    "unitMove": Case(lambda i: {"id": i["spare_station_b"], "parent": i["institute_b2"]}),
+    "unitDelete": Case(lambda i: {"id": i["empty_station_b"]}),
+    "departmentCreate": Case(lambda i: {"unit": i["center_b"], "name": "宣传科"}),
+    "practiceBaseCreate": Case(lambda i: {"unit": i["station_b"], "code": unique("B"), "name": "基地",
+                                          "category": "RED_HERITAGE", "location": {"lat": 34.3, "lon": 117.9}}),
+    "practicePointCreate": Case(lambda i: {"unit": i["station_b"], "code": unique("P"), "name": "点",
+                                           "category": "NATURAL_VILLAGE", "location": {"lat": 34.3, "lon": 117.9}}),
+    # the forces
+    "teamCreate": Case(lambda i: {"code": unique("T"), "name": "外队", "kind": "SPECIALIST", "unit": i["institute_b"],
+                                  "domain": "HEALTH"}),
+    "teamUpdate": Case(lambda i: {"id": i["team_b"], "name": "改名队"}),
+    "teamMemberAdd": Case(lambda i: {"team": i["team_b"], "volunteer": i["loner_b"]}),
+    "volunteerRegister": Case(lambda i: volunteer_input(i["station_b"], idNumber=id_number("19850101"))),
+    "volunteerUpdate": Case(lambda i: {"id": i["vb"], "name": "改名"}),
+    # the menu and orders
+    "menuOffer": Case(lambda i: {"unit": i["station_b"], "item": i["item"]}),
+    "menuWithdraw": Case(lambda i: {"unit": i["center_b"], "item": i["item"]}),
+    "orderSubmit": Case(_order_input, own_for=frozenset({"resident"})),
+    "orderReview": Case(lambda i: {"order": i["ob"]}),
+    "orderReject": Case(lambda i: {"order": i["ob_reject"], "reason": "重复"}),
+    "orderCancel": Case(lambda i: {"order": i["ob_cancel"], "reason": "不需要了"}),
+    # dispatch: a SUCCEEDED run of B, then its commit, then the doctor's task
+    "dispatchRunStart": Case(lambda i: {"scope": i["center_b"], "from": DAY, "to": DAY,
+                                        "options": {"timeLimit": 5, "workers": 1, "seed": 1}}, phase=9),
+    "dispatchRunCancel": Case(lambda i: {"run": i["run_queued_b"]}, phase=1),
+    "dispatchProposalRemove": Case(lambda i: {"proposal": i["proposal_second_b"]}, phase=1),
+    "dispatchProposalPin": Case(lambda i: {"run": i["run_b"], "order": i["ob_second"],
+                                           "volunteer": i["other_doctor_b"]}, phase=2),
+    "dispatchProposalReplace": Case(lambda i: {"proposal": i["proposal_b"], "volunteer": i["spare_doctor_b"]},
+                                    phase=2),
+    "dispatchRunCommit": Case(lambda i: {"run": i["run_b2"]}, phase=3),
+    "assignmentAccept": Case(lambda i: {"assignment": i["task_b"], "volunteer": i["task_volunteer_b"]},
+                             owner="admin", phase=4),
+    "assignmentDecline": Case(lambda i: {"assignment": i["task_b2"], "volunteer": i["task_volunteer_b2"],
+                                         "reason": "生病"}, owner="admin", phase=8),
+    "assignmentCheckIn": Case(lambda i: {"assignment": i["task_b"], "volunteer": i["task_volunteer_b"]},
+                              owner="admin", phase=5),
+    "assignmentCheckOut": Case(lambda i: {"assignment": i["task_b"], "volunteer": i["task_volunteer_b"]},
+                               owner="admin", phase=6),
+    "serviceRecordCorrect": Case(lambda i: {"assignment": i["task_b"], "minutes": 30, "staff": "张", "reason": "补录"},
+                                 phase=7),
+    "orderRate": Case(lambda i: {"order": i["ob_served"], "score": 5}, owner="admin", phase=7),
+}
+
+
+def _document(name: str) -> str:
+    field = root_fields("Mutation")[name]
+    input_type = field.args["input"].type
+    return (f"mutation M($input: {input_type}) "
+            f"{{ {name}(input: $input) {{ __typename userErrors {{ code field }} }} }}")
+
+
+_TABLES: dict[str, MetaData] = {}
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every compared table, in a stable order."""
+    meta = _TABLES.get(str(engine.url))
+    if meta is None:
+        meta = _TABLES[str(engine.url)] = MetaData()
+        meta.reflect(engine)
+    with engine.connect() as conn:
+        return {name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+                for name, table in meta.tables.items() if name not in NOT_COMPARED}
+
+
+def _ok(client: GraphQLClient, document: str, variables: dict[str, Any], field: str) -> dict[str, Any]:
+    payload = client.data(document, variables)[field]
+    assert payload["userErrors"] == [], (field, payload["userErrors"])
+    return payload
+
+
+def _wait_run(client: GraphQLClient, run: str) -> dict[str, Any]:
+    def settled() -> dict[str, Any] | None:
+        state = client.data(DISPATCH_RUN, {"id": run})["dispatchRun"]
+        return state if state["state"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
+
+    return wait_for(settled, 60, f"run {run} did not finish")
+
+
+def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> None:
+    """B gets what the foreign cases need: spare units, a team with doctors, a run, tasks."""
+    ids = world.ids
+    ids["institute_b2"] = create_unit(admin, "INSTITUTE", ids["center_b"])
+    ids["spare_station_b"] = create_unit(admin, "STATION", ids["institute_b"])
+    ids["empty_station_b"] = create_unit(admin, "STATION", ids["institute_b"])
+    ids["loner_b"] = register_volunteer(admin, ids["station_b"], idNumber=id_number("19800101"))
+    team = create_team(admin, ids["center_b"])
+    ids["item_b"] = create_item(admin, ids["skill"], teams=[team])
+    offer(admin, ids["center_b"], ids["item_b"])
+    for key, birth, lon in (("doctor_b", "19700101", 117.95), ("doctor_b2", "19700202", 117.97),
+                            ("doctor_b3", "19700303", 117.99)):
+        ids[key] = register_volunteer(admin, ids["station_b"], idNumber=id_number(birth),
+                                      homeLocation={"lat": 34.33, "lon": lon}, insuranceValidUntil="2027-12-31",
+                                      skills=[{"skill": ids["skill"], "level": 3}])
+        _ok(admin, "mutation M($input: TeamMemberAddInput!) { teamMemberAdd(input: $input) { userErrors { code } } }",
+            {"input": {"team": team, "volunteer": ids[key]}}, "teamMemberAdd")
+    submit = "mutation M($input: OrderSubmitInput!) { orderSubmit(input: $input) { order { id } userErrors { code } } }"
+    for key in ("ob_served", "ob_reject", "ob_cancel", "ob_second"):
+        ids[key] = _ok(admin, submit, {"input": _order_input(ids)}, "orderSubmit")["order"]["id"]
+    for key in ("ob_served", "ob_second"):
+        _ok(admin, ORDER_REVIEW, {"input": {"order": ids[key]}}, "orderReview")
+
+
+def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
+    return _ok(client, DISPATCH_RUN_START, {"input": CASES["dispatchRunStart"].input(ids)},
+               "dispatchRunStart")["run"]["id"]
+
+
+#: Released once the cancel cases ran: the queued run must not finish before its owner cancels it.
+HELD = threading.Event()
+
+
+def _before_phase(phase: int, world: w.World, admin: GraphQLClient) -> None:
+    """What phase `phase` needs, written by the owners (never by a refused call)."""
+    ids = world.ids
+    if phase == 1:
+        ids["run_b"] = _start_run(admin, ids)
+        run = _wait_run(admin, ids["run_b"])
+        assert run["state"] == "SUCCEEDED", run
+        proposals = admin.data(
+            "query R($id: ID!) { dispatchRun(id: $id) { proposals { id order { id } volunteer { id } } } }",
+            {"id": ids["run_b"]})["dispatchRun"]["proposals"]
+        served = next(p for p in proposals if p["order"]["id"] == ids["ob_served"])
+        second = next(p for p in proposals if p["order"]["id"] == ids["ob_second"])
+        ids["proposal_b"], ids["proposed_b"] = served["id"], served["volunteer"]["id"]
+        ids["proposal_second_b"] = second["id"]
+        ids["other_doctor_b"] = second["volunteer"]["id"]
+        ids["spare_doctor_b"] = next(ids[k] for k in ("doctor_b", "doctor_b2", "doctor_b3")
+                                     if ids[k] not in (ids["proposed_b"], ids["other_doctor_b"]))
+        ids["run_queued_b"] = _start_run(admin, ids)  # held in its build step until its owner cancelled it
+        wait_for(lambda: admin.data(DISPATCH_RUN, {"id": ids["run_queued_b"]})["dispatchRun"]["state"] == "RUNNING"
+                 or None, 30, "the held run never reached its build step")
+    if phase == 3:
+        HELD.set()
+        _wait_run(admin, ids["run_queued_b"])
+        ids["run_b2"] = _start_run(admin, ids)
+        assert _wait_run(admin, ids["run_b2"])["state"] == "SUCCEEDED"
+    if phase == 4:
+        tasks = admin.data("query T($o: ID!, $p: ID!) { a: orderTasks(order: $o) { id volunteer { id } } "
+                           "b: orderTasks(order: $p) { id volunteer { id } } }",
+                           {"o": ids["ob_served"], "p": ids["ob_second"]})
+        assert tasks["a"] and tasks["b"], tasks
+        ids["task_b"], ids["task_volunteer_b"] = tasks["a"][0]["id"], tasks["a"][0]["volunteer"]["id"]
+        ids["task_b2"], ids["task_volunteer_b2"] = tasks["b"][0]["id"], tasks["b"][0]["volunteer"]["id"]
+        assert ids["task_volunteer_b"] != ids["task_volunteer_b2"], "two orders at one time need two doctors"
+    if phase == 9:
+        runs.drain(60)  # the repair run the decline started has written all it will
+
+
+def test_every_mutation_has_a_foreign_case() -> None:
+    mutations = set(root_fields("Mutation"))
+    assert sorted(mutations - CASES.keys() - NOT_SCOPED.keys()) == [], "add a foreign case for these mutations"
+    assert sorted((CASES.keys() | NOT_SCOPED.keys()) - mutations) == [], "these cases name no mutation any more"
+    for name in CASES:  # the generic document below selects userErrors: every cased payload has them
+        payload = root_fields("Mutation")[name].type
+        assert "userErrors" in GRAPHQL.get_type(str(payload).rstrip("!")).fields, name  # type: ignore[union-attr]
+
+
+def test_no_role_writes_into_a_foreign_network(admin: GraphQLClient, client_for: ClientFor, engine: Engine,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    real_build = runs.build
+    runs_started: list[int] = []
+
+    def held_build(*args: Any, **kwargs: Any) -> Any:
+        runs_started.append(1)
+        if len(runs_started) == 2:  # the second run (run_queued_b) waits in its build step
+            assert HELD.wait(60), "the held run was never released"
+        return real_build(*args, **kwargs)
+
+    HELD.clear()
+    monkeypatch.setattr(runs, "build", held_build)
+    try:
+        _check_every_case(admin, client_for, engine, capsys)
+    finally:
+        HELD.set()
+        runs.drain(60)  # no background run outlives the test's database
+
+
+def _check_every_case(admin: GraphQLClient, client_for: ClientFor, engine: Engine,
+                      capsys: pytest.CaptureFixture[str]) -> None:
+    world = w.build(admin, client_for)
+    _extend_b(world, admin, client_for)
+    owners = {"outsider": world.clients["outsider"], "admin": admin}
+    table: list[tuple[str, str, str]] = []
+    phases = sorted({case.phase for case in CASES.values()})
+    for phase in phases:
+        _before_phase(phase, world, admin)
+        for name, case in sorted(CASES.items(), key=lambda kv: kv[0]):
+            if case.phase != phase:
+                continue
+            allowed = ROOT_ACCESS[f"Mutation.{name}"]
+            assert allowed is not None, name
+            document, variables = _document(name), {"input": case.input(world.ids)}
+            for who, role in ROLE_OF.items():
+                if role not in allowed:
+                    table.append((name, who, "root"))  # refused before execution (test_matrix.py)
+                    continue
+                if who in case.own_for:
+                    own = world.clients[who].data(document, variables)[name]
+                    assert own["userErrors"] == [], f"{who} {name}: {own['userErrors']}"
+                    table.append((name, who, "own"))
+                    continue
+                before = snapshot(engine)
+                body = world.clients[who].execute(document, variables)
+                payload = (body.get("data") or {}).get(name)
+                codes = [e["code"] for e in payload["userErrors"]] if payload else ["error"]
+                assert codes, f"{who} {name}: a foreign call succeeded"
+                assert snapshot(engine) == before, f"{who} {name}: a refused call wrote ({codes})"
+                table.append((name, who, ",".join(sorted(set(codes)))))
+            owner = owners[case.owner]
+            before = snapshot(engine)
+            payload = owner.data(document, variables)[name]
+            assert payload["userErrors"] == [], f"owner {case.owner} {name}: {payload['userErrors']}"
+            assert snapshot(engine) != before, f"owner {case.owner} {name}: the input writes nothing"
+    with capsys.disabled():
+        who = list(ROLE_OF)
+        print("\nforeign writes (mutation x role): refusal code, or 'root' when the root gate refuses")
+        print(f"{'mutation':26}" + "".join(f"{r:>22}" for r in who))
+        for name in sorted(CASES):
+            cells = {r: c for m, r, c in table if m == name}
+            print(f"{name:26}" + "".join(f"{cells[r]:>22}" for r in who))
+    assert len([row for row in table if row[2] != "root"]) > 40  # the matrix is not empty by accident
