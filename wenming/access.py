@@ -22,8 +22,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from resolvers.access.auth import AuthError, Credential, resolve_caller
-from resolvers.core.errors import ErrorCode
 from resolvers.access.policy import AuthHolder, may_call
+from resolvers.core.errors import ErrorCode
 from wenming.guard import Security
 
 

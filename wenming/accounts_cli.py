@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from db.models import Account, Role
 from db.session import make_engine, session_factory
+from resolvers.access.tokens import issue_access_token
 from resolvers.accounts.mutations import create_account
-from resolvers.access.tokens import AuthSettings, issue_access_token
-from wenming.settings import read_settings, Settings
+from wenming.settings import Settings, read_settings
 
 MIN_PASSWORD = 12
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     account = sub.add_parser("account", help="accounts (the first platform admin)")
     account_sub = account.add_subparsers(dest="account_command", required=True)
     admin = account_sub.add_parser("create-admin", help="create a platform admin (password from "

@@ -28,16 +28,16 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.session import make_engine, session_factory
+from resolvers.access.policy import restrict_session
+from resolvers.core.context import Context
+from resolvers.core.loaders import Loaders
 from resolvers.dispatch import runs as dispatch_runs
 from resolvers.scenarios import runs as scenario_runs
-from resolvers.core.loaders import Loaders
-from resolvers.access.policy import restrict_session
 from schema.core.present import PRESENT
-from wenming.graphql import schema as default_schema
 from wenming.access import on_ws_connect, request_auth
-from resolvers.core.context import Context
+from wenming.graphql import schema as default_schema
 from wenming.guard import HttpGuard, Security, cors_middleware
-from wenming.settings import read_settings, Settings
+from wenming.settings import Settings, check_production, read_settings
 
 logger = logging.getLogger("wenming.app")
 
@@ -88,6 +88,7 @@ def pool_capacity(engine: Engine) -> int:
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """The Starlette app serving the API for `settings` (an engine may be passed in, e.g. by tests)."""
+    check_production(settings)  # also for settings not read from the environment
     logging.getLogger("wenming").setLevel(settings.log_level)
     owns_engine = engine is None
     # hide_parameters: database errors must not carry phones or fingerprints into logs.

@@ -14,20 +14,20 @@ from wenming.settings import read_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from wenming.server import serve
+    from wenming.server import serve  # strawberry, uvicorn and ortools load only when serving
 
     return serve(host=args.host, port=args.port, demo=args.demo)
 
 
 def _db(args: argparse.Namespace) -> int:
-    from db.migrate import upgrade
+    from db.migrate import upgrade  # alembic loads only for `db`
 
     upgrade(read_settings().database_url, revision=args.revision)
     return 0
 
 
 def _examples(args: argparse.Namespace) -> int:
-    from examples.load import ExampleLoadError, load_city
+    from examples.load import ExampleLoadError, load_city  # alembic and the catalogues load only for `examples`
 
     settings = read_settings()
     try:
@@ -43,18 +43,19 @@ def _examples(args: argparse.Namespace) -> int:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from matching.cli import main as match_main
+    from matching.cli import main as match_main  # ortools and numpy load only for `match`
 
     return match_main(args.rest)
 
 
 def _scenario(args: argparse.Namespace) -> int:
-    from matching.scenarios.cli import main as scenario_main
-    from resolvers.scenarios.base import register
+    from examples.problems.scenario_base import register as register_generated  # ortools loads only for `scenario`
+    from matching.scenarios.cli import main as scenario_main  # ortools and matplotlib load only for `scenario`
+    from resolvers.scenarios.base import register  # ortools and sqlalchemy load only for `scenario`
 
     # `kind = "database"` bases: a snapshot of WENMING_DATABASE_URL (or the file's url)
     register(lambda: read_settings().database_url)
-    __import__("examples.problems.scenario_base", fromlist=["register"]).register()  # `kind = "generated"` bases
+    register_generated()  # `kind = "generated"` bases
 
     return scenario_main(args.rest)
 
@@ -91,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("rest", nargs=argparse.REMAINDER)
     scenario.set_defaults(func=_scenario)
 
-    from wenming.accounts_cli import add_parser as add_account_parser
+    from wenming.accounts_cli import add_parser as add_account_parser  # strawberry: not for `match`, `scenario`
 
     add_account_parser(sub)
     return parser

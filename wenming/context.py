@@ -18,7 +18,6 @@ from strawberry.types.graphql import OperationType
 from resolvers.core.context import Context
 
 
-
 class SessionScope(SchemaExtension):
     """Admits a query or mutation when a database slot is free; closes the session when it ends.
 

@@ -30,10 +30,10 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from strawberry.extensions import SchemaExtension
 
-from resolvers.core.errors import ErrorCode
 from resolvers.access.tokens import AuthSettings
-from wenming.limits import RateLimiter, count_tokens, depth_and_aliases, query_cost
+from resolvers.core.errors import ErrorCode
 from resolvers.core.settings import LimitSettings, Settings
+from wenming.limits import RateLimiter, count_tokens, depth_and_aliases, query_cost
 
 SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
@@ -157,7 +157,8 @@ class HttpGuard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if not self._origin_ok(scope, headers):
-            await self._refuse(scope, receive, send, 403, "this origin is not allowed: add it to WENMING_ALLOWED_ORIGINS")
+            await self._refuse(scope, receive, send, 403,
+                               "this origin is not allowed: add it to WENMING_ALLOWED_ORIGINS")
             return
         client = (scope.get("client") or ("unknown", 0))[0]
         wait = self.security.per_address.hit(client)
@@ -178,11 +179,17 @@ class HttpGuard:
             if length is not None and (not length.isdigit() or int(length) > self.security.limits.max_body_bytes):
                 await self._refuse(scope, receive, send, 413, self._too_large())
                 return
-            receive = self._capped(receive)
-        try:
-            await self.app(scope, receive, send)
-        except _BodyTooLarge:
-            await self._respond(send, 413, self._too_large())
+            try:
+                body = await self._read_body(receive)
+            except _BodyTooLarge:
+                await self._respond(send, 413, self._too_large())
+                return
+            problem = _json_problem(body)
+            if problem is not None:
+                await self._respond(send, 400, problem)
+                return
+            receive = _replay(body, receive)
+        await self.app(scope, receive, send)
 
     def _too_large(self) -> str:
         return f"the request body is over {self.security.limits.max_body_bytes} bytes"
@@ -199,19 +206,21 @@ class HttpGuard:
         own = f"{scheme}://{headers.get('host', '')}"
         return origin in allowed or origin == own
 
-    def _capped(self, receive: Receive) -> Receive:
-        limit, seen = self.security.limits.max_body_bytes, 0
-
-        async def capped() -> Any:
-            nonlocal seen
+    async def _read_body(self, receive: Receive) -> bytes:
+        """The whole request body, at most `max_body_bytes` (_BodyTooLarge beyond)."""
+        limit, chunks, seen = self.security.limits.max_body_bytes, [], 0
+        while True:
             message = await receive()
-            if message.get("type") == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _BodyTooLarge
-            return message
-
-        return capped
+            if message.get("type") != "http.request":
+                break  # the client went away
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
 
     async def _refuse(self, scope: dict[str, Any], receive: Receive, send: Send, status: int, message: str,
                       extra: dict[str, str] | None = None) -> None:
@@ -228,6 +237,33 @@ class HttpGuard:
         headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _json_problem(body: bytes) -> str | None:
+    """Why `body` is not one GraphQL request as a JSON object (None when it is)."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return f"the request body is not JSON ({type(exc).__name__} at position {getattr(exc, 'pos', 0)})"
+    if isinstance(data, list):
+        return "batching is not supported: send one operation per request"
+    if not isinstance(data, dict):
+        return 'send one operation as a JSON object: {"query": "...", "variables": {...}}'
+    return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the body already read, then passes on what follows."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _mutation_in(query_string: bytes) -> bool:

@@ -21,12 +21,10 @@ an object field costs 1, a scalar 0; a connection multiplies what it selects by 
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -47,8 +45,6 @@ from graphql import (
     get_named_type,
 )
 from graphql.language import Lexer, Source, TokenKind
-
-from resolvers.core.settings import LimitSettings
 
 
 class RateLimiter:
@@ -102,7 +98,8 @@ def _selections(selection_set: SelectionSetNode | None, fragments: Mapping[str, 
         if isinstance(node, FragmentSpreadNode):
             fragment = fragments.get(node.name.value)
             if fragment is not None:
-                out.extend((fragment.type_condition.name.value, s) for s in _selections(fragment.selection_set, fragments))
+                on_type = fragment.type_condition.name.value
+                out.extend((on_type, s) for s in _selections(fragment.selection_set, fragments))
         elif isinstance(node, InlineFragmentNode):
             condition = node.type_condition.name.value if node.type_condition else None
             out.extend((condition or t, s) for t, s in _selections(node.selection_set, fragments))
@@ -111,7 +108,8 @@ def _selections(selection_set: SelectionSetNode | None, fragments: Mapping[str, 
     return out
 
 
-def depth_and_aliases(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> tuple[int, int]:
+def depth_and_aliases(operation: OperationDefinitionNode,
+                      fragments: Mapping[str, FragmentDefinitionNode]) -> tuple[int, int]:
     """The deepest field nesting and the number of aliased fields (fragments expanded once each)."""
     deepest, aliases = 0, 0
     stack: list[tuple[SelectionSetNode | None, int, frozenset[str]]] = [(operation.selection_set, 1, frozenset())]
@@ -144,7 +142,8 @@ def _argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
     return None
 
 
-def query_cost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode],
+def query_cost(schema: GraphQLSchema, operation: OperationDefinitionNode,
+               fragments: Mapping[str, FragmentDefinitionNode],
                variables: Mapping[str, Any], max_page_size: int, list_size: int) -> int:
     """The cost of an operation, from its document (see the module docstring)."""
     root = schema.get_root_type(operation.operation)

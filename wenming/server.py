@@ -12,8 +12,9 @@ from pathlib import Path
 
 import uvicorn
 
+from wenming.accounts_cli import demo_admin
 from wenming.app import create_app
-from wenming.settings import read_settings, Settings
+from wenming.settings import Settings, read_settings
 
 DEMO_DB = Path("wenming-demo.db")
 DEMO_VOLUNTEERS = 5000
@@ -29,7 +30,7 @@ def configure_logging(level: str) -> None:
 
 def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: int = 1) -> str:
     """A fresh SQLite file, migrated by the loader, with Pizhou loaded; returns its URL."""
-    from examples.load import load_city
+    from examples.load import load_city  # example data (and alembic) load only for a demo
 
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
@@ -45,14 +46,14 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None) ->
     if demo:
         print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
         settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development")
-        from wenming.accounts_cli import demo_admin
-
         username, password = demo_admin(settings.database_url)
         print(f"Demo account: {username} / {password} (mutation login; then the header "
               "Authorization: Bearer <accessToken>)", flush=True)
     app = create_app(settings)
     if not settings.production:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    # X-Forwarded-For is believed only from the configured reverse proxies (none: the peer is the client)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), loop=EVENT_LOOP,
-                ws="websockets-sansio")
+                ws="websockets-sansio", proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=",".join(settings.trusted_proxies) or None)
     return 0

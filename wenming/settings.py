@@ -14,8 +14,12 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_REFRESH_TOKEN_DAYS        | 14                      | lifetime of a refresh token                          |
 | WENMING_LOGIN_MAX_FAILURES        | 5                       | failed logins before the account locks               |
 | WENMING_LOGIN_LOCK_MINUTES        | 15                      | how long a locked account stays locked               |
-| WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _LIST_SIZE, _MAX_BODY_BYTES, _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS | see wenming/limits.py | query and request limits |
+| WENMING_MAX_DEPTH and the rest (1)| see wenming/limits.py   | query and request limits                             |
 | WENMING_ALLOWED_ORIGINS           | (none)                  | comma-separated browser origins                      |
+| WENMING_TRUSTED_PROXIES           | (none)                  | addresses of reverse proxies whose X-Forwarded-For is believed |
+
+(1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _LIST_SIZE, _MAX_BODY_BYTES,
+_RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
 """
 
 from __future__ import annotations
@@ -77,15 +81,11 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     mode = env.get("WENMING_ENV", "development").strip().lower()
     if mode not in ("development", "production"):
         raise SettingsError(f"WENMING_ENV={mode!r}: set it to 'development' or 'production'")
-    secret = env.get("WENMING_SECRET_KEY", "")
-    if not secret:
-        if mode == "production":
-            raise SettingsError("WENMING_SECRET_KEY is required in production: set a long random string")
-        secret = DEV_SECRET_KEY
+    secret = env.get("WENMING_SECRET_KEY", "") or DEV_SECRET_KEY
     raw_page = env.get("WENMING_MAX_PAGE_SIZE", "100")
     if not raw_page.isdigit() or int(raw_page) < 1:
         raise SettingsError(f"WENMING_MAX_PAGE_SIZE={raw_page!r}: set a positive integer")
-    return Settings(
+    settings = Settings(
         database_url=env.get("WENMING_DATABASE_URL", "sqlite:///wenming.db"),
         env=mode,
         secret_key=secret,
@@ -94,4 +94,17 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("WENMING_LOG_LEVEL", "INFO").upper(),
         auth=_auth(env, secret),
         limits=_limits(env),
+        trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
     )
+    check_production(settings)
+    return settings
+
+
+def check_production(settings: Settings) -> None:
+    """Production refuses to start with a guessable key: the secret key (ID fingerprints, and the
+    access-token key derived from it) must be at least 32 characters of random and not the default."""
+    if not settings.production:
+        return
+    if settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < MIN_KEY_LENGTH:
+        raise SettingsError(f"WENMING_SECRET_KEY: production needs at least {MIN_KEY_LENGTH} random characters "
+                            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`), not the default")

@@ -63,6 +63,8 @@ class Settings:
     log_level: str = "INFO"
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
+    trusted_proxies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.auth.jwt_key:

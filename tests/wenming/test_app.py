@@ -3,6 +3,7 @@ per-request session being returned to the pool."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 import resolvers.forces.teams
+from db.session import make_engine
 from tests.documents import SKILLS, UNIT_NODE
 from tests.schema.support import GraphQLClient, create_skill
 from wenming.settings import Settings
@@ -29,7 +31,7 @@ def test_graphiql_is_served_in_development(api: GraphQLClient) -> None:
 
 @pytest.fixture
 def production_api(db_url: str, engine: Engine) -> Iterator[GraphQLClient]:
-    client = GraphQLClient(Settings(database_url=db_url, env="production", secret_key="s3cret"), engine)
+    client = GraphQLClient(Settings(database_url=db_url, env="production", secret_key="a-production-secret-of-32-chars-at-least"), engine)
     try:
         yield client
     finally:
@@ -66,15 +68,11 @@ def test_unexpected_errors_are_masked_and_logged_without_their_message(
 def test_each_request_returns_its_connection(api: GraphQLClient, engine: Engine) -> None:
     create_skill(api, code="doctor")
     assert [skill["code"] for skill in api.data(SKILLS)["skills"]] == ["doctor"]
-    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]  # a QueuePool: not on the base Pool
 
 
 def test_more_concurrent_requests_than_connections_all_complete(db_url: str, settings: Settings) -> None:
     # given a pool of one connection that gives up after 2 s, and a unit to read
-    import asyncio
-
-    from db.session import make_engine
-
     small = make_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=2)
     api = GraphQLClient(settings, small)
     try:
