@@ -16,7 +16,7 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_LOGIN_LOCK_MINUTES        | 15                      | how long a locked account stays locked               |
 | WENMING_MAX_DEPTH and the rest (1)| see wenming/limits.py   | query and request limits                             |
 | WENMING_ALLOWED_ORIGINS           | (none)                  | comma-separated browser origins                      |
-| WENMING_TRUSTED_PROXIES           | (none)                  | addresses of reverse proxies whose X-Forwarded-For is believed |
+| WENMING_TRUSTED_PROXIES           | (none)                  | reverse proxies whose X-Forwarded-For is believed    |
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _LIST_SIZE, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
