@@ -18,14 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Account, ApiKey, RefreshToken, Role, RoleGrant, Unit
-from resolvers.core.errors import ErrorCode
 from resolvers.access import tokens as credentials
 from resolvers.access.tokens import AuthSettings, InvalidToken
+from resolvers.core.errors import ErrorCode
 
 LOGIN_FAILED = "the username or password is wrong, or the account is locked for a while; try again later"
 
@@ -180,17 +181,39 @@ def login(session: Session, auth: AuthSettings, username: str, password: str) ->
 
 
 def refresh(session: Session, auth: AuthSettings, refresh_token: str) -> Tokens:
-    """New tokens for a valid refresh token, which is revoked (rotation: each one works once)."""
+    """New tokens for a valid refresh token, which is revoked (rotation: each one works once).
+
+    The token is claimed with one guarded UPDATE, so of concurrent refreshes with the same token
+    exactly one wins. A token presented again after it was used is taken as stolen (OAuth 2.0
+    Security BCP, refresh token rotation): every refresh token of the account is revoked, and the
+    account signs in again.
+    """
     row = session.scalar(select(RefreshToken).where(RefreshToken.digest == credentials.digest(refresh_token)))
     now = _now()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if row is None or row.expires_at <= now:
+        raise AuthError("the refresh token is unknown, used, revoked or expired; log in again")
+    claimed = cast(CursorResult[Any], session.execute(
+        update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False)))
+    if not claimed.rowcount:
+        session.rollback()
+        revoke_all(session, row.account_id)
         raise AuthError("the refresh token is unknown, used, revoked or expired; log in again")
     if load_caller(session, row.account_id) is None:
+        session.rollback()
         raise AuthError("the account is disabled or no longer exists")
-    row.revoked_at = now
     tokens = _issue(session, auth, row.account_id)
     session.commit()
     return tokens
+
+
+def revoke_all(session: Session, account_id: int) -> int:
+    """Revoke every live refresh token of the account (its own transaction); returns how many."""
+    result = cast(CursorResult[Any], session.execute(
+        update(RefreshToken).where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=_now())))
+    session.commit()
+    return int(result.rowcount or 0)
 
 
 def logout(session: Session, account_id: int, refresh_token: str | None) -> int:
@@ -198,7 +221,8 @@ def logout(session: Session, account_id: int, refresh_token: str | None) -> int:
     stmt = update(RefreshToken).where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
     if refresh_token is not None:
         stmt = stmt.where(RefreshToken.digest == credentials.digest(refresh_token))
-    count = session.execute(stmt.values(revoked_at=_now())).rowcount or 0  # type: ignore[attr-defined]
+    result = cast(CursorResult[Any], session.execute(stmt.values(revoked_at=_now())))
+    count = result.rowcount or 0
     session.commit()
     return int(count)
 
