@@ -7,23 +7,35 @@ tasks, dispatchers on runs.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
 
 from db import models
 from db.models import Role
-from resolvers.access.rules import ADMIN, DISPATCH, SIGNED_IN, STAFF, UNIT_ROLES, ByUnit, Domain, \
-    Readable, Scope, fields
+from resolvers.access.rules import (
+    ADMIN,
+    DISPATCH,
+    SIGNED_IN,
+    STAFF,
+    UNIT_ROLES,
+    ByUnit,
+    Domain,
+    Readable,
+    Scope,
+    fields,
+)
 
 _records = models.ServiceRecord.__table__
 
 
-def _task(s: Scope, t: object) -> object:
-    return or_(s.orders(t.c.order_id), s.volunteers(t.c.volunteer_id))  # type: ignore[attr-defined]
+def _task(s: Scope, t: Any) -> ColumnElement[bool]:
+    return or_(s.orders(t.c.order_id), s.volunteers(t.c.volunteer_id))
 
 
-def _correction(s: Scope, t: object) -> object:
+def _correction(s: Scope, t: Any) -> ColumnElement[bool]:
     records = select(_records.c.id).where(or_(s.orders(_records.c.order_id), s.volunteers(_records.c.volunteer_id)))
-    return t.c.record_id.in_(records)  # type: ignore[attr-defined]
+    return t.c.record_id.in_(records)
 
 
 DOMAIN = Domain(
@@ -40,20 +52,20 @@ DOMAIN = Domain(
         "Subscription.notifications": SIGNED_IN,
     },
     reads={
-        models.Assignment: _task,  # type: ignore[dict-item]
-        models.ServiceRecord: _task,  # type: ignore[dict-item]
-        models.ServiceCorrection: _correction,  # type: ignore[dict-item]
-        models.OutboxEvent: _task,  # type: ignore[dict-item]
+        models.Assignment: _task,
+        models.ServiceRecord: _task,
+        models.ServiceCorrection: _correction,
+        models.OutboxEvent: _task,
         models.DispatchRun: lambda s, t: s.runs(t.c.id),
         models.DispatchProposal: lambda s, t: s.runs(t.c.run_id),
     },
     writes={
         models.DispatchRun: Readable(lambda s, t: s.runs(t.c.id), new=ByUnit("scope_unit_id", UNIT_ROLES)),
         models.DispatchProposal: Readable(lambda s, t: s.runs(t.c.run_id)),
-        models.Assignment: Readable(_task),  # type: ignore[arg-type]
-        models.ServiceRecord: Readable(_task),  # type: ignore[arg-type]
-        models.ServiceCorrection: Readable(_correction),  # type: ignore[arg-type]
-        models.OutboxEvent: Readable(_task),  # type: ignore[arg-type]
+        models.Assignment: Readable(_task),
+        models.ServiceRecord: Readable(_task),
+        models.ServiceCorrection: Readable(_correction),
+        models.OutboxEvent: Readable(_task),
     },
 )
 

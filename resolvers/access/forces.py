@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from db import models
 from db.models import Role
-from resolvers.access.rules import ADMIN, SIGNED_IN, STAFF, AdminOnly, ByTeam, ByVolunteer, Domain, fields
+from resolvers.access.rules import ADMIN, SIGNED_IN, STAFF, AdminOnly, ByTeam, ByVolunteer, Domain, Membership, fields
 
 DOMAIN = Domain(
     name="forces",
@@ -31,7 +31,7 @@ DOMAIN = Domain(
     writes={
         models.Skill: AdminOnly(),
         models.Team: ByTeam("id"),
-        models.TeamMembership: ByTeam("team_id"),
+        models.TeamMembership: Membership(),
         models.Volunteer: ByVolunteer("id"),
         models.VolunteerSkill: ByVolunteer(),
         models.VolunteerDomain: ByVolunteer(),

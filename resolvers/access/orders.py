@@ -9,8 +9,18 @@ from __future__ import annotations
 
 from db import models
 from db.models import Role
-from resolvers.access.rules import ADMIN, DISPATCH, SIGNED_IN, STAFF, UNIT_ROLES, AdminOnly, ByUnit, Domain, \
-    Readable, fields
+from resolvers.access.rules import (
+    ADMIN,
+    DISPATCH,
+    SIGNED_IN,
+    STAFF,
+    UNIT_ROLES,
+    AdminOnly,
+    ByUnit,
+    Domain,
+    Readable,
+    fields,
+)
 
 DOMAIN = Domain(
     name="orders",

@@ -23,7 +23,7 @@ the audit survives even though a query's own transaction is rolled back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from db.models import Role
+
+if TYPE_CHECKING:
+    from resolvers.core.context import Info
 
 VOLUNTEER_PHONE_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.UNIT_ADMIN, Role.DISPATCHER, Role.TEAM_LEADER,
                                    Role.VOLUNTEER})
@@ -52,19 +55,20 @@ def audit(session: Session, account_id: int, subject_type: str, field: str, subj
 class _PhoneLoader(DataLoader[int, Any]):
     """Full phones of visible rows by primary key, audited per batch."""
 
-    def __init__(self, info: Any, model: Any, column: Any, subject: str) -> None:
+    def __init__(self, info: Info, model: Any, column: Any, subject: str) -> None:
         super().__init__(load_fn=self._load)
         self.info, self.model, self.column, self.subject = info, model, column, subject
 
     async def _load(self, keys: Sequence[int]) -> list[Any]:
         session = self.info.context.session
-        rows = dict(session.execute(select(self.model.id, self.column).where(self.model.id.in_(keys))).all())
+        stmt = select(self.model.id, self.column).where(self.model.id.in_(keys))
+        rows: dict[int, Any] = dict(session.execute(stmt).all())
         found = [pk for pk in keys if rows.get(pk)]
         audit(session, self.info.context.auth.caller.account_id, self.subject, "phone", found)
         return [rows.get(pk) for pk in keys]
 
 
-def _loader(info: Any, name: str, model: Any, column: Any, subject: str) -> _PhoneLoader:
+def _loader(info: Info, name: str, model: Any, column: Any, subject: str) -> _PhoneLoader:
     holder = info.context.auth
     loaders: dict[str, _PhoneLoader] = holder.__dict__.setdefault("phone_loaders", {})
     if name not in loaders:
@@ -72,7 +76,7 @@ def _loader(info: Any, name: str, model: Any, column: Any, subject: str) -> _Pho
     return loaders[name]
 
 
-def _may(info: Any, roles: frozenset[Role]) -> bool:
+def _may(info: Info, roles: frozenset[Role]) -> bool:
     """May the caller see whole phones? An ANALYST grant widens what the session reads to
     everything, so together with a scoped role (say a volunteer's) it would show every phone:
     with ANALYST only a platform admin keeps the right."""
@@ -82,13 +86,13 @@ def _may(info: Any, roles: frozenset[Role]) -> bool:
     return Role.ANALYST not in caller.roles or Role.PLATFORM_ADMIN in caller.roles
 
 
-async def volunteer_phone(info: Any, volunteer_pk: int) -> str | None:
+async def volunteer_phone(info: Info, volunteer_pk: int) -> str | None:
     if not _may(info, VOLUNTEER_PHONE_ROLES):
         return None
     return await _loader(info, "volunteer", models.Volunteer, models.Volunteer.phone, "Volunteer").load(volunteer_pk)
 
 
-async def resident_phone(info: Any, order_pk: int) -> str | None:
+async def resident_phone(info: Info, order_pk: int) -> str | None:
     if not _may(info, RESIDENT_PHONE_ROLES):
         return None
     return await _loader(info, "order", models.Order, models.Order.resident_phone, "Order").load(order_pk)

@@ -145,14 +145,14 @@ def _check_bulk(state: ORMExecuteState, holder: AuthHolder) -> None:
     table = getattr(statement, "table", None)
     model, rule = _WRITES_BY_TABLE.get(table, (None, None))
     name = model.__name__ if model is not None else getattr(table, "name", "a table")
-    if rule is None:
+    if model is None or rule is None:
         raise _forbidden(name)
     caller = holder.caller
     assert caller is not None
     if isinstance(statement, Insert):
         if isinstance(rule, Readable) and rule.new is None:
             return  # any row the caller reaches may be added (the rows it hangs on were read in scope)
-        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+        rows: list[Any] = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
         check = Check(state.session, caller)
         for row in rows:
             if not rule.allows(check, model(**row), True):
@@ -162,7 +162,7 @@ def _check_bulk(state: ORMExecuteState, holder: AuthHolder) -> None:
     criterion = rule.criterion(holder.scope, table)
     if criterion is None:
         raise _forbidden(name)
-    outside = select(func.count()).select_from(table).where(not_(criterion))
+    outside = select(func.count()).select_from(statement.table).where(not_(criterion))
     if statement.whereclause is not None:
         outside = outside.where(statement.whereclause)
     # read through the connection: the count itself is not restricted by the read criteria

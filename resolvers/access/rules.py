@@ -110,10 +110,12 @@ class Scope:
         units = self.units(*UNIT_ROLES)
         members = self.team_members()
         selves = self.selves()
-        served_by = [q for q in (members, select(_volunteers.c.id).where(_volunteers.c.id.in_(selves)) if selves else None)
-                     if q is not None]
+        own = select(_volunteers.c.id).where(_volunteers.c.id.in_(selves)) if selves else None
+        served_by = [q for q in (members, own) if q is not None]
         return _any(
-            column.in_(select(_orders.c.id).where(or_(_orders.c.unit_id.in_(units), _orders.c.orderer_unit_id.in_(units))))
+            column.in_(
+                select(_orders.c.id).where(or_(_orders.c.unit_id.in_(units), _orders.c.orderer_unit_id.in_(units)))
+            )
             if units is not None else None,
             *(column.in_(select(_assignments.c.order_id).where(_assignments.c.volunteer_id.in_(q))) for q in served_by),
             column.in_(select(_owners.c.order_id).where(_owners.c.account_id == c.account_id))
@@ -140,13 +142,13 @@ class Check:
         return self.session.connection().execute(select(table.c[column]).where(table.c.id == pk)).scalar()
 
     def unit_path(self, unit_id: int | None) -> str | None:
-        return self._scalar(_units, "path", unit_id)  # type: ignore[no-any-return]
+        return self._scalar(_units, "path", unit_id)
 
     def team_unit(self, team_id: int | None) -> int | None:
-        return self._scalar(_teams, "unit_id", team_id)  # type: ignore[no-any-return]
+        return self._scalar(_teams, "unit_id", team_id)
 
     def volunteer_unit(self, volunteer_id: int | None) -> int | None:
-        return self._scalar(_volunteers, "unit_id", volunteer_id)  # type: ignore[no-any-return]
+        return self._scalar(_volunteers, "unit_id", volunteer_id)
 
     def in_subtree(self, roles: Iterable[Role], path: str | None) -> bool:
         """`path` lies in the subtree of one of the caller's unit grants of `roles`."""
@@ -170,7 +172,10 @@ def values(obj: Any, attr: str, is_new: bool) -> tuple[Any, ...]:
 class WriteRule:
     """Who may write rows of one table (see the module docstring)."""
 
-    sentence = ""
+    @property
+    def sentence(self) -> str:
+        """What the rule allows, in words (a field or a property of each rule)."""
+        return ""
 
     def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
         raise NotImplementedError
@@ -198,7 +203,7 @@ class ByUnit(WriteRule):
     roles: tuple[Role, ...] = UNIT_ADMIN
 
     @property
-    def sentence(self) -> str:  # type: ignore[override]
+    def sentence(self) -> str:
         return f"{' or '.join(r.value.lower().replace('_', ' ') for r in self.roles)} over the row's unit"
 
     def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
@@ -231,6 +236,27 @@ class ByTeam(WriteRule):
         teams = scope.led_teams()
         return _any(table.c[self.column].in_(select(_teams.c.id).where(_teams.c.unit_id.in_(units)))
                     if units is not None else None, table.c[self.column].in_(teams) if teams else None)
+
+
+@dataclass(frozen=True)
+class Membership(WriteRule):
+    """Team memberships: whoever may write the team, for a volunteer of the team's own subtree; a
+    volunteer of another unit only by a unit admin over that unit too (an admin over both)."""
+
+    sentence: str = ("unit admin over the team's unit or the team's leader, for volunteers of the team's "
+                     "subtree; others only by a unit admin over the volunteer's unit too")
+
+    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
+        if not ByTeam("team_id").allows(check, obj, is_new):
+            return False
+        team_path = check.unit_path(check.team_unit(obj.team_id))
+        volunteer_path = check.unit_path(check.volunteer_unit(obj.volunteer_id))
+        if team_path is not None and volunteer_path is not None and volunteer_path.startswith(team_path):
+            return True
+        return check.in_subtree(UNIT_ADMIN, volunteer_path)
+
+    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
+        return ByTeam("team_id").criterion(scope, table)
 
 
 @dataclass(frozen=True)
@@ -291,7 +317,7 @@ class Readable(WriteRule):
     new_roles: frozenset[Role] = frozenset()  # these roles may create rows whatever `new` says
 
     @property
-    def sentence(self) -> str:  # type: ignore[override]
+    def sentence(self) -> str:
         made = f"; new rows: {self.new.sentence}" if self.new is not None else ""
         also = f" (or {', '.join(sorted(r.value.lower() for r in self.new_roles))})" if self.new_roles else ""
         return f"rows the caller can read{made}{also}"

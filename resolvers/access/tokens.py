@@ -12,11 +12,7 @@ comes from WENMING_JWT_KEY or is derived from WENMING_SECRET_KEY, which producti
 from __future__ import annotations
 
 import hashlib
-import hmac
-import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt

@@ -7,10 +7,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from db.models import Role
 from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
+from tests.auth import world as w
+from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
+from tests.documents import TEAM_MEMBER_ADD
+from tests.schema.support import GraphQLClient
 from wenming.app import create_app
 from wenming.settings import read_settings
+
+MEMBERS = "query M($id: ID!) { node(id: $id) { ... on Team { members { edges { node { volunteer { id } } } } } } }"
 
 
 @pytest.mark.parametrize("key", ["k", "x" * 31, DEV_SECRET_KEY, ""])
@@ -49,3 +56,23 @@ def test_l5_a_malformed_json_body_is_400_with_a_graphql_error(tmp_path: Path) ->
             assert response.status_code == 400, (body, response.text)
             errors = response.json()["errors"]
             assert len(errors) == 1 and errors[0]["extensions"]["code"] == "INVALID" and errors[0]["message"]
+
+
+def test_m6_a_unit_admin_cannot_pull_a_volunteer_of_another_unit_into_their_team(
+        admin: GraphQLClient, client_for: ClientFor) -> None:
+    world = w.build(admin, client_for)
+    ids = world.ids
+    # B's unit admin who also leads team A sees va (a member of his team A) but is no admin over va's unit
+    pk = w.pk
+    leader_b = client_for("admin-b-leader-a", [(Role.UNIT_ADMIN, {"unit_id": pk(ids["center_b"])}),
+                                               (Role.TEAM_LEADER, {"team_id": pk(ids["team_a"])})])
+    before = admin.data(MEMBERS, {"id": ids["team_b"]})
+    pulled = leader_b.data(TEAM_MEMBER_ADD, {"input": {"team": ids["team_b"], "volunteer": ids["va"]}})
+    assert [e["code"] for e in pulled["teamMemberAdd"]["userErrors"]] == ["FORBIDDEN"]
+    assert admin.data(MEMBERS, {"id": ids["team_b"]}) == before
+    # an admin over both units may
+    both = client_for("admin-of-both", [(Role.UNIT_ADMIN, {"unit_id": pk(ids["center_a"])}),
+                                        (Role.UNIT_ADMIN, {"unit_id": pk(ids["center_b"])})])
+    added = both.data(TEAM_MEMBER_ADD, {"input": {"team": ids["team_b"], "volunteer": ids["va"]}})
+    assert added["teamMemberAdd"]["userErrors"] == []
+    assert admin.data(MEMBERS, {"id": ids["team_b"]}) != before
