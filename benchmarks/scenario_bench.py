@@ -27,28 +27,29 @@ import sys
 import time
 from typing import Any
 
+from examples.problems import scenario_base
+from matching.scenarios.kpis import without_timings
+from matching.scenarios.spec import Scenario, parse_scenario
+from matching.scenarios.sweep import grid, run_sweep
+
 GRID = {"max_travel_km": (5.0, 8.0, 12.0, 20.0), "demand_scale": (0.8, 1.0, 1.2)}
 MODES = ("sequential", "pool", "dask")
 
 
-def _scenario(volunteers: int, requests: int, time_limit: float) -> Any:
-    from matching.scenarios.spec import parse_scenario
-
+def _scenario(volunteers: int, requests: int, time_limit: float) -> Scenario:
+    scenario_base.register()  # `kind = "generated"`: the examples' generator, as `wenming scenario` does
     return parse_scenario(f'name = "bench"\nseed = 1\n[base]\nkind = "generated"\nvolunteers = {volunteers}\n'
                           f'requests = {requests}\n[engine]\ntime_limit = {time_limit}\nworkers = 1\n')
 
 
 def child(mode: str, volunteers: int, requests: int, time_limit: float) -> dict[str, Any]:
     """One way of running the sweep, timed; returns wall time and the points' KPIs."""
-    from matching.scenarios.kpis import without_timings
-    from matching.scenarios.sweep import grid, run_sweep
-
     scenario = _scenario(volunteers, requests, time_limit)
     points = grid(GRID)
     startup = 0.0
     cluster = None
     if mode == "dask":
-        from distributed import LocalCluster
+        from distributed import LocalCluster  # optional dependency (the `distributed` extra)
 
         t = time.perf_counter()
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     for mode in MODES:
         rows[mode] = _run_child(mode, args)
         r = rows[mode]
-        print(f"  {mode:<10} wall {r['wall']:7.1f} s" + (f" (cluster start {r['startup']:.1f} s)" if r["startup"] else "")
+        started = f" (cluster start {r['startup']:.1f} s)" if r["startup"] else ""
+        print(f"  {mode:<10} wall {r['wall']:7.1f} s" + started
               + f"  engine solve sum {r['solve_sum']:.1f} s  statuses {sorted(set(r['status']))}", flush=True)
     base = rows["sequential"]["wall"]
     print("\n| way | wall s | speed-up vs one by one | engine solve s (sum) |")

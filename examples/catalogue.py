@@ -1,11 +1,15 @@
 """The skill catalogue and the service menu (志愿服务"菜单") shared by both example cities.
 
-A service item names the skills it needs with a headcount and a minimum level (义诊, a free clinic:
+The one catalogue of the examples: the database example loads it (examples/menu.py, people.py,
+orders.py) and the problem generator draws its volunteers and orders from it
+(examples/problems/pizhou.py), so a loaded city and a generated day know the same skills and
+services. A service item names the skills it needs with a headcount and a minimum level (义诊, a free clinic:
 one doctor at level 3 or above and two helpers) and the level of the tree that offers it: items
 offered by the center appear on every unit's effective menu, items offered by institutes or
 stations only on those units and their descendants. Seasonal items (summer care, spring couplets)
 are ordered only in their months. All items are invented examples
-(`synthetic=True`) in the spirit of the bulletin's menu-and-order practice.
+(`synthetic=True`) in the spirit of the bulletin's menu-and-order practice. Where a domain has no
+team of its own, the team of a neighbouring domain provides its services (`FALLBACK_DOMAIN`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ class ItemSpec:
     offered_at: UnitLevel
     demand: float  # relative frequency among orders
     months: tuple[int, ...] = ()  # the months it is ordered in (a seasonal service); empty: all year
+    insurance: bool = False  # volunteers need valid accident insurance (outdoors, physical work, care)
+    partial_share: float = 0.0  # share of orders that accept fewer volunteers than asked for
 
 
 SKILLS: tuple[SkillSpec, ...] = (
@@ -74,6 +80,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("doctor", 1, 3), ("helper", 2, 1)),
         UnitLevel.CENTER,
         6.0,
+        insurance=True,
     ),
     ItemSpec(
         "health_lecture",
@@ -94,6 +101,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("nurse", 2, 2),),
         UnitLevel.INSTITUTE,
         5.0,
+        partial_share=0.3,
     ),
     ItemSpec(
         "counselling",
@@ -124,6 +132,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("lecturer", 1, 2), ("helper", 1, 1)),
         UnitLevel.STATION,
         4.0,
+        partial_share=0.3,
     ),
     ItemSpec(
         "homework_help",
@@ -134,6 +143,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("tutor", 2, 2),),
         UnitLevel.STATION,
         6.0,
+        partial_share=0.4,
     ),
     ItemSpec(
         "summer_care",
@@ -145,6 +155,8 @@ ITEMS: tuple[ItemSpec, ...] = (
         UnitLevel.INSTITUTE,
         2.0,
         months=(7, 8),  # the summer holidays
+        insurance=True,
+        partial_share=0.4,
     ),
     ItemSpec(
         "legal_advice",
@@ -175,6 +187,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("agronomist", 1, 3),),
         UnitLevel.INSTITUTE,
         4.0,
+        insurance=True,
     ),
     ItemSpec(
         "livestock_care",
@@ -185,6 +198,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("veterinarian", 1, 2),),
         UnitLevel.INSTITUTE,
         1.5,
+        insurance=True,
     ),
     ItemSpec(
         "culture_show",
@@ -195,6 +209,8 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("performer", 4, 2), ("musician", 2, 2), ("driver", 1, 2)),
         UnitLevel.CENTER,
         2.5,
+        insurance=True,
+        partial_share=0.5,
     ),
     ItemSpec(
         "spring_couplets",
@@ -206,6 +222,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         UnitLevel.CENTER,
         1.5,
         months=(12, 1, 2),  # before the Spring Festival
+        partial_share=0.5,
     ),
     ItemSpec(
         "fitness_class",
@@ -226,6 +243,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("science_communicator", 2, 2),),
         UnitLevel.CENTER,
         2.5,
+        partial_share=0.3,
     ),
     ItemSpec(
         "elderly_visit",
@@ -236,6 +254,8 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("caregiver", 1, 2), ("helper", 1, 1)),
         UnitLevel.STATION,
         7.0,
+        insurance=True,
+        partial_share=0.6,
     ),
     ItemSpec(
         "free_haircut",
@@ -246,6 +266,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("hairdresser", 2, 2), ("helper", 1, 1)),
         UnitLevel.INSTITUTE,
         3.0,
+        partial_share=0.3,
     ),
     ItemSpec(
         "disability_support",
@@ -256,6 +277,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("sign_language", 1, 2), ("social_worker", 1, 2)),
         UnitLevel.CENTER,
         1.0,
+        insurance=True,
     ),
     ItemSpec(
         "charity_drive",
@@ -266,6 +288,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("charity_organiser", 1, 2), ("helper", 3, 1)),
         UnitLevel.CENTER,
         1.5,
+        partial_share=0.6,
     ),
     ItemSpec(
         "traffic_civility",
@@ -276,6 +299,8 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("civility_guide", 4, 1),),
         UnitLevel.INSTITUTE,
         4.0,
+        insurance=True,
+        partial_share=0.7,
     ),
     ItemSpec(
         "village_cleanup",
@@ -286,8 +311,20 @@ ITEMS: tuple[ItemSpec, ...] = (
         (("helper", 6, 1),),
         UnitLevel.STATION,
         5.0,
+        insurance=True,
+        partial_share=0.8,
     ),
 )
+
+# Where a domain has no team of its own, the team of a neighbouring domain provides (Pizhou's
+# seven teams cover twelve domains this way).
+FALLBACK_DOMAIN: dict[D, D] = {
+    D.LITERATURE_ARTS: D.CULTURE,
+    D.SPORTS: D.CULTURE,
+    D.SCIENCE: D.AGRICULTURE,
+    D.LAW: D.CIVILITY,
+    D.CHARITY: D.WELFARE,
+}
 
 SKILL_CODES = tuple(skill.code for skill in SKILLS)
 SKILLS_BY_CODE = {skill.code: skill for skill in SKILLS}
@@ -301,3 +338,5 @@ def check_catalogue() -> None:
                 raise ValueError(f"service item {item.code!r} needs unknown skill {code!r}")
             if count < 1 or not 1 <= level <= 5:
                 raise ValueError(f"service item {item.code!r}: bad count or level for {code!r}")
+        if not 0.0 <= item.partial_share <= 1.0:
+            raise ValueError(f"service item {item.code!r}: partial_share must be between 0 and 1")

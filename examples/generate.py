@@ -13,8 +13,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from db.localtime import LOCAL_TZ
 from examples.cities import get_city
 from examples.forces import build_teams
 from examples.menu import build_catalogue, build_menu
@@ -24,7 +24,6 @@ from examples.people import build_volunteers
 from examples.rows import TABLE_ORDER, Ids, Row, Tables, empty_tables
 
 MAX_VOLUNTEERS = 150_000
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class Dataset:
 
 def default_day() -> date:
     """Tomorrow in Asia/Shanghai: the day the example orders ask for."""
-    return datetime.now(LOCAL_TIME).date() + timedelta(days=1)
+    return datetime.now(LOCAL_TZ).date() + timedelta(days=1)
 
 
 def generate_city(

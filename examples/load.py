@@ -30,6 +30,7 @@ from db.session import make_engine
 from examples.cities import get_city
 from examples.generate import MAX_VOLUNTEERS, Dataset, generate_city
 from examples.rows import TABLE_ORDER
+from wenming.settings import read_settings
 
 CHUNK_ROWS = 20_000
 
@@ -93,9 +94,7 @@ def load_city_into(
     """
     spec = get_city(city)
     if secret_key is None:
-        from wenming.settings import Settings
-
-        secret_key = Settings.from_env().secret_key
+        secret_key = read_settings().secret_key
     started = time.perf_counter()
     with _transaction(bind) as conn:
         if conn.scalar(select(Unit.id).where(Unit.code == f"{spec.code}-C")) is not None:
@@ -110,7 +109,8 @@ def load_city_into(
             existing_catalogue=_catalogue(conn),
         )
         insert_dataset(conn, dataset, progress=progress)
-    center_id = int(dataset.rows("units")[0]["id"])  # type: ignore[call-overload]
+    center_id = dataset.rows("units")[0]["id"]
+    assert isinstance(center_id, int)  # rows are plain dicts of objects; an id is an int
     return LoadReport(spec.key, center_id, dataset.counts(), time.perf_counter() - started)
 
 

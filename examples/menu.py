@@ -12,20 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from db.enums import ServiceDomain, TeamKind, UnitLevel
-from examples.catalogue import ITEMS, SKILLS, ItemSpec, check_catalogue
+from examples.catalogue import FALLBACK_DOMAIN, ITEMS, SKILLS, ItemSpec, check_catalogue
 from examples.forces import TeamInfo
 from examples.network import Network
 from examples.rows import Ids, Tables
-
-# Where a domain has no team of its own, the team of a neighbouring domain provides (Pizhou's
-# seven teams cover twelve domains this way).
-FALLBACK_DOMAIN: dict[ServiceDomain, ServiceDomain] = {
-    ServiceDomain.LITERATURE_ARTS: ServiceDomain.CULTURE,
-    ServiceDomain.SPORTS: ServiceDomain.CULTURE,
-    ServiceDomain.SCIENCE: ServiceDomain.AGRICULTURE,
-    ServiceDomain.LAW: ServiceDomain.CIVILITY,
-    ServiceDomain.CHARITY: ServiceDomain.WELFARE,
-}
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def build_orders(
 
 def _window(rng: random.Random, day: date, duration: int) -> tuple[datetime, datetime]:
     """The local window of an order for a service of `duration` minutes (see the module docstring)."""
+    parts: tuple[tuple[int, int], ...]
+    weights: tuple[int, ...]
     if duration >= LONG_MINUTES:
         parts, weights = (MORNING, AFTERNOON), (80, 20)
     elif duration <= EVENING_MAX_MINUTES:

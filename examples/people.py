@@ -8,7 +8,7 @@ availability pattern (evenings after work, weekends, retirees' mornings and afte
 on volunteer duty during office hours on a few weekdays (在职党员), or scattered windows),
 sometimes a dated exception, insurance (mostly valid), and team memberships: the town team, the
 specialist teams of their skills' domains (or, for a domain without a team of its own, of the
-domain whose team provides its services, examples.menu.FALLBACK_DOMAIN: a lawyer joins Pizhou's
+domain whose team provides its services, examples.catalogue.FALLBACK_DOMAIN: a lawyer joins Pizhou's
 文明联盟), and for holders of general skills (helper, driver), who assist every kind of service,
 the town's specialist team or a city-wide one. The first member of a team leads it.
 """
@@ -23,10 +23,10 @@ from itertools import accumulate
 
 from db.enums import MemberRole, ServiceDomain, TeamKind, VolunteerStatus
 from db.identity import check_char, id_number_fingerprint
-from examples.catalogue import SKILLS
+from examples.catalogue import FALLBACK_DOMAIN, SKILLS
 from examples.cities import City
 from examples.forces import TeamInfo
-from examples.menu import FALLBACK_DOMAIN, Catalogue
+from examples.menu import Catalogue
 from examples.names import mobile_phone, person_name
 from examples.network import Network
 from examples.rows import Ids, Tables, scatter

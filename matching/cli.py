@@ -4,7 +4,8 @@ Loads and checks the problem, solves it, prints a summary to stdout and writes t
 atomically (a temporary file renamed over the target) when asked. While solving, a progress line
 is shown on stderr when stderr is a terminal. Exit codes: 0 solved (any status, an infeasible
 problem included), 2 bad input (usage, unreadable or invalid problem: the message names the
-JSON path), 1 anything unexpected.
+JSON path), 1 anything unexpected. Error messages are written to stderr as plain lines, never
+wrapped to the terminal's width, so a long path stays whole and can be searched for.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from matching.engine import solve
 from matching.errors import ProblemError
 from matching.jsonio import load_problem, result_to_json
 from matching.options import SolveOptions
@@ -47,24 +49,26 @@ def summary(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _error(message: str) -> None:
+    """One unwrapped line on stderr (a rich console would wrap it to the terminal's width)."""
+    print(f"error: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    err = Console(stderr=True)
     if args.time_limit <= 0 or args.workers < 1:
-        err.print("error: --time-limit must be > 0 and --workers >= 1", markup=False)
+        _error("--time-limit must be > 0 and --workers >= 1")
         return 2
     try:
         problem = load_problem(args.problem)
     except ProblemError as exc:
-        err.print(f"error: {args.problem}: {exc}", markup=False, highlight=False)
+        _error(f"{args.problem}: {exc}")
         return 2
-    from matching.engine import solve
-
-    with err.status("solving ...") as status:
+    with Console(stderr=True).status("solving ...") as status:
         options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                dask_scheduler=os.environ.get("WENMING_DASK_SCHEDULER") or None,
                                progress=lambda line: status.update(f"solving: {line}"))

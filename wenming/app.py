@@ -28,6 +28,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.session import make_engine, session_factory
+from examples.problems import scenario_base as generated_bases
 from resolvers.access.policy import restrict_session
 from resolvers.core.context import Context
 from resolvers.core.loaders import Loaders
@@ -95,6 +96,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     db_engine = engine if engine is not None else make_engine(settings.database_url, hide_parameters=True)
     dispatch_runs.recover(db_engine)  # runs a stopped server left RUNNING become FAILED, with a reason
     scenario_runs.recover(db_engine)  # the same for analysts' scenario runs
+    generated_bases.register()  # analysts' `kind = "generated"` bases (Pizhou's synthetic geography)
     graphql = GraphQLApp(
         settings,
         db_engine,

@@ -1,9 +1,14 @@
 """Seeded generator of Pizhou-like days as matching problems (`wenming.matching/problem` v1 JSON).
 
 SYNTHETIC DATA: volunteers live around the 25 Pizhou units of `examples.problems.pizhou`; their
-skills, teams, availability, limits and insurance, and the residents' orders from the service
-menu, are drawn from invented distributions. Pure Python + numpy, no database: the same
-arguments and seed always give the same problem, byte for byte.
+skills (the catalogue of the database example, examples/catalogue.py), teams, availability,
+limits and insurance, and the residents' orders from the service menu (the same catalogue's
+items, in season on their day), are drawn from invented distributions. Pure Python + numpy, no
+database: the same arguments and seed always give the same problem, byte for byte.
+
+An order asks for the item's skills from its provider city team and, nine times in ten, also the
+town team of its town; about one order in eight names no team (anyone with the skills may
+serve). Services longer than 90 minutes are not set for the evening.
 
     python -m examples.problems.generate --preset small -o small.json
     python -m examples.problems.generate --volunteers 5000 --requests 400 --days 2 --seed 3 -o p.json
@@ -23,7 +28,7 @@ import numpy as np
 
 from examples.problems import population
 from examples.problems.jsonfile import write_problem
-from examples.problems.pizhou import CITY_TEAMS, MENU, SKILLS, TOWNS, town_team
+from examples.problems.pizhou import CITY_TEAMS, MENU, SKILL_SHARES, TOWNS, MenuItem, town_team
 
 PRESETS: dict[str, tuple[int, int, int]] = {
     "small": (1_000, 200, 1),
@@ -40,6 +45,10 @@ _FLEX_STARTS = ("08:00", "08:30", "09:00", "13:30", "14:00")
 _FLEX_SLACK = (60, 120, 180, 240, 360)
 _PRIORITY_P = (0.10, 0.20, 0.40, 0.20, 0.10)
 _LATEST_END = 21 * 60
+_EVENING = 18 * 60
+_EVENING_MAX_MINUTES = 90
+_DAYTIME_START = "09:00"  # where a long service set for the evening starts instead
+_OPEN_SHARE = 0.12  # orders that name no team
 
 
 def _minutes(hhmm: str) -> int:
@@ -50,10 +59,17 @@ def _stamp(day: dt.date, minute: int) -> str:
     return f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}"
 
 
+def _in_season(month: int) -> tuple[list[MenuItem], np.ndarray]:
+    """The items ordered in `month` and their cumulative demand shares."""
+    items = [item for item in MENU if not item.months or month in item.months]
+    demand = np.array([item.demand for item in items])
+    return items, np.cumsum(demand / demand.sum())
+
+
 def _requests(rng: np.random.Generator, n: int, dates: list[dt.date]) -> list[dict[str, Any]]:
-    """Residents' orders: menu item, village near a town, day, time, priority, teams."""
-    shares = np.array([item.share for item in MENU])
-    item_idx = rng.choice(len(MENU), size=n, p=shares / shares.sum())
+    """Residents' orders: menu item in season, village near a town, day, time, priority, teams."""
+    menus = {d.month: _in_season(d.month) for d in dates}
+    item_draw = rng.random(n)
     town_idx, lat, lon = population.places(rng, n, sigma_km=2.5)
     day_idx = rng.integers(0, len(dates), size=n)
     flexible = rng.random(n) < 0.2
@@ -65,10 +81,12 @@ def _requests(rng: np.random.Generator, n: int, dates: list[dt.date]) -> list[di
     town_open = rng.random(n) < 0.9
     partial_draw = rng.random(n)
     insurance_draw = rng.random(n)
+    open_draw = rng.random(n)
     out = []
     for i in range(n):
-        item = MENU[int(item_idx[i])]
         day = dates[int(day_idx[i])]
+        items, cumulative = menus[day.month]
+        item = items[min(int(np.searchsorted(cumulative, item_draw[i], side="right")), len(items) - 1)]
         duration = max(30, item.duration + int(stretch[i]))
         if flexible[i]:
             earliest = _minutes(_FLEX_STARTS[int(flex_start[i])])
@@ -76,8 +94,11 @@ def _requests(rng: np.random.Generator, n: int, dates: list[dt.date]) -> list[di
             time = {"earliest_start": _stamp(day, earliest), "latest_end": _stamp(day, latest),
                     "duration": duration}
         else:
-            time = {"start": _stamp(day, _minutes(_FIXED_STARTS[int(fixed_start[i])])), "duration": duration}
-        teams = list(item.teams)
+            start = _minutes(_FIXED_STARTS[int(fixed_start[i])])
+            if start >= _EVENING and item.duration > _EVENING_MAX_MINUTES:
+                start = _minutes(_DAYTIME_START)
+            time = {"start": _stamp(day, start), "duration": duration}
+        teams = [] if open_draw[i] < _OPEN_SHARE else list(item.teams)
         if teams and town_open[i]:
             teams.append(town_team(TOWNS[int(town_idx[i])][0]))
         out.append({
@@ -109,7 +130,7 @@ def generate(volunteers: int, requests: int, days: int = 1, seed: int = 1,
         "version": 1,
         "date_from": dates[0].isoformat(),
         "date_to": dates[-1].isoformat(),
-        "skills": sorted(SKILLS),
+        "skills": sorted(SKILL_SHARES),
         "teams": sorted(CITY_TEAMS) + [town_team(t[0]) for t in TOWNS],
         "volunteers": vols,
         "requests": reqs,

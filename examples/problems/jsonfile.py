@@ -35,10 +35,10 @@ def dumps_problem(problem: dict[str, Any]) -> str:
 def write_problem(problem: dict[str, Any], target: str | os.PathLike[str] | IO[str]) -> None:
     """Write to a stream, or atomically to a path (a temporary file renamed into place)."""
     text = dumps_problem(problem)
-    if hasattr(target, "write"):
-        target.write(text)  # type: ignore[union-attr]
+    if not isinstance(target, (str, os.PathLike)):
+        target.write(text)
         return
-    path = os.fspath(target)  # type: ignore[arg-type]
+    path = os.fspath(target)
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

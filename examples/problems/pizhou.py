@@ -1,19 +1,25 @@
-"""Synthetic Pizhou (邳州) geography, teams and service menu for generated matching problems.
+"""Synthetic Pizhou (邳州) for generated matching problems: towns, city teams and service menu.
 
-SYNTHETIC DATA. The 25 institute-level units (所: towns and street offices) are those of the
-database example, with its approximate coordinates around Pizhou (about 34.33 N 117.96 E,
-2,088 km2; examples/cities.py), so a generated day and a loaded city share one geography; they are
-not surveyed positions, and the population weights are invented. No real person, phone number or address appears anywhere.
+Everything here is derived from the database example, so a generated day and a loaded city share
+one geography and one catalogue: the 25 institute-level units (所: towns and street offices) with
+their approximate coordinates (examples/cities.py, around 34.33 N 117.96 E, 2,088 km2), and the
+skills and service items of examples/catalogue.py. Only the problem ids and the towns' population
+weights are added here (the weights are invented); no real person, phone number or address
+appears anywhere. SYNTHETIC DATA.
 
-The seven city teams are the named specialist teams of the Pizhou center (DOMAIN.md section 2);
-each unit also has a town team. The service menu (志愿服务"菜单") lists what residents order and
-which skills, headcount, duration and provider teams each item needs.
+Ids: a town by an ASCII suffix (`yunhe`), its town team `T-town-yunhe`; the seven city teams of
+the Pizhou center (DOMAIN.md section 2) by the domain they serve, in lower case as scenario KPIs
+name domains (`T-health` for 健康邳州, `T-civility` for 文明联盟). A service item is provided by
+the city team of its domain, or of the domain that serves it (catalogue.FALLBACK_DOMAIN: legal
+advice by 文明联盟), as in the database example.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.enums import ServiceDomain
+from examples.catalogue import FALLBACK_DOMAIN, ITEMS, SKILLS
 from examples.cities import PIZHOU
 
 #: Per town (by its name in examples/cities.py): an ASCII id suffix and a relative population
@@ -46,22 +52,30 @@ _TOWN_KEYS: dict[str, tuple[str, float]] = {
     "邢楼镇": ("xinglou", 1.0),
 }
 
-#: (id suffix, Chinese name, lat, lon, weight) of the 25 Pizhou institutes: names and positions are
-#: those of the database example (examples/cities.py), so both datasets share one geography.
+#: (id suffix, Chinese name, lat, lon, weight) of the 25 Pizhou institutes.
 TOWNS: tuple[tuple[str, str, float, float, float], ...] = tuple(
     (_TOWN_KEYS[t.name][0], t.name, t.lat, t.lon, _TOWN_KEYS[t.name][1]) for t in PIZHOU.towns
 )
 
+
+def domain_key(domain: ServiceDomain) -> str:
+    """A domain as scenarios name it: `health` for HEALTH (as a database base does)."""
+    return domain.value.lower()
+
+
+#: The domains the seven city teams serve, in the order of examples/cities.py.
+_TEAM_DOMAINS: tuple[ServiceDomain, ...] = tuple(t.domain for t in PIZHOU.city_teams if t.domain is not None)
+
 #: The seven city specialist teams of the Pizhou center: id -> Chinese name.
 CITY_TEAMS: dict[str, str] = {
-    "T-theory": "理论名嘴",
-    "T-education": "呵护成长",
-    "T-culture": "多彩生活",
-    "T-agri": "希望田野",
-    "T-health": "健康邳州",
-    "T-welfare": "温情邳州",
-    "T-alliance": "文明联盟",
+    f"T-{domain_key(t.domain)}": t.name for t in PIZHOU.city_teams if t.domain is not None
 }
+
+
+def city_team(domain: ServiceDomain) -> str:
+    """Id of the city team providing the services of `domain` (its own, else its fallback's)."""
+    served = domain if domain in _TEAM_DOMAINS else FALLBACK_DOMAIN[domain]
+    return f"T-{domain_key(served)}"
 
 
 def town_team(suffix: str) -> str:
@@ -69,55 +83,37 @@ def town_team(suffix: str) -> str:
     return f"T-town-{suffix}"
 
 
-#: Primary skill share among volunteers, and the city team a holder usually joins.
-SKILLS: dict[str, tuple[float, str]] = {
-    "helper": (0.40, "T-alliance"),
-    "lecturer": (0.08, "T-theory"),
-    "tutor": (0.10, "T-education"),
-    "doctor": (0.04, "T-health"),
-    "nurse": (0.05, "T-health"),
-    "lawyer": (0.02, "T-welfare"),
-    "agronomist": (0.05, "T-agri"),
-    "performer": (0.08, "T-culture"),
-    "coach": (0.04, "T-culture"),
-    "barber": (0.05, "T-welfare"),
-    "counselor": (0.04, "T-welfare"),
-    "science": (0.05, "T-agri"),
+#: Every skill of the catalogue: its share among volunteers' primary skills and the city team a
+#: holder usually joins (None for a general skill, helper or driver, which assists every service).
+SKILL_SHARES: dict[str, tuple[float, str | None]] = {
+    s.code: (s.weight / sum(k.weight for k in SKILLS), None if s.domain is None else city_team(s.domain))
+    for s in SKILLS
 }
 
 #: Skills whose holders carry a certification that can expire.
-CERTIFIED = frozenset({"doctor", "nurse", "lawyer", "counselor", "coach"})
+CERTIFIED = frozenset(s.code for s in SKILLS if s.certified)
+
+#: skill -> the domain (lower case) of the services it serves; general skills have none.
+SKILL_DOMAINS: dict[str, str] = {s.code: domain_key(s.domain) for s in SKILLS if s.domain is not None}
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    """One item of the service menu: what it needs, how long it lasts, who may provide it."""
+    """One item of the service menu, as the generator orders it (from catalogue.ITEMS)."""
 
     key: str
     name: str
-    share: float  # share of orders
+    demand: float  # relative frequency among orders
     slots: tuple[tuple[str, int, int], ...]  # (skill, count, min_level)
     duration: int  # minutes
-    teams: tuple[str, ...]  # provider city teams; empty = anyone may serve
+    teams: tuple[str, ...]  # provider city teams
     insurance: bool
     partial: float  # probability that an order accepts partial staffing
+    months: tuple[int, ...]  # the months it is ordered in; empty: all year
 
 
-MENU: tuple[MenuItem, ...] = (
-    MenuItem("clinic", "义诊", 0.08, (("doctor", 1, 2), ("helper", 2, 1)), 180, ("T-health",), True, 0.0),
-    MenuItem("health_talk", "健康讲座", 0.06, (("nurse", 1, 2),), 90, ("T-health",), False, 0.0),
-    MenuItem("lecture", "理论宣讲", 0.14, (("lecturer", 1, 2),), 90, ("T-theory",), False, 0.0),
-    MenuItem("tutoring", "课业辅导", 0.12, (("tutor", 2, 1),), 120, ("T-education",), False, 0.4),
-    MenuItem("legal_aid", "法律咨询", 0.05, (("lawyer", 1, 2),), 120, ("T-welfare", "T-alliance"), False,
-             0.0),
-    MenuItem("farm_tech", "农技指导", 0.08, (("agronomist", 1, 2), ("helper", 1, 1)), 150, ("T-agri",), True,
-             0.0),
-    MenuItem("culture_show", "文艺演出", 0.07, (("performer", 3, 1),), 120, ("T-culture",), True, 0.5),
-    MenuItem("fitness", "健身指导", 0.05, (("coach", 1, 2),), 60, ("T-culture",), False, 0.0),
-    MenuItem("elder_visit", "关爱老人", 0.12, (("helper", 2, 1),), 90, (), True, 0.6),
-    MenuItem("haircut", "义务理发", 0.06, (("barber", 1, 1), ("helper", 1, 1)), 120, ("T-welfare",), False,
-             0.3),
-    MenuItem("counselling", "心理疏导", 0.04, (("counselor", 1, 3),), 60, ("T-welfare",), False, 0.0),
-    MenuItem("science", "科普活动", 0.05, (("science", 1, 1), ("helper", 1, 1)), 90, ("T-agri",), False, 0.3),
-    MenuItem("cleanup", "环境整治", 0.08, (("helper", 4, 1),), 120, (), True, 0.8),
+MENU: tuple[MenuItem, ...] = tuple(
+    MenuItem(item.code, item.name, item.demand, item.needs, item.duration_minutes, (city_team(item.domain),),
+             item.insurance, item.partial_share, item.months)
+    for item in ITEMS
 )

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Set
 from typing import Any
 
 import numpy as np
@@ -112,7 +113,7 @@ def _how_many(ctx: _Ctx, pool: int) -> int:
     ch = ctx.change
     if "count" in ch:
         return int(ch["count"])
-    return round(ch["share"] * pool)
+    return int(round(ch["share"] * pool))
 
 
 def _where(ch: dict[str, Any]) -> str:
@@ -120,7 +121,7 @@ def _where(ch: dict[str, Any]) -> str:
     return " in " + ", ".join(parts) if parts else " county-wide"
 
 
-def _drop(ds: Dataset, volunteers: set[str] = frozenset(), requests: set[str] = frozenset()) -> Dataset:  # type: ignore[assignment]
+def _drop(ds: Dataset, volunteers: Set[str] = frozenset(), requests: Set[str] = frozenset()) -> Dataset:
     """The dataset without these volunteers and requests, and without references to them."""
     p = ds.problem
     vols = []
@@ -186,7 +187,8 @@ def _change_skill_mix(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
         v = vols[i]
         old = next(s for s in v.skills if s.skill == ch["from_skill"])
         level = ch.get("level", old.level)
-        kept = [s for s in v.skills if s.skill != ch["to_skill"] and (ch.get("keep_old") or s.skill != ch["from_skill"])]
+        kept = [s for s in v.skills
+                if s.skill != ch["to_skill"] and (ch.get("keep_old") or s.skill != ch["from_skill"])]
         prior = next((s.level for s in v.skills if s.skill == ch["to_skill"]), 0)
         kept.append(SkillLevel(ch["to_skill"], max(level, prior), old.expires))
         vols[i] = dataclasses.replace(v, skills=tuple(kept))
@@ -237,7 +239,8 @@ def _engine_settings(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
     ch, p = ctx.change, ds.problem
     settings = p.settings
     if "priority_weights" in ch:
-        settings = dataclasses.replace(settings, priority_weights={**settings.priority_weights, **ch["priority_weights"]})
+        weights = {**settings.priority_weights, **ch["priority_weights"]}
+        settings = dataclasses.replace(settings, priority_weights=weights)
     if "speed_kmh" in ch:
         settings = dataclasses.replace(settings, speed_kmh=float(ch["speed_kmh"]))
     if "detour_factor" in ch:

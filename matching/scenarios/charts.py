@@ -38,7 +38,7 @@ def county_map(rec: RunRecord, size: tuple[float, float] = (7.0, 7.0)) -> str:
         ax.scatter([s[1] for s in rec.stations], [s[0] for s in rec.stations], s=4, c="#b0b0b0",
                    marker="^", label="station", zorder=1)
     if rec.lines:
-        segs = [((l[1], l[0]), (l[3], l[2])) for l in rec.lines]
+        segs = [((vlon, vlat), (rlon, rlat)) for vlat, vlon, rlat, rlon in rec.lines]
         ax.add_collection(LineCollection(segs, colors="#1565c0", linewidths=0.4, alpha=0.35, zorder=2,
                                          label="assignment"))
     for state in (STAFFED, PARTIAL, OPEN):

@@ -4,8 +4,10 @@
     wenming scenario compare A B [...] [-o DIR]             side by side (scenario files or run folders)
     wenming scenario sweep FILE --param k=v1,v2 [...] [-o DIR] [--jobs N] [--scheduler ADDR]
 
-A `kind = "database"` base needs a builder registered by the application (`wenming scenario`
-registers it, see resolvers/scenario_base.py); it is read once, before anything is solved.
+Bases other than a problem JSON need a builder registered by the application (kinds.py):
+`wenming scenario` registers `kind = "generated"` (examples/problems/scenario_base.py) and
+`kind = "database"` (resolvers/scenarios/base.py; read once, before anything is solved). Run
+as `python -m matching.scenarios.cli`, only problem JSON bases can be read.
 
 Outputs go to `scenario-runs/<name>` unless `-o` says otherwise: report.html, kpis.json,
 kpis.csv, run.json (and result.json with `[report] include_result = true`); a sweep adds one
@@ -18,13 +20,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import ScenarioError
+from matching.scenarios.output import load_record, record_files, to_json, write_folder
 from matching.scenarios.params import PARAMS, point_label
+from matching.scenarios.report import compare_report, kpis_csv, run_report, sweep_report
+from matching.scenarios.runner import run
 from matching.scenarios.spec import Scenario, load_scenario
+from matching.scenarios.sweep import grid, run_sweep
 
 DEFAULT_ROOT = Path("scenario-runs")
 
@@ -81,10 +88,6 @@ def _env_scheduler() -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from matching.scenarios.output import record_files, write_folder
-    from matching.scenarios.report import run_report
-    from matching.scenarios.runner import run
-
     scenario = materialise(load_scenario(args.file))
     _say(args.quiet, f"scenario {scenario.name}: solving (time limit {scenario.engine.time_limit:g} s)")
     rec = run(scenario, scheduler=_env_scheduler(),
@@ -105,10 +108,6 @@ def _summary(rec: Any) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from matching.scenarios.output import load_record, record_files, write_folder
-    from matching.scenarios.report import compare_report, kpis_csv
-    from matching.scenarios.runner import run
-
     if len(args.items) < 2:
         raise ScenarioError(None, "compare", "needs at least two scenario files or run folders")
     loaded: list[Scenario | Path] = []
@@ -140,16 +139,10 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _renamed(rec: Any, name: str) -> Any:
-    from dataclasses import replace
-
     return replace(rec, name=name)
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from matching.scenarios.output import record_files, to_json, write_folder
-    from matching.scenarios.report import kpis_csv, sweep_report
-    from matching.scenarios.sweep import grid, run_sweep
-
     scenario = load_scenario(args.file)
     params = parse_params(args.param, scenario.sweep)
     if not params:

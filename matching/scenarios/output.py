@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from matching.scenarios.report import kpis_csv
 from matching.scenarios.runner import RunRecord
 
 
@@ -21,8 +22,6 @@ def to_json(value: Any) -> str:
 
 def record_files(rec: RunRecord, prefix: str = "") -> dict[str, str]:
     """kpis.json (KPIs, change log, fingerprint), run.json (the whole record, for `compare`)."""
-    from matching.scenarios.report import kpis_csv
-
     head = {"name": rec.name, "point": rec.point, "fingerprint": rec.fingerprint, "changes": rec.log}
     files = {f"{prefix}kpis.json": to_json({**head, "kpis": rec.kpis}),
              f"{prefix}kpis.csv": kpis_csv([rec]),

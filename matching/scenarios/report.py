@@ -8,6 +8,7 @@ by side are `compare.HEADLINE`; every KPI is also in kpis.json / kpis.csv.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import html
 import io
@@ -17,6 +18,7 @@ from typing import Any
 from matching.scenarios import charts
 from matching.scenarios.compare import HEADLINE, Difference, differences
 from matching.scenarios.kpis import rows
+from matching.scenarios.params import point_label
 from matching.scenarios.runner import RunRecord
 
 _CSS = """body{font-family:sans-serif;margin:24px;color:#222;max-width:1900px}
@@ -82,7 +84,8 @@ def run_report(rec: RunRecord, title: str | None = None) -> str:
             f'<div class="row"><div><h2>Headline</h2>{head}<h2>Changes applied</h2><ul>{log}</ul></div>'
             f"<div><h2>Map of the county</h2>{charts.county_map(rec)}</div></div>"
             f"<h2>Staffing by institute</h2>{charts.institute_bars([rec])}"
-            f'<div class="row"><div>{charts.travel_histogram([rec])}</div><div>{charts.workload_chart([rec])}</div></div>'
+            f'<div class="row"><div>{charts.travel_histogram([rec])}</div>'
+            f'<div>{charts.workload_chart([rec])}</div></div>'
             f"<h2>Staffing by group</h2>{_groups(rec, names)}")
     return _page(title or f"Scenario {rec.name}", body)
 
@@ -104,7 +107,8 @@ def compare_report(recs: Sequence[RunRecord], title: str | None = None) -> str:
             f'<h2>Changes applied</h2><div class="row">{logs}</div>'
             f'<h2>Maps</h2><div class="row">{maps}</div>'
             f"<h2>Staffing by institute</h2>{charts.institute_bars(recs)}{deltas}"
-            f'<div class="row"><div>{charts.travel_histogram(recs)}</div><div>{charts.workload_chart(recs)}</div></div>')
+            f'<div class="row"><div>{charts.travel_histogram(recs)}</div>'
+            f'<div>{charts.workload_chart(recs)}</div></div>')
     return _page(title or "Comparison: " + " vs ".join(r.name for r in recs), body)
 
 
@@ -121,11 +125,7 @@ def sweep_report(name: str, recs: Sequence[RunRecord], title: str | None = None)
 
 
 def _labelled(recs: Sequence[RunRecord]) -> list[RunRecord]:
-    from dataclasses import replace
-
-    from matching.scenarios.params import point_label
-
-    return [replace(r, name=point_label(r.point)) for r in recs]
+    return [dataclasses.replace(r, name=point_label(r.point)) for r in recs]
 
 
 def kpis_csv(recs: Sequence[RunRecord]) -> str:
@@ -133,8 +133,6 @@ def kpis_csv(recs: Sequence[RunRecord]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["run", "point", "kpi", "group", "key", "value"])
-    from matching.scenarios.params import point_label
-
     for r in recs:
         label = point_label(r.point) if r.point else ""
         for kpi, group, key, value in rows(r.kpis):

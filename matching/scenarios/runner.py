@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from matching.engine import solve
 from matching.jsonio import result_to_json
 from matching.options import SolveOptions
 from matching.scenarios import kpis as kpi
 from matching.scenarios.changes import apply_changes
-from matching.scenarios.dataset import Dataset, build_base, fingerprint, materialise
+from matching.scenarios.dataset import Dataset, base_of, fingerprint
 from matching.scenarios.spec import Scenario
 
 #: request states on the map
@@ -45,15 +46,13 @@ class RunRecord:
 
 def prepare(scenario: Scenario) -> tuple[Dataset, list[str]]:
     """The dataset the scenario describes (base after changes) and the change log."""
-    return apply_changes(scenario, build_base(materialise(scenario).base))
+    return apply_changes(scenario, base_of(scenario))
 
 
 def run(scenario: Scenario, point: dict[str, Any] | None = None, scheduler: str | None = None,
         progress: Any = None) -> RunRecord:
     """Solve the scenario and measure it; the engine's parts run on the Dask cluster at
     `scheduler` when one is given."""
-    from matching.engine import solve
-
     t0 = time.perf_counter()
     ds, log = prepare(scenario)
     eng = scenario.engine

@@ -6,9 +6,10 @@ Layout (every key optional unless marked):
     description = "..."
     seed = 7                      # default for base.seed, engine.seed and the draws of changes
     [base]                        # required
-    kind = "generated"            # required: "generated" (the seeded Pizhou generator), "problem"
-                                  # or "database" (a snapshot of the live database, see BASE_KINDS)
-    preset = "small"              # generated: small | medium | county | week
+    kind = "generated"            # required: "generated" (a seeded generator), "problem" (a
+                                  # problem JSON) or "database" (the live database), see BASE_KINDS
+    preset = "small"              # generated: a preset of the generator (the examples': small |
+                                  # medium | county | week)
     volunteers = 3000             # generated: override the preset's sizes
     requests = 300
     days = 1
@@ -34,21 +35,24 @@ Layout (every key optional unless marked):
     max_travel_km = [3, 5, 8]
 
 Unknown keys, wrong types and impossible values raise `ScenarioError` naming the file and the
-line (or key path). Whether a town or team exists is checked later, against the base dataset.
+line (or key path). The file format knows the keys of all three kinds; what their values mean is
+up to the kind's builder, registered from outside (kinds.py), which may also check them here (the
+generator's presets). Whether a town or team exists is checked later, against the base dataset.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matching.scenarios.errors import ScenarioError
+from matching.scenarios import kinds
+from matching.scenarios.errors import BaseUnusable, ScenarioError
 from matching.scenarios.locate import where
-
-PRESETS = ("small", "medium", "county", "week")
+from matching.scenarios.params import PARAMS
 
 #: key -> kind for each table; kinds: str, int, num, bool, date, ints (int or list of ints),
 #: weights (table "1".."5" -> int), nums (non-empty list of numbers)
@@ -84,7 +88,8 @@ CHANGE_KEYS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 @dataclass(frozen=True)
 class BaseSpec:
     """The `[base]` table. `snapshot` is the dataset of a base already built (a database base is
-    read once, before solving, see `dataset.materialise`); it is not part of the key."""
+    read once, before solving), `recipe` the builder of a base rebuilt where it is needed (a
+    generated one), both set by `dataset.materialise`; neither is part of the key."""
 
     kind: str
     preset: str | None = None
@@ -98,6 +103,7 @@ class BaseSpec:
     date_to: str | None = None
     url: str | None = None
     snapshot: Any = field(default=None, compare=False, hash=False, repr=False)
+    recipe: Callable[[BaseSpec], Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -225,23 +231,29 @@ def _base(c: _Checker, doc: Any, seed: int, file: Path | None) -> BaseSpec:
         if key not in allowed:
             raise c.fail(("base", key), f'not used with kind = "{kind}"; expected {", ".join(sorted(allowed))}')
     if kind == "database":
-        return _database_base(c, base)
-    if kind == "problem":
+        spec = _database_base(c, base)
+    elif kind == "problem":
         if "path" not in base:
             raise c.fail(("base", "path"), "missing: the problem JSON to start from")
         path = Path(base["path"])
         if not path.is_absolute() and file is not None:
             path = file.parent / path
-        return BaseSpec(kind="problem", path=path)
-    if "preset" in base and base["preset"] not in PRESETS:
-        raise c.fail(("base", "preset"), f"unknown preset; expected one of {', '.join(PRESETS)}")
-    for key in ("volunteers", "days"):
-        if key in base and base[key] < 1:
-            raise c.fail(("base", key), "must be >= 1")
-    if base.get("requests", 0) < 0:
-        raise c.fail(("base", "requests"), "must be >= 0")
-    base.setdefault("seed", seed if seed else 1)
-    return BaseSpec(**base)
+        spec = BaseSpec(kind="problem", path=path)
+    else:
+        for key in ("volunteers", "days"):
+            if key in base and base[key] < 1:
+                raise c.fail(("base", key), "must be >= 1")
+        if base.get("requests", 0) < 0:
+            raise c.fail(("base", "requests"), "must be >= 0")
+        base.setdefault("seed", seed if seed else 1)
+        spec = BaseSpec(**base)
+    entry = kinds.registered(kind)
+    if entry is not None and entry.check is not None:
+        try:
+            entry.check(spec)
+        except BaseUnusable as exc:
+            raise c.fail(("base", exc.key), exc.detail) from None
+    return spec
 
 
 def _database_base(c: _Checker, base: dict[str, Any]) -> BaseSpec:
@@ -307,8 +319,6 @@ def _check_change(c: _Checker, i: int, kind: str, ch: dict[str, Any]) -> None:
 
 
 def _sweep(c: _Checker, doc: Any) -> dict[str, tuple[Any, ...]]:
-    from matching.scenarios.params import PARAMS
-
     if not isinstance(doc, dict):
         raise c.fail(("sweep",), "must be a table of parameter = [values]")
     out = {}

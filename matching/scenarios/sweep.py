@@ -1,12 +1,14 @@
 """Sweeps: a grid of scenario variants run in parallel on an executor, with a progress bar.
 
 The grid is the product of each parameter's values (`params.PARAMS`), in the order given.
+The scenario is materialised first (`dataset.materialise`): a database base is read once, here,
+and a generated base's builder travels with the scenario, so workers need no registration.
 Points run on a `concurrent.futures.Executor`: a local `ProcessPoolExecutor` by default, or a
 Dask distributed `Client(...).get_executor()` when a `scheduler` address is given (the command
 line takes it from `--scheduler` or WENMING_DASK_SCHEDULER). Each point solves with the
-scenario's engine settings in its worker and never reaches for the cluster itself. A worker builds a base once and reuses it for
-later points (`dataset.build_base` is cached per process). Results are returned in grid order,
-whoever finished first.
+scenario's engine settings in its worker and never reaches for the cluster itself. A worker
+builds a base once and reuses it for later points (`dataset.build_base` is cached per process).
+Results are returned in grid order, whoever finished first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from matching.executors import executor_for
+from matching.scenarios.dataset import materialise
 from matching.scenarios.params import apply_point, point_label
 from matching.scenarios.runner import RunRecord, run
 from matching.scenarios.spec import Scenario
@@ -44,6 +47,7 @@ def run_sweep(scenario: Scenario, points: list[dict[str, Any]], jobs: int = 2, s
               pool: cf.Executor | None = None, show_progress: bool = True) -> list[RunRecord]:
     """Run every point; `pool` (an executor you own) overrides jobs/scheduler; `jobs=1` runs
     in this process one by one (no executor)."""
+    scenario = materialise(scenario)
     results: list[RunRecord | None] = [None] * len(points)
     progress = Progress(TextColumn("sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), disable=not show_progress, transient=False,

@@ -43,7 +43,8 @@ def pairs(result: Any) -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def generated() -> Any:
-    return load_problem(generate(250, 50, days=2, seed=11))
+    # a seed whose problem holds a pin (with 23 skills a problem this small sometimes has none)
+    return load_problem(generate(250, 50, days=2, seed=12))
 
 
 def test_greedy_result_on_a_generated_problem_is_valid_and_keeps_pins(generated: Any) -> None:

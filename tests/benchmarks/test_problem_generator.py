@@ -1,4 +1,5 @@
-"""The Pizhou-like problem generator: deterministic, valid for the engine's loader, varied as promised."""
+"""The Pizhou-like problem generator: deterministic, valid for the engine's loader, varied as
+promised, and drawn from the one catalogue the database example loads."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from examples.catalogue import ITEMS, SKILLS
 from examples.problems.generate import PRESETS, generate, main
 from examples.problems.jsonfile import dumps_problem
-from examples.problems.pizhou import MENU, TOWNS
+from examples.problems.pizhou import CITY_TEAMS, MENU, TOWNS
 from matching import load_problem
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "problems"
@@ -57,15 +59,37 @@ def test_generated_day_has_the_variety_the_benchmark_relies_on() -> None:
     assert any("pinned" in v for v in vols) and any("forbidden" in v for v in vols)
     towns = {t for v in vols for t in v["teams"] if t.startswith("T-town-")}
     assert len(towns) == len(TOWNS)
-    assert {"T-health", "T-theory", "T-agri"} <= {t for v in vols for t in v["teams"]}
+    assert set(CITY_TEAMS) == {t for v in vols for t in v["teams"] if not t.startswith("T-town-")}
+    assert {"T-health", "T-theory", "T-agriculture"} <= set(CITY_TEAMS)
     assert len(MENU) >= 10
+
+
+def test_skills_and_services_are_those_of_the_database_example() -> None:
+    """One catalogue: every skill held or asked for, and every order's skill mix, is in
+    examples/catalogue.py; seasonal items appear only in their months; a long service is never
+    set for the evening."""
+    doc = generate(3000, 600, days=2, seed=2, date_from="2026-07-13")
+    assert doc["skills"] == sorted(s.code for s in SKILLS)
+    held = {s["skill"] for v in doc["volunteers"] for s in v["skills"]}
+    assert held <= set(doc["skills"]) and len(held) > 15
+    needs = {tuple((s["skill"], s["count"], s["min_level"]) for s in r["skills"]) for r in doc["requests"]}
+    assert needs <= {item.needs for item in ITEMS}
+    summer = next(item.needs for item in ITEMS if item.code == "summer_care")
+    couplets = next(item.needs for item in ITEMS if item.code == "spring_couplets")
+    assert summer in needs and couplets not in needs  # July: summer care, no Spring Festival couplets
+    march = generate(3000, 600, seed=2)
+    assert summer not in {tuple((s["skill"], s["count"], s["min_level"]) for s in r["skills"])
+                          for r in march["requests"]}
+    for r in doc["requests"] + march["requests"]:
+        if "start" in r["time"] and r["time"]["start"][11:] >= "18:00":
+            assert r["time"]["duration"] <= 90 + 30, r  # an evening service: a short one (stretched at most 30)
 
 
 def test_homes_stay_inside_the_synthetic_county() -> None:
     doc = generate(3000, 10, seed=4)
     lats = [v["home"]["lat"] for v in doc["volunteers"]]
     lons = [v["home"]["lon"] for v in doc["volunteers"]]
-    assert 34.05 <= min(lats) and max(lats) <= 34.70 and 117.50 <= min(lons) and max(lons) <= 118.30
+    assert min(lats) >= 34.05 and max(lats) <= 34.70 and min(lons) >= 117.50 and max(lons) <= 118.30
 
 
 def test_presets_are_the_issue_sizes() -> None:

@@ -46,8 +46,24 @@ def test_bad_input_exits_2_names_the_path_and_writes_nothing(tiny_path: Path, tm
     bad.write_text(text, encoding="utf-8")
     out = tmp_path / "result.json"
     assert main([str(bad), "-o", str(out)]) == 2
-    assert words in capsys.readouterr().err.replace("\n", "")
+    assert words in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_an_error_naming_a_long_path_stays_one_line_on_a_narrow_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Error text is never wrapped to the terminal's width: the path and the message stay whole."""
+    monkeypatch.setenv("COLUMNS", "40")
+    deep = tmp_path.joinpath(*(f"a-rather-long-folder-name-{i}" for i in range(6)))
+    deep.mkdir(parents=True)
+    bad = deep / "problem with spaces.json"
+    bad.write_text('{"format": "wenming.matching/problem", "version": 1,,}', encoding="utf-8")
+    assert main([str(bad)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and len(lines[0]) > 40 * 3
+    assert lines[0].startswith(f"error: {bad}: ") and "malformed JSON at line 1" in lines[0]
+    assert main([str(bad), "--workers", "0"]) == 2
+    assert capsys.readouterr().err == "error: --time-limit must be > 0 and --workers >= 1\n"
 
 
 def test_usage_errors_exit_2(tiny_path: Path, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ bad input is a userError naming the line and key with nothing stored; cancel and
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from db.models.base import utcnow
 from db.models.dispatch import RunState
 from examples.load import load_city_into
 from matching.scenarios import kpis
-from resolvers import scenario_runs
+from resolvers.scenarios import runs as scenario_runs
 from tests.auth.support import token_for
 from tests.schema.support import GraphQLClient
 from wenming.cli import main as wenming_main
@@ -114,12 +113,12 @@ def start(client: GraphQLClient, **input_: Any) -> str:
 
 
 def wait(client: GraphQLClient, run_id: str, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        run = client.data(RUN, {"id": run_id})["scenarioRun"]
-        if run["state"] in FINAL or time.monotonic() > deadline:
-            return run  # type: ignore[no-any-return]
-        time.sleep(0.1)
+    """The run once its worker has finished: every run started so far is done when the scenario
+    queue drains (TimeoutError after `timeout` seconds), so no polling and no sleeping."""
+    scenario_runs.drain(timeout)
+    run: dict[str, Any] = client.data(RUN, {"id": run_id})["scenarioRun"]
+    assert run["state"] in FINAL, run
+    return run
 
 
 def stored(engine: Engine) -> int:
@@ -146,6 +145,8 @@ def test_an_analyst_run_on_the_database_matches_the_cli(analyst: GraphQLClient, 
     assert wenming_main(["scenario", "run", str(file), "-o", str(tmp_path / "cli"), "-q"]) == 0
     cli = json.loads((tmp_path / "cli" / "kpis.json").read_text(encoding="utf-8"))
     assert cli["fingerprint"] == run["fingerprint"]
+    # both solves use one worker, budgeted in deterministic time, and are proven optimal
+    assert got["all"]["solve"]["status"] == cli["kpis"]["solve"]["status"] == "OPTIMAL"
     assert kpis.without_timings(cli["kpis"]) == kpis.without_timings(got["all"])
 
 
@@ -181,7 +182,8 @@ def test_runs_are_listed_newest_first_and_compared(analyst: GraphQLClient, api: 
     ("name = \n", "toml", "TOML syntax error"),
     (TINY.format(tag="x", extra="").replace("workers = 1", "workers = 1\nspeed = 3"), "toml",
      "line 12: engine.speed: unknown key"),
-    (TINY.format(tag="x", extra='\n[[changes]]\ntype = "surge"\n'), "toml", "line 10: changes[0].type: unknown change type"),
+    (TINY.format(tag="x", extra='\n[[changes]]\ntype = "surge"\n'), "toml",
+     "line 10: changes[0].type: unknown change type"),
     ('[base]\nkind = "problem"\npath = "/etc/passwd"\n', "toml", 'line 2: base.kind: a "problem" base reads a file'),
     ('[base]\nkind = "database"\nunit = "PZ-C"\ndate_from = "2026-12-01"\nurl = "sqlite:///x.db"\n', "toml",
      "line 5: base.url: the API reads its own database"),
@@ -224,8 +226,7 @@ def test_cancel_and_restart_recovery(analyst: GraphQLClient, settings: Settings,
     assert "cancelled by analyst" in cancelled["run"]["reason"]
     again = analyst.data(CANCEL, {"run": run_id})["scenarioRunCancel"]
     assert again["run"] is None and again["userErrors"][0]["code"] == "INVALID"
-    time.sleep(0.5)
-    assert wait(analyst, run_id)["state"] == "CANCELLED"  # the worker did not overwrite it
+    assert wait(analyst, run_id)["state"] == "CANCELLED"  # its worker finished and did not overwrite it
     # a run a stopped server left RUNNING is FAILED when the next app starts
     with engine.begin() as conn:
         conn.execute(models.ScenarioRun.__table__.insert().values(

@@ -6,10 +6,12 @@ from collections import Counter
 
 import pytest
 
+from db.enums import ServiceDomain
+from matching.problem import Volunteer
 from matching.scenarios.dataset import Dataset, build_base
 from matching.scenarios.errors import ScenarioError
 from matching.scenarios.runner import prepare
-from matching.scenarios.spec import parse_scenario
+from matching.scenarios.spec import Scenario, parse_scenario
 from tests.scenarios.conftest import TINY
 
 
@@ -34,6 +36,10 @@ def test_side_table_covers_every_id_and_uses_town_teams() -> None:
         if town_teams:
             assert base.volunteer_town[v.id] == town_teams[0][len("T-town-"):]
     assert all(base.stations[base.request_station[r.id]].town == base.request_town[r.id] for r in p.requests)
+    # the generated base brings Pizhou's geography: 25 institutes, 490 stations, the catalogue's domains
+    assert (len(base.towns), len(base.stations), base.towns["yunhe"].name) == (25, 490, "运河街道")
+    assert {"health", "theory"} <= base.domains() <= {d.value.lower() for d in ServiceDomain} | {"community"}
+    assert base.team_names["T-health"] == "健康邳州"
 
 
 def test_remove_a_third_of_a_town_touches_no_other_town() -> None:
@@ -53,7 +59,10 @@ def test_add_volunteers_copies_from_the_team_with_new_unique_ids() -> None:
 
 def test_scale_demand_by_domain_and_surge_day() -> None:
     base, after, _ = _with('[[changes]]\ntype = "scale_demand"\ndomain = "health"\nfactor = 2\n')
-    count = lambda ds, d: sum(1 for r in ds.problem.requests if ds.request_domain[r.id] == d)
+
+    def count(ds: Dataset, domain: str) -> int:
+        return sum(1 for r in ds.problem.requests if ds.request_domain[r.id] == domain)
+
     assert count(after, "health") == 2 * count(base, "health")
     assert count(after, "theory") == count(base, "theory")
     _, surged, _ = _with('[[changes]]\ntype = "surge_day"\ndate = 2026-03-05\nfactor = 3\n')
@@ -84,9 +93,18 @@ def test_engine_settings_cap_each_volunteer_and_replace_weights() -> None:
 def test_change_skill_mix_and_remove_team() -> None:
     base, after, _ = _with('[[changes]]\ntype = "change_skill_mix"\nfrom_skill = "helper"\nto_skill = "nurse"\n'
                            'share = 1.0\n')
-    helpers = [v for v in after.problem.volunteers if any(s.skill == "helper" for s in v.skills)]
-    assert helpers and all(v.pinned for v in helpers)  # only people with a pinned task keep it
-    nurses = lambda ds: sum(any(s.skill == "nurse" for s in v.skills) for v in ds.problem.volunteers)
+
+    def holds(v: Volunteer) -> bool:
+        return any(s.skill == "helper" for s in v.skills)
+
+    assert any(holds(v) for v in base.problem.volunteers)
+    # only people with a pinned task keep it (so that no pin loses its skill)
+    assert [v.id for v in after.problem.volunteers if holds(v)] == \
+        [v.id for v in base.problem.volunteers if holds(v) and v.pinned]
+
+    def nurses(ds: Dataset) -> int:
+        return sum(any(s.skill == "nurse" for s in v.skills) for v in ds.problem.volunteers)
+
     assert nurses(after) > nurses(base)
     _, gone, log = _with('[[changes]]\ntype = "remove_team"\nteam = "T-theory"\n')
     assert not any("T-theory" in v.teams for v in gone.problem.volunteers) and "dissolved" in log[0]
@@ -99,7 +117,11 @@ def test_the_same_seed_gives_the_same_dataset_and_another_seed_does_not() -> Non
     scenario = parse_scenario(TINY + text)
     other = parse_scenario(TINY.replace("seed = 2", "seed = 3") + text)
     assert a.problem == b.problem
-    assert {v.id for v in prepare(scenario)[0].problem.volunteers} != {v.id for v in prepare(other)[0].problem.volunteers}
+
+    def kept(s: Scenario) -> set[str]:
+        return {v.id for v in prepare(s)[0].problem.volunteers}
+
+    assert kept(scenario) != kept(other)
 
 
 @pytest.mark.parametrize("body, key, known", [
@@ -113,7 +135,7 @@ def test_a_change_naming_something_that_does_not_exist(body: str, key: str, know
     text = TINY + "\n[[changes]]\n" + body + "\n"
     with pytest.raises(ScenarioError) as info:
         prepare(parse_scenario(text))
-    line = next(i + 1 for i, l in enumerate(text.splitlines()) if l.startswith(f"{key} ="))
+    line = next(i + 1 for i, row in enumerate(text.splitlines()) if row.startswith(f"{key} ="))
     assert info.value.where == f"line {line}: changes[0].{key}"
     assert known in str(info.value)
 

@@ -1,4 +1,6 @@
-"""KPIs on a hand-made day whose figures are worked out by hand in the comments."""
+"""KPIs on a hand-made day whose figures are worked out by hand in the comments, with Pizhou's
+geography handed in as data (the examples' generated bases), and the side table a problem gets
+without one."""
 
 from __future__ import annotations
 
@@ -6,10 +8,12 @@ import datetime as dt
 
 import pytest
 
+from examples.problems.scenario_base import geography
 from matching.problem import Problem, Request, SkillLevel, SkillNeed, TimeSpec, Volunteer
 from matching.result import Assignment, Missing, Objective, OpenRequest, Result, Status
 from matching.scenarios import kpis
 from matching.scenarios.dataset import describe
+from matching.scenarios.geography import OUTSIDE
 
 YUNHE, DONGHU = (34.335, 117.958), (34.312, 117.995)
 
@@ -32,7 +36,9 @@ def _day() -> tuple[Problem, Result]:
         Request("R3", *YUNHE, TimeSpec.at(14 * 60, 60), (SkillNeed("helper", 2),), (), 3),
     )
     day = dt.date(2026, 3, 5)
-    a = lambda r, v, s, km: Assignment(r, v, s, "2026-03-05T09:00", "2026-03-05T10:00", km, 5)
+    def a(r: str, v: str, s: str, km: float) -> Assignment:
+        return Assignment(r, v, s, "2026-03-05T09:00", "2026-03-05T10:00", km, 5)
+
     result = Result(Status.OPTIMAL, Objective(), gap=0.0, timings={"total": 1.5}, parts={"count": 2},
                     assignments=(a("R1", "V1", "doctor", 2.0), a("R1", "V2", "helper", 4.0),
                                  a("R2", "V3", "lecturer", 10.0), a("R3", "V1", "helper", 1.0),
@@ -44,7 +50,7 @@ def _day() -> tuple[Problem, Result]:
 @pytest.fixture
 def values() -> dict:
     problem, result = _day()
-    return kpis.compute(describe(problem), result)
+    return kpis.compute(describe(problem, geography()), result)
 
 
 def test_staffing_rate_overall_and_by_group(values: dict) -> None:
@@ -88,7 +94,7 @@ def test_gini_extremes_and_empty() -> None:
 
 def test_nothing_assigned_gives_empty_figures_not_errors() -> None:
     problem, _ = _day()
-    empty = kpis.compute(describe(problem), Result(Status.OPTIMAL, Objective()))
+    empty = kpis.compute(describe(problem, geography()), Result(Status.OPTIMAL, Objective()))
     assert empty["staffing"]["overall"]["rate"] == 0.0
     assert empty["travel_km"]["p90"] is None and empty["workload"]["gini"] is None
 
@@ -98,3 +104,17 @@ def test_rows_flatten_every_leaf(values: dict) -> None:
     assert ("staffing", "by_institute.yunhe", "rate", 0.8) in flat
     assert ("travel_km", "", "p90", 7.6) in flat
     assert ("workload", "histogram", "2", 1) in flat
+
+
+def test_without_a_geography_the_town_teams_imply_the_institutes() -> None:
+    """A problem JSON base: one institute per town team named (yunhe, at its members' mean
+    position); donghu is named by no team, so its people belong to the nearest, yunhe; no stations;
+    domains from the teams (T-health -> health), else community."""
+    problem, result = _day()
+    ds = describe(problem)
+    assert set(ds.towns) == {"yunhe"} and ds.stations == {}
+    assert set(ds.volunteer_town.values()) == set(ds.request_town.values()) == {"yunhe"}
+    assert set(ds.request_station.values()) == {OUTSIDE}
+    assert ds.request_domain == {"R1": "health", "R2": "theory", "R3": "community"}
+    assert kpis.compute(ds, result)["staffing"]["by_institute"] == {
+        "yunhe": {"demanded": 6, "staffed": 5, "rate": 0.8333}}

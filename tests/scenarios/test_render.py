@@ -9,7 +9,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from matching.scenarios.cli import main
 from tests.scenarios.conftest import TINY
@@ -30,9 +32,6 @@ def _chromium() -> str:
 
 def _colour_stats(png: Path) -> tuple[int, float]:
     """(distinct colours, share of pixels that are not near-white) of the screenshot."""
-    import numpy as np
-    from PIL import Image
-
     with Image.open(png) as image:
         pixels = np.asarray(image.convert("RGB").resize((350, 600))).reshape(-1, 3)
     inked = int((pixels.min(axis=1) < 230).sum())
@@ -55,8 +54,6 @@ def test_run_report_renders_in_headless_chromium(write_scenario, tmp_path: Path)
 
 def test_blank_page_fails_the_render_check(tmp_path: Path) -> None:
     """The check above can fail: a white image has one colour and no ink."""
-    from PIL import Image
-
     png = tmp_path / "blank.png"
     Image.new("RGB", (1400, 2400), "white").save(png)
     assert _colour_stats(png) == (1, 0.0)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from matching.scenarios.compare import differences
 from matching.scenarios.errors import ScenarioError
 from matching.scenarios.spec import load_scenario, parse_scenario
 from tests.scenarios.conftest import TINY
@@ -99,8 +100,6 @@ def test_a_database_base_is_read_and_checked() -> None:
 
 
 def test_headline_differences_say_which_way_is_better() -> None:
-    from matching.scenarios.compare import differences
-
     def doc(staffed: int, p90: float | None, status: str) -> dict:
         return {"size": {"demanded": 10, "requests": 4, "volunteers": 20},
                 "staffing": {"overall": {"rate": staffed / 10, "staffed": staffed}, "fully_staffed_requests": 0.5},
