@@ -61,3 +61,12 @@ class Context:
 
 
 Info = strawberry.Info[Context, None]
+
+
+def actor_of(info: Info) -> str:
+    """Who acts, for audit lines: the authenticated account's username, never a field of the input."""
+    auth = info.context.auth
+    caller = auth.caller if auth is not None else None
+    if caller is None:
+        raise RuntimeError("an audited write without an authenticated caller (the root gate admits none)")
+    return str(caller.username)

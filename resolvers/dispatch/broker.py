@@ -15,7 +15,7 @@ import asyncio
 import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 
 class Broker:
@@ -30,10 +30,8 @@ class Broker:
         with self._lock:
             waiters = list(self._waiters.get(topic, ()))
         for loop, event in waiters:
-            try:
+            with suppress(RuntimeError):  # the loop has closed: its subscriber is gone
                 loop.call_soon_threadsafe(event.set)
-            except RuntimeError:  # the loop has closed: its subscriber is gone
-                pass
 
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Event]:
@@ -52,10 +50,8 @@ class Broker:
 
 async def wait(event: asyncio.Event, timeout: float) -> None:
     """Wait for a wake-up or `timeout` seconds, whichever first, then re-arm the event."""
-    try:
+    with suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout)
-    except TimeoutError:
-        pass
     event.clear()
 
 

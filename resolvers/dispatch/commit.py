@@ -28,11 +28,10 @@ from db import models
 from db.enums import OrderStatus
 from db.models.base import utcnow
 from db.models.dispatch import ACTIVE_ASSIGNMENT, EventKind, RunState
-from resolvers.dispatch.broker import BROKER
-from resolvers.core.errors import abort
+from resolvers.core.errors import ErrorCode, MutationAborted, Problem, abort
 from resolvers.core.mutation import after_commit
+from resolvers.dispatch.broker import BROKER
 from resolvers.dispatch.outbox import emit_many
-from resolvers.core.errors import MutationAborted, Problem
 
 logger = logging.getLogger("wenming.dispatch")
 
@@ -94,7 +93,7 @@ def commit_run(session: Session, run_id: int, actor: str) -> tuple[models.Dispat
         if order.status != OrderStatus.REVIEWED or seen != order.version:
             problems.append(Problem(("input", "run"), f"order {order.code} changed since the run (now "
                                     f"{order.status}, version {order.version}, run saw {seen}); start a new run",
-                                    "ORDER_CHANGED"))  # type: ignore[arg-type]
+                                    ErrorCode.ORDER_CHANGED))
     lo = min(p.start for p in proposals) - dt.timedelta(days=1)
     hi = max(p.end for p in proposals) + dt.timedelta(days=1)
     booked: dict[int, list[models.Assignment]] = defaultdict(list)
@@ -110,7 +109,7 @@ def commit_run(session: Session, run_id: int, actor: str) -> tuple[models.Dispat
                 problems.append(Problem(
                     ("input", "run"), f"volunteer {p.volunteer_id} is already booked from {task.start:%Y-%m-%d %H:%M} "
                     f"to {task.end:%H:%M} (task {task.id}), overlapping the proposal for order "
-                    f"{orders[p.order_id].code}; start a new run", "BOOKING_CONFLICT"))  # type: ignore[arg-type]
+                    f"{orders[p.order_id].code}; start a new run", ErrorCode.BOOKING_CONFLICT))
     if problems:
         raise MutationAborted(problems)
     return run, _write(session, run, proposals, orders, actor)

@@ -16,11 +16,10 @@ from sqlalchemy import func, select
 from db import models
 from db.models.dispatch import RunState
 from resolvers.core import globalid
-from resolvers.core import globalid
-from resolvers.dispatch.broker import BROKER, wait
-from resolvers.dispatch.outbox import events_after
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import decode_cursor
+from resolvers.dispatch.broker import BROKER, wait
+from resolvers.dispatch.outbox import events_after
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info

@@ -9,26 +9,27 @@ QUEUED or RUNNING run. Commit is resolvers/dispatch/commit.py in the request's t
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
 from resolvers.core import globalid
-from resolvers.dispatch import runs
-from resolvers.dispatch.commit import commit_run, lock_for_write
-from resolvers.core.errors import abort
+from resolvers.core.context import actor_of
+from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome, after_commit
 from resolvers.core.mutation import run as run_mutation
-from resolvers.core.errors import ErrorCode
-from resolvers.dispatch.problem import scope_orders
 from resolvers.core.validation import Checks
+from resolvers.dispatch import runs
+from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.dispatch.problem import scope_orders
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
+    from resolvers.core.settings import Settings
 
 MAX_DAYS = 31
 MAX_TIME_LIMIT = 600.0
@@ -43,7 +44,7 @@ def _options(checks: Checks, options: Any) -> dict[str, Any]:
             "requires_insurance": options.requires_insurance, "allow_partial": options.allow_partial}
 
 
-def queue_run(session: Session, info_settings: Any, *, scope_unit_id: int, date_from: dt.date, date_to: dt.date,
+def queue_run(session: Session, info_settings: Settings, *, scope_unit_id: int, date_from: dt.date, date_to: dt.date,
               options: dict[str, Any], actor: str, kind: RunKind = RunKind.DISPATCH,
               repair_order_id: int | None = None) -> models.DispatchRun:
     """Write a QUEUED run and start it once the transaction commits."""
@@ -51,8 +52,9 @@ def queue_run(session: Session, info_settings: Any, *, scope_unit_id: int, date_
                              options=options, created_by=actor, repair_order_id=repair_order_id)
     session.add(run)
     session.flush()
-    engine, run_id, scheduler = session.get_bind(), run.id, info_settings.dask_scheduler
-    after_commit(session, lambda: runs.start(engine, run_id, scheduler))  # type: ignore[arg-type]
+    engine = cast(Engine, session.get_bind())  # request sessions are bound to the engine (wenming/app.py)
+    run_id, scheduler = run.id, info_settings.dask_scheduler
+    after_commit(session, lambda: runs.start(engine, run_id, scheduler))
     return run
 
 
@@ -66,7 +68,7 @@ def dispatch_run_start(info: Info, data: Any) -> Outcome[Any]:
             checks.add(("input", "to"), f"a run covers at most {MAX_DAYS} days; split the range",
                        ErrorCode.OUT_OF_RANGE)
         options = _options(checks, data.options)
-        actor = checks.text(data.actor, ("input", "actor"), max_length=200) or "dispatcher"
+        actor = actor_of(info)
         checks.raise_if_any()
         first = session.scalars(scope_orders(session, scope.id, data.date_from, data.date_to).limit(1)).first()
         if first is None:
@@ -89,7 +91,7 @@ def dispatch_run_cancel(info: Info, data: Any) -> Outcome[Any]:
         run.state = RunState.CANCELLED
         run.phase = "cancelled"
         run.finished_at = utcnow()
-        run.reason = f"cancelled by {(data.actor or '').strip() or 'dispatcher'}"
+        run.reason = f"cancelled by {actor_of(info)}"
         run_id = run.id
         after_commit(session, lambda: runs.cancel(run_id))
         return run
@@ -101,7 +103,7 @@ def dispatch_run_commit(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.DispatchRun:
         lock_for_write(session)
         pk = globalid.load(session, data.run, "DispatchRun", ("input", "run")).id
-        run, _ = commit_run(session, pk, (data.actor or "").strip() or "dispatcher")
+        run, _ = commit_run(session, pk, actor_of(info))
         return run
 
     return run_mutation(info, work, info.context.present.run)

@@ -9,15 +9,15 @@ itself. After the transaction commits, waiting subscriptions are woken (dispatch
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import OutboxEvent
 from db.models.dispatch import EventKind
-from resolvers.dispatch.broker import BROKER
 from resolvers.core.mutation import after_commit
+from resolvers.dispatch.broker import BROKER
 
 
 def emit(session: Session, kind: EventKind, *, volunteer_id: int | None = None, order_id: int | None = None,
@@ -31,8 +31,9 @@ def emit_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Add many events in one statement; each dict holds OutboxEvent columns."""
     if not rows:
         return
-    blank = {"volunteer_id": None, "order_id": None, "assignment_id": None, "payload": {}}
-    session.connection().execute(insert(OutboxEvent.__table__), [{**blank, **row} for row in rows])
+    blank: dict[str, Any] = {"volunteer_id": None, "order_id": None, "assignment_id": None, "payload": {}}
+    table = cast(Table, OutboxEvent.__table__)  # a mapped class's table is a Table
+    session.connection().execute(insert(table), [{**blank, **row} for row in rows])
     after_commit(session, lambda: BROKER.publish("outbox"))
 
 

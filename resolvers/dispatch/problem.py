@@ -150,7 +150,8 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
     volunteers = [to_matching(v, tuple(pins.get(vid, ())), extra_windows.get(vid, []), origin,
                               tuple(forbidden.get(vid, ())))
                   for vid, v in vols.items()]
-    skills = sorted({n.skill for r in requests for n in r.skills} | ({COMMITMENT_SKILL} if commitment_requests else set()))
+    skills = sorted({n.skill for r in requests for n in r.skills}
+                    | ({COMMITMENT_SKILL} if commitment_requests else set()))
     teams = sorted({t for r in requests for t in r.eligible_teams})
     built.problem = m.Problem(date_from, date_to, tuple(volunteers), tuple(requests) + tuple(commitment_requests),
                               skills=tuple(skills), teams=tuple(teams))

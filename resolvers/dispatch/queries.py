@@ -7,10 +7,9 @@ their own tasks, taken from the signed-in user) comes with the access-control is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -19,10 +18,9 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
-from resolvers.core import globalid
-from resolvers.dispatch.outbox import events_after
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import decode_cursor, page_size
+from resolvers.dispatch.outbox import events_after
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -57,8 +55,9 @@ def assignments_with_records(info: Info, rows: Sequence[models.Assignment]) -> l
                 models.ServiceCorrection.record_id.in_([r.id for r in records.values()]))
                 .order_by(models.ServiceCorrection.id)):
             corrections[c.record_id].append(c)
-    return [info.context.present.assignment(row, info.context.present.service_record(records.get(row.id),
-                                                           corrections[records[row.id].id] if row.id in records else []))
+    present = info.context.present
+    return [present.assignment(row, present.service_record(
+                records.get(row.id), corrections[records[row.id].id] if row.id in records else []))
             for row in rows]
 
 
@@ -92,7 +91,8 @@ def order_history(info: Info, order: str) -> list[Any]:
 
 def order_rating(info: Info, order: str) -> Any:
     pk = globalid.decode_as(order, "Order", ("order",))
-    return info.context.present.rating(info.context.session.scalar(select(models.Rating).where(models.Rating.order_id == pk)))
+    rating = info.context.session.scalar(select(models.Rating).where(models.Rating.order_id == pk))
+    return info.context.present.rating(rating)
 
 
 def outbox(info: Info, after: str | None, first: int | None, volunteer: str | None, order: str | None) -> Any:
@@ -131,7 +131,7 @@ def stats(session: Session, volunteer_ids: Any) -> ServiceStats:
     average = session.scalar(
         select(func.avg(models.Rating.score)).where(models.Rating.order_id.in_(
             select(a.order_id).where(a.volunteer_id.in_(volunteer_ids), a.status == AssignmentStatus.COMPLETED))))
-    return ServiceStats(credit_hours=round(int(credit) / 60, 2), honour_hours=round(int(honour) / 60, 2),
+    return ServiceStats(credit_hours=round(int(credit or 0) / 60, 2), honour_hours=round(int(honour) / 60, 2),
                         tasks_completed=int(counts.get(AssignmentStatus.COMPLETED, 0)),
                         average_rating=round(float(average), 2) if average is not None else None,
                         no_shows=int(counts.get(AssignmentStatus.NO_SHOW, 0)))

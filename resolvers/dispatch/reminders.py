@@ -10,28 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from db import models
+from db.localtime import wall_clock
 from db.models.dispatch import AssignmentStatus, EventKind
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
-from resolvers.dispatch.outbox import emit_many
 from resolvers.core.validation import Checks
+from resolvers.dispatch.outbox import emit_many
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_HOURS = 168
 
 
 def _local_now(value: dt.datetime | None) -> dt.datetime:
-    moment = value or dt.datetime.now(dt.UTC)
-    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None) if moment.tzinfo else moment
+    return wall_clock(value or dt.datetime.now(dt.UTC))
 
 
 def task_reminders_send(info: Info, data: Any) -> Outcome[Any]:

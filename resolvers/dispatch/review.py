@@ -12,6 +12,7 @@ minutes) are the exact ones (geodesic).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +24,12 @@ from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT
 from matching.validate import HARD_RULES, STRUCTURE, pair_distance_km, pair_travel_minutes, validate
 from resolvers.core import globalid
-from resolvers.dispatch.commit import check_run_ready
-from resolvers.core.errors import abort
+from resolvers.core.errors import ErrorCode, MutationAborted, Problem, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
-from resolvers.core.errors import MutationAborted, Problem
-from resolvers.dispatch.problem import Built, build, order_request_id, volunteer_key
 from resolvers.core.validation import Checks
-import re
+from resolvers.dispatch.commit import check_run_ready
+from resolvers.dispatch.problem import Built, build, order_request_id, volunteer_key
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -50,7 +49,7 @@ class Pair:
 def _editable(session: Session, global_id: str) -> models.DispatchRun:
     run = globalid.load(session, global_id, "DispatchRun", ("input", "run"), lock=True)
     check_run_ready(run)
-    return run  # type: ignore[no-any-return]
+    return run
 
 
 def _problem(session: Session, run: models.DispatchRun, volunteer_ids: set[int]) -> Built:
@@ -100,7 +99,7 @@ def check(session: Session, run: models.DispatchRun, pairs: list[Pair], touched_
     violations = [v for v in validate(problem, result, rules=[*STRUCTURE, *HARD_RULES])
                   if v.request in keys or v.volunteer in who]
     if violations:
-        raise MutationAborted([Problem(path, f"{v.rule}: {_readable(v.message)}", "RULE_BROKEN")  # type: ignore[arg-type]
+        raise MutationAborted([Problem(path, f"{v.rule}: {_readable(v.message)}", ErrorCode.RULE_BROKEN)
                                for v in violations])
 
 

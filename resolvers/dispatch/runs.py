@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import CursorResult, Engine, delete, insert, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import matching as m
@@ -115,9 +115,9 @@ def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.
     """Write the result: proposals as rows (pairs already held are left out), the summary and open
     orders in the run, state SUCCEEDED; False (nothing written) if the run was cancelled meanwhile."""
     proposals = [
-        {"run_id": run_id, "order_id": parse_key(a.request), "volunteer_id": parse_key(a.volunteer), "skill_code": a.skill,
-             "start": _local(a.start), "end": _local(a.end), "distance_km": a.distance_km, "travel_minutes": a.travel_minutes,
-             "explanation": _explanation(a), "pinned": False}
+        {"run_id": run_id, "order_id": parse_key(a.request), "volunteer_id": parse_key(a.volunteer),
+         "skill_code": a.skill, "start": _local(a.start), "end": _local(a.end), "distance_km": a.distance_km,
+         "travel_minutes": a.travel_minutes, "explanation": _explanation(a), "pinned": False}
         for a in result.assignments
         if a.request.startswith("O") and (parse_key(a.request), parse_key(a.volunteer)) not in built.kept]
     stored = m.result_to_json(result)
@@ -127,11 +127,12 @@ def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.
         session.execute(delete(models.DispatchProposal).where(models.DispatchProposal.run_id == run_id))
         if proposals:
             session.execute(insert(models.DispatchProposal), proposals)
-        done = bool(session.execute(
+        finished = cast(CursorResult[Any], session.execute(
             update(models.DispatchRun).where(models.DispatchRun.id == run_id,
                                              models.DispatchRun.state == RunState.RUNNING)
             .values(state=RunState.SUCCEEDED, phase="done", result=stored, finished_at=utcnow(),
-                    best_objective=result.objective.as_dict(), reason=result.message or "")).rowcount)
+                    best_objective=result.objective.as_dict(), reason=result.message or "")))
+        done = bool(finished.rowcount)
         if done:
             session.commit()
         else:

@@ -16,31 +16,30 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import OrderStatus as S
+from db.localtime import LOCAL_TZ
 from db.models.base import utcnow
 from db.models.dispatch import AssignmentStatus as A
 from db.models.dispatch import EventKind, RunKind
 from resolvers.core import globalid
-from resolvers.orders import workflow as orders_workflow
-from resolvers.core.errors import abort
+from resolvers.core.context import actor_of
+from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
-from resolvers.dispatch.outbox import emit
-from resolvers.dispatch.mutations import queue_run
-from resolvers.dispatch.queries import assignments_with_records
-from resolvers.core.errors import ErrorCode
 from resolvers.core.validation import Checks
+from resolvers.dispatch.mutations import queue_run
+from resolvers.dispatch.outbox import emit
+from resolvers.dispatch.queries import assignments_with_records
+from resolvers.orders import workflow as orders_workflow
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 TASK = ("input", "assignment")
 
 
@@ -86,7 +85,7 @@ def assignment_accept(info: Info, data: Any) -> Outcome[Any]:
         task.status = A.ACCEPTED
         session.flush()
         if order.status == S.DISPATCHED and all(t.status != A.OFFERED for t in _tasks_of(session, order.id)):
-            orders_workflow.move(session, order, S.CONFIRMED, "volunteers", "every offered volunteer accepted")
+            orders_workflow.move(session, order, S.CONFIRMED, actor_of(info), "every offered volunteer accepted")
         return task
 
     return run_mutation(info, work, lambda task: _mapped(info, task))
@@ -100,7 +99,7 @@ def assignment_decline(info: Info, data: Any) -> Outcome[Any]:
             raise abort(("input", "reason"), "reason must not be empty: say why the task is declined", "REQUIRED")
         _state(task, (A.OFFERED, A.ACCEPTED), "declining")
         task.status, task.decline_reason = A.DECLINED, reason
-        orders_workflow.move(session, order, S.REVIEWED, "volunteers", f"a volunteer declined ({reason}); refilling")
+        orders_workflow.move(session, order, S.REVIEWED, actor_of(info), f"a volunteer declined ({reason}); refilling")
         emit(session, EventKind.TASK_CHANGED, order_id=order.id, assignment_id=task.id, order=order.code,
              change="declined")
         day = order.window_start.date()
@@ -122,7 +121,7 @@ def assignment_check_in(info: Info, data: Any) -> Outcome[Any]:
         session.add(models.ServiceRecord(assignment_id=task.id, volunteer_id=task.volunteer_id, order_id=order.id,
                                          checked_in_at=_moment(data.at)))
         if order.status != S.IN_SERVICE:
-            orders_workflow.move(session, order, S.IN_SERVICE, "volunteers", "first volunteer checked in")
+            orders_workflow.move(session, order, S.IN_SERVICE, actor_of(info), "first volunteer checked in")
         session.flush()
         return task
 
@@ -150,7 +149,7 @@ def assignment_check_out(info: Info, data: Any) -> Outcome[Any]:
             for other in tasks:
                 if other.status in (A.OFFERED, A.ACCEPTED):
                     other.status = A.NO_SHOW
-            orders_workflow.move(session, order, S.COMPLETED, "volunteers", "the last volunteer checked out")
+            orders_workflow.move(session, order, S.COMPLETED, actor_of(info), "the last volunteer checked out")
         return task
 
     return run_mutation(info, work, lambda task: _mapped(info, task))
@@ -160,7 +159,7 @@ def service_record_correct(info: Info, data: Any) -> Outcome[Any]:
     """Staff add (or take back) honour minutes on a service record; audited, kept apart from credit."""
     def work(session: Session) -> models.Assignment:
         checks = Checks(session)
-        staff = checks.name(data.staff, ("input", "staff"))
+        staff = actor_of(info)
         reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
         if data.minutes == 0:
             checks.add(("input", "minutes"), "minutes must not be zero", ErrorCode.OUT_OF_RANGE)
@@ -190,6 +189,7 @@ def order_rate(info: Info, data: Any) -> Outcome[Any]:
         comment = checks.text(data.comment, ("input", "comment"))
         checks.raise_if_any()
         order = session.get(models.Order, order.id, with_for_update=True, populate_existing=True)
+        assert order is not None
         existing = session.scalar(select(models.Rating).where(models.Rating.order_id == order.id))
         if existing is not None or order.status == S.RATED:
             raise abort(("input", "order"), f"order {order.code} is already rated; a rating is given once",
@@ -197,7 +197,7 @@ def order_rate(info: Info, data: Any) -> Outcome[Any]:
         orders_workflow.check_step(order, S.RATED)
         rating = models.Rating(order_id=order.id, score=data.score, comment=comment)
         session.add(rating)
-        orders_workflow.move(session, order, S.RATED, (data.actor or "").strip() or "orderer", f"rated {data.score}/5")
+        orders_workflow.move(session, order, S.RATED, actor_of(info), f"rated {data.score}/5")
         return rating
 
     return run_mutation(info, work)

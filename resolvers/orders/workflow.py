@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 from db import models
 from db.enums import OrderStatus as S
 from db.models.dispatch import ACTIVE_ASSIGNMENT, AssignmentStatus, EventKind
+from resolvers.core.context import actor_of
 from resolvers.core.errors import abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
-from resolvers.dispatch.outbox import emit
 from resolvers.core.validation import Checks
+from resolvers.dispatch.outbox import emit
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -70,18 +71,16 @@ def move(session: Session, order: models.Order, to: S, actor: str, note: str = "
 def _order(checks: Checks, data: Any) -> models.Order:
     order = checks.ref(data.order, "Order", ("input", "order"))
     checks.raise_if_any()
-    return order  # type: ignore[no-any-return]
+    return order
 
 
-def _actor(checks: Checks, data: Any) -> str:
-    return checks.text(getattr(data, "actor", None), ("input", "actor"), max_length=200) or "staff"
 
 
 def order_review(info: Info, data: Any) -> Outcome[Any]:
     """SUBMITTED -> REVIEWED: accepted for dispatch."""
     def work(session: Session) -> models.Order:
         checks = Checks(session)
-        order, actor = _order(checks, data), _actor(checks, data)
+        order, actor = _order(checks, data), actor_of(info)
         note = checks.text(data.note, ("input", "note"))
         checks.raise_if_any()
         move(session, order, S.REVIEWED, actor, note)
@@ -94,7 +93,7 @@ def order_reject(info: Info, data: Any) -> Outcome[Any]:
     """SUBMITTED -> REJECTED with a reason the orderer sees."""
     def work(session: Session) -> models.Order:
         checks = Checks(session)
-        order, actor = _order(checks, data), _actor(checks, data)
+        order, actor = _order(checks, data), actor_of(info)
         reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
         checks.raise_if_any()
         move(session, order, S.REJECTED, actor, reason)
@@ -107,7 +106,7 @@ def order_cancel(info: Info, data: Any) -> Outcome[Any]:
     """Any status before IN_SERVICE -> CANCELLED; the volunteers' open tasks are cancelled too."""
     def work(session: Session) -> models.Order:
         checks = Checks(session)
-        order, actor = _order(checks, data), _actor(checks, data)
+        order, actor = _order(checks, data), actor_of(info)
         reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
         checks.raise_if_any()
         move(session, order, S.CANCELLED, actor, reason)

@@ -11,14 +11,12 @@ import strawberry
 class OrderReviewInput:
     order: strawberry.ID
     note: str | None = None
-    actor: str | None = strawberry.field(default=None, description="Who acts, for the audit trail.")
 
 
 @strawberry.input
 class OrderReasonInput:
     order: strawberry.ID
     reason: str = strawberry.field(description="Shown to the orderer.")
-    actor: str | None = None
 
 
 @strawberry.input(description="评单: 1..5 and a comment, once per completed order.")
@@ -26,7 +24,6 @@ class OrderRateInput:
     order: strawberry.ID
     score: int
     comment: str | None = None
-    actor: str | None = None
 
 
 @strawberry.input(description="How the engine solves: seconds, parallel workers, seed, rules of the day.")
@@ -44,13 +41,11 @@ class DispatchRunStartInput:
     date_from: datetime.date = strawberry.field(name="from")
     date_to: datetime.date = strawberry.field(name="to")
     options: DispatchRunOptionsInput | None = None
-    actor: str | None = None
 
 
 @strawberry.input
 class DispatchRunInput:
     run: strawberry.ID
-    actor: str | None = None
 
 
 @strawberry.input(description="Place `volunteer` on `order` in the run; `skill` defaults to the item's first.")
@@ -91,7 +86,6 @@ class AssignmentDeclineInput:
 class ServiceRecordCorrectInput:
     assignment: strawberry.ID
     minutes: int
-    staff: str
     reason: str
 
 

@@ -12,11 +12,14 @@ from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
-from tests.documents import TEAM_MEMBER_ADD
+from tests.documents import ORDER_HISTORY, TEAM_MEMBER_ADD
 from tests.schema.support import GraphQLClient
 from wenming.app import create_app
 from wenming.settings import read_settings
 
+ORDER_REJECT = """
+mutation R($input: OrderReasonInput!) { orderReject(input: $input) { order { status } userErrors { code } } }
+"""
 MEMBERS = "query M($id: ID!) { node(id: $id) { ... on Team { members { edges { node { volunteer { id } } } } } } }"
 
 
@@ -76,3 +79,16 @@ def test_m6_a_unit_admin_cannot_pull_a_volunteer_of_another_unit_into_their_team
     added = both.data(TEAM_MEMBER_ADD, {"input": {"team": ids["team_b"], "volunteer": ids["va"]}})
     assert added["teamMemberAdd"]["userErrors"] == []
     assert admin.data(MEMBERS, {"id": ids["team_b"]}) != before
+
+
+def test_m8_audit_actors_are_the_signed_in_account_never_the_input(
+        admin: GraphQLClient, client_for: ClientFor) -> None:
+    world = w.build(admin, client_for)
+    dispatcher = world.clients["dispatcher"]
+    forged = dispatcher.execute(ORDER_REJECT, {"input": {"order": world.ids["oa"], "reason": "重复",
+                                                                     "actor": "张局长"}})
+    assert forged.get("data") is None and "actor" in forged["errors"][0]["message"]  # no such field any more
+    rejected = dispatcher.data(ORDER_REJECT, {"input": {"order": world.ids["oa"], "reason": "重复"}})["orderReject"]
+    assert rejected["userErrors"] == []
+    history = admin.data(ORDER_HISTORY, {"order": world.ids["oa"]})["orderHistory"]
+    assert history[-1]["actor"] == "dispatcher-account"

@@ -123,7 +123,7 @@ CASES: dict[str, Case] = {
                               owner="admin", phase=5),
     "assignmentCheckOut": Case(lambda i: {"assignment": i["task_b"], "volunteer": i["task_volunteer_b"]},
                                owner="admin", phase=6),
-    "serviceRecordCorrect": Case(lambda i: {"assignment": i["task_b"], "minutes": 30, "staff": "张", "reason": "补录"},
+    "serviceRecordCorrect": Case(lambda i: {"assignment": i["task_b"], "minutes": 30, "reason": "补录"},
                                  phase=7),
     "orderRate": Case(lambda i: {"order": i["ob_served"], "score": 5}, owner="admin", phase=7),
 }

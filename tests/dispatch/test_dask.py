@@ -16,7 +16,7 @@ from wenming.settings import Settings
 
 @pytest.fixture
 def cluster_api(settings: Settings, engine: Engine) -> Iterator[tuple[DispatchClient, Any]]:
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # the optional `distributed` extra, only for this fixture
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         client = DispatchClient(dataclasses.replace(settings, dask_scheduler=cluster.scheduler_address), engine)
