@@ -7,9 +7,39 @@ teams and volunteers of their subtree, team leaders their own team, a volunteer 
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from db import models
 from db.models import Role
-from resolvers.access.rules import ADMIN, SIGNED_IN, STAFF, AdminOnly, ByTeam, ByVolunteer, Domain, Membership, fields
+from resolvers.access.auth import Caller
+from resolvers.access.rules import (
+    ADMIN,
+    SIGNED_IN,
+    STAFF,
+    UNIT_ADMIN,
+    AdminOnly,
+    ByTeam,
+    ByVolunteer,
+    Check,
+    Domain,
+    Membership,
+    fields,
+)
+
+#: Volunteer fields that say what a volunteer is qualified, insured or bound to: staff over the
+#: volunteer's unit change them, never the volunteer himself (input name -> GraphQL field).
+STAFF_ONLY_FIELDS = {"skills": "skills", "domains": "domains", "insurance_valid_until": "insuranceValidUntil",
+                     "max_travel_km": "maxTravelKm", "max_tasks_per_day": "maxTasksPerDay",
+                     "max_minutes_per_day": "maxMinutesPerDay", "status": "status", "unit": "unit"}
+
+
+def is_staff_over(session: Session, caller: Caller | None, volunteer: models.Volunteer) -> bool:
+    """Whether `caller` administers `volunteer`'s unit (the platform admin always does)."""
+    if caller is None:
+        return False
+    return caller.is_admin or Check(session, caller).in_subtree(UNIT_ADMIN, Check(session, caller).unit_path(
+        volunteer.unit_id))
+
 
 DOMAIN = Domain(
     name="forces",

@@ -16,6 +16,7 @@ from db import models
 from db.enums import VolunteerStatus
 from db.errors import IdNumberError
 from db.identity import prepare_id_number
+from resolvers.access.forces import STAFF_ONLY_FIELDS, is_staff_over
 from resolvers.core.errors import ErrorCode
 from resolvers.core.mutation import Outcome, db_problem, run
 from resolvers.core.validation import Checks
@@ -131,6 +132,12 @@ def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
             _weekly(checks, data.weekly)
         checks.raise_if_any()
         assert volunteer is not None
+        if not is_staff_over(session, info.context.auth.caller, volunteer):
+            for attr, field in STAFF_ONLY_FIELDS.items():
+                if getattr(data, attr) is not None:
+                    checks.add(("input", field), f"{field} changes only through staff of the volunteer's unit: "
+                               "ask them to record it", ErrorCode.FORBIDDEN)
+            checks.raise_if_any()
         if name is not None:
             volunteer.name = name
         if phone is not None:

@@ -12,13 +12,17 @@ from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
-from tests.documents import ORDER_HISTORY, TEAM_MEMBER_ADD
+from tests.documents import ORDER_HISTORY, TEAM_MEMBER_ADD, VOLUNTEER_UPDATE
 from tests.schema.support import GraphQLClient
 from wenming.app import create_app
 from wenming.settings import read_settings
 
 ORDER_REJECT = """
 mutation R($input: OrderReasonInput!) { orderReject(input: $input) { order { status } userErrors { code } } }
+"""
+PROFILE = """
+query P($id: ID!) { node(id: $id) { ... on Volunteer { name insuranceValidUntil maxTravelKm maxMinutesPerDay status
+  skills { skill { id } level } domains unit { id } } } }
 """
 MEMBERS = "query M($id: ID!) { node(id: $id) { ... on Team { members { edges { node { volunteer { id } } } } } } }"
 
@@ -92,3 +96,22 @@ def test_m8_audit_actors_are_the_signed_in_account_never_the_input(
     assert rejected["userErrors"] == []
     history = admin.data(ORDER_HISTORY, {"order": world.ids["oa"]})["orderHistory"]
     assert history[-1]["actor"] == "dispatcher-account"
+
+
+def test_m10_a_volunteer_cannot_certify_their_own_skills_insurance_or_limits(
+        admin: GraphQLClient, client_for: ClientFor) -> None:
+    world = w.build(admin, client_for)
+    volunteer, ids = world.clients["volunteer"], world.ids
+    before = admin.data(PROFILE, {"id": ids["va"]})
+    for field, value in (("skills", [{"skill": ids["skill"], "level": 5}]), ("insuranceValidUntil", "2030-01-01"),
+                         ("maxTravelKm", 500.0), ("maxMinutesPerDay", 1440), ("status", "ACTIVE"),
+                         ("domains", ["HEALTH"]), ("unit", ids["station_b"])):
+        payload = volunteer.data(VOLUNTEER_UPDATE, {"input": {"id": ids["va"], field: value}})["volunteerUpdate"]
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", field], "FORBIDDEN")], field
+    assert admin.data(PROFILE, {"id": ids["va"]}) == before
+    # what is the volunteer's own to say still changes, and staff of the unit record the rest
+    own = volunteer.data(VOLUNTEER_UPDATE, {"input": {"id": ids["va"], "name": "王芳芳"}})["volunteerUpdate"]
+    assert own["userErrors"] == []
+    staff = world.clients["unit_admin"].data(VOLUNTEER_UPDATE, {"input": {
+        "id": ids["va"], "skills": [{"skill": ids["skill"], "level": 3}]}})["volunteerUpdate"]
+    assert staff["userErrors"] == []
