@@ -18,9 +18,9 @@ import concurrent.futures as cf
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, update
+from sqlalchemy import CursorResult, Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -105,4 +105,5 @@ def update_row(sessions: sessionmaker[Session], model: Any, run_id: int, only_if
     if only_if is not None:
         stmt = stmt.where(model.state == only_if)
     with sessions.begin() as session:
-        return bool(session.execute(stmt.values(**values)).rowcount)
+        result = cast(CursorResult[Any], session.execute(stmt.values(**values)))
+        return bool(result.rowcount)

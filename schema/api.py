@@ -10,29 +10,29 @@ from __future__ import annotations
 import strawberry
 
 from schema.accounts.fields import AccountMutations, AccountQueries
+from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
 from schema.forces.teams import TeamMutations, TeamQueries
-from schema.orders.menu import MenuMutations, MenuQueries
-from schema.core.node import NodeQueries
-from schema.orders.fields import OrderMutations, OrderQueries
-from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 from schema.forces.types import Skill, Team
-from schema.orders.types import Order, ServiceItem
-from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.forces.volunteer_types import Volunteer
-from schema.network.fields import UnitMutations, UnitQueries
 from schema.forces.volunteers import VolunteerMutations, VolunteerQueries
+from schema.network.fields import UnitMutations, UnitQueries
+from schema.network.types import Department, PracticeBase, PracticePoint, Unit
+from schema.orders.fields import OrderMutations, OrderQueries
+from schema.orders.menu import MenuMutations, MenuQueries
+from schema.orders.types import Order, ServiceItem
+from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 
 
 @strawberry.type
-class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries, DispatchQueries,
-            ScenarioQueries):
+class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
+            DispatchQueries, ScenarioQueries):
     """Everything readable."""
 
 
 @strawberry.type
-class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations, DispatchMutations,
-               ScenarioMutations):
+class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
+               DispatchMutations, ScenarioMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -61,7 +61,7 @@ class _Postgres:
     """Creates and drops databases on the test server through an autocommit admin connection."""
 
     def __init__(self, admin_url: str) -> None:
-        import psycopg
+        import psycopg  # the optional `postgres` extra: SQLite-only runs go without it
 
         url = make_url(admin_url)
         self.url = url
@@ -166,7 +166,7 @@ class _PostgresPool:
 
 def _psycopg_error() -> type[Exception]:
     try:
-        import psycopg
+        import psycopg  # the optional `postgres` extra: SQLite-only runs go without it
     except ImportError:
         return ImportError
     return psycopg.Error

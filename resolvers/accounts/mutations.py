@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Account, Role, RoleGrant
 from resolvers.access import auth
+from resolvers.access import tokens as credentials
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode, Problem
 from resolvers.core.mutation import user_error
-from resolvers.access import tokens as credentials
+
+if TYPE_CHECKING:
+    from resolvers.core.context import Info
 
 SCOPE_OF_ROLE = {Role.UNIT_ADMIN: "unit", Role.DISPATCHER: "unit", Role.TEAM_LEADER: "team",
                  Role.VOLUNTEER: "volunteer"}
@@ -26,7 +29,7 @@ NODE_OF_SCOPE = {"unit": "Unit", "team": "Team", "volunteer": "Volunteer"}
 
 
 @contextmanager
-def _credentials(info: Any) -> Iterator[Session]:
+def _credentials(info: Info) -> Iterator[Session]:
     holder = info.context.auth
     holder.loading = True
     try:
@@ -35,22 +38,22 @@ def _credentials(info: Any) -> Iterator[Session]:
         holder.loading = False
 
 
-def _tokens(info: Any, t: auth.Tokens) -> Any:
+def _tokens(info: Info, t: auth.Tokens) -> Any:
     return info.context.present.TokensPayload(access_token=t.access_token, access_token_expires_at=t.access_expires_at,
-                                   refresh_token=t.refresh_token, user_errors=[])
+                                              refresh_token=t.refresh_token, user_errors=[])
 
 
-def _failed(info: Any, message: str, code: ErrorCode, field: tuple[str, ...] = ("input",)) -> Any:
+def _failed(info: Info, message: str, code: ErrorCode, field: tuple[str, ...] = ("input",)) -> Any:
     return info.context.present.TokensPayload(access_token=None, access_token_expires_at=None, refresh_token=None,
-                                   user_errors=[user_error(info, Problem(field, message, code))])
+                                              user_errors=[user_error(info, Problem(field, message, code))])
 
 
-def _address(info: Any) -> str:
+def _address(info: Info) -> str:
     client = getattr(info.context.request, "client", None)
     return getattr(client, "host", None) or "unknown"
 
 
-def login(info: Any, data: Any) -> Any:
+def login(info: Info, data: Any) -> Any:
     """Sign in; after too many failures from one address (any usernames), refused for a while."""
     failures = info.context.auth.security.login_failures
     address = _address(info)
@@ -65,7 +68,7 @@ def login(info: Any, data: Any) -> Any:
             return _failed(info, str(exc), exc.code)
 
 
-def refresh(info: Any, data: Any) -> Any:
+def refresh(info: Info, data: Any) -> Any:
     with _credentials(info) as session:
         try:
             return _tokens(info, auth.refresh(session, info.context.auth.settings, data.refresh_token))
@@ -73,23 +76,23 @@ def refresh(info: Any, data: Any) -> Any:
             return _failed(info, str(exc), exc.code, ("input", "refreshToken"))
 
 
-def logout(info: Any, data: Any) -> Any:
+def logout(info: Info, data: Any) -> Any:
     caller = info.context.auth.caller
     with _credentials(info) as session:
         revoked = auth.logout(session, caller.account_id, data.refresh_token)
     return info.context.present.LogoutPayload(revoked=revoked, user_errors=[])
 
 
-def _account(info: Any, caller: auth.Caller, display_name: str) -> Any:
+def _account(info: Info, caller: auth.Caller, display_name: str) -> Any:
     def gid(kind: str, pk: int | None) -> Any:
         return globalid.encode(kind, pk) if pk is not None else None
 
     return info.context.present.Account(username=caller.username, display_name=display_name, grants=[
         info.context.present.RoleGrant(role=g.role, unit=gid("Unit", g.unit_id), team=gid("Team", g.team_id),
-                            volunteer=gid("Volunteer", g.volunteer_id)) for g in caller.grants])
+                                       volunteer=gid("Volunteer", g.volunteer_id)) for g in caller.grants])
 
 
-def me(info: Any) -> Any:
+def me(info: Info) -> Any:
     caller = info.context.auth.caller
     if caller is None:
         return None
@@ -131,7 +134,7 @@ def _grant_problems(grants: Sequence[Any]) -> tuple[list[tuple[Role, dict[str, i
     return decoded, problems
 
 
-def account_create(info: Any, data: Any) -> Any:
+def account_create(info: Info, data: Any) -> Any:
     username = data.username.strip()
     problems: list[Problem] = []
     if not username:
@@ -144,7 +147,8 @@ def account_create(info: Any, data: Any) -> Any:
         if username and session.scalar(select(Account.id).where(Account.username == username)) is not None:
             problems.append(Problem(("input", "username"), "this username is taken", ErrorCode.DUPLICATE))
         if problems:
-            return info.context.present.AccountCreatePayload(account=None, user_errors=[user_error(info, p) for p in problems])
+            errors = [user_error(info, p) for p in problems]
+            return info.context.present.AccountCreatePayload(account=None, user_errors=errors)
         account_id = create_account(session, username, data.password, grants, data.display_name)
         session.commit()
         caller = auth.load_caller(session, account_id)
@@ -152,11 +156,12 @@ def account_create(info: Any, data: Any) -> Any:
     return info.context.present.AccountCreatePayload(account=_account(info, caller, data.display_name), user_errors=[])
 
 
-def api_key_create(info: Any, data: Any) -> Any:
+def api_key_create(info: Info, data: Any) -> Any:
     with _credentials(info) as session:
         account_id = session.scalar(select(Account.id).where(Account.username == data.username.strip()))
         if account_id is None:
             problem = Problem(("input", "username"), "no account has this username", ErrorCode.NOT_FOUND)
-            return info.context.present.ApiKeyCreatePayload(api_key=None, prefix=None, user_errors=[user_error(info, problem)])
+            errors = [user_error(info, problem)]
+            return info.context.present.ApiKeyCreatePayload(api_key=None, prefix=None, user_errors=errors)
         secret, row = auth.create_api_key(session, account_id, data.name.strip() or "integration")
     return info.context.present.ApiKeyCreatePayload(api_key=secret, prefix=row.prefix, user_errors=[])

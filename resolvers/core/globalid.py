@@ -20,7 +20,6 @@ from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Probl
 from resolvers.core.nodes import NODE_MODELS, OTHER_MODELS
 
 
-
 def encode(type_name: str, pk: int) -> strawberry.ID:
     """The global ID of row `pk` of GraphQL type `type_name`."""
     return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii"))

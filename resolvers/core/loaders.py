@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
-from resolvers.core.nodes import NODE_MODELS
 from resolvers.core.loader_base import ByIdLoader, CountLoader, GroupLoader
+from resolvers.core.nodes import NODE_MODELS
 from resolvers.network.tree import (
     DescendantsByUnitLoader,
     MenuByUnitLoader,
@@ -27,7 +27,6 @@ from resolvers.network.tree import (
     UnitPeers,
     UnitsByParentLoader,
 )
-
 
 
 def _by_id(name: str) -> type[ByIdLoader]:
@@ -187,7 +186,8 @@ class Loaders:
         """The descendants loader for one `maxDepth` argument."""
         loader = self._descendants.get(max_depth)
         if loader is None:
-            loader = self._descendants[max_depth] = DescendantsByUnitLoader(self.session, self.present, self.unit_peers, max_depth)
+            loader = DescendantsByUnitLoader(self.session, self.present, self.unit_peers, max_depth)
+            self._descendants[max_depth] = loader
         return loader
 
     @property

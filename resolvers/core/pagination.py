@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, func, select
+
 from resolvers.core.context import Context
 from resolvers.core.errors import ClientError, ErrorCode
 

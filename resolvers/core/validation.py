@@ -16,9 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from resolvers.core import globalid
-
-from resolvers.core.nodes import NODE_MODELS
 from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Problem
+from resolvers.core.nodes import NODE_MODELS
 
 T = TypeVar("T")
 Path = Sequence[str]

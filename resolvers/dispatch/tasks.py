@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from db import models
 from db.enums import OrderStatus as S
 from db.localtime import LOCAL_TZ
+from db.models import Role
 from db.models.base import utcnow
 from db.models.dispatch import AssignmentStatus as A
 from db.models.dispatch import EventKind, RunKind
@@ -43,18 +44,36 @@ if TYPE_CHECKING:
 TASK = ("input", "assignment")
 
 
-def _moment(value: dt.datetime | None) -> dt.datetime:
-    """An aware UTC moment; a time without zone is Asia/Shanghai wall clock; none means now."""
+#: Minutes of credit a task may earn beyond its window (arriving early, staying to finish).
+CREDIT_TOLERANCE_MINUTES = 30
+
+
+def _moment(info: Info, value: dt.datetime | None) -> dt.datetime:
+    """When the check-in or -out happened: now, stamped by the server. Only the platform admin may
+    record another time (a paper sheet typed in later); a time without zone is local wall clock."""
     if value is None:
         return utcnow()
+    caller = info.context.auth.caller
+    if caller is None or not caller.is_admin:
+        raise abort(("input", "at"), "check-in and check-out times are stamped by the server: leave `at` out",
+                    ErrorCode.FORBIDDEN)
     return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(dt.UTC)
 
 
-def _own_task(session: Session, data: Any) -> tuple[models.Assignment, models.Order]:
-    """The task, locked, after checking that the acting volunteer holds it."""
+def _own_task(info: Info, session: Session, data: Any) -> tuple[models.Assignment, models.Order]:
+    """The task, locked, after checking that the acting volunteer is the caller and holds it.
+
+    Whatever else an account may see (a team leader sees the members' tasks), a volunteer acts only
+    as himself: the acting volunteer must be one of the caller's own volunteer grants (the platform
+    admin may act for anyone, e.g. to record a paper sign-in sheet)."""
     checks = Checks(session)
     volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
     checks.raise_if_any()
+    caller = info.context.auth.caller
+    own = {g.volunteer_id for g in caller.grants_of(Role.VOLUNTEER)} if caller is not None else set()
+    if not (caller is not None and caller.is_admin) and volunteer.id not in own:
+        raise abort(("input", "volunteer"), "you can act only as yourself: pass your own volunteer ID",
+                    ErrorCode.NOT_YOUR_TASK)
     task = globalid.load(session, data.assignment, "Assignment", TASK, lock=True)
     if task.volunteer_id != volunteer.id:
         raise abort(TASK, "this task belongs to another volunteer; a volunteer acts on their own tasks only",
@@ -80,7 +99,7 @@ def _mapped(info: Info, task: models.Assignment) -> Any:
 
 def assignment_accept(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Assignment:
-        task, order = _own_task(session, data)
+        task, order = _own_task(info, session, data)
         _state(task, (A.OFFERED,), "accepting")
         task.status = A.ACCEPTED
         session.flush()
@@ -93,7 +112,7 @@ def assignment_accept(info: Info, data: Any) -> Outcome[Any]:
 
 def assignment_decline(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> tuple[models.Assignment, models.DispatchRun]:
-        task, order = _own_task(session, data)
+        task, order = _own_task(info, session, data)
         reason = Checks(session).name(data.reason, ("input", "reason"), max_length=2000)
         if not reason:
             raise abort(("input", "reason"), "reason must not be empty: say why the task is declined", "REQUIRED")
@@ -115,11 +134,11 @@ def assignment_decline(info: Info, data: Any) -> Outcome[Any]:
 
 def assignment_check_in(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Assignment:
-        task, order = _own_task(session, data)
+        task, order = _own_task(info, session, data)
         _state(task, (A.ACCEPTED,), "checking in")
         task.status = A.CHECKED_IN
         session.add(models.ServiceRecord(assignment_id=task.id, volunteer_id=task.volunteer_id, order_id=order.id,
-                                         checked_in_at=_moment(data.at)))
+                                         checked_in_at=_moment(info, data.at)))
         if order.status != S.IN_SERVICE:
             orders_workflow.move(session, order, S.IN_SERVICE, actor_of(info), "first volunteer checked in")
         session.flush()
@@ -130,18 +149,19 @@ def assignment_check_in(info: Info, data: Any) -> Outcome[Any]:
 
 def assignment_check_out(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Assignment:
-        task, order = _own_task(session, data)
+        task, order = _own_task(info, session, data)
         if task.status in (A.OFFERED, A.ACCEPTED):
             raise abort(TASK, "the volunteer has not checked in; check in first", "NOT_CHECKED_IN")
         _state(task, (A.CHECKED_IN,), "checking out")
         record = session.scalars(select(models.ServiceRecord).where(models.ServiceRecord.assignment_id == task.id)
                                  ).one()
-        out = _moment(data.at)
+        out = _moment(info, data.at)
         if out <= record.checked_in_at:
             raise abort(("input", "at"), "check-out must be after check-in "
                                          f"({record.checked_in_at:%Y-%m-%d %H:%M} UTC)", "OUT_OF_RANGE")
         record.checked_out_at = out
-        record.credit_minutes = int((out - record.checked_in_at).total_seconds() // 60)
+        window = int((task.end - task.start).total_seconds() // 60) + CREDIT_TOLERANCE_MINUTES
+        record.credit_minutes = min(int((out - record.checked_in_at).total_seconds() // 60), window)
         task.status = A.COMPLETED
         session.flush()
         tasks = _tasks_of(session, order.id)

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from db import models
 from db.enums import ServiceDomain, TeamKind
-from resolvers.core import filters
-from resolvers.core import globalid
+from resolvers.core import filters, globalid
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:

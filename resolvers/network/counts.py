@@ -8,10 +8,9 @@ not grow with the number of units asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select

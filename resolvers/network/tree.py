@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db import models
 from resolvers.network.counts import ancestor_paths, covering_prefixes, subtree_counts
-
-
 
 #: A presented Unit of the schema (read by attribute: pk, path, ...).
 Unit = Any
@@ -94,7 +92,7 @@ class UnitsByParentLoader(UnitPeerLoader):
         children = self.peers.add(self.present.unit(row) for row in rows)
         groups: dict[int, list[Any]] = defaultdict(list)
         for child in children:
-            groups[child.parent_pk].append(child)  # type: ignore[index]
+            groups[child.parent_pk].append(child)
         return [groups.get(pk, []) for pk in pks]
 
 

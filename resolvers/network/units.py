@@ -14,8 +14,7 @@ from sqlalchemy import exists, select
 
 from db import models
 from db.enums import BaseCategory, PointCategory, UnitLevel
-from resolvers.core import filters
-from resolvers.core import globalid
+from resolvers.core import filters, globalid
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import paginate
 
@@ -90,14 +89,14 @@ def _attached(info: Info, model: Any, mapper: Any, category: Any, unit: str | No
 
 def practice_bases(info: Info, *, category: BaseCategory | None, unit_subtree: str | None,
                    name_contains: str | None, near: Any, first: int | None, after: str | None) -> Any:
-    return _attached(info, models.PracticeBase, info.context.present.practice_base, category, unit_subtree, name_contains,
-                     near, first, after)
+    return _attached(info, models.PracticeBase, info.context.present.practice_base, category, unit_subtree,
+                     name_contains, near, first, after)
 
 
 def practice_points(info: Info, *, category: PointCategory | None, unit_subtree: str | None,
                     name_contains: str | None, near: Any, first: int | None, after: str | None) -> Any:
-    return _attached(info, models.PracticePoint, info.context.present.practice_point, category, unit_subtree, name_contains,
-                     near, first, after)
+    return _attached(info, models.PracticePoint, info.context.present.practice_point, category, unit_subtree,
+                     name_contains, near, first, after)
 
 
 def departments(info: Info, *, unit: str | None, first: int | None, after: str | None) -> Any:
@@ -129,7 +128,7 @@ def parent(info: Info, unit: Unit) -> Any:
 
 
 def children(info: Info, unit: Unit) -> list[Any]:
-    return info.context.loaders.units_by_parent.get(unit.pk)  # type: ignore[no-any-return]
+    return info.context.loaders.units_by_parent.get(unit.pk)
 
 
 def _ancestor_pks(unit: Unit) -> list[int]:
@@ -143,7 +142,7 @@ def ancestors(info: Info, unit: Unit) -> Any:
 def descendants(info: Info, unit: Unit, max_depth: int | None) -> list[Any]:
     if max_depth is not None and max_depth < 0:
         raise ClientError("maxDepth: must be zero or more", ErrorCode.OUT_OF_RANGE, ("maxDepth",))
-    return info.context.loaders.descendants_by_unit(max_depth).get(unit.pk)  # type: ignore[no-any-return]
+    return info.context.loaders.descendants_by_unit(max_depth).get(unit.pk)
 
 
 def counts(info: Info, unit: Unit) -> Any:
@@ -151,7 +150,7 @@ def counts(info: Info, unit: Unit) -> Any:
 
 
 def menu(info: Info, unit: Unit) -> list[Any]:
-    return info.context.loaders.menu_by_unit.get(unit.pk)  # type: ignore[no-any-return]
+    return info.context.loaders.menu_by_unit.get(unit.pk)
 
 
 def effective_menu(info: Info, unit: Unit) -> list[Any]:
@@ -172,7 +171,7 @@ def teams(info: Info, unit: Unit) -> Any:
 
 
 def team_count(info: Info, unit: Unit) -> int:
-    return info.context.loaders.team_count_by_unit.get(unit.pk)  # type: ignore[no-any-return]
+    return info.context.loaders.team_count_by_unit.get(unit.pk)
 
 
 def bases(info: Info, unit: Unit) -> Any:

@@ -9,8 +9,7 @@ from sqlalchemy import exists, select
 
 from db import models
 from db.enums import OrderStatus, ServiceDomain
-from resolvers.core import filters
-from resolvers.core import globalid
+from resolvers.core import filters, globalid
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:

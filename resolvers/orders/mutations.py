@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 import secrets
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models, queries
+from db.localtime import wall_clock
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome, run, user_error
 from resolvers.core.validation import Checks
@@ -24,13 +24,7 @@ from resolvers.core.validation import Checks
 if TYPE_CHECKING:
     from resolvers.core.context import Info
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 KEY_PATH = ("input", "idempotencyKey")
-
-
-def local_naive(value: datetime.datetime) -> datetime.datetime:
-    """Service times are stored as Asia/Shanghai wall clock; aware inputs are converted."""
-    return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _fields(data: Any, item_id: int, unit_id: int, orderer_id: int | None, phone: str | None) -> dict[str, Any]:
@@ -43,8 +37,8 @@ def _fields(data: Any, item_id: int, unit_id: int, orderer_id: int | None, phone
         "lat": data.location.lat,
         "lon": data.location.lon,
         "address": (data.address or "").strip(),
-        "window_start": local_naive(data.window_start),
-        "window_end": local_naive(data.window_end),
+        "window_start": wall_clock(data.window_start),
+        "window_end": wall_clock(data.window_end),
         "headcount": data.headcount,
         "priority": data.priority,
         "channel": data.channel,
@@ -76,7 +70,7 @@ def order_submit(info: Info, data: Any) -> Outcome[Any]:
         if data.orderer_unit is None and not (data.resident_name or "").strip():
             checks.add(("input", "residentName"), "give the ordering unit or the resident's name", ErrorCode.REQUIRED)
         checks.location(data.location, ("input", "location"))
-        if local_naive(data.window_end) <= local_naive(data.window_start):
+        if wall_clock(data.window_end) <= wall_clock(data.window_start):
             checks.add(("input", "windowEnd"), "windowEnd must be after windowStart", ErrorCode.OUT_OF_RANGE)
         checks.in_range(data.headcount, 1, None, ("input", "headcount"))
         checks.in_range(data.priority, 1, 5, ("input", "priority"))
@@ -101,10 +95,10 @@ def order_submit(info: Info, data: Any) -> Outcome[Any]:
             try:
                 existing = _replay(session, key, state["fields"])
             except MutationAborted as exc:
-                return Outcome(None, [user_error(p) for p in exc.problems])
+                return Outcome(None, [user_error(info, p) for p in exc.problems])
         if existing is None:  # the order code collided instead: the client may simply retry
             message = "the order could not be stored at once: submit it again with the same idempotencyKey"
-            return Outcome(None, [user_error(Problem(("input",), message, ErrorCode.CONFLICT))])
+            return Outcome(None, [user_error(info, Problem(("input",), message, ErrorCode.CONFLICT))])
         return Outcome(info.context.present.order(existing))
 
     return run(info, work, info.context.present.order, on_duplicate=lost_race)

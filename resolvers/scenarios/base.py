@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -48,7 +49,6 @@ from matching.scenarios.geography import OUTSIDE, Place
 from matching.scenarios.spec import BaseSpec
 from resolvers.core.settings import SettingsError
 from resolvers.dispatch.problem import build, parse_key
-from sqlalchemy.engine import make_url
 
 #: orders that are not demand any more
 NOT_DEMAND = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
@@ -136,7 +136,8 @@ def build_dataset(session: Session, spec: BaseSpec) -> Dataset:
 
     subtree = [u for u in units.values() if u.path.startswith(unit.path)]
     by_code = {u.code: u for u in units.values()}
-    town_codes = {u.code for u in subtree if u.level == UnitLevel.INSTITUTE} | set(v_town.values()) | set(r_town.values())
+    town_codes = ({u.code for u in subtree if u.level == UnitLevel.INSTITUTE}
+                  | set(v_town.values()) | set(r_town.values()))
     station_codes = {u.code for u in subtree if u.level == UnitLevel.STATION} | set(r_station.values())
     towns = {c: Place(c, by_code[c].name, by_code[c].lat, by_code[c].lon, c)
              for c in sorted(town_codes - {OUTSIDE})}

@@ -22,13 +22,11 @@ as FAILED.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import dataclasses
 import functools
 import logging
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,21 +36,21 @@ from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunState
 from db.session import session_factory
+from jobs.lifecycle import RunProgress, execute_run
+from jobs.queue import RunQueue, recover_rows, update_row
 from matching.scenarios.compare import Difference, differences
 from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import BaseUnusable, ScenarioError
+from matching.scenarios.report import run_report
 from matching.scenarios.runner import RunRecord
+from matching.scenarios.runner import run as run_scenario
 from matching.scenarios.spec import Scenario, parse_scenario
 from resolvers.core import globalid
-from resolvers.scenarios import base as scenario_base
 from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.pagination import connection, decode_cursor, encode_cursor, page_size
-from jobs.lifecycle import RunProgress, execute_run
-from jobs.queue import RunQueue, recover_rows, update_row
-from matching.scenarios.report import run_report
-from matching.scenarios.runner import run as run_scenario
+from resolvers.scenarios import base as scenario_base
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -144,7 +142,8 @@ def scenario_run_start(info: Info, data: Any) -> Outcome[Any]:
 
     out = run_mutation(info, work, info.context.present.scenario_run)
     if out.value is not None:  # committed: now it may start
-        start(info.context.session.get_bind(), out.value.pk, info.context.settings.dask_scheduler)  # type: ignore[arg-type]
+        engine = cast(Engine, info.context.session.get_bind())  # request sessions are bound to the engine
+        start(engine, out.value.pk, info.context.settings.dask_scheduler)
     return out
 
 
@@ -219,6 +218,7 @@ def compare(info: Info, a: str, b: str) -> tuple[Any, Any, list[Difference]]:
     mapped = info.context.present.scenario_run
 
     rows = []
+    kpis: list[dict[str, Any]] = []
     for name, global_id in (("a", a), ("b", b)):
         row = _get(info, global_id, name)
         if row is None:
@@ -227,7 +227,8 @@ def compare(info: Info, a: str, b: str) -> tuple[Any, Any, list[Difference]]:
             raise ClientError(f"{name}: run {row.id} is {row.state}; only SUCCEEDED runs have KPIs to compare",
                               ErrorCode.INVALID, (name,))
         rows.append(row)
-    return mapped(rows[0]), mapped(rows[1]), differences(rows[0].kpis, rows[1].kpis)
+        kpis.append(row.kpis)
+    return mapped(rows[0]), mapped(rows[1]), differences(kpis[0], kpis[1])
 
 
 def report_html(row: models.ScenarioRun) -> str | None:

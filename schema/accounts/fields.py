@@ -11,8 +11,8 @@ import strawberry
 
 from db.models import Role
 from resolvers.accounts import mutations as account_mutations
-from schema.core.common import UserError
 from resolvers.core.context import Info
+from schema.core.common import UserError
 
 strawberry.enum(Role, description="A role of the permission table (docs/access.md)")
 
@@ -59,7 +59,9 @@ class RoleGrantInput:
 @strawberry.input
 class AccountCreateInput:
     username: str
-    password: str | None = strawberry.field(default=None, description="Omitted: the account signs in with API keys only.")
+    password: str | None = strawberry.field(
+        default=None, description="Omitted: the account signs in with API keys only."
+    )
     display_name: str = ""
     grants: list[RoleGrantInput]
 
@@ -74,7 +76,9 @@ class ApiKeyCreateInput:
 class TokensPayload:
     access_token: str | None
     access_token_expires_at: datetime.datetime | None
-    refresh_token: str | None = strawberry.field(description="Exchange it with `refresh` before the access token expires.")
+    refresh_token: str | None = strawberry.field(
+        description="Exchange it with `refresh` before the access token expires."
+    )
     user_errors: list[UserError]
 
 

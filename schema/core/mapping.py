@@ -1,7 +1,8 @@
 """Rows of db.models -> GraphQL objects of schema/types.
 
-A row is an ORM object or a plain `Row` of the table (same attribute names). One function per type; they copy plain attributes (so the fields resolve without any further
-work), compute the global ID and mask personal data. Nothing here touches the database.
+A row is an ORM object or a plain `Row` of the table (same attribute names). One function per type;
+they copy plain attributes (so the fields resolve without any further work), compute the global ID
+and mask personal data. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from sqlalchemy import Row
 
 import schema.core.common as common_t
 import schema.forces.types as forces_t
-import schema.orders.types as menu_t
-import schema.network.types as network_t
 import schema.forces.volunteer_types as volunteer_t
+import schema.network.types as network_t
+import schema.orders.types as menu_t
 from db import models
 from db.identity import mask_id_number
-from resolvers.core.globalid import encode
 from resolvers.access.masking import mask_phone
+from resolvers.core.globalid import encode
 
 
 def unit(row: models.Unit | Row[Any]) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.core import node as node_resolvers
-from schema.core.relay import Node
 from resolvers.core.context import Info
+from schema.core.relay import Node
 
 
 @strawberry.type

@@ -8,9 +8,12 @@ dispatch_review.py, dispatch_tasks.py, dispatch_queries.py and dispatch_live.py.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Any
 
 import strawberry
 
+from resolvers.core.context import Info
+from resolvers.core.mutation import Outcome
 from resolvers.dispatch import live as dispatch_live
 from resolvers.dispatch import mutations as dispatch_mutations
 from resolvers.dispatch import queries as dispatch_queries
@@ -18,8 +21,8 @@ from resolvers.dispatch import reminders as dispatch_reminders
 from resolvers.dispatch import review as dispatch_review
 from resolvers.dispatch import tasks as dispatch_tasks
 from resolvers.orders import workflow as orders_workflow
-from schema.dispatch import mapping as dispatch_mapping
 from schema.core.common import UserError
+from schema.dispatch import mapping as dispatch_mapping
 from schema.dispatch.inputs import (
     AssignmentActInput,
     AssignmentDeclineInput,
@@ -46,7 +49,6 @@ from schema.dispatch.types import (
     ServiceStats,
 )
 from schema.orders.types import Order
-from resolvers.core.context import Info
 
 
 @strawberry.type
@@ -96,7 +98,7 @@ class AssignmentDeclinePayload:
 class DispatchQueries:
     @strawberry.field(description="A dispatch run by ID: poll it for state and progress.")
     def dispatch_run(self, info: Info, id: strawberry.ID) -> DispatchRun | None:
-        return dispatch_queries.run(info, id)  # type: ignore[no-any-return]
+        return dispatch_queries.run(info, id)
 
     @strawberry.field(description="The latest runs over a scope, newest first.")
     def dispatch_runs(self, info: Info, scope: strawberry.ID, first: int = 20) -> list[DispatchRun]:
@@ -117,32 +119,32 @@ class DispatchQueries:
 
     @strawberry.field
     def order_rating(self, info: Info, order: strawberry.ID) -> Rating | None:
-        return dispatch_queries.order_rating(info, order)  # type: ignore[no-any-return]
+        return dispatch_queries.order_rating(info, order)
 
     @strawberry.field(description="Notifications after a cursor, in order (for app and SMS gateways).")
     def outbox(self, info: Info, after: str | None = None, first: int | None = None,
                volunteer: strawberry.ID | None = None, order: strawberry.ID | None = None) -> OutboxPage:
-        return dispatch_queries.outbox(info, after, first, volunteer, order)  # type: ignore[no-any-return]
+        return dispatch_queries.outbox(info, after, first, volunteer, order)
 
     @strawberry.field
     def volunteer_stats(self, info: Info, volunteer: strawberry.ID) -> ServiceStats:
-        return dispatch_queries.volunteer_stats(info, volunteer)  # type: ignore[no-any-return]
+        return dispatch_queries.volunteer_stats(info, volunteer)
 
     @strawberry.field(description="Statistics over the team's members.")
     def team_stats(self, info: Info, team: strawberry.ID) -> ServiceStats:
-        return dispatch_queries.team_stats(info, team)  # type: ignore[no-any-return]
+        return dispatch_queries.team_stats(info, team)
 
 
-def _order(out: object) -> OrderWorkflowPayload:
-    return OrderWorkflowPayload(order=out.value, user_errors=out.errors)  # type: ignore[attr-defined]
+def _order(out: Outcome[Any]) -> OrderWorkflowPayload:
+    return OrderWorkflowPayload(order=out.value, user_errors=out.errors)
 
 
-def _run(out: object) -> DispatchRunPayload:
-    return DispatchRunPayload(run=out.value, user_errors=out.errors)  # type: ignore[attr-defined]
+def _run(out: Outcome[Any]) -> DispatchRunPayload:
+    return DispatchRunPayload(run=out.value, user_errors=out.errors)
 
 
-def _task(out: object) -> AssignmentPayload:
-    return AssignmentPayload(assignment=out.value, user_errors=out.errors)  # type: ignore[attr-defined]
+def _task(out: Outcome[Any]) -> AssignmentPayload:
+    return AssignmentPayload(assignment=out.value, user_errors=out.errors)
 
 
 @strawberry.type

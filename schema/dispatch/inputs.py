@@ -68,7 +68,7 @@ class DispatchProposalReplaceInput:
     volunteer: strawberry.ID
 
 
-@strawberry.input(description="`volunteer` is the acting volunteer (one of the caller's own); `at` defaults to now.")
+@strawberry.input(description="`volunteer` is the acting volunteer (the caller); the server stamps the time (`at`: platform admins only, to type in a paper sheet).")
 class AssignmentActInput:
     assignment: strawberry.ID
     volunteer: strawberry.ID

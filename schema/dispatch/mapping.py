@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry
+from strawberry.scalars import JSON
+
 import schema.dispatch.types as t
 from db import models
 from resolvers.core.globalid import encode
 from resolvers.core.pagination import encode_cursor
 
 
-def volunteer_id(key: str | None) -> str | None:
+def volunteer_id(key: str | None) -> strawberry.ID | None:
     """The global ID of an engine volunteer key ("V12"), None for anything else."""
     return encode("Volunteer", int(key[1:])) if key and key.startswith("V") and key[1:].isdigit() else None
 
@@ -46,7 +49,8 @@ def _moved(data: dict[str, Any] | None) -> Any:
         return None
 
     def pairs(key: str) -> list[Any]:
-        return [t.Pairing(order=encode("Order", int(p["request"][1:])), volunteer=volunteer_id(p["volunteer"]) or "")
+        return [t.Pairing(order=encode("Order", int(p["request"][1:])),
+                          volunteer=volunteer_id(p["volunteer"]) or strawberry.ID(""))
                 for p in data.get(key, []) if p["request"].startswith("O")]
 
     return t.Moved(kept=pairs("kept"), added=pairs("added"), removed=pairs("removed"))
@@ -60,7 +64,7 @@ def proposal(row: models.DispatchProposal) -> Any:
         explanation = t.ProposalExplanation(
             skills_matched=[t.SkillMatch(skill=s["skill"], level=s["level"], min_level=s["min_level"])
                             for s in e["skills_matched"]],
-            window=e.get("window"), contributions=e.get("contributions") or {},
+            window=e.get("window"), contributions=JSON(e.get("contributions") or {}),
             runner_up=(t.RunnerUp(volunteer=volunteer_id(ru["volunteer"]), distance_km=ru["distance_km"],
                                   reason=ru["reason"]) if ru else None))
     return t.DispatchProposal(
@@ -98,7 +102,7 @@ def outbox_event(row: models.OutboxEvent) -> Any:
         volunteer=encode("Volunteer", row.volunteer_id) if row.volunteer_id else None,
         order=encode("Order", row.order_id) if row.order_id else None,
         assignment=encode("Assignment", row.assignment_id) if row.assignment_id else None,
-        payload=row.payload, created_at=row.created_at)
+        payload=JSON(row.payload), created_at=row.created_at)
 
 
 def rating(row: models.Rating | None) -> Any:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.core.context import Info
 from resolvers.forces import team_mutations as force_mutations
 from resolvers.forces import teams as force_resolvers
-from schema.core.enums import MemberRole, ServiceDomain, TeamKind
 from schema.core.common import UserError
-from schema.forces.types import Skill, Team, TeamMembership
+from schema.core.enums import MemberRole, ServiceDomain, TeamKind
 from schema.core.relay import Connection
-from resolvers.core.context import Info
+from schema.forces.types import Skill, Team, TeamMembership
 
 
 @strawberry.input

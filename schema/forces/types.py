@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers.core.context import Info
 from resolvers.forces import teams as force_resolvers
 from schema.core.enums import MemberRole, ServiceDomain, TeamKind
 from schema.core.relay import Connection, Node
-from resolvers.core.context import Info
 
 if TYPE_CHECKING:
-    from schema.network.types import Unit
     from schema.forces.volunteer_types import Volunteer
+    from schema.network.types import Unit
 
 UnitRef = Annotated["Unit", strawberry.lazy("schema.network.types")]
 VolunteerRef = Annotated["Volunteer", strawberry.lazy("schema.forces.volunteer_types")]

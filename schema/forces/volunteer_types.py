@@ -15,12 +15,12 @@ import strawberry
 
 from resolvers.access import personal_data
 from resolvers.access.deidentify import DeIdentified
-from resolvers.forces import volunteers as volunteer_resolvers
-from schema.core.enums import ServiceDomain, VolunteerStatus
-from schema.core.common import Location
-from schema.forces.types import Skill, Team, TeamMembership
-from schema.core.relay import Node
 from resolvers.core.context import Info
+from resolvers.forces import volunteers as volunteer_resolvers
+from schema.core.common import Location
+from schema.core.enums import ServiceDomain, VolunteerStatus
+from schema.core.relay import Node
+from schema.forces.types import Skill, Team, TeamMembership
 
 if TYPE_CHECKING:
     from schema.network.types import Unit

@@ -6,14 +6,14 @@ import datetime
 
 import strawberry
 
+from resolvers.core.context import Info
 from resolvers.forces import volunteer_mutations
 from resolvers.forces import volunteers as volunteer_resolvers
+from schema.core.common import UserError
 from schema.core.enums import ServiceDomain, VolunteerStatus
 from schema.core.inputs import LocationInput
-from schema.core.common import UserError
 from schema.core.relay import Connection
 from schema.forces.volunteer_types import Volunteer
-from resolvers.core.context import Info
 
 
 @strawberry.input

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.core.context import Info
 from resolvers.network import mutations as unit_mutations
 from resolvers.network import units as unit_resolvers
+from schema.core.common import UserError
 from schema.core.enums import BaseCategory, PointCategory, UnitLevel
 from schema.core.inputs import GeoCircleInput, LocationInput
-from schema.core.common import UserError
-from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.core.relay import Connection
-from resolvers.core.context import Info
+from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 
 
 @strawberry.input

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers.network import units as unit_resolvers
-from schema.core.enums import BaseCategory, PointCategory, UnitLevel
-from schema.core.common import Location
-from schema.core.relay import Node
 from resolvers.core.context import Info
+from resolvers.network import units as unit_resolvers
+from schema.core.common import Location
+from schema.core.enums import BaseCategory, PointCategory, UnitLevel
+from schema.core.relay import Node
 
 if TYPE_CHECKING:
     from schema.forces.types import Team

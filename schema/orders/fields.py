@@ -6,14 +6,14 @@ import datetime
 
 import strawberry
 
+from resolvers.core.context import Info
 from resolvers.orders import menu as menu_resolvers
 from resolvers.orders import mutations as order_mutations
+from schema.core.common import UserError
 from schema.core.enums import OrderChannel, OrderStatus
 from schema.core.inputs import LocationInput
-from schema.core.common import UserError
-from schema.orders.types import Order
 from schema.core.relay import Connection
-from resolvers.core.context import Info
+from schema.orders.types import Order
 
 
 @strawberry.input(description="Times are Asia/Shanghai wall clock; an offset, if given, is converted.")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.core.context import Info
 from resolvers.orders import menu as menu_resolvers
 from resolvers.orders import menu_mutations
-from schema.core.enums import ServiceDomain
 from schema.core.common import UserError
-from schema.orders.types import ServiceItem
-from schema.network.types import Unit
+from schema.core.enums import ServiceDomain
 from schema.core.relay import Connection
-from resolvers.core.context import Info
+from schema.network.types import Unit
+from schema.orders.types import ServiceItem
 
 
 @strawberry.input(description="`headcount` people with the skill at `minLevel` or above.")

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers.orders import menu as menu_resolvers
 from resolvers.access import personal_data
 from resolvers.access.deidentify import DeIdentified
-from schema.core.enums import OrderChannel, OrderStatus, ServiceDomain
-from schema.core.common import Location
-from schema.forces.types import Skill, Team
-from schema.core.relay import Node
 from resolvers.core.context import Info
+from resolvers.orders import menu as menu_resolvers
+from schema.core.common import Location
+from schema.core.enums import OrderChannel, OrderStatus, ServiceDomain
+from schema.core.relay import Node
+from schema.forces.types import Skill, Team
 
 if TYPE_CHECKING:
     from schema.network.types import Unit

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.scenarios import mapping as scenario_mapping
-
+from resolvers.core.context import Info
 from resolvers.scenarios import runs as scenario_runs
-from schema.scenarios.types import ScenarioComparison, ScenarioExample, ScenarioRun
 from schema.core.common import UserError
 from schema.core.relay import Connection
-from resolvers.core.context import Info
+from schema.scenarios import mapping as scenario_mapping
+from schema.scenarios.types import ScenarioComparison, ScenarioExample, ScenarioRun
 
 
 @strawberry.input(description="A scenario as TOML text (the format of `wenming scenario run`, see "
@@ -41,12 +40,12 @@ class ScenarioRunPayload:
 class ScenarioQueries:
     @strawberry.field(description="A scenario run by ID: poll it for state, progress and KPIs.")
     def scenario_run(self, info: Info, id: strawberry.ID) -> ScenarioRun | None:
-        return scenario_runs.scenario_run(info, id)  # type: ignore[no-any-return]
+        return scenario_runs.scenario_run(info, id)
 
     @strawberry.field(description="Scenario runs, newest first.")
     def scenario_runs(self, info: Info, first: int | None = None, after: str | None = None
                       ) -> Connection[ScenarioRun]:
-        return scenario_runs.scenario_runs(info, first, after)  # type: ignore[no-any-return]
+        return scenario_runs.scenario_runs(info, first, after)
 
     @strawberry.field(description="Two SUCCEEDED runs: the headline KPIs of B against A.")
     def scenario_run_compare(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> ScenarioComparison:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from strawberry.scalars import JSON
 
 import schema.scenarios.types as t
 from db import models
@@ -10,14 +12,11 @@ from matching.scenarios.compare import Difference, headline
 from resolvers.core.globalid import encode
 from schema.dispatch.types import RunProgress
 
-if TYPE_CHECKING:
-    from resolvers.core.context import Info
-
 
 def kpis(doc: dict[str, Any] | None) -> Any:
     if doc is None:
         return None
-    return t.ScenarioKpis(**headline(doc), all=doc)
+    return t.ScenarioKpis(**headline(doc), all=JSON(doc))
 
 
 def scenario_run(row: models.ScenarioRun) -> Any:

@@ -8,10 +8,10 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.dispatch.types import RunProgress, RunState
-from resolvers.core.context import Info
 from db import models
+from resolvers.core.context import Info
 from resolvers.scenarios import runs as scenario_runs
+from schema.dispatch.types import RunProgress, RunState
 
 
 @strawberry.type(description="The headline KPIs of a run (definitions in matching/scenarios/kpis.py) and "

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, select
 
 from db.models import Account, Role
 from db.session import session_factory
+from resolvers.access.tokens import issue_access_token
 from resolvers.accounts.mutations import create_account
-from resolvers.access.tokens import AuthSettings, issue_access_token
 from wenming.settings import Settings
 
 ADMIN = "platform-admin"

@@ -36,7 +36,7 @@ def limited(settings: Settings, engine: Engine) -> Iterator[GraphQLClient]:
         client.close()
 
 
-def _codes(body: dict) -> list[str]:  # type: ignore[type-arg]
+def _codes(body: dict) -> list[str]:
     return [e["extensions"]["code"] for e in body["errors"]]
 
 

@@ -36,7 +36,7 @@ def _reads(engine: Engine) -> list[tuple[str, str, int, str]]:
             select(Account.username, PersonalDataRead.subject_type, PersonalDataRead.subject_id, PersonalDataRead.field)
             .join(Account, Account.id == PersonalDataRead.account_id).order_by(PersonalDataRead.id)
         ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [tuple(row) for row in rows]  # type: ignore[misc]  # tuple() of a Row loses its column types
 
 
 def _volunteer(world: w.World, role: str) -> Any:
@@ -101,6 +101,8 @@ query N($v: ID!, $o: ID!) {
 def test_analysts_see_names_de_identified(world: w.World) -> None:
     variables = {"v": world.ids["va"], "o": world.ids["ores"]}
     assert world.clients["analyst"].data(NAMES, variables) == {"v": {"name": "王*"}, "o": {"residentName": "李*"}}
-    assert world.clients["unit_admin"].data(NAMES, variables) == {"v": {"name": "王芳"}, "o": {"residentName": "李大爷"}}
+    assert world.clients["unit_admin"].data(NAMES, variables) == {
+        "v": {"name": "王芳"}, "o": {"residentName": "李大爷"},
+    }
     listed = world.clients["analyst"].data("query { volunteers { edges { node { name } } } }")["volunteers"]["edges"]
     assert {e["node"]["name"] for e in listed} == {"王*"}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from tests.dispatch.support import DispatchClient
 from tests.documents import NOTIFICATIONS
@@ -26,11 +27,11 @@ def server(settings: Settings, engine: Engine) -> Iterator[DispatchClient]:
 
 
 def _first_message(address: str, init: dict[str, Any]) -> dict[str, Any]:
-    with connect(f"ws://{address}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+    with connect(f"ws://{address}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
         ws.send(json.dumps(init))
         assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
         ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": NOTIFICATIONS}}))
-        return json.loads(ws.recv(timeout=10))  # type: ignore[no-any-return]
+        return json.loads(ws.recv(timeout=10))
 
 
 def test_an_anonymous_subscription_is_refused(server: DispatchClient) -> None:

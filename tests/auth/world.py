@@ -52,7 +52,7 @@ def order_input(world: dict[str, str], unit: str) -> dict[str, Any]:
 def submit(client: GraphQLClient, world: dict[str, str], unit: str) -> str:
     payload = client.data(ORDER_SUBMIT, {"input": order_input(world, unit)})["orderSubmit"]
     assert payload["userErrors"] == [], payload["userErrors"]
-    return payload["order"]["id"]  # type: ignore[no-any-return]
+    return payload["order"]["id"]
 
 
 @dataclass

@@ -8,9 +8,9 @@ import base64
 import pytest
 
 from db.errors import IdNumberError, TreeError
+from resolvers.access.masking import mask_phone
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode
-from resolvers.access.masking import mask_phone
 from resolvers.core.mutation import db_problem
 from resolvers.core.pagination import decode_cursor, encode_cursor, page_size
 from resolvers.network.counts import covering_prefixes

@@ -6,8 +6,12 @@ the database's unique constraint as it would when two requests interleave.
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from sqlalchemy.orm import Session
+
+import resolvers.orders.mutations as orders
 from resolvers.core.validation import Checks
 from tests.documents import ORDER_SUBMIT, VOLUNTEER_REGISTER
 from tests.schema.support import GraphQLClient, create_item, create_skill, create_unit, offer, volunteer_input
@@ -50,12 +54,10 @@ def test_order_submit_losing_the_idempotency_race_returns_the_winner(
     }
     winner = api.data(ORDER_SUBMIT, {"input": order})["orderSubmit"]
     assert winner["userErrors"] == []
-    import resolvers.orders.mutations as orders
-
     real_replay = orders._replay
     calls: list[int] = []
 
-    def blind_first(session, key, fields):  # type: ignore[no-untyped-def]
+    def blind_first(session: Session, key: str, fields: dict[str, Any]) -> Any:
         calls.append(1)
         return None if len(calls) == 1 else real_replay(session, key, fields)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db import models, tree
 from db.enums import ServiceDomain, TeamKind, UnitLevel
+from examples.load import load_city_into
 from resolvers.core.globalid import encode
 from tests.schema.support import GraphQLClient, StatementCounter
 
@@ -115,8 +116,6 @@ def test_volunteer_page_statement_count_does_not_grow_with_the_page(
     api: GraphQLClient, engine: Engine, counter: StatementCounter
 ) -> None:
     # given Pizhou with 120 volunteers
-    from examples.load import load_city_into
-
     load_city_into(engine, "pizhou", volunteers=120, seed=3)
     # when a page of 20 and a page of 100 are read with all their details
     counter.reset()

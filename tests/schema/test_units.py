@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tests.documents import UNIT_COUNT, UNIT_CREATE, UNIT_MOVE, UNIT_UPDATE
@@ -140,8 +142,6 @@ def _bad_create_cases(tree: dict[str, str], skill: str) -> list[tuple[dict, list
 
 
 def _pk(global_id: str) -> int:
-    import base64
-
     return int(base64.b64decode(global_id).decode().split(":")[1])
 
 

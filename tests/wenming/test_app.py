@@ -31,7 +31,8 @@ def test_graphiql_is_served_in_development(api: GraphQLClient) -> None:
 
 @pytest.fixture
 def production_api(db_url: str, engine: Engine) -> Iterator[GraphQLClient]:
-    client = GraphQLClient(Settings(database_url=db_url, env="production", secret_key="a-production-secret-of-32-chars-at-least"), engine)
+    settings = Settings(database_url=db_url, env="production", secret_key="a-production-secret-of-32-chars-at-least")
+    client = GraphQLClient(settings, engine)
     try:
         yield client
     finally:

@@ -10,11 +10,13 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from db.session import make_engine
 from tests.auth.serving import serve_in_thread
 from tests.auth.support import admin_headers
 from tests.documents import UNIT_CREATE, UNIT_NODE
+from tests.schema.support import GraphQLClient
 from wenming.app import create_app
 from wenming.server import prepare_demo
 from wenming.settings import Settings
@@ -39,7 +41,7 @@ def test_graphql_over_http(server_url: str, settings: Settings, engine: Engine) 
 
 
 def test_graphql_transport_ws_handshake(server_url: str) -> None:
-    with connect(f"ws://{server_url}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+    with connect(f"ws://{server_url}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
         assert ws.subprotocol == "graphql-transport-ws"
         ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(ws.recv(timeout=5)) == {"type": "connection_ack"}
@@ -55,8 +57,6 @@ def test_demo_database_is_recreated_with_pizhou(tmp_path: Path) -> None:
     # when the demo is prepared again (loading Pizhou twice into one file would be refused)
     url = prepare_demo(demo, volunteers=30)
     # then the fresh file serves Pizhou's 490 stations
-    from tests.schema.support import GraphQLClient
-
     engine = make_engine(url)
     api = GraphQLClient(Settings(database_url=url), engine)
     try:

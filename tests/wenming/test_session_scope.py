@@ -42,8 +42,8 @@ SCHEMA = strawberry.Schema(query=Query, subscription=Subscription, extensions=[S
 
 
 def _context(slots: asyncio.Semaphore) -> Context:
-    return Context(settings=Settings(), open_session=FakeSession, make_loaders=lambda _: None,  # type: ignore[arg-type]
-                   slots=slots)
+    return Context(settings=Settings(), open_session=FakeSession,  # type: ignore[arg-type]  # a fake session
+                   make_loaders=lambda _: None, slots=slots)
 
 
 def test_queries_take_and_return_a_slot_and_close_their_session() -> None:
@@ -63,14 +63,14 @@ def test_an_open_subscription_does_not_block_queries() -> None:
     async def scenario() -> tuple[int, str]:
         slots = asyncio.Semaphore(1)
         stream = await SCHEMA.subscribe("subscription { ticks }", context_value=_context(slots))
-        first = await stream.__anext__()  # type: ignore[union-attr]
+        first = await stream.__anext__()
         # with the subscription still open, the only slot is free, so a query gets it at once
         assert not slots.locked(), "the open subscription holds a database slot"
         try:
             query = await asyncio.wait_for(SCHEMA.execute("{ ping }", context_value=_context(slots)), timeout=5)
         except TimeoutError:
             raise AssertionError("the query waited 5 s for a database slot beside the open subscription") from None
-        await stream.aclose()  # type: ignore[union-attr]
+        await stream.aclose()
         return first.data["ticks"], query.data["ping"]
 
     assert asyncio.run(scenario()) == (0, "pong")

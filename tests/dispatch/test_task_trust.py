@@ -1,0 +1,68 @@
+"""Regression tests of the trust review on tasks (through real HTTP): a volunteer acts only as
+himself (H2), and service time is stamped by the server and bounded by the task (M9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from db.models import Role
+from tests.auth.support import token_for
+from tests.auth.world import pk
+from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
+from tests.documents import ASSIGNMENT_ACCEPT, ASSIGNMENT_CHECK_IN, ASSIGNMENT_CHECK_OUT, DISPATCH_RUN_COMMIT, MY_TASKS
+from wenming.settings import Settings
+
+
+def _as(api: DispatchClient, token: str, document: str, variables: dict[str, Any]) -> Any:
+    response = api.client.post("/graphql", json={"query": document, "variables": variables},
+                               headers={"Authorization": f"Bearer {token}"})
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def _tasks(api: DispatchClient, world: dict[str, Any]) -> tuple[str, str, str]:
+    """Two doctors of the team; one order dispatched to the first. Returns (task, its doctor, the other)."""
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    first = register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95, name="王医生")
+    second = register_doctor(api, world["center"], world["team"], world["doctor"], 34.10, 117.50, name="赵医生")
+    run = start_run(api, world["institute"])
+    assert api.wait_run(run)["state"] == "SUCCEEDED"
+    api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run}}, "dispatchRunCommit")
+    tasks = api.data(MY_TASKS, {"volunteer": first})["myTasks"]
+    assert len(tasks) == 1, "the near doctor gets the order"
+    return tasks[0]["id"], first, second
+
+
+def test_h2_a_volunteer_who_also_leads_the_team_cannot_act_on_a_member_s_task(
+        api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine) -> None:
+    task, holder, other = _tasks(api, world)
+    # the other doctor also leads the team: he sees the holder's task, but may not act for him
+    token = token_for(settings, engine, "zhao-leader", [(Role.VOLUNTEER, {"volunteer_id": pk(other)}),
+                                                        (Role.TEAM_LEADER, {"team_id": pk(world["team"])})],
+                      password=None)
+    for document, field in ((ASSIGNMENT_ACCEPT, "assignmentAccept"), (ASSIGNMENT_CHECK_IN, "assignmentCheckIn")):
+        payload = _as(api, token, document, {"input": {"assignment": task, "volunteer": holder}})[field]
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "volunteer"], "NOT_YOUR_TASK")]
+    assert api.data(MY_TASKS, {"volunteer": holder})["myTasks"][0]["status"] == "OFFERED"
+    # the holder himself may
+    own = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
+    accepted = _as(api, own, ASSIGNMENT_ACCEPT, {"input": {"assignment": task, "volunteer": holder}})
+    assert accepted["assignmentAccept"]["userErrors"] == []
+
+
+def test_m9_check_in_and_out_are_stamped_by_the_server_and_credit_is_bounded(
+        api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine) -> None:
+    task, holder, _ = _tasks(api, world)
+    own = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
+    act = {"assignment": task, "volunteer": holder}
+    assert _as(api, own, ASSIGNMENT_ACCEPT, {"input": act})["assignmentAccept"]["userErrors"] == []
+    # a volunteer cannot say when he came
+    claimed = _as(api, own, ASSIGNMENT_CHECK_IN, {"input": {**act, "at": "2000-01-01T00:00:00"}})["assignmentCheckIn"]
+    assert [(e["field"], e["code"]) for e in claimed["userErrors"]] == [(["input", "at"], "FORBIDDEN")]
+    assert _as(api, own, ASSIGNMENT_CHECK_IN, {"input": act})["assignmentCheckIn"]["userErrors"] == []
+    # a check-out typed in (by the platform admin) a year later earns at most the task's window plus 30 minutes
+    out = api.ok(ASSIGNMENT_CHECK_OUT, {"input": {**act, "at": "2030-01-01T00:00:00"}}, "assignmentCheckOut")
+    assert out["assignment"]["serviceRecord"]["creditMinutes"] == 120 + 30
