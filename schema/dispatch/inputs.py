@@ -68,7 +68,8 @@ class DispatchProposalReplaceInput:
     volunteer: strawberry.ID
 
 
-@strawberry.input(description="`volunteer` is the acting volunteer (the caller); the server stamps the time (`at`: platform admins only, to type in a paper sheet).")
+@strawberry.input(description="`volunteer` is the acting volunteer (the caller); the server stamps the time "
+                              "(`at`: platform admins only, to type in a paper sheet).")
 class AssignmentActInput:
     assignment: strawberry.ID
     volunteer: strawberry.ID
