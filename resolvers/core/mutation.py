@@ -92,6 +92,9 @@ def run(
     problems: list[Problem] = []
     try:
         value = work(session)
+        session.flush()
+        # presented before the commit: a failure to present rolls back too, never "saved, then an error"
+        presented = mapper(value) if mapper is not None else value
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -120,4 +123,4 @@ def run(
         return Outcome(None, [user_error(info, p) for p in problems])
     for callback in callbacks:  # reached only after a successful commit
         callback()
-    return Outcome(mapper(value) if mapper is not None else value)
+    return Outcome(presented)

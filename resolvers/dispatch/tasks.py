@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 TASK = ("input", "assignment")
 
 
+#: The largest honour-time correction at once: one day.
+MAX_CORRECTION_MINUTES = 24 * 60
 #: Minutes of credit a task may earn beyond its window (arriving early, staying to finish).
 CREDIT_TOLERANCE_MINUTES = 30
 
@@ -181,8 +183,9 @@ def service_record_correct(info: Info, data: Any) -> Outcome[Any]:
         checks = Checks(session)
         staff = actor_of(info)
         reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
-        if data.minutes == 0:
-            checks.add(("input", "minutes"), "minutes must not be zero", ErrorCode.OUT_OF_RANGE)
+        if data.minutes == 0 or abs(data.minutes) > MAX_CORRECTION_MINUTES:
+            checks.add(("input", "minutes"), f"minutes must be between -{MAX_CORRECTION_MINUTES} and "
+                       f"{MAX_CORRECTION_MINUTES}, not zero", ErrorCode.OUT_OF_RANGE)
         checks.raise_if_any()
         task = globalid.load(session, data.assignment, "Assignment", TASK, lock=True)
         record = session.scalars(select(models.ServiceRecord).where(models.ServiceRecord.assignment_id == task.id)

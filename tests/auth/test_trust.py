@@ -9,10 +9,11 @@ import pytest
 
 from db.models import Role
 from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
+from schema.core.present import PRESENT
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
-from tests.documents import ORDER_HISTORY, TEAM_MEMBER_ADD, VOLUNTEER_UPDATE
+from tests.documents import ORDER_HISTORY, TEAM_MEMBER_ADD, UNIT_COUNT, UNIT_CREATE, VOLUNTEER_UPDATE
 from tests.schema.support import GraphQLClient
 from wenming.app import create_app
 from wenming.settings import read_settings
@@ -115,3 +116,17 @@ def test_m10_a_volunteer_cannot_certify_their_own_skills_insurance_or_limits(
     staff = world.clients["unit_admin"].data(VOLUNTEER_UPDATE, {"input": {
         "id": ids["va"], "skills": [{"skill": ids["skill"], "level": 3}]}})["volunteerUpdate"]
     assert staff["userErrors"] == []
+
+
+def test_l3_a_mutation_whose_answer_fails_writes_nothing(admin: GraphQLClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(row: object) -> object:
+        raise RuntimeError("presenting failed")
+
+    before = admin.data(UNIT_COUNT)["units"]["totalCount"]
+    monkeypatch.setattr(PRESENT, "unit", broken)
+    body = admin.execute(UNIT_CREATE, {"input": {"code": "L3-1", "name": "站", "level": "CENTER",
+                                                  "location": {"lat": 34.3, "lon": 117.9}}})
+    assert body["data"] is None or body["data"]["unitCreate"] is None
+    assert [e["message"] for e in body["errors"]] == ["Unexpected error."]
+    monkeypatch.undo()
+    assert admin.data(UNIT_COUNT)["units"]["totalCount"] == before
