@@ -198,12 +198,13 @@ class Assignment:
     decline_reason: str
     service_record: ServiceRecord | None
 
-    @strawberry.field
-    def order(self, info: Info) -> OrderRef:
+    @strawberry.field(description="Null where the order lies outside what the caller may see.")
+    def order(self, info: Info) -> OrderRef | None:
         return _load(info, "Order", self.order_pk)
 
-    @strawberry.field
-    def volunteer(self, info: Info) -> VolunteerRef:
+    @strawberry.field(description="Null where the volunteer lies outside what the caller may see "
+                                  "(a resident sees that a task exists, not who holds it).")
+    def volunteer(self, info: Info) -> VolunteerRef | None:
         return _load(info, "Volunteer", self.volunteer_pk)
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 
+from db import models
 from db.models import Role
+from db.session import session_factory
 from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
 from schema.core.present import PRESENT
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
-from tests.documents import ORDER_HISTORY, TEAM_MEMBER_ADD, UNIT_COUNT, UNIT_CREATE, VOLUNTEER_UPDATE
+from tests.documents import ORDER_HISTORY, ORDER_TASKS, TEAM_MEMBER_ADD, UNIT_COUNT, UNIT_CREATE, VOLUNTEER_UPDATE
 from tests.schema.support import GraphQLClient
 from wenming.app import create_app
 from wenming.settings import read_settings
@@ -130,3 +134,18 @@ def test_l3_a_mutation_whose_answer_fails_writes_nothing(admin: GraphQLClient, m
     assert [e["message"] for e in body["errors"]] == ["Unexpected error."]
     monkeypatch.undo()
     assert admin.data(UNIT_COUNT)["units"]["totalCount"] == before
+
+
+def test_l1_order_tasks_answer_with_null_for_what_the_caller_may_not_see(
+        admin: GraphQLClient, client_for: ClientFor, engine: Engine) -> None:
+    """A resident's order served by a volunteer he may not see: the task is listed, its holder is null,
+    and the answer is data, not a null-propagated error."""
+    world = w.build(admin, client_for)
+    with session_factory(engine)() as session:  # a task on the resident's order, held by va
+        session.add(models.Assignment(order_id=w.pk(world.ids["ores"]), volunteer_id=w.pk(world.ids["va"]),
+                                      skill_code="doctor", start=dt.datetime(2026, 12, 7, 9),
+                                      end=dt.datetime(2026, 12, 7, 11)))
+        session.commit()
+    body = world.clients["resident"].execute(ORDER_TASKS, {"order": world.ids["ores"]})
+    assert "errors" not in body, body
+    assert [t["volunteer"] for t in body["data"]["orderTasks"]] == [None]
