@@ -37,7 +37,7 @@ import numpy as np
 
 from matching.problem import Limits, Problem, Request, SkillLevel, Volunteer, day_of
 from matching.scenarios.dataset import Dataset
-from matching.scenarios.spec import Scenario
+from matching.scenarios.spec import MAX_REQUESTS, MAX_VOLUNTEERS, Scenario
 
 _JITTER_DEG = 0.003  # about 300 m
 
@@ -51,6 +51,11 @@ def apply_changes(scenario: Scenario, ds: Dataset) -> tuple[Dataset, list[str]]:
         ctx = _Ctx(scenario, i, change, rng)
         ds, line = _APPLY[change["type"]](ctx, ds)
         log.append(f"changes[{i}] {change['type']}: {line}")
+        sizes = (("volunteers", len(ds.problem.volunteers), MAX_VOLUNTEERS),
+                 ("requests", len(ds.problem.requests), MAX_REQUESTS))
+        for what, size, top in sizes:  # checked before the next change and before any solving
+            if size > top:
+                raise ctx.fail(None, f"leaves {size:,} {what}; a scenario solves at most {top:,}")
     return ds, log
 
 

@@ -67,6 +67,15 @@ BASE_KINDS = {
 }
 #: the longest service period a database base may cover (days)
 MAX_DATABASE_DAYS = 31
+#: The largest scenario a run may solve, checked before any work: a province's biggest county is
+#: well inside these, and they keep one run's memory within a few GB.
+MAX_VOLUNTEERS = 300_000
+MAX_REQUESTS = 30_000
+MAX_DAYS = 31
+#: seconds of engine time one run may ask for
+MAX_TIME_LIMIT = 600.0
+#: deepest nesting of arrays and inline tables in a scenario file
+MAX_NESTING = 16
 ENGINE_KEYS = {"time_limit": "num", "workers": "int", "seed": "int", "candidates_per_slot": "int"}
 REPORT_KEYS = {"title": "str", "assignment_lines": "bool", "include_result": "bool"}
 
@@ -195,6 +204,9 @@ class _Checker:
 def parse_scenario(text: str, file: Path | None = None) -> Scenario:
     """Check a scenario's TOML text; relative base paths are resolved against `file`'s folder."""
     label = str(file) if file is not None else "<scenario>"
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise ScenarioError(label, "", f"arrays or inline tables nested {depth} deep; at most {MAX_NESTING}")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -208,8 +220,9 @@ def parse_scenario(text: str, file: Path | None = None) -> Scenario:
     base = _base(c, doc["base"], seed, file)
     changes = _changes(c, doc.get("changes", []))
     engine = c.table(doc.get("engine", {}), ("engine",), ENGINE_KEYS)
-    if engine.get("time_limit", 1.0) <= 0:
-        raise c.fail(("engine", "time_limit"), "must be > 0 seconds")
+    limit = engine.get("time_limit", 1.0)
+    if not 0 < limit <= MAX_TIME_LIMIT:  # also refuses nan
+        raise c.fail(("engine", "time_limit"), f"must be > 0 and at most {MAX_TIME_LIMIT:g} seconds")
     if engine.get("workers", 1) < 1:
         raise c.fail(("engine", "workers"), "must be >= 1")
     engine.setdefault("seed", seed)
@@ -240,11 +253,11 @@ def _base(c: _Checker, doc: Any, seed: int, file: Path | None) -> BaseSpec:
             path = file.parent / path
         spec = BaseSpec(kind="problem", path=path)
     else:
-        for key in ("volunteers", "days"):
-            if key in base and base[key] < 1:
-                raise c.fail(("base", key), "must be >= 1")
-        if base.get("requests", 0) < 0:
-            raise c.fail(("base", "requests"), "must be >= 0")
+        for key, top in (("volunteers", MAX_VOLUNTEERS), ("days", MAX_DAYS)):
+            if key in base and not 1 <= base[key] <= top:
+                raise c.fail(("base", key), f"must be between 1 and {top:,}")
+        if not 0 <= base.get("requests", 0) <= MAX_REQUESTS:
+            raise c.fail(("base", "requests"), f"must be between 0 and {MAX_REQUESTS:,}")
         base.setdefault("seed", seed if seed else 1)
         spec = BaseSpec(**base)
     entry = kinds.registered(kind)
@@ -299,8 +312,8 @@ def _check_change(c: _Checker, i: int, kind: str, ch: dict[str, Any]) -> None:
     if kind in ("add_volunteers", "remove_volunteers"):
         if ("count" in ch) == ("share" in ch):
             raise c.fail(("changes", i), f"{kind} needs exactly one of 'count' or 'share'")
-        if ch.get("count", 1) < 1:
-            raise c.fail(("changes", i, "count"), "must be >= 1")
+        if not 1 <= ch.get("count", 1) <= MAX_VOLUNTEERS:
+            raise c.fail(("changes", i, "count"), f"must be between 1 and {MAX_VOLUNTEERS:,}")
         top = 1.0 if kind == "remove_volunteers" else 100.0
         if "share" in ch and not 0 < ch["share"] <= top:
             raise c.fail(("changes", i, "share"), f"must be in (0, {top:g}]")
@@ -344,3 +357,25 @@ def load_scenario(path: str | Path) -> Scenario:
     except UnicodeDecodeError:
         raise ScenarioError(file, "", "is not UTF-8 text") from None
     return parse_scenario(text, file)
+
+
+def _nesting(text: str) -> int:
+    """How deep `[`/`{` nest outside strings and comments (a bound checked before parsing)."""
+    depth = deepest = 0
+    quote = ""
+    comment = False
+    for ch in text:
+        if comment:
+            comment = ch != "\n"
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return deepest

@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("wenming.scenarios")
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
-MAX_TIME_LIMIT = 600.0  # seconds, as for dispatch runs
 MAX_WORKERS = 64
 MAX_SOURCE = 100_000  # characters of TOML
 
@@ -115,8 +114,6 @@ def _checked(session: Session, data: Any) -> tuple[Scenario, str, str | None]:
                                                    '"generated" and "database" bases')
         if base.url is not None:
             raise scenario.error(("base", "url"), "the API reads its own database; remove url")
-        if scenario.engine.time_limit > MAX_TIME_LIMIT:
-            raise scenario.error(("engine", "time_limit"), f"at most {MAX_TIME_LIMIT:g} seconds")
         if scenario.engine.workers > MAX_WORKERS:
             raise scenario.error(("engine", "workers"), f"at most {MAX_WORKERS}")
         if base.kind == "database":

@@ -25,6 +25,9 @@ from wenming.settings import read_settings
 ORDER_REJECT = """
 mutation R($input: OrderReasonInput!) { orderReject(input: $input) { order { status } userErrors { code } } }
 """
+SCENARIO_RUN_START = """
+mutation S($input: ScenarioRunStartInput!) { scenarioRunStart(input: $input) { run { id } userErrors { code message } } }
+"""
 PROFILE = """
 query P($id: ID!) { node(id: $id) { ... on Volunteer { name insuranceValidUntil maxTravelKm maxMinutesPerDay status
   skills { skill { id } level } domains unit { id } } } }
@@ -149,3 +152,21 @@ def test_l1_order_tasks_answer_with_null_for_what_the_caller_may_not_see(
     body = world.clients["resident"].execute(ORDER_TASKS, {"order": world.ids["ores"]})
     assert "errors" not in body, body
     assert [t["volunteer"] for t in body["data"]["orderTasks"]] == [None]
+
+
+@pytest.mark.parametrize(("toml", "key"), [
+    ('[base]\nkind = "generated"\nvolunteers = 10000000\n', "base.volunteers"),
+    ('[base]\nkind = "generated"\nrequests = 10000000\n', "base.requests"),
+    ('[base]\nkind = "generated"\n[engine]\ntime_limit = nan\n', "engine.time_limit"),
+    ('[base]\nkind = "generated"\nvolunteers = 1000\n[[changes]]\ntype = "add_volunteers"\ncount = 900000\n',
+     "changes"),
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested"),
+])
+def test_h4_scenario_input_over_its_bounds_is_refused_before_any_work(
+        admin: GraphQLClient, toml: str, key: str) -> None:
+    payload = admin.data(SCENARIO_RUN_START, {"input": {"toml": toml}})["scenarioRunStart"]
+    assert payload["run"] is None
+    assert [e["code"] for e in payload["userErrors"]] in (["INVALID"], ["OUT_OF_RANGE"]), payload
+    message = payload["userErrors"][0]["message"]
+    assert key.split(".")[-1] in message or key in message, message
+    assert admin.data("query { scenarioRuns { edges { node { id } } } }")["scenarioRuns"]["edges"] == []

@@ -8,6 +8,7 @@ import pytest
 
 from db.enums import ServiceDomain
 from matching.problem import Volunteer
+from matching.scenarios import changes
 from matching.scenarios.dataset import Dataset, build_base
 from matching.scenarios.errors import ScenarioError
 from matching.scenarios.runner import prepare
@@ -145,3 +146,11 @@ def test_surge_outside_the_period_and_removing_more_than_exist() -> None:
         prepare(parse_scenario(TINY + '[[changes]]\ntype = "surge_day"\ndate = 2026-03-09\nfactor = 3\n'))
     with pytest.raises(ScenarioError, match="only .* are in town=yunhe"):
         prepare(parse_scenario(TINY + '[[changes]]\ntype = "remove_volunteers"\ntown = "yunhe"\ncount = 100000\n'))
+
+
+def test_h4_a_change_that_grows_the_problem_past_the_bounds_fails_before_solving(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    base, _, _ = _with("")
+    monkeypatch.setattr(changes, "MAX_VOLUNTEERS", len(base.problem.volunteers) + 10)
+    with pytest.raises(ScenarioError, match=r"changes\[0\].*a scenario solves at most"):
+        _with('\n[[changes]]\ntype = "add_volunteers"\ncount = 50\n')
