@@ -26,7 +26,9 @@ ORDER_REJECT = """
 mutation R($input: OrderReasonInput!) { orderReject(input: $input) { order { status } userErrors { code } } }
 """
 SCENARIO_RUN_START = """
-mutation S($input: ScenarioRunStartInput!) { scenarioRunStart(input: $input) { run { id } userErrors { code message } } }
+mutation S($input: ScenarioRunStartInput!) {
+  scenarioRunStart(input: $input) { run { id } userErrors { code message } }
+}
 """
 PROFILE = """
 query P($id: ID!) { node(id: $id) { ... on Volunteer { name insuranceValidUntil maxTravelKm maxMinutesPerDay status
