@@ -5,6 +5,9 @@
   keys ON (SQLite ignores them otherwise) and a busy timeout, so that concurrent writers wait
   instead of failing at once with "database is locked".
 - PostgreSQL: the psycopg 3 driver; `postgresql://` and `postgres://` URLs are mapped onto it.
+  A stalled server must not freeze the API: a connection attempt gives up after
+  `connect_timeout_s`, a statement after `statement_timeout_ms` (the server cancels it), and a
+  request waiting for a pooled connection after `pool_timeout_s`; each fails fast with an error.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def _install_sqlite_pragmas(engine: Engine, wal: bool) -> None:
             cursor.close()
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, *, statement_timeout_ms: int | None = None, connect_timeout_s: int | None = None,
+                pool_timeout_s: float | None = None, **kwargs: Any) -> Engine:
     """An Engine for `url` with the project's connection settings (see the module docstring).
 
     Extra keyword arguments go to `sqlalchemy.create_engine` (e.g. `echo=True`). Statement
@@ -60,6 +64,13 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         _install_sqlite_pragmas(engine, wal=_is_file_sqlite(parsed))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    connect_args = kwargs.setdefault("connect_args", {})
+    if connect_timeout_s is not None:
+        connect_args.setdefault("connect_timeout", connect_timeout_s)
+    if statement_timeout_ms is not None:
+        connect_args.setdefault("options", f"-c statement_timeout={int(statement_timeout_ms)}")
+    if pool_timeout_s is not None and kwargs.get("poolclass") is None:
+        kwargs.setdefault("pool_timeout", pool_timeout_s)
     return create_engine(parsed, **kwargs)
 
 

@@ -17,6 +17,9 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_MAX_DEPTH and the rest (1)| see wenming/limits.py   | query and request limits                             |
 | WENMING_ALLOWED_ORIGINS           | (none)                  | comma-separated browser origins                      |
 | WENMING_TRUSTED_PROXIES           | (none)                  | reverse proxies whose X-Forwarded-For is believed    |
+| WENMING_DB_STATEMENT_TIMEOUT_MS   | 15000                   | PostgreSQL cancels a statement running longer        |
+| WENMING_DB_CONNECT_TIMEOUT_S      | 5                       | a connection attempt gives up after this             |
+| WENMING_DB_POOL_TIMEOUT_S         | 5                       | a request waits this long for a pooled connection    |
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _LIST_SIZE, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
@@ -95,6 +98,9 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         auth=_auth(env, secret),
         limits=_limits(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
+        db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
+        db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),
+        db_pool_timeout_s=float(_positive(env, "WENMING_DB_POOL_TIMEOUT_S", 5)),
     )
     check_production(settings)
     return settings

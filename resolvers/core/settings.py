@@ -65,6 +65,12 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
     trusted_proxies: tuple[str, ...] = ()
+    #: a stalled database fails requests fast (PostgreSQL): per statement, per connection attempt,
+    #: and waiting for a pooled connection; /healthz answers within `health_timeout_s`
+    db_statement_timeout_ms: int = 15_000
+    db_connect_timeout_s: int = 5
+    db_pool_timeout_s: float = 5.0
+    health_timeout_s: float = 2.0
 
     def __post_init__(self) -> None:
         if not self.auth.jwt_key:
