@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
+from db.models import Role
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode
@@ -61,9 +62,18 @@ def assignments_with_records(info: Info, rows: Sequence[models.Assignment]) -> l
             for row in rows]
 
 
-def my_tasks(info: Info, volunteer: str, status: AssignmentStatus | None) -> list[Any]:
-    """The volunteer's tasks, soonest first (rows outside the caller's scope are not read)."""
-    pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
+def my_tasks(info: Info, volunteer: str | None, status: AssignmentStatus | None) -> list[Any]:
+    """The caller's own tasks, soonest first; staff may name a volunteer of their scope (rows
+    outside the caller's scope are not read)."""
+    if volunteer is None:
+        caller = info.context.auth.caller
+        own = sorted({g.volunteer_id for g in caller.grants_of(Role.VOLUNTEER)} if caller is not None else set())
+        if len(own) != 1:
+            raise ClientError("volunteer: you hold no single volunteer grant; name the volunteer", ErrorCode.REQUIRED,
+                              ("volunteer",))
+        pk = own[0]
+    else:
+        pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
     session = info.context.session
     stmt = select(models.Assignment).where(models.Assignment.volunteer_id == pk)
     if status is not None:

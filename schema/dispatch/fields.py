@@ -104,8 +104,8 @@ class DispatchQueries:
     def dispatch_runs(self, info: Info, scope: strawberry.ID, first: int = 20) -> list[DispatchRun]:
         return dispatch_mutations.runs_of_scope(info, scope, first)
 
-    @strawberry.field(description="A volunteer's tasks, soonest first (a volunteer sees only their own).")
-    def my_tasks(self, info: Info, volunteer: strawberry.ID, status: AssignmentStatus | None = None
+    @strawberry.field(description="The caller's own tasks, soonest first; staff may name a volunteer they see.")
+    def my_tasks(self, info: Info, volunteer: strawberry.ID | None = None, status: AssignmentStatus | None = None
                  ) -> list[Assignment]:
         return dispatch_queries.my_tasks(info, volunteer, status)
 

@@ -14,6 +14,8 @@ from tests.dispatch.support import DispatchClient, register_doctor, start_run, s
 from tests.documents import ASSIGNMENT_ACCEPT, ASSIGNMENT_CHECK_IN, ASSIGNMENT_CHECK_OUT, DISPATCH_RUN_COMMIT, MY_TASKS
 from wenming.settings import Settings
 
+MY_OWN_TASKS = "query { myTasks { id status } }"
+
 
 def _as(api: DispatchClient, token: str, document: str, variables: dict[str, Any]) -> Any:
     response = api.client.post("/graphql", json={"query": document, "variables": variables},
@@ -66,3 +68,14 @@ def test_m9_check_in_and_out_are_stamped_by_the_server_and_credit_is_bounded(
     # a check-out typed in (by the platform admin) a year later earns at most the task's window plus 30 minutes
     out = api.ok(ASSIGNMENT_CHECK_OUT, {"input": {**act, "at": "2030-01-01T00:00:00"}}, "assignmentCheckOut")
     assert out["assignment"]["serviceRecord"]["creditMinutes"] == 120 + 30
+
+
+def test_my_tasks_needs_no_volunteer_id_and_answers_for_the_caller(
+        api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine) -> None:
+    task, holder, other = _tasks(api, world)
+    mine = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
+    theirs = token_for(settings, engine, "zhao", [(Role.VOLUNTEER, {"volunteer_id": pk(other)})], password=None)
+    assert [t["id"] for t in _as(api, mine, MY_OWN_TASKS, {})["myTasks"]] == [task]
+    assert _as(api, theirs, MY_OWN_TASKS, {})["myTasks"] == []
+    nobody = api.execute(MY_OWN_TASKS)  # the platform admin holds no volunteer grant: name one
+    assert nobody["errors"][0]["extensions"] == {"code": "REQUIRED", "field": ["volunteer"]}
