@@ -13,11 +13,12 @@ Websocket clients that cannot set headers send `{"authorization": "Bearer <token
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode
+from sqlalchemy.orm import Session
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -38,6 +39,22 @@ class RequestAuth(AuthHolder):
         self.credential = credential
         self.error = error
         self.resolved = False
+
+
+    def still_valid(self, open_session: Callable[[], Session]) -> bool:
+        """The credential checked again: an expired token, a revoked key or a disabled account ends it."""
+        if self.credential is None or self.error is not None:
+            return False
+        session = open_session()
+        self.loading = True
+        try:
+            caller = resolve_caller(session, self.settings, self.credential)
+        except AuthError:
+            return False
+        finally:
+            self.loading = False
+            session.close()
+        return caller is not None and caller.account_id == (self.caller.account_id if self.caller else None)
 
 
 def request_auth(request: Any, security: Security) -> RequestAuth:

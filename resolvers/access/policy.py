@@ -85,6 +85,11 @@ class AuthHolder:
         self.caller = caller
         self._scope = None
 
+    def still_valid(self, open_session: Callable[[], Session]) -> bool:
+        """Whether the credential still holds (long-lived operations ask again: subscriptions);
+        the request's holder (wenming/access.py) re-checks expiry, revocation and the account."""
+        return self.caller is not None
+
     @property
     def scope(self) -> Scope:
         if self._scope is None or self._scope.caller is not self.caller:

@@ -8,7 +8,9 @@ state; a notification stream lasts until the client stops it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -26,6 +28,32 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 1.0
 FINAL = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
+#: live subscriptions one account may hold in this process at once
+MAX_SUBSCRIPTIONS_PER_ACCOUNT = 16
+_OPEN: Counter[int] = Counter()
+
+
+@contextmanager
+def _admitted(info: Info) -> Iterator[None]:
+    """Count the subscription against its account's cap for as long as it lives."""
+    caller = info.context.auth.caller if info.context.auth is not None else None
+    account = caller.account_id if caller is not None else 0
+    if _OPEN[account] >= MAX_SUBSCRIPTIONS_PER_ACCOUNT:
+        raise ClientError(f"at most {MAX_SUBSCRIPTIONS_PER_ACCOUNT} live subscriptions per account: stop one first",
+                          ErrorCode.RATE_LIMITED)
+    _OPEN[account] += 1
+    try:
+        yield
+    finally:
+        _OPEN[account] -= 1
+
+
+def _check_credential(info: Info) -> None:
+    """A subscription outlives its token: each round asks whether the caller is still signed in."""
+    auth = info.context.auth
+    if auth is None or not auth.still_valid(info.context.open_session):
+        raise ClientError("the credential expired or was revoked: sign in again and resubscribe",
+                          ErrorCode.UNAUTHENTICATED)
 
 
 async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
@@ -34,8 +62,15 @@ async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
     if pk is None:
         raise ClientError(f"run: {global_id!r} is not the ID of a DispatchRun", ErrorCode.MALFORMED_ID, ("run",))
     last: tuple[Any, ...] | None = None
+    with _admitted(info):
+        async for value in _run_rounds(info, pk, global_id, last):
+            yield value
+
+
+async def _run_rounds(info: Info, pk: int, global_id: str, last: tuple[Any, ...] | None) -> AsyncIterator[Any]:
     async with BROKER.subscribe(f"run:{pk}") as event:
         while True:
+            _check_credential(info)
             with info.context.open_session() as session:
                 row = session.get(models.DispatchRun, pk)
                 if row is None:
@@ -55,6 +90,13 @@ async def notifications(info: Info, volunteer: str | None, order: str | None, af
     """Outbox events for the volunteer and/or order, from the cursor `after` (default: from now)."""
     volunteer_id = globalid.decode_as(volunteer, "Volunteer", ("volunteer",)) if volunteer else None
     order_id = globalid.decode_as(order, "Order", ("order",)) if order else None
+    with _admitted(info):
+        async for value in _notification_rounds(info, volunteer_id, order_id, after):
+            yield value
+
+
+async def _notification_rounds(info: Info, volunteer_id: int | None, order_id: int | None, after: str | None
+                               ) -> AsyncIterator[Any]:
     async with BROKER.subscribe("outbox") as event:
         with info.context.open_session() as session:
             if after is not None:
@@ -62,6 +104,7 @@ async def notifications(info: Info, volunteer: str | None, order: str | None, af
             else:
                 cursor = session.scalar(select(func.max(models.OutboxEvent.id))) or 0
         while True:
+            _check_credential(info)
             with info.context.open_session() as session:
                 rows = events_after(session, cursor, volunteer_id=volunteer_id, order_id=order_id)
                 values = [info.context.present.outbox_event(row) for row in rows]
