@@ -30,7 +30,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from db.session import make_engine, session_factory
 from examples.problems import scenario_base as generated_bases
 from resolvers.access.policy import restrict_session
-from resolvers.core.context import Context
+from resolvers.core.context import Context, watch_deadline
 from resolvers.core.loaders import Loaders
 from resolvers.dispatch import runs as dispatch_runs
 from resolvers.scenarios import runs as scenario_runs
@@ -62,9 +62,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         auth = request_auth(request, self.security)  # every session is restricted to this caller
-        return Context(
+        context = Context(
             settings=self.settings,
-            open_session=lambda: restrict_session(self.open_session(), auth),
+            open_session=lambda: watch_deadline(restrict_session(self.open_session(), auth), context),
             make_loaders=lambda ctx: Loaders(ctx.session, ctx.present),
             present=PRESENT,
             slots=self.slots,
@@ -72,6 +72,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             auth=auth,
         )
+        return context
 
     async def on_ws_connect(self, context: Context) -> Any:
         on_ws_connect(context.auth, context.connection_params)

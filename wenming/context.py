@@ -10,6 +10,7 @@ sized to the pool), so the wait happens in asyncio, never in the pool.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 from strawberry.extensions import SchemaExtension
@@ -38,6 +39,8 @@ class SessionScope(SchemaExtension):
         ):
             await context.slots.acquire()
             self._slot = context.slots
+        if isinstance(context, Context) and self.execution_context.operation_type is not OperationType.SUBSCRIPTION:
+            context.deadline = time.monotonic() + context.settings.limits.execution_seconds
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:

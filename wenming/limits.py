@@ -15,8 +15,9 @@
 
 The cost is computed before execution from the document alone (the GitHub and Shopify way):
 an object field costs 1, a scalar 0; a connection multiplies what it selects by its `first`
-(the maximum page size when omitted), `nodes(ids)` by the number of ids, any other list by
-`WENMING_LIST_SIZE`. Every response reports `extensions.cost` = {requested, limit}.
+(the maximum page size when omitted), `nodes(ids)` by the number of ids, a plain list by its
+bound (resolvers/core/bounds.py) or else `WENMING_LIST_SIZE`. Every response reports
+`extensions.cost` = {requested, limit}.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from graphql import (
     get_named_type,
 )
 from graphql.language import Lexer, Source, TokenKind
+
+from resolvers.core.bounds import LIST_BOUNDS
 
 
 class RateLimiter:
@@ -176,6 +179,8 @@ def query_cost(schema: GraphQLSchema, operation: OperationDefinitionNode,
         if not isinstance(unwrapped, GraphQLList) or owner.name.endswith("Connection"):
             return 1  # one object, or the edges of a connection already counted by `first`
         ids = _argument(node, "ids", variables)
-        return len(ids) if isinstance(ids, list) else list_size
+        if isinstance(ids, list):
+            return len(ids)
+        return LIST_BOUNDS.get(f"{owner.name}.{node.name.value}", list_size)
 
     return cost(root, operation.selection_set, 0)

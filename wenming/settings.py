@@ -43,7 +43,7 @@ from resolvers.core.settings import (
 
 __all__ = ["Settings", "SettingsError", "read_settings"]
 
-_LIMITS = ("max_depth", "max_aliases", "max_tokens", "max_cost", "list_size", "max_body_bytes",
+_LIMITS = ("max_depth", "max_aliases", "max_tokens", "max_cost", "list_size", "execution_seconds", "max_body_bytes",
            "rate_per_address", "rate_per_account", "login_failures_per_address")
 
 

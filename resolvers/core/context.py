@@ -12,16 +12,19 @@ schema's objects back, without importing schema/ (data flows one way, docs/archi
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from resolvers.core.errors import ClientError, ErrorCode
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from resolvers.core.loaders import Loaders
     from resolvers.core.settings import Settings
 
@@ -39,6 +42,7 @@ class Context:
     response: Any = None
     auth: Any = None  # the caller of this request (wenming.access.RequestAuth), restricting every session
     connection_params: Any = None  # the graphql-transport-ws `connection_init` payload
+    deadline: float | None = None  # monotonic time after which the operation's statements fail
     _session: Session | None = field(default=None, repr=False)
 
     @property
@@ -70,3 +74,18 @@ def actor_of(info: Info) -> str:
     if caller is None:
         raise RuntimeError("an audited write without an authenticated caller (the root gate admits none)")
     return str(caller.username)
+
+
+def watch_deadline(session: Session, context: Context) -> Session:
+    """Make every statement of `session` first check the operation's time budget: an operation
+    past `context.deadline` fails at its next statement with a TIMEOUT error (one caller cannot
+    hold the server for minutes); returns the session."""
+
+    def check(_state: Any) -> None:
+        if context.deadline is not None and time.monotonic() > context.deadline:
+            seconds = context.settings.limits.execution_seconds
+            raise ClientError(f"the operation ran over its budget of {seconds} s: ask for less (smaller pages, "
+                              "fewer nested lists)", ErrorCode.TIMEOUT)
+
+    event.listen(session, "do_orm_execute", check)
+    return session

@@ -49,6 +49,8 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"  # the caller's roles do not allow this (resolvers/access/policy.py)
     LOGIN_FAILED = "LOGIN_FAILED"  # wrong name or password, or locked; never says which
     RATE_LIMITED = "RATE_LIMITED"  # too many requests; retry after the time given (wenming/limits.py)
+    TIMEOUT = "TIMEOUT"  # the operation ran over its time budget (WENMING_EXECUTION_SECONDS); ask for less
+    TOO_LARGE = "TOO_LARGE"  # a list over its bound (e.g. a subtree of more units than `descendants` hands out)
     # the order and dispatch workflow
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"  # the order's status does not allow this step
     EMPTY_SCOPE = "EMPTY_SCOPE"  # a run over a scope and dates with no reviewed order to dispatch

@@ -44,6 +44,8 @@ class LimitSettings:
     max_tokens: int = 10_000
     max_cost: int = 50_000
     list_size: int = 10
+    #: wall-clock seconds one query or mutation may run; past it, its next statement fails
+    execution_seconds: int = 10
     max_body_bytes: int = 256 * 1024
     rate_per_address: int = 6000
     rate_per_account: int = 3000

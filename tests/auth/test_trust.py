@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,12 +16,14 @@ from db import models
 from db.models import Role
 from db.session import session_factory
 from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
+from resolvers.network import tree
 from schema.core.present import PRESENT
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
+from tests.auth.support import admin_headers
 from tests.documents import ORDER_HISTORY, ORDER_TASKS, TEAM_MEMBER_ADD, UNIT_COUNT, UNIT_CREATE, VOLUNTEER_UPDATE
-from tests.schema.support import GraphQLClient
+from tests.schema.support import GraphQLClient, create_unit
 from wenming.app import create_app
 from wenming.settings import read_settings
 
@@ -172,3 +177,32 @@ def test_h4_scenario_input_over_its_bounds_is_refused_before_any_work(
     message = payload["userErrors"][0]["message"]
     assert key.split(".")[-1] in message or key in message, message
     assert admin.data("query { scenarioRuns { edges { node { id } } } }")["scenarioRuns"]["edges"] == []
+
+
+def test_h3_plain_lists_are_priced_by_their_bound(admin: GraphQLClient, client_for: ClientFor) -> None:
+    resident = client_for("resident-h3", [(Role.RESIDENT, {})])
+    heavy = "{ units(first: 100) { edges { node { descendants { teams { name } effectiveMenu { name } } } } } }"
+    body = resident.execute(heavy)
+    assert body.get("data") is None
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "OUT_OF_RANGE" and error["extensions"]["cost"]["requested"] > 50_000
+
+
+def test_h3_an_operation_past_its_time_budget_fails_with_a_coded_error(
+        settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = replace(settings, limits=replace(settings.limits, execution_seconds=1))
+    admin = GraphQLClient(slow, engine, headers=admin_headers(slow, engine))
+    try:
+        center = create_unit(admin, "CENTER")
+        create_unit(admin, "INSTITUTE", center)
+        real_fetch = tree.UnitsByParentLoader.fetch
+
+        def slow_fetch(self: tree.UnitsByParentLoader, pks: Any) -> Any:
+            time.sleep(1.2)  # a database that takes its time: the budget is what is under test
+            return real_fetch(self, pks)
+
+        monkeypatch.setattr(tree.UnitsByParentLoader, "fetch", slow_fetch)
+        body = admin.execute("{ units { edges { node { children { name children { name teams { name } } } } } } }")
+    finally:
+        admin.close()
+    assert "TIMEOUT" in [e.get("extensions", {}).get("code") for e in body["errors"]], body["errors"]
