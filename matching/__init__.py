@@ -15,6 +15,7 @@ shadows the function.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from matching.errors import MatchingError, ProblemError, ResultError
@@ -56,12 +57,12 @@ from matching.result import (
 from matching.validate import Violation, validate
 
 __all__ = [
-    "Assignment", "Availability", "Changes", "Explanation", "Limits", "MatchingError", "Missing", "Moved", "NearMiss",
-    "Objective", "OpenRequest", "Override", "Problem", "ProblemError", "Progress", "Reason", "Request", "Result",
-    "ResultError", "RunnerUp", "Settings", "SkillLevel", "SkillMatch", "SkillNeed", "SolveOptions", "Status",
-    "TimeSpec", "Violation", "Volunteer", "WeeklyWindow", "apply_changes", "available_intervals", "day_of", "dump_problem",
-    "format_minute", "load_problem", "load_result", "parse_minute", "resolve", "result_to_json", "solve",
-    "validate",
+    "Assignment", "Availability", "Changes", "Explanation", "Limits", "MatchingError", "Missing", "Moved",
+    "NearMiss", "Objective", "OpenRequest", "Override", "Problem", "ProblemError", "Progress", "Reason", "Request",
+    "Result", "ResultError", "RunnerUp", "Settings", "SkillLevel", "SkillMatch", "SkillNeed", "SolveOptions",
+    "Status", "TimeSpec", "Violation", "Volunteer", "WeeklyWindow", "apply_changes", "available_intervals",
+    "day_of", "dump_problem", "format_minute", "load_problem", "load_result", "parse_minute", "resolve",
+    "result_to_json", "solve", "validate",
 ]
 
 _LAZY = {
@@ -72,8 +73,6 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     """Import the solver and the checker only when first used (OR-Tools is a heavy import)."""
     if name in _LAZY:
-        import importlib
-
         module, attr = _LAZY[name]
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value

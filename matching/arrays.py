@@ -8,18 +8,21 @@ Team membership is a bitset per volunteer and per request, so "shares a team" is
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
-from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+from scipy.spatial import cKDTree
 
 from matching.geo import unit_vectors
 from matching.problem import Problem, available_intervals
 
 NO_LIMIT = 1 << 40
 NEVER = 1 << 30
+T = TypeVar("T")
 
 
 @dataclass
@@ -72,8 +75,26 @@ class Arrays:
     overrides: dict[tuple[int, int], tuple[float | None, int | None]]
     speed_kmh: float
     detour: float
+    problem: Problem                # the data classes the arrays were built from (for rules reading more)
     vol_index: dict[str, int] = field(default_factory=dict)
     req_index: dict[str, int] = field(default_factory=dict)
+    cache: dict[object, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: object, build: Callable[[], T]) -> T:
+        """A figure derived from the arrays, built on first use and kept for this solve; `key`
+        names who derives it and what (e.g. ``("H3", "piece keys")``)."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        value: T = self.cache[key]
+        return value
+
+    def pair_keys(self, name: str) -> np.ndarray:
+        """Sorted keys volunteer * nr + request of the pairs `self.<name>` ("forbidden",
+        "overrides"), built once: membership of many pairs is then one `member` call."""
+        def build() -> np.ndarray:
+            pairs = getattr(self, name)
+            return np.sort(np.fromiter((v * self.nr + r for v, r in pairs), np.int64, len(pairs)))
+        return self.memo(("pair keys", name), build)
 
 
 def build_arrays(problem: Problem) -> Arrays:
@@ -124,9 +145,14 @@ def build_arrays(problem: Problem) -> Arrays:
         for lm in (vols[i].limits for i in l_first.tolist())], np.int64).reshape(-1, 4)
     lim = u_lim[l_of].T
     max_km = np.fromiter((np.inf if v.max_travel_km is None else v.max_travel_km for v in vols), float, nv)
-    days: dict[object, int] = {None: -NEVER}
-    insured = np.fromiter((days[d] if d in days else days.setdefault(d, problem.day_index(d))
-                           for d in (v.insurance_valid_until for v in vols)), np.int64, nv)
+    days: dict[dt.date | None, int] = {None: -NEVER}      # day numbers of the distinct insurance dates
+
+    def insured_day(d: dt.date | None) -> int:
+        if d not in days:
+            days[d] = problem.day_index(d) if d is not None else -NEVER
+        return days[d]
+
+    insured = np.fromiter((insured_day(v.insurance_valid_until) for v in vols), np.int64, nv)
     s_of, s_first = _shared(vols, "skills")
     skill_ids: dict[str, int] = {}
     u_skills = [[(skill_ids.setdefault(h.skill, len(skill_ids)), h.level,
@@ -171,7 +197,7 @@ def build_arrays(problem: Problem) -> Arrays:
         r_needs=[tuple((n.skill, n.count, n.min_level) for n in r.skills) for r in reqs],
         skills=pools,
         forbidden=forbidden, pins=pins, overrides=overrides,
-        speed_kmh=settings.speed_kmh, detour=settings.detour_factor,
+        speed_kmh=settings.speed_kmh, detour=settings.detour_factor, problem=problem,
         vol_index=vol_index, req_index=req_index)
 
 

@@ -129,14 +129,14 @@ class _Model:
             m.add(self.start_of(a) + da + t <= self.start_of(b)).only_enforce_if([both, a_first])
             m.add(self.start_of(b) + db + t <= self.start_of(a)).only_enforce_if([both, a_first.Not()])
 
-    def _day_literals(self, r: int) -> dict[int, cp_model.LinearExprT]:
+    def _day_literals(self, r: int) -> dict[int, cp_model.IntVar | int]:
         """Day of service of request r as literals (a constant 1 when the day is known)."""
         p, m = self.part, self.m
         d0, d1 = int(p.earliest[r] // 1440), int((p.latest_end[r] - p.duration[r]) // 1440)
         if d0 == d1:
             return {d0: 1}
         if not hasattr(self, "_days"):
-            self._days: dict[int, dict[int, cp_model.LinearExprT]] = {}
+            self._days: dict[int, dict[int, cp_model.IntVar | int]] = {}
         if r not in self._days:
             lits: dict[int, cp_model.IntVar] = {}
             for d in range(d0, d1 + 1):
@@ -168,8 +168,8 @@ class _Model:
                         per_day[d].append((self.x[i], w))
                     else:
                         y = m.new_bool_var("")
-                        m.add_bool_and([self.x[i], lit]).only_enforce_if(y)  # type: ignore[list-item]
-                        m.add_bool_or([self.x[i].Not(), lit.Not()]).only_enforce_if(y.Not())  # type: ignore[union-attr]
+                        m.add_bool_and([self.x[i], lit]).only_enforce_if(y)
+                        m.add_bool_or([self.x[i].Not(), lit.Not()]).only_enforce_if(y.Not())
                         per_day[d].append((y, w))
             for d in sorted(per_day):
                 items = per_day[d]
@@ -242,6 +242,11 @@ class _Model:
         return sum(terms) if terms else 0
 
 
+def _built(level: Level) -> cp_model.LinearExprT | None:
+    """A level's expression, built now when it comes as a builder."""
+    return level() if callable(level) else level
+
+
 def level_value(part: Part, name: str, x: np.ndarray) -> int:
     """One objective level of the part's solution x, counted directly."""
     if name == "staffing":
@@ -274,11 +279,14 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
     m = model.m
     levels = model.levels(through_travel=travel_only)
     if staffing_cap is not None:
-        m.add(levels[0][1] <= staffing_cap)       # type: ignore[operator]
+        staffing = _built(levels[0][1])
+        assert staffing is not None, "staffing is always modelled"
+        m.add(staffing <= staffing_cap)
     if travel_only and hint is not None:
-        for name, expr, _ in levels[:-1]:
-            held = level_value(part, name, hint)
-            m.add(expr >= held)
+        for name, level, _ in levels[:-1]:
+            held_expr = _built(level)
+            assert held_expr is not None, "the levels before travel are always modelled"
+            m.add(held_expr >= level_value(part, name, hint))
         levels = levels[-1:]
     x_best = hint.copy() if hint is not None else None
     s_best = hint_starts
@@ -288,13 +296,13 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
     outcomes: dict[str, LevelOutcome] = {}
     status_name = "OPTIMAL"
     for li, (name, level, maximise) in enumerate(levels):
-        expr = level() if callable(level) else level
+        expr = _built(level)
         if expr is None:
             continue            # cohesion with too many terms to model
         if isinstance(expr, int):
             outcomes[name] = LevelOutcome(expr, expr, True)
             continue
-        m.clear_hints()
+        m.clear_hints()  # type: ignore[no-untyped-call]  # OR-Tools leaves clear_hints unannotated
         guide = x_best if x_best is not None else hint_rows
         if guide is not None:
             for i, var in enumerate(model.x):

@@ -23,6 +23,7 @@ from matching.arrays import Arrays, build_arrays
 from matching.candidates import Candidates, generate, merge
 from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
+from matching.explain import Chosen, explain
 from matching.flow import solve_flow
 from matching.options import Budget, SolveOptions
 from matching.parts import Part, split
@@ -30,20 +31,12 @@ from matching.partsolve import PartResult, cohesion_of, workload_of
 from matching.problem import Problem
 from matching.progress import Progress
 from matching.result import LEVELS, Objective, Result, Status
+from matching.rules import RULES, Registry
 
 #: part of the time limit kept back for explanations and assembly
 EXPLAIN_SHARE = 0.1
 #: how often a solve may widen the candidates of starved requests (see `_starved`)
 MAX_WIDEN_ROUNDS = 3
-
-
-class Chosen:
-    """The solution in global terms: candidate rows chosen and the start minute per request."""
-
-    def __init__(self, rows: np.ndarray, starts: dict[int, int]) -> None:
-        self.rows = rows
-        self.starts = starts
-        self.keys: set[tuple[int, int, int]] = set()
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
@@ -55,12 +48,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
 def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, str]] | None,
                extra_timings: dict[str, float] | None = None) -> Result:
     """`solve`, optionally preferring some (volunteer id, request id) pairs right after staffing."""
-    from matching.explain import explain
-
     t0 = time.perf_counter()
     report = _progress(options)
+    rules = RULES.extended(options.extra_rules)
     arr = build_arrays(problem)
-    cand = generate(arr, options.candidates_per_slot)
+    cand = generate(arr, options.candidates_per_slot, rules=rules)
     t1 = time.perf_counter()
     report(Progress("candidates", f"candidates: {len(cand)} pairs for {arr.nr} requests"))
     t1 -= t0
@@ -73,10 +65,13 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     message = ""
     keep_for: dict[int, int] = {}
     # one worker in this process: budgets in CP-SAT deterministic time, so runs repeat exactly
-    det = options.time_limit if options.workers == 1 and not options.dask_scheduler else None
+    det = options.deterministic_time
+    if det is None and options.workers == 1 and not options.dask_scheduler:
+        det = options.time_limit
     t_split = 0.0
     starved_left = 0
-    cand, ready, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, (time.time() + end) / 2)
+    cand, ready, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, (time.time() + end) / 2,
+                                          rules)
     t1 += t_widen
     previous = Chosen(np.zeros(0, np.int64), {})
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
@@ -107,7 +102,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
         report(Progress("widening", f"widening the candidates of {len(widen)} requests"))
         ts = time.perf_counter()
-        cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
+        cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for, rules), widen)
         t1 += time.perf_counter() - ts
     t2 = t1 + t_split
     t3 = time.perf_counter()
@@ -119,7 +114,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
         message = f"{starved_left} requests used every kept candidate; the optimum over all candidates is not proven"
     chosen = _chosen(arr, cand, parts, results, status)
     objective = _objective(arr, cand, chosen)
-    assignments, open_requests = explain(problem, arr, cand, chosen, options.explain, status)
+    assignments, open_requests = explain(problem, arr, cand, chosen, options.explain, status, rules)
     t4 = time.perf_counter()
     methods: dict[str, int] = {}
     for res in results.values():
@@ -137,7 +132,8 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
 
 def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] | None, options: SolveOptions,
                    keep_for: dict[int, int], report: Callable[[Progress], Any],
-                   deadline: float | None = None) -> tuple[Candidates, list[Part] | None, float]:
+                   deadline: float | None = None, rules: Registry = RULES
+                   ) -> tuple[Candidates, list[Part] | None, float]:
     """Before any search: widen the candidates of requests starved in the flow relaxation
     (cheap), so that the search itself rarely has to run twice. No round
     starts after `deadline` (a `time.time()` instant): the candidates so far are valid, only
@@ -162,7 +158,7 @@ def _widen_by_flow(arr: Arrays, cand: Candidates, prefer: set[tuple[int, int]] |
         for r in widen:
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
         report(Progress("widening", f"widening the candidates of {len(widen)} requests"))
-        cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for), widen)
+        cand = merge(cand, generate(arr, options.candidates_per_slot, sorted(widen), keep_for, rules), widen)
     return cand, None, time.perf_counter() - t0
 
 
@@ -237,23 +233,23 @@ def _summarise(parts: list[Part], results: dict[int, PartResult], pin_conflict: 
     with_stability = any("stability" in results[p.pid].levels for p in parts)
     order = ("staffing", "stability", *LEVELS[1:]) if with_stability else LEVELS
     for level in order:
-        outs = [results[p.pid].levels.get(level) for p in parts]
+        maybe = [results[p.pid].levels.get(level) for p in parts]
         if level == "stability":
-            outs = [o if o is not None else _zero() for o in outs]
-        if any(o is None for o in outs):
-            bound[level] = None
-            if all_proven and outs and gap is None:
-                gap = None
-            all_proven = False
-            continue
-        if any(o.bound is None for o in outs):  # type: ignore[union-attr]
+            maybe = [o if o is not None else _zero() for o in maybe]
+        outs = [o for o in maybe if o is not None]
+        if len(outs) < len(maybe):
             bound[level] = None
             all_proven = False
             continue
-        b = float(sum(o.bound for o in outs))  # type: ignore[union-attr, misc]
+        bounds = [o.bound for o in outs if o.bound is not None]
+        if len(bounds) < len(outs):
+            bound[level] = None
+            all_proven = False
+            continue
+        b = float(sum(bounds))
         bound[level] = b
-        value = sum(o.value for o in outs if o is not None)
-        proven = all(o.proven for o in outs if o is not None)
+        value = sum(o.value for o in outs)
+        proven = all(o.proven for o in outs)
         if all_proven and not proven:
             gap = abs(value - b) / max(abs(b), 1.0)
         all_proven = all_proven and proven

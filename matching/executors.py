@@ -26,13 +26,13 @@ SMALL_PART_ROWS = 300
 def executor_for(workers: int, scheduler: str | None) -> Iterator[cf.Executor | None]:
     """The executor to use (None = in-process)."""
     if scheduler:
-        from distributed import Client
+        from distributed import Client  # optional dependency: imported only when a cluster is used
 
-        client = Client(scheduler, set_as_default=False)
+        client = Client(scheduler, set_as_default=False)  # type: ignore[no-untyped-call]  # distributed is unannotated
         try:
-            yield client.get_executor(pure=False)
+            yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]  # as above
         finally:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]  # as above
     elif workers > 1:
         with cf.ProcessPoolExecutor(max_workers=workers) as pool:
             yield pool

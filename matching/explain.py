@@ -15,7 +15,7 @@ from collections import defaultdict
 import numpy as np
 
 from matching.arrays import Arrays
-from matching.candidates import CODES, Candidates, pair_distance, pair_reasons
+from matching.candidates import Candidates, pair_distance, pair_reasons
 from matching.geo import unit_vectors
 from matching.problem import Problem
 from matching.result import (
@@ -29,17 +29,29 @@ from matching.result import (
     SkillMatch,
     Status,
 )
+from matching.rules import RULES, Miss, Registry
 
 NEAR_MISS_SAMPLE = 200
 _NO_ROWS = np.zeros(0, np.int64)
 
 
-def explain(problem: Problem, arr: Arrays, cand: Candidates, chosen, with_explanations: bool, status: Status
-            ) -> tuple[list[Assignment], list[OpenRequest]]:
-    """Assignments (with explanations when asked) and open requests of a solution."""
+class Chosen:
+    """A solution in global terms: candidate rows chosen and the start minute per request
+    (`keys` holds its (volunteer, request, slot) triples once they are needed)."""
+
+    def __init__(self, rows: np.ndarray, starts: dict[int, int]) -> None:
+        self.rows = rows
+        self.starts = starts
+        self.keys: set[tuple[int, int, int]] = set()
+
+
+def explain(problem: Problem, arr: Arrays, cand: Candidates, chosen: Chosen, with_explanations: bool, status: Status,
+            rules: Registry = RULES) -> tuple[list[Assignment], list[OpenRequest]]:
+    """Assignments (with explanations when asked) and open requests of a solution; a request
+    nobody could be a candidate for is explained by the pair tests of `rules`."""
     rows = chosen.rows
-    assigned = defaultdict(set)                    # request -> volunteers
-    request_of_vol = defaultdict(list)             # volunteer -> requests
+    assigned: defaultdict[int, set[int]] = defaultdict(set)          # request -> volunteers
+    request_of_vol: defaultdict[int, list[int]] = defaultdict(list)  # volunteer -> requests
     for i in rows.tolist():
         assigned[int(cand.r[i])].add(int(cand.v[i]))
         request_of_vol[int(cand.v[i])].append(int(cand.r[i]))
@@ -65,7 +77,7 @@ def explain(problem: Problem, arr: Arrays, cand: Candidates, chosen, with_explan
         out.append(Assignment(req.id, vol.id, arr.r_needs[r][k][0], problem.iso(start), problem.iso(end),
                               round(float(cand.km[i]), 3), int(cand.minutes[i]), explanation))
     out.sort(key=lambda a: (arr.req_index[a.request], a.skill, arr.vol_index[a.volunteer]))
-    return out, _open_requests(problem, arr, cand, rows, assigned, request_of_vol, slot_rows, status)
+    return out, _open_requests(problem, arr, cand, rows, assigned, request_of_vol, slot_rows, status, rules)
 
 
 def _slot_rows(cand: Candidates) -> dict[tuple[int, int], np.ndarray]:
@@ -79,7 +91,7 @@ def _slot_rows(cand: Candidates) -> dict[tuple[int, int], np.ndarray]:
 
 def _workload_rank(cand: Candidates, rows: np.ndarray, starts: dict[int, int]) -> dict[int, int]:
     """k for the volunteer's k-th task in start order (so 2k-1 shares sum to n(v)^2)."""
-    by_vol = defaultdict(list)
+    by_vol: defaultdict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for i in rows.tolist():
         by_vol[int(cand.v[i])].append((starts[int(cand.r[i])], int(cand.r[i]), i))
     return {i: k + 1 for tasks in by_vol.values() for k, (_, _, i) in enumerate(sorted(tasks))}
@@ -115,7 +127,8 @@ def _runner_up(problem: Problem, arr: Arrays, cand: Candidates, slot: np.ndarray
 
 def _open_requests(problem: Problem, arr: Arrays, cand: Candidates, rows: np.ndarray,
                    assigned: dict[int, set[int]], request_of_vol: dict[int, list[int]],
-                   slot_rows: dict[tuple[int, int], np.ndarray], status: Status) -> list[OpenRequest]:
+                   slot_rows: dict[tuple[int, int], np.ndarray], status: Status, rules: Registry
+                   ) -> list[OpenRequest]:
     filled: defaultdict[tuple[int, int], int] = defaultdict(int)
     for i in rows.tolist():
         filled[int(cand.r[i]), int(cand.k[i])] += 1
@@ -125,21 +138,22 @@ def _open_requests(problem: Problem, arr: Arrays, cand: Candidates, rows: np.nda
                    if filled[r, k] < count]
         if not missing:
             continue
-        reason, near = _why_open(problem, arr, cand, r, filled, assigned, request_of_vol, slot_rows, status)
+        reason, near = _why_open(problem, arr, cand, r, filled, assigned, request_of_vol, slot_rows, status, rules)
         out.append(OpenRequest(problem.requests[r].id, tuple(missing), reason, near))
     return out
 
 
 def _why_open(problem: Problem, arr: Arrays, cand: Candidates, r: int, filled: dict[tuple[int, int], int],
               assigned: dict[int, set[int]], request_of_vol: dict[int, list[int]],
-              slot_rows: dict[tuple[int, int], np.ndarray], status: Status) -> tuple[str, NearMiss | None]:
+              slot_rows: dict[tuple[int, int], np.ndarray], status: Status, rules: Registry
+              ) -> tuple[str, NearMiss | None]:
     if status == Status.INFEASIBLE:
         return Reason.INFEASIBLE_PROBLEM.value, None
     needs = arr.r_needs[r]
     # a slot without any candidate: say which rule stopped its nearest holders
-    for k, (skill, count, _) in enumerate(needs):
+    for k, (_, count, _) in enumerate(needs):
         if filled[r, k] < count and len(slot_rows.get((r, k), _NO_ROWS)) == 0:
-            return _no_candidates(problem, arr, r, k)
+            return _no_candidates(problem, arr, r, k, rules)
     # candidates exist: were they taken by others, or could they not staff it together?
     weight = int(arr.r_weight[r])
     for k, (skill, count, _) in enumerate(needs):
@@ -170,17 +184,9 @@ def _why_open(problem: Problem, arr: Arrays, cand: Candidates, r: int, filled: d
     return Reason.NOT_ENOUGH_FOR_FULL_STAFFING.value, None
 
 
-_OPEN_CODE = {
-    Reason.LESS_QUALIFIED: Reason.NO_QUALIFIED_VOLUNTEER, Reason.SKILL_EXPIRED: Reason.NO_QUALIFIED_VOLUNTEER,
-    Reason.NOT_IN_ELIGIBLE_TEAM: Reason.NOT_IN_ELIGIBLE_TEAM, Reason.NO_INSURANCE: Reason.NO_INSURANCE,
-    Reason.FORBIDDEN: Reason.NO_QUALIFIED_VOLUNTEER, Reason.OUT_OF_RANGE: Reason.NONE_IN_RANGE,
-    Reason.LIMITS_REACHED: Reason.LIMITS_REACHED, Reason.UNAVAILABLE: Reason.NONE_AVAILABLE,
-}
-
-
-def _no_candidates(problem: Problem, arr: Arrays, r: int, k: int) -> tuple[str, NearMiss | None]:
+def _no_candidates(problem: Problem, arr: Arrays, r: int, k: int, rules: Registry) -> tuple[str, NearMiss | None]:
     """The open reason of a slot nobody passes, from the nearest holders of its skill: the
-    farthest rule any of them got to decides the code; the near-miss is the nearest one there."""
+    farthest pair test any of them got to decides the code; the near-miss is the nearest one there."""
     skill, _, min_level = arr.r_needs[r][k]
     pool = arr.skills.get(skill)
     if pool is None or not len(pool.vidx):
@@ -190,31 +196,11 @@ def _no_candidates(problem: Problem, arr: Arrays, r: int, k: int) -> tuple[str, 
     idx = np.atleast_1d(idx)
     vv = pool.vidx[idx]
     km, mins = pair_distance(arr, vv, r)
-    reason, _ = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins)
+    reason, _ = pair_reasons(arr, vv, pool.level[idx], pool.last_day[idx], r, min_level, km, mins, rules)
     stage = int(reason.max())
     first = int(np.nonzero(reason == stage)[0][0])
-    code = CODES[stage] or Reason.LIMITS_REACHED      # all sampled pass alone: the combination failed
+    # all sampled pass alone: the combination failed, which the limits test speaks for
+    test = rules.tests[stage - 1] if stage else rules.test_for(Reason.LIMITS_REACHED.value)
     w = int(vv[first])
-    detail = _detail(problem, arr, code, w, r, float(km[first]), int(pool.level[idx][first]), min_level)
-    return _OPEN_CODE[code].value, NearMiss(problem.volunteers[w].id, code.value, detail)
-
-
-def _detail(problem: Problem, arr: Arrays, code: Reason, v: int, r: int, km: float, level: int,
-            min_level: int) -> str:
-    vol, req = problem.volunteers[v], problem.requests[r]
-    if code == Reason.LESS_QUALIFIED:
-        return f"level {level} below the required {min_level}"
-    if code == Reason.SKILL_EXPIRED:
-        return "certification expired before the service date"
-    if code == Reason.NOT_IN_ELIGIBLE_TEAM:
-        return f"teams {list(vol.teams)} not among eligible {list(req.eligible_teams)}"
-    if code == Reason.NO_INSURANCE:
-        return f"insurance valid until {vol.insurance_valid_until}"
-    if code == Reason.FORBIDDEN:
-        return "the volunteer declines this request"
-    if code == Reason.OUT_OF_RANGE:
-        return f"{km:.2f} km exceeds the volunteer's maximum of {vol.max_travel_km} km"
-    if code == Reason.LIMITS_REACHED:
-        return "service plus travel exceeds the volunteer's limits"
-    return f"not available {problem.iso(int(arr.r_earliest[r]))} .. {problem.iso(int(arr.r_latest_end[r]))}" \
-           " including travel"
+    detail = test.detail(Miss(problem, arr, w, r, float(km[first]), int(pool.level[idx][first]), min_level))
+    return test.open_reason, NearMiss(problem.volunteers[w].id, test.reason, detail)

@@ -57,7 +57,7 @@ class Timeline:
         same = [r2 for r2, s2 in tasks if s2 // 1440 == day]
         if len(same) + 1 > p.tasks_day[v]:
             return False
-        return sum(mins[r2] for r2 in same) + work <= p.minutes_day[v]
+        return bool(sum(mins[r2] for r2 in same) + work <= p.minutes_day[v])
 
     def _minutes(self, v: int) -> list[tuple[int, int]]:
         p = self.part
@@ -103,7 +103,7 @@ def _start_options(part: Part, r: int, rows: list[int]) -> list[int]:
 
 def candidate_rows(part: Part, r: int) -> list[int]:
     """The candidate rows of request r (cached per part)."""
-    index = part.__dict__.get("_rows_of_req")
+    index: list[list[int]] | None = part.__dict__.get("_rows_of_req")
     if index is None:
         order = np.argsort(part.rr, kind="stable")
         cuts = np.searchsorted(part.rr[order], np.arange(part.nr + 1))

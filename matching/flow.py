@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
+from ortools.graph.python import min_cost_flow
 
 from matching.parts import Part
 
@@ -50,7 +50,8 @@ def capacities(part: Part) -> np.ndarray:
     ndays = np.bincount(vd[:, 0], minlength=part.nv) + np.bincount(pairs[:, 0], weights=span - 1,
                                                                       minlength=part.nv).astype(np.int64)
     cap = np.minimum(nreq, part.tasks_period)
-    return np.minimum(cap, part.tasks_day * np.maximum(ndays, 1)).astype(np.int64)
+    out: np.ndarray = np.minimum(cap, part.tasks_day * np.maximum(ndays, 1)).astype(np.int64)
+    return out
 
 
 def clash_groups(part: Part) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from geopy.distance import geodesic  # type: ignore[import-untyped]
+from geopy.distance import geodesic
 
 A = 6378137.0
 F = 1 / 298.257223563
@@ -23,7 +23,8 @@ B = A * (1 - F)
 MIN_RADIUS_KM = 6335.4
 
 
-def geodesic_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def geodesic_km(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float,
+                lon2: np.ndarray | float) -> np.ndarray:
     """Ellipsoidal distance in km between paired points (arrays broadcast), Vincenty's method.
 
     Each pair iterates until its own longitude difference converges and is then set aside, so a

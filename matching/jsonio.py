@@ -176,7 +176,7 @@ class _Reader:
             v["id"], float(v["home"]["lat"]), float(v["home"]["lon"]), skills, teams, availability, limits,
             v.get("max_travel_km"),
             self._date(insurance, f"{path}.insurance_valid_until") if insurance else None,
-            tuple(v.get("pinned", ())), tuple(v.get("forbidden", ())))
+            tuple(v.get("pinned", ())), tuple(v.get("forbidden", ())), tuple(sorted(v.get("attributes", {}).items())))
 
     def _availability(self, a: dict[str, Any], path: str) -> Availability:
         weekly = []
@@ -227,7 +227,7 @@ class _Reader:
             raise ProblemError(f"{path}.skills", "a request needs at least one skill slot")
         return Request(r["id"], float(r["location"]["lat"]), float(r["location"]["lon"]), time, tuple(needs),
                        tuple(r.get("eligible_teams", ())), r.get("priority", 3), r.get("allow_partial", False),
-                       r.get("requires_insurance", False))
+                       r.get("requires_insurance", False), tuple(sorted(r.get("attributes", {}).items())))
 
     @staticmethod
     def _settings(s: dict[str, Any], volunteer_ids: set[str], request_ids: set[str]) -> Settings:
@@ -277,6 +277,8 @@ def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, 
             item["pinned"] = list(v.pinned)
         if v.forbidden:
             item["forbidden"] = list(v.forbidden)
+        if v.attributes:
+            item["attributes"] = dict(v.attributes)
         vols.append(item)
     reqs = []
     for r in problem.requests:
@@ -286,7 +288,8 @@ def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, 
         reqs.append({"id": r.id, "location": {"lat": r.lat, "lon": r.lon}, "time": time,
                      "skills": [{"skill": n.skill, "count": n.count, "min_level": n.min_level} for n in r.skills],
                      "eligible_teams": list(r.eligible_teams), "priority": r.priority,
-                     "allow_partial": r.allow_partial, "requires_insurance": r.requires_insurance})
+                     "allow_partial": r.allow_partial, "requires_insurance": r.requires_insurance,
+                     **({"attributes": dict(r.attributes)} if r.attributes else {})})
     s = problem.settings
     doc: dict[str, Any] = {
         "format": PROBLEM_FORMAT, "version": 1,

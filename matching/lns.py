@@ -145,7 +145,8 @@ def _dirty(part: Part, relaxed: np.ndarray, keep: np.ndarray) -> list[int]:
     differ = (np.abs(delta) > 1e-6) | (part.pinned & ~keep)
     requests = np.unique(part.rr[differ])
     excess = np.bincount(part.rr, weights=part.metres * delta, minlength=part.nr)
-    return requests[np.argsort(-excess[requests], kind="stable")].tolist()
+    worst_first: list[int] = requests[np.argsort(-excess[requests], kind="stable")].tolist()
+    return worst_first
 
 
 def _subpart(part: Part, inside: list[int], keep: np.ndarray, starts: np.ndarray) -> tuple[Part, np.ndarray]:

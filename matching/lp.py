@@ -34,8 +34,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog  # type: ignore[import-untyped]
-from scipy.sparse import coo_matrix, vstack  # type: ignore[import-untyped]
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix, vstack
 
 from matching.parts import Part
 
@@ -134,7 +134,7 @@ def clique_members(part: Part, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
     clique_of_anchor = np.full(len(idx), -1, np.int64)
     clique_of_anchor[with_others] = np.arange(len(with_others))
     ids = [clique_of_anchor[anchor], clique_of_anchor[with_others]]
-    rows = [idx[other], idx[with_others]]
+    members: list[np.ndarray] = [idx[other], idx[with_others]]
     n_cliques = len(with_others)
     # travel-only clashes between fixed requests (overlap cliques already hold the rest)
     rows_of_pair: dict[tuple[int, int], list[int]] = {}
@@ -152,9 +152,9 @@ def clique_members(part: Part, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
         for v in vols_of.get(a, set()) & vols_of.get(b, set()):
             pair = rows_of_pair[v, a] + rows_of_pair[v, b]
             ids.append(np.full(len(pair), n_cliques, np.int64))
-            rows.append(np.asarray(pair, np.int64))
+            members.append(np.asarray(pair, np.int64))
             n_cliques += 1
-    return np.concatenate(ids), np.concatenate(rows)
+    return np.concatenate(ids), np.concatenate(members)
 
 
 def staffing_bound(part: Part, time_limit: float, include: np.ndarray | None = None) -> LpBound | None:
@@ -207,7 +207,7 @@ def _bound(part: Part, staffing: int | None, time_limit: float, include: np.ndar
         cost = np.zeros(ncols)
         cost[:n] = part.metres if staffing is not None else -part.weight[part.rr]
         lower = np.zeros(ncols)
-        lower[:n] = part.pinned
+        lower[:n] = _pin_lower(part)
         left = deadline - time.time()
         if left <= 0:
             break
@@ -245,6 +245,13 @@ def _slots(part: Part) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return slot_base[part.rr] + part.rk, slot_base, counts, slot_req
 
 
+def _pin_lower(part: Part) -> np.ndarray:
+    """Rows held at 1: the pinned pairs that have a single candidate row."""
+    group, mult, _ = _grouped(part.rv * max(part.nr, 1) + part.rr)
+    lower: np.ndarray = part.pinned & (mult[group] == 1)
+    return lower
+
+
 def _base_rows(part: Part, staffing: int | None) -> tuple[_Rows, _Rows, int]:
     """The constraints over every row (cheap, vectorised): slots, once per request, limits and
     staffing; the all-or-nothing variables f take columns n.. n + (requests needing full staffing)."""
@@ -273,6 +280,12 @@ def _base_rows(part: Part, staffing: int | None) -> tuple[_Rows, _Rows, int]:
     if shared.any():
         renumber = np.cumsum(mult > 1) - 1
         ub.groups(renumber[group[shared]], np.nonzero(shared)[0], ones[shared], np.ones(int((mult > 1).sum())))
+    # H8 a pinned volunteer who could fill several slots of the request fills one of them (a pin
+    # with a single row is that row's lower bound instead, see `_pin_lower`)
+    pin_any = part.pinned & shared
+    if pin_any.any():
+        pin_group, _, _ = _grouped(group[pin_any])
+        ub.groups(pin_group, np.nonzero(pin_any)[0], -ones[pin_any], -np.ones(int(pin_group.max()) + 1))
     # H5 limits: per period, and per day where the day is known
     work = (part.duration[part.rr] + part.minutes).astype(np.float64)
     every = np.ones(n, bool)

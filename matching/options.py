@@ -1,8 +1,12 @@
-"""How to run a solve: time limit, parallel workers, seed, executor choice."""
+"""How to run a solve: time limit, parallel workers, seed, executor choice, extra rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matching.rules import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +17,11 @@ class SolveOptions:
     workers      parallel processes for independent parts (1 = run in this process) and CP-SAT
                  search workers per part
     seed         random seed for CP-SAT; with workers=1 the same problem and seed give the same result
+    deterministic_time  CP-SAT deterministic seconds bounding the searches (default: `time_limit`
+                 when workers=1 without Dask, else none). Set it well below `time_limit` and the
+                 wall clock is only a distant guard: each search stops on deterministic time, so
+                 whether a level is proven does not depend on how loaded the machine is (with
+                 more workers, parts on a pool each get this budget)
     dask_scheduler  address of a Dask scheduler (`tcp://host:8786`); when set, parts run on that
                  cluster (the library reads no environment: the command lines and the API pass
                  WENMING_DASK_SCHEDULER here)
@@ -20,6 +29,8 @@ class SolveOptions:
                  cap; pins and a request's only qualified people are always kept)
     explain      compute explanations and open-request reasons
     progress     optional callable(Progress) receiving progress events (str() of one is its line)
+    extra_rules  hard rules of the caller's own (`matching.rules.Rule`, pairwise: candidate
+                 filters), in force beside H1-H10; `validate(..., extra_rules=...)` checks them
     """
 
     time_limit: float = 10.0
@@ -29,6 +40,8 @@ class SolveOptions:
     candidates_per_slot: int = 30
     explain: bool = True
     progress: object = None
+    extra_rules: tuple[Rule, ...] = ()
+    deterministic_time: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

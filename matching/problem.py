@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 
 MINUTES_PER_DAY = 1440
 Interval = tuple[int, int]
+#: a value of an `attributes` entry
+Scalar = str | int | float | bool
+#: free data for a caller's own rules, as sorted (name, value) pairs (hashable, like the rest)
+Attributes = tuple[tuple[str, Scalar], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,7 @@ class Volunteer:
     """A registered volunteer (志愿者): home, skills, teams, availability and personal rules.
 
     `availability=None` means available at any time (no `availability` key in JSON).
+    `attributes` is free data for a caller's own rules (the shipped rules never read it).
     """
 
     id: str
@@ -111,6 +116,11 @@ class Volunteer:
     insurance_valid_until: dt.date | None = None
     pinned: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
+    attributes: Attributes = ()
+
+    def attribute(self, name: str, default: Scalar | None = None) -> Scalar | None:
+        """The value of one of the volunteer's `attributes`, or `default`."""
+        return next((value for key, value in self.attributes if key == name), default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,11 @@ class Request:
     priority: int = 3
     allow_partial: bool = False
     requires_insurance: bool = False
+    attributes: Attributes = ()
+
+    def attribute(self, name: str, default: Scalar | None = None) -> Scalar | None:
+        """The value of one of the request's `attributes`, or `default`."""
+        return next((value for key, value in self.attributes if key == name), default)
 
     @property
     def headcount(self) -> int:

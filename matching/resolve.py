@@ -71,7 +71,7 @@ def apply_changes(problem: Problem, changes: Changes) -> Problem:
 def resolve(problem: Problem, previous: Result, changes: Changes | None = None,
             options: SolveOptions | None = None) -> Result:
     """Solve `problem` after `changes`, keeping earlier assignments where possible."""
-    from matching.engine import solve_with  # the solver stack is imported on first use
+    from matching.engine import solve_with  # lazy: OR-Tools is heavy and `import matching` imports this module
 
     changed = apply_changes(problem, changes or Changes())
     before = {(a.volunteer, a.request) for a in previous.assignments}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 LEVELS = ("staffing", "travel_m", "workload", "cohesion")
 
 
-class Status(str, enum.Enum):
+class Status(str, enum.Enum):  # noqa: UP042 -- StrEnum would change str(member) from 'Status.X' to 'X'
     """OPTIMAL: every objective level proven; FEASIBLE: valid, not proven; INFEASIBLE: the hard
     rules contradict each other (e.g. pins); MODEL_INVALID / UNKNOWN: the solver failed."""
 
@@ -25,7 +25,7 @@ class Status(str, enum.Enum):
     UNKNOWN = "UNKNOWN"
 
 
-class Reason(str, enum.Enum):
+class Reason(str, enum.Enum):  # noqa: UP042 -- as Status: str(member) stays 'Reason.X'
     """Why a request stayed open, why a volunteer did not qualify, or why a runner-up lost."""
 
     NO_QUALIFIED_VOLUNTEER = "NO_QUALIFIED_VOLUNTEER"

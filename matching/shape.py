@@ -16,7 +16,7 @@ from matching.jsonbase import schema_error
 
 PROBLEM_FORMAT = "wenming.matching/problem"
 _VOLUNTEER_KEYS = {"id", "home", "skills", "teams", "availability", "limits", "max_travel_km",
-                   "insurance_valid_until", "pinned", "forbidden"}
+                   "insurance_valid_until", "pinned", "forbidden", "attributes"}
 _LIMIT_KEYS = {"tasks_per_day", "minutes_per_day", "tasks_per_period", "minutes_per_period"}
 
 
@@ -48,6 +48,11 @@ def _availability_ok(a: Any) -> bool:
                     for k in ("dated", "exceptions") for d in a.get(k, [])))
 
 
+def _attributes_ok(a: Any) -> bool:
+    return isinstance(a, dict) and all(isinstance(k, str) and k and isinstance(x, (str, int, float, bool))
+                                       for k, x in a.items())
+
+
 def check_volunteer_shape(v: Any, path: str) -> None:
     """What `problem.schema.json` says of one volunteer, checked directly (same rules, same
     paths in the messages); a volunteer with an unusual part is handed to the schema validator
@@ -67,8 +72,10 @@ def check_volunteer_shape(v: Any, path: str) -> None:
               and all(x is None or (_is_int(x) and x >= 0) for x in v.get("limits", {}).values())
               and (v.get("max_travel_km") is None or (_is_num(v["max_travel_km"]) and v["max_travel_km"] >= 0))
               and (v.get("insurance_valid_until") is None or isinstance(v["insurance_valid_until"], str))
-              and _date_ok(v.get("insurance_valid_until")) and all(_date_ok(s.get("expires")) for s in v.get("skills", []))
-              and ("availability" not in v or _availability_ok(v["availability"])))
+              and _date_ok(v.get("insurance_valid_until"))
+              and all(_date_ok(s.get("expires")) for s in v.get("skills", []))
+              and ("availability" not in v or _availability_ok(v["availability"]))
+              and _attributes_ok(v.get("attributes", {})))
     except (KeyError, TypeError):
         ok = False
     if not ok:

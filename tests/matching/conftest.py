@@ -3,7 +3,7 @@
 - `tiny_path`: a small hand-written problem file (tests/matching/data/tiny.json): two requests,
   four volunteers, weekly/dated/exception availability, a flexible window.
 - `tiny`: that problem loaded.
-- `fast`: SolveOptions for small problems (5 s limit, one worker, a fixed seed).
+- `fast`: SolveOptions for small problems (5 deterministic seconds, one worker, a fixed seed).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from matching import Problem, SolveOptions, load_problem
+from tests.matching.helpers import proving
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,4 +30,4 @@ def tiny(tiny_path: Path) -> Problem:
 
 @pytest.fixture
 def fast() -> SolveOptions:
-    return SolveOptions(time_limit=5, workers=1, seed=7)
+    return proving(5)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from matching.jsonio import load_problem
+from matching.options import SolveOptions
 from matching.problem import Problem
 from matching.result import Assignment, Missing, Objective, OpenRequest, Result, Status
 from matching.validate import objective, pair_distance_km, pair_travel_minutes
@@ -19,6 +20,15 @@ from matching.validate import objective, pair_distance_km, pair_travel_minutes
 DAY = "2026-03-05"
 NEXT_DAY = "2026-03-06"
 BASE_LAT, BASE_LON = 34.33, 117.96
+#: the wall-clock limit of a test solve: a guard far beyond what any search here is budgeted
+WALL_GUARD = 300.0
+
+
+def proving(deterministic: float = 10.0, *, seed: int = 7, **more: Any) -> SolveOptions:
+    """Options of a solve whose outcome a test may assert (OPTIMAL, a proven gap, a repeat):
+    one worker, every CP-SAT search bounded by `deterministic` seconds of deterministic time and
+    the wall clock only a distant guard, so what gets proven does not depend on the machine's load."""
+    return SolveOptions(time_limit=WALL_GUARD, workers=1, seed=seed, deterministic_time=deterministic, **more)
 
 
 def place(north_km: float = 0.0, east_km: float = 0.0) -> dict[str, float]:

@@ -95,7 +95,7 @@ def reference_optimum(problem: Problem, step: int = 30) -> Best:
         v = vols[new.volunteer]
         mine = [*tasks, new]
         spans = sorted((problem.minute(a.start), problem.minute(a.end), a.request) for a in mine)
-        for (s1, e1, r1), (s2, _, r2) in itertools.combinations(spans, 2):
+        for (_, e1, r1), (s2, _, r2) in itertools.combinations(spans, 2):
             if e1 + site_minutes(r1, r2) > s2:
                 return False
         lim = v.limits

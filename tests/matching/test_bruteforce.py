@@ -16,19 +16,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
+from matching import solve
 from matching.jsonio import load_problem
 from matching.result import Result, Status
 from matching.validate import pair_distance_km, validate
-from tests.matching.helpers import build, pairs, request, volunteer
+from tests.matching.helpers import build, pairs, proving, request, volunteer
 from tests.matching.milp_reference import milp_optimum
 from tests.matching.reference import reference_optimum
 from tests.matching.strategies import problems
 
 
 def engine(problem: Any) -> Result:
-    from matching import SolveOptions, solve
-
-    return solve(problem, SolveOptions(time_limit=10, workers=1, seed=11))
+    return solve(problem, proving(10, seed=11))
 
 
 def test_reference_prefers_staffing_then_travel_then_balance_then_cohesion() -> None:

@@ -16,12 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import candidates
-from matching.arrays import allowed_starts, build_arrays
+from matching import SolveOptions, solve, validate
+from matching.arrays import NEVER, allowed_starts, build_arrays
 from matching.candidates import flex_domains, generate, pair_distance, pair_reasons
+from matching.engine import _widen_by_flow
 from matching.geo import exact_km, geodesic_km
 from matching.jsonio import load_problem
 from matching.problem import Problem
+from matching.result import Status
+from matching.rules import availability
 from tests.matching.helpers import DAY, at, build, document, place, request, volunteer
 from tests.matching.strategies import problems
 
@@ -43,7 +46,7 @@ def _reference(problem: Problem, keep: int) -> dict[tuple[int, int], dict[str, A
                                          min_level, km, mins)
                 if not arr.r_fixed[r] and reason[0] == 0:
                     last = min(int(pool.last_day[i]),
-                               int(arr.insured_until[v]) if arr.r_insurance[r] else candidates.NEVER)
+                               int(arr.insured_until[v]) if arr.r_insurance[r] else NEVER)
                     pieces[v] = allowed_starts(arr, v, r, int(mins[0]), last)
                     if not pieces[v]:
                         continue
@@ -114,10 +117,10 @@ def _many_pieces() -> Problem:
 def test_many_pieces_follow_the_reference_by_search_and_by_scan(monkeypatch: pytest.MonkeyPatch) -> None:
     problem = _many_pieces()
     arr = build_arrays(problem)
-    assert int(np.diff(arr.av_ptr).max()) > candidates.FEW_PIECES      # the search path
+    assert int(np.diff(arr.av_ptr).max()) > availability.FEW_PIECES      # the search path
     _check_against_reference(problem, 3)
     by_search = generate(build_arrays(problem), 3)
-    monkeypatch.setattr(candidates, "FEW_PIECES", 100)                  # the piece-by-piece path
+    monkeypatch.setattr(availability, "FEW_PIECES", 100)                  # the piece-by-piece path
     _check_against_reference(problem, 3)
     by_scan = generate(build_arrays(problem), 3)
     assert len(by_scan) > 0
@@ -133,7 +136,7 @@ def test_flex_domains_match_allowed_starts_pair_by_pair() -> None:
     v = np.repeat(np.arange(arr.nv), len(flex))
     r = np.tile(np.asarray(flex), arr.nv)
     travel = (v * 7 + r * 3) % 50
-    last = np.where(v % 4 == 0, 3, candidates.NEVER)
+    last = np.where(v % 4 == 0, 3, NEVER)
     got = flex_domains(arr, v, r, travel, last)
     want = [allowed_starts(arr, int(a), int(b), int(t), int(d)) for a, b, t, d in zip(v, r, travel, last)]
     assert got == want
@@ -188,9 +191,6 @@ def pair_distance_km_of(east_km: float) -> float:
 
 
 def test_widening_starts_no_round_after_its_deadline() -> None:
-    from matching.engine import _widen_by_flow
-    from matching.options import SolveOptions
-
     vols = [volunteer(f"V{i}", skills={"helper": 1}, east_km=i * 0.3) for i in range(12)]
     reqs = [request(f"R{j}", needs=(("helper", 2, 1),), time={"start": at("09:00", DAY), "duration": 60})
             for j in range(3)]
@@ -210,9 +210,6 @@ def test_widening_starts_no_round_after_its_deadline() -> None:
 def test_a_solve_left_almost_no_time_still_returns_a_valid_result() -> None:
     """Candidates cut hard (one per slot) so that widening has work to do, and a time limit too
     short for it: the engine returns a checked result, not an error."""
-    from matching import SolveOptions, solve, validate
-    from matching.result import Status
-
     vols = [volunteer(f"V{i}", skills={"helper": 1}, east_km=i * 0.3) for i in range(12)]
     reqs = [request(f"R{j}", needs=(("helper", 2, 1),), start=f"{9 + j:02d}:00") for j in range(4)]
     problem = load_problem(document(vols, reqs))

@@ -10,7 +10,7 @@ import pytest
 
 from matching import Problem, SolveOptions, dump_problem, load_result, solve, validate
 from matching.cli import main
-from tests.matching.helpers import build, request, volunteer
+from tests.matching.helpers import WALL_GUARD, build, proving, request, volunteer
 
 distributed = pytest.importorskip("distributed")
 
@@ -34,8 +34,10 @@ def towns() -> Problem:
 
 def test_dask_cluster_reaches_the_in_process_objective(cluster: str) -> None:
     p = towns()
-    local = solve(p, SolveOptions(time_limit=10, workers=1, seed=3))
-    remote = solve(p, SolveOptions(time_limit=10, workers=2, seed=3, dask_scheduler=cluster))
+    local = solve(p, proving(10, seed=3))
+    # on the cluster too the searches stop on deterministic time (each part its own budget)
+    remote = solve(p, SolveOptions(time_limit=WALL_GUARD, workers=2, seed=3, dask_scheduler=cluster,
+                                   deterministic_time=10))
     assert validate(p, remote) == []
     assert remote.parts["count"] == 3
     assert remote.objective == local.objective
@@ -51,12 +53,14 @@ def _tasks_seen(address: str) -> int:
 def test_the_environment_variable_sends_the_command_line_solve_to_the_cluster(
         cluster: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     p = towns()
-    local = solve(p, SolveOptions(time_limit=10, workers=1, seed=3))
+    local = solve(p, proving(10, seed=3))
     dump_problem(p, tmp_path / "towns.json")
     before = _tasks_seen(cluster)
     monkeypatch.setenv("WENMING_DASK_SCHEDULER", cluster)
+    # the command line has no deterministic budget: its wall-clock limit is set far beyond what
+    # these three small parts need
     assert main([str(tmp_path / "towns.json"), "-o", str(tmp_path / "result.json"), "--workers", "2",
-                 "--seed", "3"]) == 0
+                 "--seed", "3", "--time-limit", str(WALL_GUARD)]) == 0
     assert _tasks_seen(cluster) > before
     result = load_result(tmp_path / "result.json")
     assert validate(p, result) == []
@@ -68,5 +72,5 @@ def test_the_library_reads_no_environment(cluster: str, monkeypatch: pytest.Monk
     in this machine's processes (a sweep point running on a Dask worker relies on it)."""
     monkeypatch.setenv("WENMING_DASK_SCHEDULER", cluster)
     before = _tasks_seen(cluster)
-    solve(towns(), SolveOptions(time_limit=10, workers=2, seed=3))
+    solve(towns(), SolveOptions(time_limit=WALL_GUARD, workers=2, seed=3, deterministic_time=10))
     assert _tasks_seen(cluster) == before

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 from matching.arrays import build_arrays
 from matching.candidates import generate
 from matching.flow import solve_flow
-from matching.parts import split
+from matching.options import Budget
+from matching.parts import Part, split
+from matching.partsolve import solve_part
+from matching.problem import Problem
 from tests.matching.helpers import build, request, volunteer
 
 
-def only_part(problem):  # type: ignore[no-untyped-def]
+def only_part(problem: Problem) -> Part:
     arr = build_arrays(problem)
     parts = split(arr, generate(arr, 30))
     assert len(parts) == 1
@@ -43,12 +48,7 @@ def test_a_pin_does_not_cost_staffing_in_the_relaxation() -> None:
 def test_a_part_whose_flow_answer_half_staffs_a_request_is_not_taken_as_solved() -> None:
     # three helpers wanted, all or nothing, two exist: the flow sends both (a relaxation may),
     # the repair sends nobody, and the part's levels must describe what is sent, even when no
-    # time is left for any search
-    import time
-
-    from matching.options import Budget
-    from matching.partsolve import solve_part
-
+    # time is left for any search (a deadline already past, not a wait)
     p = build([volunteer("V1"), volunteer("V2", east_km=1)], [request("R1", needs=(("helper", 3, 1),))])
     part = only_part(p)
     assert solve_flow(part).staffing == 2 * 3

@@ -21,9 +21,11 @@ from benchmarks.gapio import (
     read_gap,
     require_bench_dir,
 )
+from matching import solve
 from matching.jsonio import load_problem
 from matching.result import Status
 from matching.validate import validate
+from tests.matching.helpers import proving
 
 INSTANCES = [f"cattrysse1994/gap{n}-0" for n in range(1, 13)]
 
@@ -47,11 +49,9 @@ def test_converter_keeps_costs_resources_and_capacities(bench: Path) -> None:
 
 @pytest.mark.parametrize("path", INSTANCES)
 def test_engine_reaches_the_published_gap_minimum(bench: Path, path: str) -> None:
-    from matching import SolveOptions, solve
-
     optimum = published_optima(bench)[path]
     problem = load_problem(gap_problem(read_gap(bench / path, name=path)))
-    result = solve(problem, SolveOptions(time_limit=60, workers=1, seed=5))
+    result = solve(problem, proving(60, seed=5))
     assert result.status == Status.OPTIMAL, result.message
     assert len(result.assignments) == len(problem.requests)          # every job staffed
     assert result.objective.travel_m == optimum * 1000

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from matching import SolveOptions, Status, solve, validate
+from matching import Status, solve, validate
 from matching.arrays import build_arrays
 from matching.candidates import generate
 from matching.flow import solve_flow
 from matching.jsonio import load_problem
 from matching.lp import staffing_bound, travel_bound
 from matching.parts import Part, split
-from tests.matching.helpers import at, build, request, volunteer
+from tests.matching.helpers import WALL_GUARD, at, build, proving, request, volunteer
 from tests.matching.strategies import problems
 
 
@@ -25,8 +26,6 @@ def parts_of(problem: Any) -> list[Part]:
 
 def chosen_rows(problem: Any, part: Part, result: Any) -> Any:
     """The part's candidate rows used by a result (volunteer, request and skill slot)."""
-    import numpy as np
-
     vol_ids = [problem.volunteers[int(v)].id for v in part.vol]
     req_ids = [problem.requests[int(r)].id for r in part.req]
     slot_skill = {(i, k): need.skill for i, r in enumerate(part.req)
@@ -40,14 +39,14 @@ def chosen_rows(problem: Any, part: Part, result: Any) -> Any:
 @given(problems(max_volunteers=6, max_requests=5))
 def test_no_feasible_solution_travels_less_than_the_bound(doc: dict[str, Any]) -> None:
     problem = load_problem(doc)
-    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=3))
+    result = solve(problem, proving(5, seed=3))
     if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return
     assert validate(problem, result) == []
     for part in parts_of(problem):
         x = chosen_rows(problem, part, result)
         staffing = int(part.weight[part.rr[x]].sum())
-        bound = travel_bound(part, staffing, 10.0, include=x)
+        bound = travel_bound(part, staffing, WALL_GUARD, include=x)
         assert bound is not None
         assert bound.value <= int(part.metres[x].sum())
 
@@ -57,7 +56,7 @@ def test_one_volunteer_cannot_serve_two_requests_at_the_same_hour_in_the_bound()
     p = build([volunteer("A", east_km=1), volunteer("B", east_km=2)], [request("R1"), request("R2")])
     (part,) = parts_of(p)
     flow = solve_flow(part)
-    bound = travel_bound(part, flow.staffing, 10.0)
+    bound = travel_bound(part, flow.staffing, WALL_GUARD)
     assert bound is not None
     a, b = (int(part.metres[(part.rv == v)].min()) for v in range(2))
     assert flow.travel_m == 2 * min(a, b)
@@ -74,7 +73,7 @@ def test_everyone_on_a_flexible_request_shares_one_start_in_the_bound() -> None:
               [request("R", needs=(("helper", 2, 1),), time=window)])
     (part,) = parts_of(p)
     flow = solve_flow(part)
-    bound = travel_bound(part, flow.staffing, 10.0)
+    bound = travel_bound(part, flow.staffing, WALL_GUARD)
     assert bound is not None
     metres = {p.volunteers[int(part.vol[v])].id: int(part.metres[part.rv == v][0]) for v in range(part.nv)}
     assert flow.travel_m == metres["Early"] + metres["Late"]
@@ -89,7 +88,20 @@ def test_a_request_that_cannot_be_fully_staffed_adds_nothing_to_the_staffing_bou
                request("R2", start="14:00")], skills=["doctor", "helper"])
     (part,) = parts_of(p)
     flow = solve_flow(part)
-    bound = staffing_bound(part, 10.0)
+    bound = staffing_bound(part, WALL_GUARD)
     assert bound is not None
     assert flow.staffing == 2 * 3
     assert bound.value == 3
+
+
+def test_a_pinned_volunteer_who_could_fill_two_slots_fills_one_in_the_bound() -> None:
+    # V0 holds both skills R0 asks for and is pinned to it: the pin asks for one of V0's two rows,
+    # not both (which once-per-request forbids), so the bound exists and V1 takes the other slot
+    p = build([volunteer("V0", skills={"helper": 3, "doctor": 3}, pinned=["R0"]),
+               volunteer("V1", skills={"helper": 3, "doctor": 3}, east_km=1)],
+              [request("R0", needs=(("helper", 1, 1), ("doctor", 1, 1)))])
+    (part,) = parts_of(p)
+    bound = travel_bound(part, 2 * 3, WALL_GUARD)                       # both slots staffed
+    assert bound is not None
+    assert bound.value == int(part.metres[part.rv == 1].min())         # V0 travels 0 m, V1 1.3 km
+    assert staffing_bound(part, WALL_GUARD) is not None

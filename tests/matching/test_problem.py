@@ -20,6 +20,7 @@ from matching import (
     load_problem,
     load_result,
     result_to_json,
+    solve,
 )
 
 
@@ -108,6 +109,10 @@ BAD = [
     ("request outside the period", _set(["requests", 0, "time", "start"], "2026-03-07T09:00"),
      "requests[0].time.start", "outside the period"),
     ("wrong format", _set(["format"], "something/else"), "format", "'wenming.matching/problem' was expected"),
+    ("volunteer attribute not a scalar", _set(["volunteers", 1, "attributes"], {"tags": ["a"]}),
+     "volunteers[1].attributes.tags", "is not of type"),
+    ("request attribute null", _set(["requests", 0, "attributes"], {"kind": None}),
+     "requests[0].attributes.kind", "is not of type"),
 ]
 
 
@@ -148,6 +153,21 @@ def test_large_documents_accept_what_the_schema_accepts(tiny_path: Path, monkeyp
     assert load_problem(tiny_path) == expected
 
 
+def test_attributes_are_kept_for_a_callers_rules(tiny_path: Path) -> None:
+    doc = base(tiny_path)
+    doc["volunteers"][0]["attributes"] = {"birth_date": "2001-04-02", "drives": True}
+    doc["requests"][0]["attributes"] = {"floor": 3}
+    problem = load_problem(doc)
+    assert problem.volunteers[0].attribute("birth_date") == "2001-04-02"
+    assert problem.volunteers[0].attribute("drives") is True
+    assert problem.volunteers[1].attribute("birth_date") is None
+    assert problem.requests[0].attribute("floor") == 3
+    again = dump_problem(problem)
+    assert again["volunteers"][0]["attributes"] == {"birth_date": "2001-04-02", "drives": True}
+    assert "attributes" not in again["volunteers"][1]
+    assert load_problem(again) == problem
+
+
 def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "wenming.matching/problem",\n "version": 1,,}', encoding="utf-8")
@@ -161,8 +181,6 @@ def test_a_missing_file_is_a_problem_error(tmp_path: Path) -> None:
 
 
 def test_result_json_round_trips(tiny: Any, fast: Any) -> None:
-    from matching import solve
-
     result = solve(tiny, fast)
     doc = result_to_json(result)
     assert result_to_json(load_result(doc)) == doc
@@ -170,8 +188,6 @@ def test_result_json_round_trips(tiny: Any, fast: Any) -> None:
 
 
 def test_a_bad_result_names_its_path(tiny: Any, fast: Any) -> None:
-    from matching import solve
-
     doc = copy.deepcopy(result_to_json(solve(tiny, fast)))
     doc["assignments"][0]["travel_minutes"] = -1
     with pytest.raises(ResultError) as err:

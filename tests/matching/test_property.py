@@ -15,20 +15,20 @@ from typing import Any
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from matching import solve
 from matching.jsonio import load_problem, load_result, result_to_json
 from matching.problem import Problem
 from matching.result import Result, Status
 from matching.validate import validate
+from tests.matching.helpers import proving
 from tests.matching.strategies import problems
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_every_engine_result_on_a_random_problem_is_valid(doc: dict[str, Any]) -> None:
-    from matching import SolveOptions, solve
-
     problem = load_problem(doc)
-    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=3))
+    result = solve(problem, proving(5, seed=3))
     event(f"status {result.status.value}")
     event(f"assignments {min(len(result.assignments), 5)}{'+' if len(result.assignments) >= 5 else ''}")
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE, Status.INFEASIBLE), result.message
@@ -66,10 +66,8 @@ def _broken(problem: Problem, result: Result, how: str) -> tuple[Result, str] | 
 def test_the_checker_catches_a_broken_engine_result(doc: dict[str, Any], how: str) -> None:
     # The property above is only as strong as the checker: on real engine output, a planted
     # fault of each kind must be reported under its own code.
-    from matching import SolveOptions, solve
-
     problem = load_problem(doc)
-    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=3))
+    result = solve(problem, proving(5, seed=3))
     assume(result.assignments)
     broken = _broken(problem, result, how)
     assume(broken is not None)

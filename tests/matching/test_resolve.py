@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from matching import Changes, ProblemError, SolveOptions, apply_changes, resolve, solve, validate
-from tests.matching.helpers import assign, build, request, result_of, volunteer
+from matching import Changes, Problem, ProblemError, apply_changes, resolve, solve, validate
+from tests.matching.helpers import assign, build, proving, request, result_of, volunteer
 
-OPTS = SolveOptions(time_limit=5, workers=1, seed=7)
+OPTS = proving(5)
 
 
-def town():
+def town() -> Problem:
     return build([volunteer("V1", east_km=0.5), volunteer("V2", east_km=1.0), volunteer("V3", east_km=2.0)],
                  [request("R1"), request("R2", start="14:00", north_km=1)])
 

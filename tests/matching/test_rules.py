@@ -7,14 +7,31 @@ catch its rule and only its rule. The engine-level pairs are in `test_rules_engi
 
 from __future__ import annotations
 
+import ast
+import importlib
 from pathlib import Path
+from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
 import pytest
 
+import matching
 from matching.result import Objective, Result, Status
-from matching.validate import HARD_RULES, Violation, validate
+from matching.rules import RULES
+from matching.validate import (
+    HARD_RULES,
+    STRUCTURE,
+    Violation,
+    check_objective,
+    check_open,
+    check_status,
+    objective,
+    validate,
+)
 from tests.matching.helpers import DAY, NEXT_DAY, assign, at, build, request, result_of, rules, volunteer
+
+#: what the checker may build on: the data classes, the result, and its own helpers
+CHECKER_MODULES = {"matching.problem", "matching.result", "matching.rules.facts"}
 
 
 def only(violations: list[Violation], rule: str, volunteer_id: str | None, request_id: str | None) -> None:
@@ -23,21 +40,66 @@ def only(violations: list[Violation], rule: str, volunteer_id: str | None, reque
     assert (violations[0].volunteer, violations[0].request) == (volunteer_id, request_id)
 
 
-def test_checker_shares_no_code_with_the_solver() -> None:
-    import ast
-    import importlib
+def _names(code: CodeType) -> set[str]:
+    """Global (and attribute) names a function's code reads, nested functions included."""
+    out = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            out |= _names(const)
+    return out
 
-    module = importlib.import_module("matching.validate")     # the module, not the exported function
-    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+
+def _solver_code_reached(fn: Any, seen: set[str] | None = None) -> list[str]:
+    """What of the engine a checker function uses, following the functions of its own module."""
+    seen = set() if seen is None else seen
+    seen.add(fn.__qualname__)
+    found = []
+    for name in sorted(_names(fn.__code__)):
+        if name not in fn.__globals__:
+            continue
+        obj = fn.__globals__[name]
+        where = obj.__name__ if isinstance(obj, ModuleType) else getattr(obj, "__module__", None)
+        if not isinstance(where, str) or not where.startswith("matching") or where in CHECKER_MODULES:
+            continue
+        if where == fn.__module__ and isinstance(obj, FunctionType):
+            if obj.__qualname__ not in seen:
+                found += _solver_code_reached(obj, seen)
+        elif not isinstance(obj, (int, float, str, tuple)):
+            found.append(f"{fn.__module__}.{fn.__qualname__} uses {where}.{name}")
+    return found
+
+
+def test_checker_shares_no_code_with_the_solver() -> None:
+    # every check (each rule's, beside the engine's filter in its module, and validate's own)
+    # reads only the data classes, the result and the checker's helpers
+    checks = [*HARD_RULES, *STRUCTURE, check_status, check_objective, check_open, objective]
+    assert [bad for check in checks for bad in _solver_code_reached(check)] == []
+    facts = importlib.import_module("matching.rules.facts")
+    tree = ast.parse(Path(str(facts.__file__)).read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                 for alias in node.names}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert {m for m in imported if m and m.startswith("matching")} <= {"matching.problem", "matching.result"}
 
 
 def test_each_hard_rule_is_one_documented_function() -> None:
     codes = [f.__doc__.split(":")[0] for f in HARD_RULES if f.__doc__]
     assert codes == [f"H{i}" for i in range(1, 11)]
+    assert [rule.code.split("_")[0] for rule in RULES.rules] == codes
+    assert all(rule.sentence.startswith(code + ":") for rule, code in zip(RULES.rules, codes))
+
+
+def test_each_rule_names_where_the_solvers_keep_it_and_the_names_exist() -> None:
+    for rule in RULES.rules:
+        assert rule.pair_tests or rule.model, rule.code       # a filter, a solver constraint, or both
+        for dotted in rule.model:
+            module, _, rest = dotted.partition(".")
+            target: Any = importlib.import_module(module)
+            for part in rest.split("."):
+                if isinstance(target, ModuleType) and not hasattr(target, part):
+                    target = importlib.import_module(f"{target.__name__}.{part}")
+                else:
+                    target = getattr(target, part)
+            assert callable(target), dotted
 
 
 # ----------------------------------------------------------------------------- H1 skill
@@ -331,12 +393,7 @@ def test_open_list_must_name_every_unfilled_slot() -> None:
 
 def test_public_validate_is_the_checker_function_even_after_its_module_was_imported() -> None:
     # `matching.validate` is both a submodule and an exported function; importing the submodule
-    # (as this file does) must not make `from matching import validate` hand out the module.
-    import importlib
-
+    # (as this file does) must not make `matching.validate` the module.
     importlib.import_module("matching.validate")
-    from matching import Violation as PublicViolation
-    from matching import validate as public_validate
-
-    assert public_validate is validate
-    assert PublicViolation is Violation
+    assert matching.validate is validate
+    assert matching.Violation is Violation

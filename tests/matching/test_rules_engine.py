@@ -13,19 +13,19 @@ from typing import Any
 
 import pytest
 
+from matching import solve
 from matching.result import Result, Status
 from matching.validate import validate
-from tests.matching.helpers import DAY, NEXT_DAY, at, build, request, volunteer
+from tests.matching.helpers import DAY, NEXT_DAY, at, build, proving, request, volunteer
 
 # ----------------------------------------------------------------------------- engine level
 # NEAR lives 1 km from the site, FAR 5 km: without an obstacle the engine must pick NEAR (least
 # travel); each rule below forbids NEAR, and the engine must fall back to FAR (or leave it open).
 
 def solved(problem: Any) -> Result:
-    """Solve with a fixed seed on one worker and insist the result validates clean."""
-    from matching import SolveOptions, solve
-
-    result = solve(problem, SolveOptions(time_limit=10, workers=1, seed=7))
+    """Solve on a deterministic budget (so OPTIMAL may be asserted) and insist the result
+    validates clean."""
+    result = solve(problem, proving(10))
     assert validate(problem, result) == []
     return result
 
