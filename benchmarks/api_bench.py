@@ -191,7 +191,8 @@ def bench_whole_tree(base_url: str, headers: dict[str, str], db_path: Path, runs
 # (c) node(id) throughput
 
 
-async def bench_node(base_url: str, headers: dict[str, str], volunteers: int, clients: int, seconds: float) -> dict[str, float]:
+async def bench_node(base_url: str, headers: dict[str, str], volunteers: int, clients: int,
+                     seconds: float) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     rng = random.Random(7)
