@@ -189,7 +189,7 @@ def test_runs_are_listed_newest_first_and_compared(analyst: GraphQLClient, api: 
      "line 5: base.url: the API reads its own database"),
     (database_scenario(unit="atlantis"), "toml", "line 6: base.unit: no unit has the code or name 'atlantis'"),
     (TINY.format(tag="x", extra="").replace("time_limit = 3", "time_limit = 9000"), "toml",
-     "line 10: engine.time_limit: at most 600 seconds"),
+     "line 10: engine.time_limit: must be > 0 and at most 600 seconds"),
 ])
 def test_bad_scenarios_are_user_errors_naming_line_and_key_and_store_nothing(
         analyst: GraphQLClient, engine: Engine, text: str, field: str, message: str) -> None:
