@@ -52,6 +52,12 @@ class RunProgress:
             self.write(self.run_id, RunState.RUNNING, **values)
 
 
+def start_run(queue: RunQueue, run_id: int, write: Write, solve: Callable[[], None],
+              known: tuple[type[Exception], ...]) -> None:
+    """Queue run `run_id` (committed as QUEUED) to live the life of `execute_run`; returns at once."""
+    queue.submit(run_id, lambda: execute_run(queue, write, run_id, solve, known))
+
+
 def execute_run(queue: RunQueue, write: Write, run_id: int, solve: Callable[[], None],
                 known: tuple[type[Exception], ...]) -> None:
     """Run `solve` for run `run_id` as described in the module docstring (on the queue's worker)."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from resolvers.access.auth import AuthError, Credential, resolve_caller
+from resolvers.access.auth import AuthError, Caller, Credential, resolve_caller
 from resolvers.access.policy import AuthHolder, may_call
 from resolvers.core.errors import ErrorCode
 from wenming.guard import Security
@@ -41,20 +41,25 @@ class RequestAuth(AuthHolder):
         self.resolved = False
 
 
-    def still_valid(self, open_session: Callable[[], Session]) -> bool:
-        """The credential checked again: an expired token, a revoked key or a disabled account ends it."""
-        if self.credential is None or self.error is not None:
-            return False
-        session = open_session()
+    def resolve(self, session: Session) -> Caller | None:
+        """The caller behind the credential, read with the session's restriction paused (the
+        credential tables are nobody's to read through it); AuthError when it does not hold."""
         self.loading = True
         try:
-            caller = resolve_caller(session, self.settings, self.credential)
-        except AuthError:
-            return False
+            return resolve_caller(session, self.settings, self.credential)
         finally:
             self.loading = False
-            session.close()
-        return caller is not None and caller.account_id == (self.caller.account_id if self.caller else None)
+
+    def still_valid(self, open_session: Callable[[], Session]) -> bool:
+        """The credential checked again: an expired token, a revoked key or a disabled account ends it."""
+        if self.credential is None or self.error is not None or self.caller is None:
+            return False
+        with open_session() as session:
+            try:
+                caller = self.resolve(session)
+            except AuthError:
+                return False
+        return caller is not None and caller.account_id == self.caller.account_id
 
 
 def request_auth(request: Any, security: Security) -> RequestAuth:
@@ -116,16 +121,14 @@ class Authorise(SchemaExtension):
         if holder.error is not None:
             return _error(str(holder.error), holder.error.code)
         if not holder.resolved:
-            holder.loading = True
             # Subscriptions hold no session for their lifetime (wenming/context.py): a short one here.
             subscription = ec.operation_type is OperationType.SUBSCRIPTION
             session = context.open_session() if subscription else context.session
             try:
-                holder.set(resolve_caller(session, holder.settings, holder.credential))
+                holder.set(holder.resolve(session))
             except AuthError as exc:
                 return _error(str(exc), exc.code)
             finally:
-                holder.loading = False
                 if subscription:
                     session.close()
             holder.resolved = True

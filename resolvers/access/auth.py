@@ -69,6 +69,16 @@ class Caller:
     def is_admin(self) -> bool:
         return Role.PLATFORM_ADMIN in self.roles
 
+    @property
+    def volunteer_ids(self) -> frozenset[int]:
+        """The volunteers this account is (its VOLUNTEER grants)."""
+        return frozenset(g.volunteer_id for g in self.grants_of(Role.VOLUNTEER) if g.volunteer_id)
+
+    @property
+    def led_team_ids(self) -> frozenset[int]:
+        """The teams this account leads (its TEAM_LEADER grants)."""
+        return frozenset(g.team_id for g in self.grants_of(Role.TEAM_LEADER) if g.team_id)
+
 
 @dataclass(frozen=True)
 class Credential:

@@ -16,7 +16,6 @@ from resolvers.access.rules import (
     ADMIN,
     SIGNED_IN,
     STAFF,
-    UNIT_ADMIN,
     AdminOnly,
     ByTeam,
     ByVolunteer,
@@ -35,10 +34,7 @@ STAFF_ONLY_FIELDS = {"skills": "skills", "domains": "domains", "insurance_valid_
 
 def is_staff_over(session: Session, caller: Caller | None, volunteer: models.Volunteer) -> bool:
     """Whether `caller` administers `volunteer`'s unit (the platform admin always does)."""
-    if caller is None:
-        return False
-    return caller.is_admin or Check(session, caller).in_subtree(UNIT_ADMIN, Check(session, caller).unit_path(
-        volunteer.unit_id))
+    return caller is not None and Check(session, caller).administers(volunteer.unit_id)
 
 
 DOMAIN = Domain(

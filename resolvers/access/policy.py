@@ -57,7 +57,7 @@ READS: dict[Any, Callable[[Scope, Any], ColumnElement[bool]]] = _merged("reads")
 #: model -> who may write its rows (tables not listed: the platform admin only)
 WRITES: dict[Any, WriteRule] = _merged("writes")
 #: Tables the request session never reads for the caller without the criteria.
-RESTRICTED_TABLES = {model.__table__ for model in READS}
+_READS_BY_TABLE = {model.__table__: fn for model, fn in READS.items()}
 _WRITES_BY_TABLE = {model.__table__: (model, rule) for model, rule in WRITES.items()}
 
 
@@ -130,9 +130,9 @@ def _restrict_select(state: ORMExecuteState, scope: Scope) -> None:
     statement = state.statement
     if isinstance(statement, Select) and statement._propagate_attrs.get("compile_state_plugin") != "orm":
         for table in _tables(statement.get_final_froms()):  # a plain table SELECT
-            model = next((m for m in READS if m.__table__ is table), None)
-            if model is not None:
-                statement = statement.where(READS[model](scope, table))
+            criterion = _READS_BY_TABLE.get(table)
+            if criterion is not None:
+                statement = statement.where(criterion(scope, table))
         state.statement = statement
         return
     # Plain expressions, not lambdas: a lambda's SQL is cached by its code, and would carry one

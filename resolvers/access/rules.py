@@ -72,14 +72,14 @@ class Scope:
         return select(_units.c.id).where(or_(*(_units.c.path.like(f"{p}%") for p in paths)))
 
     def led_teams(self) -> list[int]:
-        return [g.team_id for g in self.caller.grants_of(Role.TEAM_LEADER) if g.team_id] if self.caller else []
+        return sorted(self.caller.led_team_ids) if self.caller else []
 
     def team_members(self) -> Select[Any] | None:
         teams = self.led_teams()
         return select(_members.c.volunteer_id).where(_members.c.team_id.in_(teams)) if teams else None
 
     def selves(self) -> list[int]:
-        return [g.volunteer_id for g in self.caller.grants_of(Role.VOLUNTEER) if g.volunteer_id] if self.caller else []
+        return sorted(self.caller.volunteer_ids) if self.caller else []
 
     def volunteers(self, column: Any) -> ColumnElement[bool]:
         """`column` (a volunteer id) names a volunteer the caller may see."""
@@ -149,6 +149,10 @@ class Check:
 
     def volunteer_unit(self, volunteer_id: int | None) -> int | None:
         return self._scalar(_volunteers, "unit_id", volunteer_id)
+
+    def administers(self, unit_id: int | None) -> bool:
+        """The caller is the platform admin or a unit admin over `unit_id`."""
+        return self.caller.is_admin or self.in_subtree(UNIT_ADMIN, self.unit_path(unit_id))
 
     def in_subtree(self, roles: Iterable[Role], path: str | None) -> bool:
         """`path` lies in the subtree of one of the caller's unit grants of `roles`."""
@@ -228,7 +232,7 @@ class ByTeam(WriteRule):
                 return True
         elif check.in_subtree(UNIT_ADMIN, check.unit_path(check.team_unit(team_id))):
             return True
-        leads = team_id in set(Scope(check.caller).led_teams())
+        leads = team_id in check.caller.led_team_ids
         return leads and not (is_new and isinstance(obj, models.Team))
 
     def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
@@ -277,7 +281,7 @@ class ByVolunteer(WriteRule):
         if all(check.in_subtree(UNIT_ADMIN, check.unit_path(u)) for u in units):
             return True
         new_volunteer = is_new and isinstance(obj, models.Volunteer)
-        return not new_volunteer and volunteer_id in set(Scope(check.caller).selves())
+        return not new_volunteer and volunteer_id in check.caller.volunteer_ids
 
     def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
         units = scope.units(*UNIT_ADMIN)

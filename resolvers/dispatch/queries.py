@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
-from db.models import Role
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode
@@ -67,7 +66,7 @@ def my_tasks(info: Info, volunteer: str | None, status: AssignmentStatus | None)
     outside the caller's scope are not read)."""
     if volunteer is None:
         caller = info.context.auth.caller
-        own = sorted({g.volunteer_id for g in caller.grants_of(Role.VOLUNTEER)} if caller is not None else set())
+        own = sorted(caller.volunteer_ids) if caller is not None else []
         if len(own) != 1:
             raise ClientError("volunteer: you hold no single volunteer grant; name the volunteer", ErrorCode.REQUIRED,
                               ("volunteer",))

@@ -30,7 +30,7 @@ from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
 from db.session import session_factory
-from jobs.lifecycle import RunProgress, execute_run
+from jobs.lifecycle import RunProgress, start_run
 from jobs.queue import RunQueue, recover_rows, update_row
 from matching.resolve import Changes, resolve
 from resolvers.dispatch.broker import BROKER
@@ -50,9 +50,8 @@ def topic(run_id: int) -> str:
 def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> None:
     """Queue run `run_id` (already committed as QUEUED) for execution; returns at once."""
     sessions = session_factory(engine)
-    write = functools.partial(_set, sessions)
-    QUEUE.submit(run_id, lambda: execute_run(QUEUE, write, run_id, lambda: _solve(sessions, run_id, dask_scheduler),
-                                             (m.MatchingError,)))
+    start_run(QUEUE, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, dask_scheduler),
+              (m.MatchingError,))
 
 
 def drain(timeout: float | None = None) -> None:

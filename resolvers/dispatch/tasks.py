@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from db import models
 from db.enums import OrderStatus as S
 from db.localtime import LOCAL_TZ
-from db.models import Role
 from db.models.base import utcnow
 from db.models.dispatch import AssignmentStatus as A
 from db.models.dispatch import EventKind, RunKind
@@ -72,8 +71,7 @@ def _own_task(info: Info, session: Session, data: Any) -> tuple[models.Assignmen
     volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
     checks.raise_if_any()
     caller = info.context.auth.caller
-    own = {g.volunteer_id for g in caller.grants_of(Role.VOLUNTEER)} if caller is not None else set()
-    if not (caller is not None and caller.is_admin) and volunteer.id not in own:
+    if caller is None or not (caller.is_admin or volunteer.id in caller.volunteer_ids):
         raise abort(("input", "volunteer"), "you can act only as yourself: pass your own volunteer ID",
                     ErrorCode.NOT_YOUR_TASK)
     task = globalid.load(session, data.assignment, "Assignment", TASK, lock=True)

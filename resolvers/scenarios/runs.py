@@ -36,7 +36,7 @@ from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunState
 from db.session import session_factory
-from jobs.lifecycle import RunProgress, execute_run
+from jobs.lifecycle import RunProgress, start_run
 from jobs.queue import RunQueue, recover_rows, update_row
 from matching.scenarios.compare import Difference, differences
 from matching.scenarios.dataset import materialise
@@ -243,9 +243,8 @@ def report_html(row: models.ScenarioRun) -> str | None:
 def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> None:
     """Queue run `run_id` (already committed as QUEUED); returns at once."""
     sessions = session_factory(engine)
-    write = functools.partial(_set, sessions)
-    QUEUE.submit(run_id, lambda: execute_run(QUEUE, write, run_id, lambda: _solve(sessions, run_id, dask_scheduler),
-                                             (ScenarioError, m.MatchingError)))
+    start_run(QUEUE, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, dask_scheduler),
+              (ScenarioError, m.MatchingError))
 
 
 def drain(timeout: float | None = None) -> None:
