@@ -141,6 +141,12 @@ mutation OrderReview($input: OrderReviewInput!) {
 }
 """
 
+ORDER_REJECT = """
+mutation OrderReject($input: OrderReasonInput!) {
+  orderReject(input: $input) { order { status } userErrors { field message code } }
+}
+"""
+
 ORDER_CANCEL = """
 mutation OrderCancel($input: OrderReasonInput!) {
   orderCancel(input: $input) { order { status } userErrors { field message code } }

@@ -4,8 +4,6 @@ the doctors the run proposes, although their team and homes belong to the center
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Engine
 
 from db.models import Role
@@ -23,13 +21,6 @@ query Runs($id: ID!, $scope: ID!, $order: ID!) {
   orderTasks(order: $order) { id }
 }
 """
-def _as(api: DispatchClient, token: str, document: str, variables: dict[str, Any]) -> Any:
-    response = api.client.post("/graphql", json={"query": document, "variables": variables},
-                               headers={"Authorization": f"Bearer {token}"})
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]
-
 
 def test_runs_are_seen_and_committed_only_in_scope(settings: Settings, engine: Engine) -> None:
     api = DispatchClient(settings, engine)
@@ -45,17 +36,17 @@ def test_runs_are_seen_and_committed_only_in_scope(settings: Settings, engine: E
         outsider = token_for(settings, engine, "dispatcher-elsewhere",
                              [(Role.DISPATCHER, {"unit_id": pk(elsewhere)})], password=None)
         variables = {"id": run, "scope": world["institute"], "order": order}
-        seen = _as(api, insider, RUNS, variables)
+        seen = api.data_as(insider, RUNS, variables)
         assert seen["dispatchRun"]["id"] == run
         assert [p["volunteer"]["id"] for p in seen["dispatchRun"]["proposals"]] == [doctor]
         assert seen["dispatchRun"]["proposals"][0]["volunteer"]["phoneFull"]
         assert [r["id"] for r in seen["dispatchRuns"]] == [run]
-        assert _as(api, outsider, RUNS, variables) == {"dispatchRun": None, "dispatchRuns": [], "orderTasks": []}
-        refused = _as(api, outsider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+        assert api.data_as(outsider, RUNS, variables) == {"dispatchRun": None, "dispatchRuns": [], "orderTasks": []}
+        refused = api.data_as(outsider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
         assert refused["run"] is None and [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"]
-        committed = _as(api, insider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
+        committed = api.data_as(insider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]
         assert committed["userErrors"] == []
-        assert len(_as(api, insider, RUNS, variables)["orderTasks"]) == 1
-        assert _as(api, outsider, RUNS, variables)["orderTasks"] == []
+        assert len(api.data_as(insider, RUNS, variables)["orderTasks"]) == 1
+        assert api.data_as(outsider, RUNS, variables)["orderTasks"] == []
     finally:
         api.close()

@@ -22,14 +22,19 @@ from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.serving import wenming_serve
 from tests.auth.support import admin_headers
-from tests.documents import ORDER_HISTORY, ORDER_TASKS, TEAM_MEMBER_ADD, UNIT_COUNT, UNIT_CREATE, VOLUNTEER_UPDATE
+from tests.documents import (
+    ORDER_HISTORY,
+    ORDER_REJECT,
+    ORDER_TASKS,
+    TEAM_MEMBER_ADD,
+    UNIT_COUNT,
+    UNIT_CREATE,
+    VOLUNTEER_UPDATE,
+)
 from tests.schema.support import GraphQLClient, create_unit
 from wenming.app import create_app
 from wenming.settings import read_settings
 
-ORDER_REJECT = """
-mutation R($input: OrderReasonInput!) { orderReject(input: $input) { order { status } userErrors { code } } }
-"""
 SCENARIO_RUN_START = """
 mutation S($input: ScenarioRunStartInput!) {
   scenarioRunStart(input: $input) { run { id } userErrors { code message } }

@@ -65,6 +65,14 @@ class DispatchClient:
         assert "errors" not in body, body["errors"]
         return body["data"]
 
+    def data_as(self, token: str, document: str, variables: dict[str, Any] | None = None) -> Any:
+        """`data()` as the account of `token` instead of the platform admin."""
+        response = self.client.post("/graphql", json={"query": document, "variables": variables},
+                                    headers={"Authorization": f"Bearer {token}"})
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
     def ok(self, document: str, variables: dict[str, Any], field: str) -> dict[str, Any]:
         """The payload of mutation `field`, which must have no userErrors."""
         payload = self.data(document, variables)[field]

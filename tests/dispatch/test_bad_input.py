@@ -24,15 +24,10 @@ from tests.documents import (
     ORDER_CANCEL,
     ORDER_HISTORY,
     ORDER_RATE,
+    ORDER_REJECT,
     ORDER_REVIEW,
     OUTBOX,
 )
-
-ORDER_REJECT = """
-mutation OrderReject($input: OrderReasonInput!) {
-  orderReject(input: $input) { order { status } userErrors { field message code } }
-}
-"""
 
 RUN_CANCEL = """
 mutation Cancel($input: DispatchRunInput!) {

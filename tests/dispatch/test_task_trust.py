@@ -17,13 +17,6 @@ from wenming.settings import Settings
 MY_OWN_TASKS = "query { myTasks { id status } }"
 
 
-def _as(api: DispatchClient, token: str, document: str, variables: dict[str, Any]) -> Any:
-    response = api.client.post("/graphql", json={"query": document, "variables": variables},
-                               headers={"Authorization": f"Bearer {token}"})
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]
-
 
 def _tasks(api: DispatchClient, world: dict[str, Any]) -> tuple[str, str, str]:
     """Two doctors of the team; one order dispatched to the first. Returns (task, its doctor, the other)."""
@@ -46,12 +39,12 @@ def test_h2_a_volunteer_who_also_leads_the_team_cannot_act_on_a_member_s_task(
                                                         (Role.TEAM_LEADER, {"team_id": pk(world["team"])})],
                       password=None)
     for document, field in ((ASSIGNMENT_ACCEPT, "assignmentAccept"), (ASSIGNMENT_CHECK_IN, "assignmentCheckIn")):
-        payload = _as(api, token, document, {"input": {"assignment": task, "volunteer": holder}})[field]
+        payload = api.data_as(token, document, {"input": {"assignment": task, "volunteer": holder}})[field]
         assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "volunteer"], "NOT_YOUR_TASK")]
     assert api.data(MY_TASKS, {"volunteer": holder})["myTasks"][0]["status"] == "OFFERED"
     # the holder himself may
     own = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
-    accepted = _as(api, own, ASSIGNMENT_ACCEPT, {"input": {"assignment": task, "volunteer": holder}})
+    accepted = api.data_as(own, ASSIGNMENT_ACCEPT, {"input": {"assignment": task, "volunteer": holder}})
     assert accepted["assignmentAccept"]["userErrors"] == []
 
 
@@ -60,11 +53,12 @@ def test_m9_check_in_and_out_are_stamped_by_the_server_and_credit_is_bounded(
     task, holder, _ = _tasks(api, world)
     own = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
     act = {"assignment": task, "volunteer": holder}
-    assert _as(api, own, ASSIGNMENT_ACCEPT, {"input": act})["assignmentAccept"]["userErrors"] == []
+    assert api.data_as(own, ASSIGNMENT_ACCEPT, {"input": act})["assignmentAccept"]["userErrors"] == []
     # a volunteer cannot say when he came
-    claimed = _as(api, own, ASSIGNMENT_CHECK_IN, {"input": {**act, "at": "2000-01-01T00:00:00"}})["assignmentCheckIn"]
+    claimed = api.data_as(own, ASSIGNMENT_CHECK_IN,
+                          {"input": {**act, "at": "2000-01-01T00:00:00"}})["assignmentCheckIn"]
     assert [(e["field"], e["code"]) for e in claimed["userErrors"]] == [(["input", "at"], "FORBIDDEN")]
-    assert _as(api, own, ASSIGNMENT_CHECK_IN, {"input": act})["assignmentCheckIn"]["userErrors"] == []
+    assert api.data_as(own, ASSIGNMENT_CHECK_IN, {"input": act})["assignmentCheckIn"]["userErrors"] == []
     # a check-out typed in (by the platform admin) a year later earns at most the task's window plus 30 minutes
     out = api.ok(ASSIGNMENT_CHECK_OUT, {"input": {**act, "at": "2030-01-01T00:00:00"}}, "assignmentCheckOut")
     assert out["assignment"]["serviceRecord"]["creditMinutes"] == 120 + 30
@@ -75,7 +69,7 @@ def test_my_tasks_needs_no_volunteer_id_and_answers_for_the_caller(
     task, holder, other = _tasks(api, world)
     mine = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
     theirs = token_for(settings, engine, "zhao", [(Role.VOLUNTEER, {"volunteer_id": pk(other)})], password=None)
-    assert [t["id"] for t in _as(api, mine, MY_OWN_TASKS, {})["myTasks"]] == [task]
-    assert _as(api, theirs, MY_OWN_TASKS, {})["myTasks"] == []
+    assert [t["id"] for t in api.data_as(mine, MY_OWN_TASKS, {})["myTasks"]] == [task]
+    assert api.data_as(theirs, MY_OWN_TASKS, {})["myTasks"] == []
     nobody = api.execute(MY_OWN_TASKS)  # the platform admin holds no volunteer grant: name one
     assert nobody["errors"][0]["extensions"] == {"code": "REQUIRED", "field": ["volunteer"]}
