@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import false
 
 from db import models
+from db.models import Role
 from resolvers.access.rules import ADMIN, ANYONE, SIGNED_IN, Domain
 
 DOMAIN = Domain(
@@ -21,6 +22,7 @@ DOMAIN = Domain(
         "Mutation.apiKeyCreate": ADMIN,
         "Mutation.accountCreate": ADMIN,
     },
+    scopes={root: {role: "own account" for role in Role} for root in ("Query.me", "Mutation.logout")},
     reads={
         models.PersonalDataRead: lambda s, t: false(),
         models.RefreshToken: lambda s, t: false(),

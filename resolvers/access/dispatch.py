@@ -59,6 +59,7 @@ DOMAIN = Domain(
         models.DispatchRun: lambda s, t: s.runs(t.c.id),
         models.DispatchProposal: lambda s, t: s.runs(t.c.run_id),
     },
+    scopes={"Query.myTasks": {role: "own tasks" for role in Role}},
     writes={
         models.DispatchRun: Readable(lambda s, t: s.runs(t.c.id), new=ByUnit("scope_unit_id", UNIT_ROLES)),
         models.DispatchProposal: Readable(lambda s, t: s.runs(t.c.run_id)),

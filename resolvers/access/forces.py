@@ -54,6 +54,7 @@ DOMAIN = Domain(
         models.AvailabilityException: lambda s, t: s.volunteers(t.c.volunteer_id),
         models.TeamMembership: lambda s, t: s.volunteers(t.c.volunteer_id),
     },
+    catalogue=frozenset({"Query.teams", "Query.skills"}),
     writes={
         models.Skill: AdminOnly(),
         models.Team: ByTeam("id"),

@@ -17,6 +17,8 @@ DOMAIN = Domain(
         **fields("Mutation", ("unitCreate", "unitUpdate", "unitMove", "unitDelete", "departmentCreate",
                               "practiceBaseCreate", "practicePointCreate"), STAFF),
     },
+    catalogue=frozenset({"Query.units", "Query.unitByCode", "Query.departments", "Query.practiceBases",
+                         "Query.practicePoints"}),
     writes={
         models.Unit: UnitTree(),
         models.Department: ByUnit("unit_id"),

@@ -36,6 +36,8 @@ DOMAIN = Domain(
         models.OrderEvent: lambda s, t: s.orders(t.c.order_id),
         models.Rating: lambda s, t: s.orders(t.c.order_id),
     },
+    catalogue=frozenset({"Query.serviceItems"}),
+    scopes={"Mutation.orderSubmit": {Role.RESIDENT: "any unit, for himself"}},
     writes={
         models.ServiceItem: AdminOnly(),
         models.ServiceItemSkill: AdminOnly(),

@@ -35,6 +35,18 @@ UNIT_ADMIN = (Role.UNIT_ADMIN,)
 UNIT_ROLES = (Role.UNIT_ADMIN, Role.DISPATCHER)
 UNRESTRICTED_VIEW = (Role.PLATFORM_ADMIN, Role.ANALYST)  # the analyst sees personal data de-identified
 
+#: What each role's grant covers, in the words of docs/access.md: rows outside it are not found
+#: (reads) or refused (writes). A domain names the exceptions (Domain.catalogue, Domain.scopes).
+ROLE_SCOPES: dict[Role, str] = {
+    Role.PLATFORM_ADMIN: "all",
+    Role.UNIT_ADMIN: "unit subtree",
+    Role.DISPATCHER: "unit subtree",
+    Role.TEAM_LEADER: "own team",
+    Role.VOLUNTEER: "self",
+    Role.RESIDENT: "own orders",
+    Role.ANALYST: "all, de-identified",
+}
+
 _units = models.Unit.__table__
 _volunteers = models.Volunteer.__table__
 _orders = models.Order.__table__
@@ -346,6 +358,16 @@ class Domain:
     reads: dict[Any, Callable[[Scope, Any], ColumnElement[bool]]] = field(default_factory=dict)
     #: model -> who may write its rows (models not named: nobody but the platform admin)
     writes: dict[Any, WriteRule] = field(default_factory=dict)
+    #: root fields that read only the catalogue: every role that may call them sees all of it
+    catalogue: frozenset[str] = frozenset()
+    #: root field -> role -> its scope there, where it is not the role's own (ROLE_SCOPES)
+    scopes: dict[str, dict[Role, str]] = field(default_factory=dict)
+
+    def scope_of(self, root: str, role: Role) -> str:
+        """What `role` reaches through `root`, in the words of the access tables."""
+        if root in self.scopes and role in self.scopes[root]:
+            return self.scopes[root][role]
+        return "all" if root in self.catalogue else ROLE_SCOPES[role]
 
 
 def fields(kind: str, names: Iterable[str], roles: frozenset[Role] | None) -> dict[str, frozenset[Role] | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false, true
 
 from db import models
+from db.models import Role
 from resolvers.access.rules import ANALYSTS, Domain, Readable, fields
 
 DOMAIN = Domain(
@@ -13,6 +14,7 @@ DOMAIN = Domain(
         **fields("Query", ("scenarioRun", "scenarioRuns", "scenarioRunCompare", "scenarioExamples"), ANALYSTS),
         **fields("Mutation", ("scenarioRunStart", "scenarioRunCancel"), ANALYSTS),
     },
+    scopes={root: {Role.ANALYST: "all runs"} for root in ("Mutation.scenarioRunStart", "Mutation.scenarioRunCancel")},
     # both roles read unrestricted (rules.UNRESTRICTED_VIEW); nobody else reads a run
     reads={models.ScenarioRun: lambda s, t: false()},
     writes={models.ScenarioRun: Readable(lambda s, t: true())},  # the root gate admits analysts only
