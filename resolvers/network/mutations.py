@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db import models, tree
 from db.errors import TreeError
+from resolvers.access.rules import Check
 from resolvers.core.errors import ErrorCode
 from resolvers.core.globalid import encode
 from resolvers.core.mutation import Outcome, db_problem, run
@@ -115,6 +116,9 @@ def unit_delete(info: Info, data: Any) -> Outcome[Any]:
         unit = checks.ref(data.id, "Unit", ("input", "id"))
         checks.raise_if_any()
         assert unit is not None
+        if not Check(session, info.context.auth.caller).administers(unit.id):  # before any count tells
+            checks.add(("input", "id"), "only an admin over this unit may delete it", ErrorCode.FORBIDDEN)
+            checks.raise_if_any()
         if session.scalar(select(func.count()).where(models.Unit.parent_id == unit.id)):
             checks.add(("input", "id"), "the unit has children: move or delete them first", ErrorCode.HAS_CHILDREN)
             checks.raise_if_any()

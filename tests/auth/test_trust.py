@@ -29,6 +29,7 @@ from tests.documents import (
     TEAM_MEMBER_ADD,
     UNIT_COUNT,
     UNIT_CREATE,
+    UNIT_NODE,
     VOLUNTEER_UPDATE,
 )
 from tests.schema.support import GraphQLClient, create_unit
@@ -44,6 +45,11 @@ PROFILE = """
 query P($id: ID!) { node(id: $id) { ... on Volunteer { name insuranceValidUntil maxTravelKm maxMinutesPerDay status
   skills { skill { id } level } domains unit { id } } } }
 """
+MENU_WITHDRAW = """
+mutation W($input: MenuOfferInput!) { menuWithdraw(input: $input) { userErrors { code message } } }
+"""
+UNIT_DELETE = "mutation D($input: UnitDeleteInput!) { unitDelete(input: $input) { deletedId userErrors { code } } }"
+MENU = "query M($id: ID!) { node(id: $id) { ... on Unit { menu { id } } } }"
 MEMBERS = "query M($id: ID!) { node(id: $id) { ... on Team { members { edges { node { volunteer { id } } } } } } }"
 
 
@@ -211,3 +217,22 @@ def test_h3_an_operation_past_its_time_budget_fails_with_a_coded_error(
     finally:
         admin.close()
     assert "TIMEOUT" in [e.get("extensions", {}).get("code") for e in body["errors"]], body["errors"]
+
+
+def test_h1_a_unit_admin_cannot_withdraw_menus_or_delete_units_outside_the_subtree(
+        admin: GraphQLClient, client_for: ClientFor) -> None:
+    world = w.build(admin, client_for)
+    ids, outsider = world.ids, world.clients["outsider"]  # a unit admin of network B
+    empty_station_a = create_unit(admin, "STATION", ids["institute_a"])
+    menu_before = admin.data(MENU, {"id": ids["center_a"]})
+    withdrawn = outsider.data(MENU_WITHDRAW, {"input": {"unit": ids["center_a"], "item": ids["item"]}})
+    assert [e["code"] for e in withdrawn["menuWithdraw"]["userErrors"]] in (["FORBIDDEN"], ["NOT_FOUND"])
+    assert admin.data(MENU, {"id": ids["center_a"]}) == menu_before and menu_before["node"]["menu"]
+    for unit in (empty_station_a, ids["station_a"]):  # unused, and in use by orders
+        deleted = outsider.data(UNIT_DELETE, {"input": {"id": unit}})["unitDelete"]
+        assert deleted["deletedId"] is None
+        assert [e["code"] for e in deleted["userErrors"]] in (["FORBIDDEN"], ["NOT_FOUND"])
+        assert admin.data(UNIT_NODE, {"id": unit})["node"] is not None
+    # inside its own subtree the same admin may
+    own = create_unit(admin, "STATION", ids["institute_b"])
+    assert outsider.data(UNIT_DELETE, {"input": {"id": own}})["unitDelete"]["userErrors"] == []
