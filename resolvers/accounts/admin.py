@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Account, AccountAction, AccountEvent, ApiKey, Role, RoleGrant
@@ -60,14 +60,18 @@ def _administered(info: Info, session: Session, account_id: str, verb: str) -> A
     return account
 
 
-def _keeps_a_platform_admin(session: Session, account_id: int, path: tuple[str, ...]) -> None:
-    """Refuse when `account_id` is the last active platform admin (the others' rows locked meanwhile)."""
+def is_last_platform_admin(session: Session, account_id: int) -> bool:
+    """Whether `account_id` is a platform admin and no other active account is (the others' rows
+    are locked until the transaction ends, so two admins cannot disable each other at once)."""
     admins = select(RoleGrant.account_id).where(RoleGrant.role == Role.PLATFORM_ADMIN)
-    if account_id not in session.scalars(admins).all():
-        return
+    if session.scalar(admins.where(RoleGrant.account_id == account_id).limit(1)) is None:
+        return False
     others = select(Account.id).where(Account.id.in_(admins), Account.active.is_(True), Account.id != account_id)
-    session.execute(others.order_by(Account.id).with_for_update()).all()
-    if not session.scalar(select(func.count()).select_from(others.subquery())):
+    return not session.execute(others.order_by(Account.id).with_for_update()).all()
+
+
+def _keeps_a_platform_admin(session: Session, account_id: int, path: tuple[str, ...]) -> None:
+    if is_last_platform_admin(session, account_id):
         raise abort(path, "this is the last active platform admin: make another one first", ErrorCode.FORBIDDEN)
 
 
@@ -210,3 +214,25 @@ def role_revoke(info: Info, data: Any) -> Outcome[Any]:
         return account
 
     return _mutate(info, work)
+
+
+class CommandLineRefusal(Exception):
+    """`wenming account disable|enable` cannot do it; the message says why."""
+
+
+def set_active_from_command_line(session: Session, username: str, active: bool, reason: str = "") -> None:
+    """Enable or disable an account from the command line (an unrestricted session; the caller
+    commits): audited with no actor account, disabling revokes its sessions too."""
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise CommandLineRefusal(f"no account is named {username!r}")
+    if account.active == active:
+        raise CommandLineRefusal(f"the account is {'enabled' if active else 'disabled'} already")
+    if not active and is_last_platform_admin(session, account.id):
+        raise CommandLineRefusal("this is the last active platform admin: make another one first")
+    account.active = active
+    detail: dict[str, Any] = {"by": "command line"}
+    if not active:
+        detail.update(reason=reason.strip()[:MAX_REASON], sessionsRevoked=auth.revoke_all(session, account.id))
+    session.add(AccountEvent(actor_account_id=None, target_account_id=account.id, detail=detail,
+                             action=AccountAction.ENABLE if active else AccountAction.DISABLE))

@@ -38,6 +38,7 @@ from tests.documents import (
     ROLE_REVOKE,
 )
 from tests.schema.support import create_item, create_skill, create_unit, offer, register_volunteer
+from wenming.cli import main
 from wenming.settings import Settings
 
 ORDERS = "query { orders { totalCount } }"
@@ -287,3 +288,22 @@ def test_m11_every_act_is_audited_with_the_signed_in_actor(server: DispatchClien
     assert details[1] == {"reason": "暂停", "sessionsRevoked": 0}
     assert details[4] == {"grant": grant["grant"]["id"], "role": "RESIDENT"}
     assert all(e["node"]["at"] for e in events)
+
+
+def test_m11_the_command_line_disables_and_enables_without_an_actor_and_keeps_the_last_admin(
+        db_url: str, settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WENMING_DATABASE_URL", db_url)
+    token_for(settings, engine, "root", [(Role.PLATFORM_ADMIN, {})], password=None)
+    token_for(settings, engine, "clerk", [(Role.RESIDENT, {})], password=None)
+    assert main(["account", "disable", "root"]) == 2
+    assert "last active platform admin" in capsys.readouterr().out
+    assert main(["account", "disable", "clerk", "--reason", "离职"]) == 0
+    assert main(["account", "disable", "clerk"]) == 2
+    assert "already" in capsys.readouterr().out
+    assert main(["account", "enable", "clerk"]) == 0
+    clerk = _pk(engine, "clerk")
+    assert _events(engine) == [(None, clerk, "DISABLE"), (None, clerk, "ENABLE")]
+    with session_factory(engine)() as session:
+        details = session.scalars(select(AccountEvent.detail).order_by(AccountEvent.id)).all()
+    assert details == [{"by": "command line", "reason": "离职", "sessionsRevoked": 0}, {"by": "command line"}]
