@@ -258,3 +258,32 @@ mutation Login($input: LoginInput!) {
 """
 
 ME = "query Me { me { username grants { role unit team volunteer } } }"
+
+# -- account administration (M11) ---------------------------------------------------------------
+
+ACCOUNT_FIELDS = "id username active grants { id role unit team volunteer }"
+ACCOUNTS = ("query Accounts($username: String) { accounts(username: $username) { totalCount edges { node { "
+            + ACCOUNT_FIELDS + " apiKeys { id name prefix createdAt revokedAt } "
+            "events { edges { node { actor target action detail at } } } } } } }")
+ACCOUNT_DISABLE = ("mutation D($input: AccountDisableInput!) { accountDisable(input: $input) { account { "
+                   + ACCOUNT_FIELDS + " } userErrors { field message code } } }")
+ACCOUNT_ENABLE = ("mutation E($input: AccountInput!) { accountEnable(input: $input) { account { "
+                  + ACCOUNT_FIELDS + " } userErrors { field message code } } }")
+ACCOUNT_SESSIONS_REVOKE = ("mutation S($input: AccountInput!) { accountSessionsRevoke(input: $input) { revoked "
+                           "account { id } userErrors { field message code } } }")
+API_KEY_REVOKE = ("mutation K($input: ApiKeyRevokeInput!) { apiKeyRevoke(input: $input) { "
+                  "apiKey { id prefix revokedAt } userErrors { field message code } } }")
+ROLE_GRANT = ("mutation G($input: RoleGrantNewInput!) { roleGrant(input: $input) { grant { id role unit team "
+              "volunteer } userErrors { field message code } } }")
+ROLE_REVOKE = ("mutation R($input: RoleRevokeInput!) { roleRevoke(input: $input) { account { "
+               + ACCOUNT_FIELDS + " } userErrors { field message code } } }")
+REFRESH = """
+mutation Refresh($input: RefreshInput!) {
+  refresh(input: $input) { accessToken refreshToken userErrors { field message code } }
+}
+"""
+API_KEY_CREATE = """
+mutation Key($input: ApiKeyCreateInput!) {
+  apiKeyCreate(input: $input) { apiKey prefix userErrors { field message code } }
+}
+"""

@@ -1,5 +1,6 @@
 """`wenming account create-admin USERNAME`: the first platform admin (later ones via `accountCreate`),
-and the demo server's admin account.
+and the demo server's admin account; `wenming account disable|enable USERNAME`, audited as done
+from the command line (no actor account).
 
 The password comes from WENMING_ADMIN_PASSWORD or is asked for on the terminal; it is never taken
 from the command line, where it would end up in the shell history.
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from db.models import Account, Role
 from db.session import make_engine, session_factory
 from resolvers.access.tokens import issue_access_token
+from resolvers.accounts.admin import CommandLineRefusal, set_active_from_command_line
 from resolvers.accounts.mutations import create_account
 from wenming.settings import Settings, read_settings
 
@@ -66,6 +68,31 @@ def service_token(settings: Settings, username: str = "service-admin") -> str:
     return token
 
 
+def set_active(database_url: str, username: str, active: bool, reason: str = "") -> None:
+    """Enable or disable an account; AccountCliError says why not (unknown, already so, the last admin)."""
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                set_active_from_command_line(session, username, active, reason)
+            except CommandLineRefusal as exc:
+                raise AccountCliError(str(exc)) from None
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def run_set_active(args: argparse.Namespace) -> int:
+    active = args.account_command == "enable"
+    try:
+        set_active(read_settings().database_url, args.username, active, args.reason)
+    except AccountCliError as exc:
+        print(f"error: {exc}")
+        return 2
+    print(f"account {args.username!r} {'enabled' if active else 'disabled'}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     password = os.environ.get("WENMING_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
     try:
@@ -78,9 +105,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    account = sub.add_parser("account", help="accounts (the first platform admin)")
+    account = sub.add_parser("account", help="accounts (the first platform admin; disable, enable)")
     account_sub = account.add_subparsers(dest="account_command", required=True)
     admin = account_sub.add_parser("create-admin", help="create a platform admin (password from "
                                    "WENMING_ADMIN_PASSWORD or the terminal)")
     admin.add_argument("username")
     admin.set_defaults(func=run)
+    for command, what in (("disable", "disable an account: its tokens, keys and sessions stop working"),
+                          ("enable", "enable a disabled account again")):
+        parser = account_sub.add_parser(command, help=what)
+        parser.add_argument("username")
+        parser.add_argument("--reason", default="", help="why (kept in the account's audit; no personal data)")
+        parser.set_defaults(func=run_set_active)

@@ -5,7 +5,17 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs).
 """
 
-from db.models.accounts import Account, ApiKey, OrderOwner, PersonalDataRead, RefreshToken, Role, RoleGrant
+from db.models.accounts import (
+    Account,
+    AccountAction,
+    AccountEvent,
+    ApiKey,
+    OrderOwner,
+    PersonalDataRead,
+    RefreshToken,
+    Role,
+    RoleGrant,
+)
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.dispatch import (
     Assignment,
@@ -33,6 +43,8 @@ from db.models.scenarios import ScenarioRun
 
 __all__ = [
     "Account",
+    "AccountAction",
+    "AccountEvent",
     "ApiKey",
     "Assignment",
     "AvailabilityException",

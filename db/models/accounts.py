@@ -12,14 +12,17 @@ the audit log of personal-data reads.
   short public prefix to find it; acts as its account.
 - `OrderOwner`: the resident account that submitted an order (residents see their own orders).
 - `PersonalDataRead`: who read whose full personal data (phone, ...) and when.
+- `AccountEvent`: the audit of account administration (disable, enable, sessions and API keys
+  revoked, roles granted and revoked): who did what to which account, and when. Never deleted.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, UTCDateTime, enum_column, name_type, utcnow
@@ -113,3 +116,31 @@ class PersonalDataRead(Base):
     subject_id: Mapped[int] = mapped_column(Integer)
     field: Mapped[str] = mapped_column(String(32))
     read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AccountAction(StrEnum):
+    """What an administrator did to an account (`AccountEvent.action`)."""
+
+    DISABLE = "DISABLE"
+    ENABLE = "ENABLE"
+    SESSIONS_REVOKE = "SESSIONS_REVOKE"
+    API_KEY_REVOKE = "API_KEY_REVOKE"
+    ROLE_GRANT = "ROLE_GRANT"
+    ROLE_REVOKE = "ROLE_REVOKE"
+
+
+class AccountEvent(Base):
+    """Audit (账号管理日志): `actor_account_id` did `action` to `target_account_id` at `at`.
+
+    `detail` holds ids, roles and counts, never personal data; the actor is None only for the
+    command line. Rows are only ever added.
+    """
+
+    __tablename__ = "account_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    target_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    action: Mapped[AccountAction] = mapped_column(enum_column(AccountAction))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -208,6 +208,7 @@ def refresh(session: Session, auth: AuthSettings, refresh_token: str) -> Tokens:
     if not claimed.rowcount:
         session.rollback()
         revoke_all(session, row.account_id)
+        session.commit()
         raise AuthError("the refresh token is unknown, used, revoked or expired; log in again")
     if load_caller(session, row.account_id) is None:
         session.rollback()
@@ -218,11 +219,11 @@ def refresh(session: Session, auth: AuthSettings, refresh_token: str) -> Tokens:
 
 
 def revoke_all(session: Session, account_id: int) -> int:
-    """Revoke every live refresh token of the account (its own transaction); returns how many."""
+    """Revoke every live refresh token of the account, in the session's transaction (the caller
+    commits); returns how many."""
     result = cast(CursorResult[Any], session.execute(
         update(RefreshToken).where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=_now())))
-    session.commit()
     return int(result.rowcount or 0)
 
 

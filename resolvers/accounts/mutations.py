@@ -29,8 +29,13 @@ NODE_OF_SCOPE = {"unit": "Unit", "team": "Team", "volunteer": "Volunteer"}
 
 
 @contextmanager
-def _credentials(info: Info) -> Iterator[Session]:
+def credential_access(info: Info) -> Iterator[Session]:
+    """The request session with its restriction paused, to read and write credential tables.
+
+    What was written before is flushed first, so it passes the choke point (resolvers/access/policy.py).
+    """
     holder = info.context.auth
+    info.context.session.flush()
     holder.loading = True
     try:
         yield info.context.session
@@ -60,7 +65,7 @@ def login(info: Info, data: Any) -> Any:
     if failures.full(address):
         message = "too many failed sign-ins from this address: wait a minute and try again"
         return _failed(info, message, ErrorCode.RATE_LIMITED)
-    with _credentials(info) as session:
+    with credential_access(info) as session:
         try:
             return _tokens(info, auth.login(session, info.context.auth.settings, data.username, data.password))
         except auth.AuthError as exc:
@@ -69,7 +74,7 @@ def login(info: Info, data: Any) -> Any:
 
 
 def refresh(info: Info, data: Any) -> Any:
-    with _credentials(info) as session:
+    with credential_access(info) as session:
         try:
             return _tokens(info, auth.refresh(session, info.context.auth.settings, data.refresh_token))
         except auth.AuthError as exc:
@@ -78,18 +83,9 @@ def refresh(info: Info, data: Any) -> Any:
 
 def logout(info: Info, data: Any) -> Any:
     caller = info.context.auth.caller
-    with _credentials(info) as session:
+    with credential_access(info) as session:
         revoked = auth.logout(session, caller.account_id, data.refresh_token)
     return info.context.present.LogoutPayload(revoked=revoked, user_errors=[])
-
-
-def _account(info: Info, caller: auth.Caller, display_name: str) -> Any:
-    def gid(kind: str, pk: int | None) -> Any:
-        return globalid.encode(kind, pk) if pk is not None else None
-
-    return info.context.present.Account(username=caller.username, display_name=display_name, grants=[
-        info.context.present.RoleGrant(role=g.role, unit=gid("Unit", g.unit_id), team=gid("Team", g.team_id),
-                                       volunteer=gid("Volunteer", g.volunteer_id)) for g in caller.grants])
 
 
 def me(info: Info) -> Any:
@@ -97,7 +93,7 @@ def me(info: Info) -> Any:
     if caller is None:
         return None
     account = info.context.session.get(Account, caller.account_id)
-    return _account(info, caller, account.display_name if account else "")
+    return info.context.present.account(account) if account is not None else None
 
 
 def create_account(session: Session, username: str, password: str | None, grants: Sequence[tuple[Role, dict[str, int]]],
@@ -113,24 +109,35 @@ def create_account(session: Session, username: str, password: str | None, grants
     return account.id
 
 
+def decode_grant(grant: Any, path: tuple[str, ...], id_fields: bool = False
+                 ) -> tuple[tuple[Role, dict[str, int]] | None, list[Problem]]:
+    """(role, {"unit_id": 3}) of a grant input whose scope fields match its role (SCOPE_OF_ROLE), or
+    the problems. Its fields are `unit`, `team`, `volunteer` (`unitId`, ... with `id_fields`)."""
+    fields = {name: (f"{name}_id", f"{name}Id") if id_fields else (name, name) for name in NODE_OF_SCOPE}
+    needed = SCOPE_OF_ROLE.get(grant.role)
+    given = {name: getattr(grant, attr) for name, (attr, _) in fields.items() if getattr(grant, attr) is not None}
+    if set(given) != ({needed} if needed else set()):
+        what = f"exactly `{fields[needed][1]}`" if needed else "no unit, team or volunteer"
+        return None, [Problem(path, f"role {grant.role.value} takes {what}", ErrorCode.INVALID)]
+    scope: dict[str, int] = {}
+    problems: list[Problem] = []
+    for name, value in given.items():
+        field_path = (*path, fields[name][1])
+        try:
+            scope[f"{name}_id"] = globalid.decode_as(value, NODE_OF_SCOPE[name], field_path)
+        except ClientError as exc:
+            problems.append(Problem(field_path, str(exc), exc.code))
+    return (None if problems else (grant.role, scope)), problems
+
+
 def _grant_problems(grants: Sequence[Any]) -> tuple[list[tuple[Role, dict[str, int]]], list[Problem]]:
     decoded: list[tuple[Role, dict[str, int]]] = []
     problems: list[Problem] = []
     for i, grant in enumerate(grants):
-        path = ("input", "grants", str(i))
-        needed = SCOPE_OF_ROLE.get(grant.role)
-        given = {name: getattr(grant, name) for name in NODE_OF_SCOPE if getattr(grant, name) is not None}
-        if set(given) != ({needed} if needed else set()):
-            what = f"exactly `{needed}`" if needed else "no unit, team or volunteer"
-            problems.append(Problem(path, f"role {grant.role.value} takes {what}", ErrorCode.INVALID))
-            continue
-        scope: dict[str, int] = {}
-        for name, value in given.items():
-            try:
-                scope[f"{name}_id"] = globalid.decode_as(value, NODE_OF_SCOPE[name], (*path, name))
-            except ClientError as exc:
-                problems.append(Problem((*path, name), str(exc), exc.code))
-        decoded.append((grant.role, scope))
+        one, found = decode_grant(grant, ("input", "grants", str(i)))
+        problems += found
+        if one is not None:
+            decoded.append(one)
     return decoded, problems
 
 
@@ -143,7 +150,7 @@ def account_create(info: Info, data: Any) -> Any:
         problems.append(Problem(("input", "password"), "use at least 12 characters", ErrorCode.INVALID))
     grants, grant_problems = _grant_problems(data.grants)
     problems += grant_problems
-    with _credentials(info) as session:
+    with credential_access(info) as session:
         if username and session.scalar(select(Account.id).where(Account.username == username)) is not None:
             problems.append(Problem(("input", "username"), "this username is taken", ErrorCode.DUPLICATE))
         if problems:
@@ -151,13 +158,12 @@ def account_create(info: Info, data: Any) -> Any:
             return info.context.present.AccountCreatePayload(account=None, user_errors=errors)
         account_id = create_account(session, username, data.password, grants, data.display_name)
         session.commit()
-        caller = auth.load_caller(session, account_id)
-    assert caller is not None
-    return info.context.present.AccountCreatePayload(account=_account(info, caller, data.display_name), user_errors=[])
+        account = session.get(Account, account_id)
+    return info.context.present.AccountCreatePayload(account=info.context.present.account(account), user_errors=[])
 
 
 def api_key_create(info: Info, data: Any) -> Any:
-    with _credentials(info) as session:
+    with credential_access(info) as session:
         account_id = session.scalar(select(Account.id).where(Account.username == data.username.strip()))
         if account_id is None:
             problem = Problem(("input", "username"), "no account has this username", ErrorCode.NOT_FOUND)

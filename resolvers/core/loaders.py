@@ -99,6 +99,22 @@ class MembershipsByVolunteerLoader(RowsByKeyLoader):
     model, key, mapper = models.TeamMembership, "volunteer_id", "membership"
 
 
+class GrantsByAccountLoader(RowsByKeyLoader):
+    """Role grants of accounts (the ones the caller may read)."""
+
+    model, key, mapper = models.RoleGrant, "account_id", "role_grant"
+
+
+class ApiKeysByAccountLoader(GroupLoader):
+    """API keys of accounts: name, prefix and dates, never the digest (unrestricted readers only)."""
+
+    def pairs(self, keys: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        k = models.ApiKey
+        stmt = (select(k.id, k.account_id, k.name, k.prefix, k.created_at, k.revoked_at)
+                .where(k.account_id.in_(keys)).order_by(k.id))
+        return ((row.account_id, self.present.api_key(row)) for row in self.session.execute(stmt))
+
+
 class MemberCountByTeamLoader(CountLoader):
     """How many volunteers each team has."""
 
@@ -257,3 +273,11 @@ class Loaders:
     @cached_property
     def provider_teams_by_item(self) -> ProviderTeamsByItemLoader:
         return ProviderTeamsByItemLoader(self.session, self.present)
+
+    @cached_property
+    def grants_by_account(self) -> GrantsByAccountLoader:
+        return GrantsByAccountLoader(self.session, self.present)
+
+    @cached_property
+    def api_keys_by_account(self) -> ApiKeysByAccountLoader:
+        return ApiKeysByAccountLoader(self.session, self.present)

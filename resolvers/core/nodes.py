@@ -29,4 +29,7 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "DispatchProposal": models.DispatchProposal,
     "Assignment": models.Assignment,
     "ScenarioRun": models.ScenarioRun,
+    "Account": models.Account,
+    "RoleGrant": models.RoleGrant,
+    "ApiKey": models.ApiKey,
 }

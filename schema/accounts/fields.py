@@ -1,4 +1,5 @@
-"""Accounts in the API: `login`, `refresh`, `logout`, `apiKeyCreate`, `accountCreate` and `me`.
+"""Accounts in the API: `login`, `refresh`, `logout`, `apiKeyCreate`, `accountCreate` and `me`;
+account administration is in schema/accounts/admin.py.
 
 Credentials are checked in resolvers/access/auth.py; who may call what is in resolvers/access/policy.py.
 """
@@ -12,24 +13,9 @@ import strawberry
 from db.models import Role
 from resolvers.accounts import mutations as account_mutations
 from resolvers.core.context import Info
+from schema.accounts.admin import AccountAdminMutations, AccountAdminQueries
+from schema.accounts.types import Account
 from schema.core.common import UserError
-
-strawberry.enum(Role, description="A role of the permission table (docs/access.md)")
-
-
-@strawberry.type(description="One role of an account and what it is scoped to.")
-class RoleGrant:
-    role: Role
-    unit: strawberry.ID | None = strawberry.field(description="Unit admins and dispatchers: the unit and its subtree.")
-    team: strawberry.ID | None = strawberry.field(description="Team leaders: the team.")
-    volunteer: strawberry.ID | None = strawberry.field(description="Volunteers: themselves.")
-
-
-@strawberry.type(description="A signed-in account.")
-class Account:
-    username: str
-    display_name: str
-    grants: list[RoleGrant]
 
 
 @strawberry.input
@@ -102,14 +88,14 @@ class ApiKeyCreatePayload:
 
 
 @strawberry.type
-class AccountQueries:
+class AccountQueries(AccountAdminQueries):
     @strawberry.field(description="The signed-in account and its roles.")
     def me(self, info: Info) -> Account | None:
         return account_mutations.me(info)
 
 
 @strawberry.type
-class AccountMutations:
+class AccountMutations(AccountAdminMutations):
     @strawberry.mutation(description="Sign in with a password; the same error for any wrong name or password.")
     def login(self, info: Info, input: LoginInput) -> TokensPayload:
         return account_mutations.login(info, input)

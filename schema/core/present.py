@@ -16,6 +16,7 @@ from typing import Any
 from resolvers.core.errors import Problem
 from resolvers.core.nodes import NODE_MODELS
 from schema.accounts import fields as account_t
+from schema.accounts import mapping as account_mapping
 from schema.core import mapping as core_mapping
 from schema.core.common import UserError
 from schema.core.relay import Connection, Edge, PageInfo
@@ -39,7 +40,7 @@ class Present:
 
     def __init__(self) -> None:
         functions: dict[str, Callable[..., Any]] = {}
-        for module in (core_mapping, dispatch_mapping, scenario_mapping):
+        for module in (core_mapping, dispatch_mapping, scenario_mapping, account_mapping):
             for name, fn in _functions(module).items():
                 if name in functions:
                     raise RuntimeError(f"two presenters are named {name!r}: rename one")
@@ -48,8 +49,7 @@ class Present:
         self.user_error = user_error
         self.connection, self.edge, self.page_info = Connection, Edge, PageInfo
         self.outbox_page, self.availability = OutboxPage, Availability
-        for name in ("TokensPayload", "LogoutPayload", "Account", "RoleGrant", "AccountCreatePayload",
-                     "ApiKeyCreatePayload"):
+        for name in ("TokensPayload", "LogoutPayload", "AccountCreatePayload", "ApiKeyCreatePayload"):
             setattr(self, name, getattr(account_t, name))
         missing = set(NODE_MODELS) ^ set(core_mapping.NODE_MAPPERS)
         if missing:

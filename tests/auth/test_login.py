@@ -18,22 +18,12 @@ from resolvers.access import auth
 from resolvers.access.tokens import issue_access_token
 from tests.auth.conftest import ClientFor
 from tests.auth.support import PASSWORD, token_for
-from tests.documents import LOGIN, ME, UNIT_COUNT
+from tests.documents import API_KEY_CREATE, LOGIN, ME, REFRESH, UNIT_COUNT
 from tests.schema.support import GraphQLClient
 from wenming.limits import RateLimiter
 from wenming.settings import Settings
 
-REFRESH = """
-mutation Refresh($input: RefreshInput!) {
-  refresh(input: $input) { accessToken refreshToken userErrors { field message code } }
-}
-"""
 LOGOUT = "mutation Logout($input: LogoutInput!) { logout(input: $input) { revoked userErrors { code } } }"
-API_KEY_CREATE = """
-mutation ApiKeyCreate($input: ApiKeyCreateInput!) {
-  apiKeyCreate(input: $input) { apiKey prefix userErrors { field message code } }
-}
-"""
 ACCOUNT_CREATE = """
 mutation AccountCreate($input: AccountCreateInput!) {
   accountCreate(input: $input) { account { username grants { role unit } } userErrors { field message code } }

@@ -24,7 +24,7 @@ from tests.auth import world as w
 from tests.auth.conftest import ClientFor
 from tests.auth.schema_walk import GRAPHQL, root_fields
 from tests.auth.serving import wait_for
-from tests.documents import DISPATCH_RUN, DISPATCH_RUN_START, ORDER_REVIEW
+from tests.documents import ACCOUNTS, DISPATCH_RUN, DISPATCH_RUN_START, ORDER_REVIEW
 from tests.schema.support import (
     GraphQLClient,
     create_item,
@@ -51,6 +51,7 @@ NOT_SCOPED = {
     "skillCreate": "the skill catalogue is the platform admin's alone",
     "serviceItemCreate": "the service catalogue is the platform admin's alone",
     "apiKeyCreate": "platform admin only",
+    "apiKeyRevoke": "platform admin only",
     "accountCreate": "platform admin only",
     "scenarioRunStart": "analysts' runs belong to no unit",
     "scenarioRunCancel": "analysts' runs belong to no unit",
@@ -126,6 +127,12 @@ CASES: dict[str, Case] = {
     "serviceRecordCorrect": Case(lambda i: {"assignment": i["task_b"], "minutes": 30, "reason": "补录"},
                                  phase=7),
     "orderRate": Case(lambda i: {"order": i["ob_served"], "score": 5}, owner="admin", phase=7),
+    # account administration: an account of B (a volunteer and dispatcher there)
+    "accountDisable": Case(lambda i: {"accountId": i["account_b"], "reason": "离职"}),
+    "accountEnable": Case(lambda i: {"accountId": i["account_b"]}, phase=1),
+    "accountSessionsRevoke": Case(lambda i: {"accountId": i["account_b"]}),
+    "roleGrant": Case(lambda i: {"accountId": i["account_b"], "role": "TEAM_LEADER", "teamId": i["team_b"]}),
+    "roleRevoke": Case(lambda i: {"grantId": i["dispatcher_grant_b"]}),
 }
 
 
@@ -186,6 +193,11 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
         ids[key] = _ok(admin, submit, {"input": _order_input(ids)}, "orderSubmit")["order"]["id"]
     for key in ("ob_served", "ob_second"):
         _ok(admin, ORDER_REVIEW, {"input": {"order": ids[key]}}, "orderReview")
+    client_for("b-member", [(Role.VOLUNTEER, {"volunteer_id": w.pk(ids["vb"])}),
+                            (Role.DISPATCHER, {"unit_id": w.pk(ids["station_b"])})])
+    account = admin.data(ACCOUNTS, {"username": "b-member"})["accounts"]["edges"][0]["node"]
+    ids["account_b"] = account["id"]
+    ids["dispatcher_grant_b"] = next(g["id"] for g in account["grants"] if g["role"] == "DISPATCHER")
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
