@@ -29,4 +29,6 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "DispatchProposal": models.DispatchProposal,
     "Assignment": models.Assignment,
     "ScenarioRun": models.ScenarioRun,
+    "TimeClaim": models.TimeClaim,
+    "VolunteerChangeRequest": models.VolunteerChangeRequest,
 }
