@@ -107,3 +107,13 @@ class OrderStatus(StrEnum):
     COMPLETED = "COMPLETED"
     RATED = "RATED"
     CANCELLED = "CANCELLED"
+
+
+class RequestState(StrEnum):
+    """A volunteer's proposal (a time claim, a change request): staff approve or decline it (with a
+    reason); the volunteer may withdraw it while it is pending. Never deleted."""
+
+    PENDING = "PENDING"  # 待审核
+    APPROVED = "APPROVED"  # 已批准
+    DECLINED = "DECLINED"  # 已驳回
+    WITHDRAWN = "WITHDRAWN"  # 已撤回

@@ -12,6 +12,7 @@ import strawberry
 from schema.accounts.fields import AccountMutations, AccountQueries
 from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
+from schema.forces.change_requests import ChangeRequestMutations, ChangeRequestQueries
 from schema.forces.teams import TeamMutations, TeamQueries
 from schema.forces.types import Skill, Team
 from schema.forces.volunteer_types import Volunteer
@@ -26,13 +27,13 @@ from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
-            DispatchQueries, ScenarioQueries):
+            DispatchQueries, ScenarioQueries, ChangeRequestQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
-               DispatchMutations, ScenarioMutations):
+               DispatchMutations, ScenarioMutations, ChangeRequestMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

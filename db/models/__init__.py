@@ -2,7 +2,8 @@
 
 Modules: `base` (Base, column types), `network` (units, departments, bases, points), `forces`
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
-`dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs).
+`dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
+`requests` (volunteers' time claims and change requests, which staff decide).
 """
 
 from db.models.accounts import (
@@ -39,6 +40,7 @@ from db.models.forces import (
 )
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
+from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
 
 __all__ = [
@@ -73,10 +75,12 @@ __all__ = [
     "ServiceRecord",
     "Skill",
     "Team",
+    "TimeClaim",
     "TeamMembership",
     "UTCDateTime",
     "Unit",
     "Volunteer",
+    "VolunteerChangeRequest",
     "VolunteerDomain",
     "VolunteerSkill",
     "utcnow",

@@ -2,14 +2,16 @@
 
 Runs and proposals belong to the dispatchers and unit admins of the run's scope; tasks, service
 records and outbox events to the order's readers and the volunteer concerned. Volunteers act on
-tasks, dispatchers on runs.
+tasks, dispatchers on runs. A volunteer's time claims are read by himself and by the unit admins
+and dispatchers over the order's unit; unit admins decide them (like service-record corrections,
+they change credited service time, which dispatchers do not).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 
 from db import models
 from db.models import Role
@@ -21,12 +23,14 @@ from resolvers.access.rules import (
     UNIT_ROLES,
     ByUnit,
     Domain,
+    Proposed,
     Readable,
     Scope,
     fields,
 )
 
 _records = models.ServiceRecord.__table__
+_orders = models.Order.__table__
 
 
 def _task(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -38,15 +42,26 @@ def _correction(s: Scope, t: Any) -> ColumnElement[bool]:
     return t.c.record_id.in_(records)
 
 
+def _claim(s: Scope, t: Any) -> ColumnElement[bool]:
+    """The claimant himself, and staff over the order's unit (not every reader of the volunteer)."""
+    units = s.units(*UNIT_ROLES)
+    selves = s.selves()
+    clauses = [t.c.order_id.in_(select(_orders.c.id).where(_orders.c.unit_id.in_(units))) if units is not None
+               else None, t.c.volunteer_id.in_(selves) if selves else None]
+    present = [c for c in clauses if c is not None]
+    return or_(*present) if present else false()
+
+
 DOMAIN = Domain(
     name="dispatch",
     roots={
         **fields("Query", ("dispatchRun", "dispatchRuns", "myTasks", "orderTasks", "outbox", "teamStats",
-                           "volunteerStats"), SIGNED_IN),
-        "Mutation.serviceRecordCorrect": STAFF,
+                           "volunteerStats", "timeClaims"), SIGNED_IN),
+        **fields("Mutation", ("serviceRecordCorrect", "timeClaimApprove", "timeClaimDecline"), STAFF),
         **fields("Mutation", ("dispatchRunStart", "dispatchRunCancel", "dispatchRunCommit", "dispatchProposalPin",
                               "dispatchProposalRemove", "dispatchProposalReplace", "taskRemindersSend"), DISPATCH),
-        **fields("Mutation", ("assignmentAccept", "assignmentDecline", "assignmentCheckIn", "assignmentCheckOut"),
+        **fields("Mutation", ("assignmentAccept", "assignmentDecline", "assignmentCheckIn", "assignmentCheckOut",
+                              "timeClaimSubmit", "timeClaimWithdraw"),
                  ADMIN | {Role.VOLUNTEER}),
         "Subscription.dispatchRunProgress": DISPATCH | {Role.ANALYST},
         "Subscription.notifications": SIGNED_IN,
@@ -56,6 +71,7 @@ DOMAIN = Domain(
         models.ServiceRecord: _task,
         models.ServiceCorrection: _correction,
         models.OutboxEvent: _task,
+        models.TimeClaim: _claim,
         models.DispatchRun: lambda s, t: s.runs(t.c.id),
         models.DispatchProposal: lambda s, t: s.runs(t.c.run_id),
     },
@@ -67,6 +83,7 @@ DOMAIN = Domain(
         models.ServiceRecord: Readable(_task),
         models.ServiceCorrection: Readable(_correction),
         models.OutboxEvent: Readable(_task),
+        models.TimeClaim: Proposed("order"),
     },
 )
 

@@ -2,7 +2,9 @@
 
 Teams and skills are catalogue (every signed-in caller reads them); volunteers and everything
 about them are personal data, read only in scope (rules.Scope.volunteers). Unit admins change
-teams and volunteers of their subtree, team leaders their own team, a volunteer himself.
+teams and volunteers of their subtree, team leaders their own team, a volunteer himself. What a
+volunteer may not change himself (STAFF_ONLY_FIELDS) he may ask for: a change request, read like
+his other details and decided by a unit admin over his unit (another account than his own).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from resolvers.access.rules import (
     Check,
     Domain,
     Membership,
+    Proposed,
     fields,
 )
 
@@ -40,11 +43,13 @@ def is_staff_over(session: Session, caller: Caller | None, volunteer: models.Vol
 DOMAIN = Domain(
     name="forces",
     roots={
-        **fields("Query", ("teams", "skills", "volunteers"), SIGNED_IN),
+        **fields("Query", ("teams", "skills", "volunteers", "volunteerChangeRequests"), SIGNED_IN),
         "Mutation.skillCreate": ADMIN,  # the catalogue of skills is the platform's
         **fields("Mutation", ("teamCreate", "volunteerRegister"), STAFF),
         **fields("Mutation", ("teamUpdate", "teamMemberAdd"), STAFF | {Role.TEAM_LEADER}),
         "Mutation.volunteerUpdate": STAFF | {Role.VOLUNTEER},
+        **fields("Mutation", ("volunteerChangeRequest", "volunteerChangeRequestWithdraw"), ADMIN | {Role.VOLUNTEER}),
+        **fields("Mutation", ("volunteerChangeRequestApprove", "volunteerChangeRequestDecline"), STAFF),
     },
     reads={
         models.Volunteer: lambda s, t: s.volunteers(t.c.id),
@@ -53,6 +58,7 @@ DOMAIN = Domain(
         models.AvailabilityWindow: lambda s, t: s.volunteers(t.c.volunteer_id),
         models.AvailabilityException: lambda s, t: s.volunteers(t.c.volunteer_id),
         models.TeamMembership: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.VolunteerChangeRequest: lambda s, t: s.volunteers(t.c.volunteer_id),
     },
     catalogue=frozenset({"Query.teams", "Query.skills"}),
     writes={
@@ -64,5 +70,6 @@ DOMAIN = Domain(
         models.VolunteerDomain: ByVolunteer(),
         models.AvailabilityWindow: ByVolunteer(),
         models.AvailabilityException: ByVolunteer(),
+        models.VolunteerChangeRequest: Proposed("volunteer"),
     },
 )

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, false, inspect, or_, select, true
 from sqlalchemy.orm import Session
 
 from db import models
+from db.enums import RequestState
 from db.models import Role
 from resolvers.access.auth import Caller
 
@@ -162,6 +163,9 @@ class Check:
     def volunteer_unit(self, volunteer_id: int | None) -> int | None:
         return self._scalar(_volunteers, "unit_id", volunteer_id)
 
+    def order_unit(self, order_id: int | None) -> int | None:
+        return self._scalar(_orders, "unit_id", order_id)
+
     def administers(self, unit_id: int | None) -> bool:
         """The caller is the platform admin or a unit admin over `unit_id`."""
         return self.caller.is_admin or self.in_subtree(UNIT_ADMIN, self.unit_path(unit_id))
@@ -300,6 +304,36 @@ class ByVolunteer(WriteRule):
         selves = scope.selves()
         return _any(table.c[self.column].in_(select(_volunteers.c.id).where(_volunteers.c.unit_id.in_(units)))
                     if units is not None else None, table.c[self.column].in_(selves) if selves else None)
+
+
+@dataclass(frozen=True)
+class Proposed(WriteRule):
+    """A volunteer's request (db/models/requests.py): the volunteer himself files it (PENDING) and
+    may withdraw it while pending; a unit admin over the unit of `over` ("order": the order's,
+    "volunteer": the volunteer's) decides it. Never deleted, never written in bulk. (Nobody
+    decides his own request: the resolvers refuse that, resolvers/core/proposals.py.)"""
+
+    over: str = "volunteer"
+
+    @property
+    def sentence(self) -> str:
+        return (f"the volunteer files (own rows) and withdraws while pending; unit admin over the {self.over}'s "
+                "unit decides; never deleted")
+
+    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
+        if obj in check.session.deleted:
+            return False
+        own = all(v in check.caller.volunteer_ids for v in values(obj, "volunteer_id", is_new))
+        if is_new:
+            return own and obj.state == RequestState.PENDING
+        pending = old_value(obj, "state") == RequestState.PENDING
+        if own and pending and obj.state in (RequestState.PENDING, RequestState.WITHDRAWN):
+            return True
+        unit = check.order_unit(obj.order_id) if self.over == "order" else check.volunteer_unit(obj.volunteer_id)
+        return check.in_subtree(UNIT_ADMIN, check.unit_path(unit))
+
+    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
+        return None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,10 @@ class ErrorCode(StrEnum):
     TASK_STATE = "TASK_STATE"  # the task's status does not allow this step (accept a declined task, ...)
     NOT_CHECKED_IN = "NOT_CHECKED_IN"  # check-out before check-in
     ALREADY_RATED = "ALREADY_RATED"  # an order is rated once
+    # volunteers' requests staff decide (time claims, change requests)
+    REQUEST_PENDING = "REQUEST_PENDING"  # a pending request of the same kind exists: withdraw it or await it
+    REQUEST_STATE = "REQUEST_STATE"  # the request is no longer PENDING (decided or withdrawn)
+    OWN_REQUEST = "OWN_REQUEST"  # nobody decides a request of his own (nor one about himself)
 
 
 @dataclass(frozen=True, slots=True)

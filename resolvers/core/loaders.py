@@ -51,6 +51,12 @@ class RowsByKeyLoader(GroupLoader):
         return ((getattr(row, self.key), present(row)) for row in rows)
 
 
+class ClaimsByAssignmentLoader(RowsByKeyLoader):
+    """Time claims on tasks."""
+
+    model, key, mapper = models.TimeClaim, "assignment_id", "time_claim"
+
+
 class TeamsByUnitLoader(RowsByKeyLoader):
     """Teams belonging to units."""
 
@@ -269,6 +275,10 @@ class Loaders:
     @cached_property
     def required_skills_by_item(self) -> RequiredSkillsByItemLoader:
         return RequiredSkillsByItemLoader(self.session, self.present)
+
+    @cached_property
+    def claims_by_assignment(self) -> ClaimsByAssignmentLoader:
+        return ClaimsByAssignmentLoader(self.session, self.present)
 
     @cached_property
     def provider_teams_by_item(self) -> ProviderTeamsByItemLoader:

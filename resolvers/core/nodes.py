@@ -32,4 +32,6 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "Account": models.Account,
     "RoleGrant": models.RoleGrant,
     "ApiKey": models.ApiKey,
+    "TimeClaim": models.TimeClaim,
+    "VolunteerChangeRequest": models.VolunteerChangeRequest,
 }

@@ -8,8 +8,9 @@ is NOT_YOUR_TASK. Order status follows the tasks:
 - a decline sends the order back to REVIEWED and queues a REPAIR run that keeps the others
   (they are pinned) and fills the gap (resolvers/dispatch/runs.py), committing itself when it fits.
 Service time: credit minutes = check-out minus check-in (time on site; travel is excluded, as the
-national rules on volunteer service hours require); honour minutes are added by staff only,
-each change a ServiceCorrection row.
+national rules on volunteer service hours require), at most the task's window plus a tolerance
+(`record_service`, also the path of approved time claims, resolvers/dispatch/time_claims.py);
+honour minutes are added by staff only, each change a ServiceCorrection row.
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ def _moment(info: Info, value: dt.datetime | None) -> dt.datetime:
         raise abort(("input", "at"), "check-in and check-out times are stamped by the server: leave `at` out",
                     ErrorCode.FORBIDDEN)
     return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(dt.UTC)
+
+
+def record_service(task: models.Assignment, record: models.ServiceRecord, started: dt.datetime,
+                   ended: dt.datetime) -> None:
+    """Set the record's service times and its credit: the time on site, never more than the task's
+    window plus CREDIT_TOLERANCE_MINUTES (check-out and approved time claims alike)."""
+    record.checked_in_at, record.checked_out_at = started, ended
+    window = int((task.end - task.start).total_seconds() // 60) + CREDIT_TOLERANCE_MINUTES
+    record.credit_minutes = min(int((ended - started).total_seconds() // 60), window)
 
 
 def _own_task(info: Info, session: Session, data: Any) -> tuple[models.Assignment, models.Order]:
@@ -159,9 +169,7 @@ def assignment_check_out(info: Info, data: Any) -> Outcome[Any]:
         if out <= record.checked_in_at:
             raise abort(("input", "at"), "check-out must be after check-in "
                                          f"({record.checked_in_at:%Y-%m-%d %H:%M} UTC)", "OUT_OF_RANGE")
-        record.checked_out_at = out
-        window = int((task.end - task.start).total_seconds() // 60) + CREDIT_TOLERANCE_MINUTES
-        record.credit_minutes = min(int((out - record.checked_in_at).total_seconds() // 60), window)
+        record_service(task, record, record.checked_in_at, out)
         task.status = A.COMPLETED
         session.flush()
         tasks = _tasks_of(session, order.id)

@@ -117,41 +117,49 @@ def volunteer_register(info: Info, data: Any) -> Outcome[Any]:
     return run(info, work, info.context.present.volunteer)
 
 
-def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
-    def work(session: Session) -> models.Volunteer:
-        checks = Checks(session)
-        volunteer = checks.ref(data.id, "Volunteer", ("input", "id"))
-        name = checks.name(data.name, ("input", "name")) if data.name is not None else None
-        phone = checks.phone(data.phone, ("input", "phone"), required=True) if data.phone is not None else None
-        if data.home_location is not None:
-            checks.location(data.home_location, ("input", "homeLocation"))
-        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
-        _limits(checks, data)
-        skills = _skills(checks, data.skills) if data.skills is not None else None
-        if data.weekly is not None:
-            _weekly(checks, data.weekly)
-        checks.raise_if_any()
-        assert volunteer is not None
-        if not is_staff_over(session, info.context.auth.caller, volunteer):
-            for attr, field in STAFF_ONLY_FIELDS.items():
-                if getattr(data, attr) is not None:
-                    checks.add(("input", field), f"{field} changes only through staff of the volunteer's unit: "
-                               "ask them to record it", ErrorCode.FORBIDDEN)
-            checks.raise_if_any()
-        if name is not None:
-            volunteer.name = name
-        if phone is not None:
-            volunteer.phone = phone
-        if data.home_location is not None:
-            volunteer.home_lat, volunteer.home_lon = data.home_location.lat, data.home_location.lon
-        if unit is not None:
-            volunteer.unit_id = unit.id
-        for attr in ("status", "insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"):
-            value = getattr(data, attr)
-            if value is not None:
-                setattr(volunteer, attr, value)
-        session.flush()
-        _write_details(session, volunteer.id, skills, data.domains, data.weekly)
-        return volunteer
+def check_staff_fields(checks: Checks, data: Any) -> tuple[Any, list[tuple[int, int, Any]] | None]:
+    """Validate the staff-only fields of `data` (STAFF_ONLY_FIELDS): (the unit named, the skills)."""
+    unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+    _limits(checks, data)
+    skills = _skills(checks, data.skills) if data.skills is not None else None
+    return unit, skills
 
-    return run(info, work, info.context.present.volunteer)
+
+def update_volunteer(info: Info, session: Session, data: Any) -> models.Volunteer:
+    """The volunteerUpdate path: every check, then the write (also approved change requests' path)."""
+    checks = Checks(session)
+    volunteer = checks.ref(data.id, "Volunteer", ("input", "id"))
+    name = checks.name(data.name, ("input", "name")) if data.name is not None else None
+    phone = checks.phone(data.phone, ("input", "phone"), required=True) if data.phone is not None else None
+    if data.home_location is not None:
+        checks.location(data.home_location, ("input", "homeLocation"))
+    unit, skills = check_staff_fields(checks, data)
+    if data.weekly is not None:
+        _weekly(checks, data.weekly)
+    checks.raise_if_any()
+    assert volunteer is not None
+    if not is_staff_over(session, info.context.auth.caller, volunteer):
+        for attr, field in STAFF_ONLY_FIELDS.items():
+            if getattr(data, attr) is not None:
+                checks.add(("input", field), f"{field} changes only through staff of the volunteer's unit: "
+                           "ask them with volunteerChangeRequest", ErrorCode.FORBIDDEN)
+        checks.raise_if_any()
+    if name is not None:
+        volunteer.name = name
+    if phone is not None:
+        volunteer.phone = phone
+    if data.home_location is not None:
+        volunteer.home_lat, volunteer.home_lon = data.home_location.lat, data.home_location.lon
+    if unit is not None:
+        volunteer.unit_id = unit.id
+    for attr in ("status", "insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"):
+        value = getattr(data, attr)
+        if value is not None:
+            setattr(volunteer, attr, value)
+    session.flush()
+    _write_details(session, volunteer.id, skills, data.domains, data.weekly)
+    return volunteer
+
+
+def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
+    return run(info, lambda session: update_volunteer(info, session, data), info.context.present.volunteer)

@@ -15,6 +15,7 @@ from db.enums import (
     OrderChannel,
     OrderStatus,
     PointCategory,
+    RequestState,
     ServiceDomain,
     TeamKind,
     UnitLevel,
@@ -31,6 +32,7 @@ strawberry.enum(MemberRole)
 strawberry.enum(VolunteerStatus)
 strawberry.enum(OrderChannel, description="Where an order 点单 came from")
 strawberry.enum(OrderStatus, description="点单 -> 派单 -> 接单 -> 评单")
+strawberry.enum(RequestState, description="A volunteer's request: PENDING -> APPROVED | DECLINED | WITHDRAWN")
 strawberry.enum(ErrorCode, description="Stable code of a user error")
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "OrderChannel",
     "OrderStatus",
     "PointCategory",
+    "RequestState",
     "ServiceDomain",
     "TeamKind",
     "UnitLevel",

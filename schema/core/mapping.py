@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row
+from strawberry.scalars import JSON
 
 import schema.core.common as common_t
+import schema.forces.change_requests as requests_t
 import schema.forces.types as forces_t
 import schema.forces.volunteer_types as volunteer_t
 import schema.network.types as network_t
@@ -20,6 +22,7 @@ from db import models
 from db.identity import mask_id_number
 from resolvers.access.masking import mask_phone
 from resolvers.core.globalid import encode
+from schema.core.proposal import request_fields
 
 
 def unit(row: models.Unit | Row[Any]) -> Any:
@@ -104,6 +107,12 @@ def volunteer(row: models.Volunteer) -> Any:
         max_minutes_per_day=row.max_minutes_per_day,
         synthetic=row.synthetic,
     )
+
+
+def volunteer_change_request(row: models.VolunteerChangeRequest) -> Any:
+    return requests_t.VolunteerChangeRequest(
+        **request_fields("VolunteerChangeRequest", row), proposed=JSON(row.proposed),
+        previous=JSON(row.previous) if row.previous is not None else None)
 
 
 def volunteer_skill(row: models.VolunteerSkill, skill_row: models.Skill) -> Any:

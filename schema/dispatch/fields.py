@@ -20,8 +20,11 @@ from resolvers.dispatch import queries as dispatch_queries
 from resolvers.dispatch import reminders as dispatch_reminders
 from resolvers.dispatch import review as dispatch_review
 from resolvers.dispatch import tasks as dispatch_tasks
+from resolvers.dispatch import time_claims as dispatch_claims
 from resolvers.orders import workflow as orders_workflow
 from schema.core.common import UserError
+from schema.core.enums import RequestState
+from schema.core.relay import Connection
 from schema.dispatch import mapping as dispatch_mapping
 from schema.dispatch.inputs import (
     AssignmentActInput,
@@ -36,6 +39,10 @@ from schema.dispatch.inputs import (
     OrderReviewInput,
     ServiceRecordCorrectInput,
     TaskRemindersSendInput,
+    TimeClaimApproveInput,
+    TimeClaimDeclineInput,
+    TimeClaimSubmitInput,
+    TimeClaimWithdrawInput,
 )
 from schema.dispatch.types import (
     Assignment,
@@ -47,6 +54,7 @@ from schema.dispatch.types import (
     OutboxPage,
     Rating,
     ServiceStats,
+    TimeClaim,
 )
 from schema.orders.types import Order
 
@@ -95,6 +103,12 @@ class AssignmentDeclinePayload:
 
 
 @strawberry.type
+class TimeClaimPayload:
+    claim: TimeClaim | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
 class DispatchQueries:
     @strawberry.field(description="A dispatch run by ID: poll it for state and progress.")
     def dispatch_run(self, info: Info, id: strawberry.ID) -> DispatchRun | None:
@@ -134,6 +148,12 @@ class DispatchQueries:
     def team_stats(self, info: Info, team: strawberry.ID) -> ServiceStats:
         return dispatch_queries.team_stats(info, team)
 
+    @strawberry.field(description="Time claims the caller may read, oldest first: a volunteer's own; staff's on "
+                                  "their units' orders.")
+    def time_claims(self, info: Info, state: RequestState | None = None, first: int | None = None,
+                    after: str | None = None) -> Connection[TimeClaim]:
+        return dispatch_claims.time_claims(info, state, first, after)
+
 
 def _order(out: Outcome[Any]) -> OrderWorkflowPayload:
     return OrderWorkflowPayload(order=out.value, user_errors=out.errors)
@@ -145,6 +165,10 @@ def _run(out: Outcome[Any]) -> DispatchRunPayload:
 
 def _task(out: Outcome[Any]) -> AssignmentPayload:
     return AssignmentPayload(assignment=out.value, user_errors=out.errors)
+
+
+def _claim(out: Outcome[Any]) -> TimeClaimPayload:
+    return TimeClaimPayload(claim=out.value, user_errors=out.errors)
 
 
 @strawberry.type
@@ -219,6 +243,24 @@ class DispatchMutations:
     @strawberry.mutation
     def service_record_correct(self, info: Info, input: ServiceRecordCorrectInput) -> AssignmentPayload:
         return _task(dispatch_tasks.service_record_correct(info, input))
+
+    @strawberry.mutation(description="A volunteer claims his times on his own task that is over: PENDING until "
+                                     "staff decide.")
+    def time_claim_submit(self, info: Info, input: TimeClaimSubmitInput) -> TimeClaimPayload:
+        return _claim(dispatch_claims.time_claim_submit(info, input))
+
+    @strawberry.mutation(description="A unit admin over the order's unit (not the claimant) approves: the service "
+                                     "record follows the claim, credit bounded as at check-out.")
+    def time_claim_approve(self, info: Info, input: TimeClaimApproveInput) -> TimeClaimPayload:
+        return _claim(dispatch_claims.time_claim_approve(info, input))
+
+    @strawberry.mutation(description="Decline a pending claim with a reason; the claim stays on record.")
+    def time_claim_decline(self, info: Info, input: TimeClaimDeclineInput) -> TimeClaimPayload:
+        return _claim(dispatch_claims.time_claim_decline(info, input))
+
+    @strawberry.mutation(description="The volunteer takes back his pending claim; it stays on record, WITHDRAWN.")
+    def time_claim_withdraw(self, info: Info, input: TimeClaimWithdrawInput) -> TimeClaimPayload:
+        return _claim(dispatch_claims.time_claim_withdraw(info, input))
 
 
 @strawberry.type

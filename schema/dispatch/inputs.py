@@ -94,3 +94,29 @@ class ServiceRecordCorrectInput:
 class TaskRemindersSendInput:
     hours_ahead: int = 24
     now: datetime.datetime | None = strawberry.field(default=None, description="Default: the current time.")
+
+
+@strawberry.input(description="The volunteer's own times on a task that is over (he forgot to check in or out, "
+                              "or the stamp is wrong); a time without zone is local wall clock.")
+class TimeClaimSubmitInput:
+    assignment_id: strawberry.ID
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    note: str | None = None
+
+
+@strawberry.input
+class TimeClaimApproveInput:
+    claim_id: strawberry.ID
+    note: str | None = None
+
+
+@strawberry.input
+class TimeClaimDeclineInput:
+    claim_id: strawberry.ID
+    reason: str = strawberry.field(description="Required: the volunteer sees it.")
+
+
+@strawberry.input
+class TimeClaimWithdrawInput:
+    claim_id: strawberry.ID

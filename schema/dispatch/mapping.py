@@ -11,6 +11,7 @@ import schema.dispatch.types as t
 from db import models
 from resolvers.core.globalid import encode
 from resolvers.core.pagination import encode_cursor
+from schema.core.proposal import request_fields
 
 
 def volunteer_id(key: str | None) -> strawberry.ID | None:
@@ -85,7 +86,7 @@ def service_record(row: models.ServiceRecord | None, corrections: list[models.Se
 
 def assignment(row: models.Assignment, record: Any = None) -> Any:
     return t.Assignment(
-        id=encode("Assignment", row.id), order_pk=row.order_id, volunteer_pk=row.volunteer_id,
+        id=encode("Assignment", row.id), pk=row.id, order_pk=row.order_id, volunteer_pk=row.volunteer_id,
         skill=row.skill_code, start=row.start, end=row.end, distance_km=row.distance_km,
         travel_minutes=row.travel_minutes, status=row.status, decline_reason=row.decline_reason,
         service_record=record)
@@ -107,3 +108,9 @@ def outbox_event(row: models.OutboxEvent) -> Any:
 
 def rating(row: models.Rating | None) -> Any:
     return None if row is None else t.Rating(score=row.score, comment=row.comment, created_at=row.created_at)
+
+
+def time_claim(row: models.TimeClaim) -> Any:
+    return t.TimeClaim(**request_fields("TimeClaim", row), assignment_pk=row.assignment_id, started_at=row.started_at,
+                       ended_at=row.ended_at, old_credit_minutes=row.old_credit_minutes,
+                       new_credit_minutes=row.new_credit_minutes)

@@ -17,7 +17,9 @@ from strawberry.scalars import JSON
 from db.models.dispatch import AssignmentStatus, EventKind, RunKind, RunState
 from resolvers.core.context import Info
 from resolvers.dispatch import queries as dispatch_queries
+from resolvers.dispatch import time_claims as claim_resolvers
 from schema.core.enums import OrderStatus
+from schema.core.proposal import VolunteerRequest
 
 if TYPE_CHECKING:
     from schema.forces.volunteer_types import Volunteer
@@ -187,6 +189,7 @@ class ServiceRecord:
 @strawberry.type(description="A volunteer's task 接单 on an order.")
 class Assignment:
     id: strawberry.ID
+    pk: strawberry.Private[int]
     order_pk: strawberry.Private[int]
     volunteer_pk: strawberry.Private[int]
     skill: str
@@ -206,6 +209,26 @@ class Assignment:
                                   "(a resident sees that a task exists, not who holds it).")
     def volunteer(self, info: Info) -> VolunteerRef | None:
         return _load(info, "Volunteer", self.volunteer_pk)
+
+    @strawberry.field(description="The volunteer's time claims on this task, oldest first (those the caller may "
+                                  "read: the volunteer's own, staff over the order's unit).")
+    async def time_claims(self, info: Info) -> list[TimeClaim]:
+        return await claim_resolvers.claims_of_task(info, self.pk)
+
+
+@strawberry.type(description="补录工时: a volunteer's account of his service times on a task that is over; once "
+                             "approved, the service record's times and credit minutes follow it (credit bounded "
+                             "by the task's window plus a tolerance, as at check-out).")
+class TimeClaim(VolunteerRequest):
+    assignment_pk: strawberry.Private[int]
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    old_credit_minutes: int | None = strawberry.field(description="On approval: the credit before (null: no record).")
+    new_credit_minutes: int | None = strawberry.field(description="On approval: the credit after.")
+
+    @strawberry.field(description="The task claimed on (null where the caller may not see it).")
+    def assignment(self, info: Info) -> Assignment | None:
+        return claim_resolvers.task_of(info, self.assignment_pk)
 
 
 @strawberry.type(description="One step of an order's audit trail.")

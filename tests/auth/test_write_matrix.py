@@ -133,7 +133,37 @@ CASES: dict[str, Case] = {
     "accountSessionsRevoke": Case(lambda i: {"accountId": i["account_b"]}),
     "roleGrant": Case(lambda i: {"accountId": i["account_b"], "role": "TEAM_LEADER", "teamId": i["team_b"]}),
     "roleRevoke": Case(lambda i: {"grantId": i["dispatcher_grant_b"]}),
+    # volunteers' requests: filed (by the platform admin, for B's volunteers), then decided by B's unit admin
+    "timeClaimSubmit": Case(lambda i: _claim_input(i), owner="admin", phase=7),
+    "timeClaimApprove": Case(lambda i: {"claimId": i["claim_b"]}, phase=10),
+    "timeClaimDecline": Case(lambda i: {"claimId": i["claim_b2"], "reason": "记录无误"}, phase=11),
+    "timeClaimWithdraw": Case(lambda i: {"claimId": i["claim_b3"]}, owner="admin", phase=12),
+    "volunteerChangeRequest": Case(lambda i: {"volunteer": i["vb"], "maxTravelKm": 12.0}, owner="admin"),
+    "volunteerChangeRequestApprove": Case(lambda i: {"requestId": i["request_b"]}, phase=10),
+    "volunteerChangeRequestDecline": Case(lambda i: {"requestId": i["request_b2"], "reason": "不符"}, phase=11),
+    "volunteerChangeRequestWithdraw": Case(lambda i: {"requestId": i["request_b3"]}, owner="admin", phase=12),
 }
+
+
+def _claim_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"assignmentId": ids["task_b"], "startedAt": f"{DAY}T09:00:00", "endedAt": f"{DAY}T11:00:00"}
+
+
+_PENDING = "query { c: timeClaims(state: PENDING) { edges { node { id } } } " \
+           "r: volunteerChangeRequests(state: PENDING) { edges { node { id } } } }"
+_FILE_CLAIM = "mutation M($input: TimeClaimSubmitInput!) { timeClaimSubmit(input: $input) { userErrors { code } } }"
+_FILE_REQUEST = ("mutation M($input: VolunteerChangeRequestInput!) { volunteerChangeRequest(input: $input) "
+                 "{ userErrors { code } } }")
+
+
+def _file_requests(admin: GraphQLClient, ids: dict[str, str], suffix: str) -> None:
+    """The platform admin files one more pending claim and change request for B (ids claim_b<suffix>, ...)."""
+    if suffix:
+        _ok(admin, _FILE_CLAIM, {"input": _claim_input(ids)}, "timeClaimSubmit")
+        _ok(admin, _FILE_REQUEST, {"input": CASES["volunteerChangeRequest"].input(ids)}, "volunteerChangeRequest")
+    pending = admin.data(_PENDING)
+    (claim,), (request,) = pending["c"]["edges"], pending["r"]["edges"]
+    ids[f"claim_b{suffix}"], ids[f"request_b{suffix}"] = claim["node"]["id"], request["node"]["id"]
 
 
 def _document(name: str) -> str:
@@ -244,6 +274,10 @@ def _before_phase(phase: int, world: w.World, admin: GraphQLClient) -> None:
         assert ids["task_volunteer_b"] != ids["task_volunteer_b2"], "two orders at one time need two doctors"
     if phase == 9:
         runs.drain(60)  # the repair run the decline started has written all it will
+    if phase == 10:
+        runs.drain(60)  # the run its owner started in phase 9 has written all it will
+    if phase in (10, 11, 12):
+        _file_requests(admin, ids, {10: "", 11: "2", 12: "3"}[phase])
 
 
 def test_every_mutation_has_a_foreign_case() -> None:
@@ -315,8 +349,9 @@ def _check_every_case(admin: GraphQLClient, client_for: ClientFor, engine: Engin
     with capsys.disabled():
         who = list(ROLE_OF)
         print("\nforeign writes (mutation x role): refusal code, or 'root' when the root gate refuses")
-        print(f"{'mutation':26}" + "".join(f"{r:>22}" for r in who))
+        width = max(map(len, CASES)) + 2
+        print(f"{'mutation':{width}}" + "".join(f"{r:>22}" for r in who))
         for name in sorted(CASES):
             cells = {r: c for m, r, c in table if m == name}
-            print(f"{name:26}" + "".join(f"{cells[r]:>22}" for r in who))
+            print(f"{name:{width}}" + "".join(f"{cells[r]:>22}" for r in who))
     assert len([row for row in table if row[2] != "root"]) > 40  # the matrix is not empty by accident

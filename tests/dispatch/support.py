@@ -27,7 +27,9 @@ from tests.auth.serving import serve_in_thread, wait_for
 from tests.auth.support import admin_headers
 from tests.documents import (
     DISPATCH_RUN,
+    DISPATCH_RUN_COMMIT,
     DISPATCH_RUN_START,
+    MY_TASKS,
     ORDER_REVIEW,
     ORDER_SUBMIT,
     TEAM_MEMBER_ADD,
@@ -186,3 +188,16 @@ def start_held_run(api: DispatchClient, world: dict[str, Any], monkeypatch: Any)
     run = start_run(api, world["center"])
     assert building.wait(30), "the run did not reach its build step within 30 s"
     return run, release
+
+
+def dispatched_task(api: DispatchClient, world: dict[str, Any]) -> tuple[str, str, str]:
+    """Two doctors of the team; one order dispatched to the first. Returns (task, its doctor, the other)."""
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    first = register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95, name="王医生")
+    second = register_doctor(api, world["center"], world["team"], world["doctor"], 34.10, 117.50, name="赵医生")
+    run = start_run(api, world["institute"])
+    assert api.wait_run(run)["state"] == "SUCCEEDED"
+    api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run}}, "dispatchRunCommit")
+    tasks = api.data(MY_TASKS, {"volunteer": first})["myTasks"]
+    assert len(tasks) == 1, "the near doctor gets the order"
+    return tasks[0]["id"], first, second

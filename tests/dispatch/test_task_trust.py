@@ -10,30 +10,16 @@ from sqlalchemy import Engine
 from db.models import Role
 from tests.auth.support import token_for
 from tests.auth.world import pk
-from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
-from tests.documents import ASSIGNMENT_ACCEPT, ASSIGNMENT_CHECK_IN, ASSIGNMENT_CHECK_OUT, DISPATCH_RUN_COMMIT, MY_TASKS
+from tests.dispatch.support import DispatchClient, dispatched_task
+from tests.documents import ASSIGNMENT_ACCEPT, ASSIGNMENT_CHECK_IN, ASSIGNMENT_CHECK_OUT, MY_TASKS
 from wenming.settings import Settings
 
 MY_OWN_TASKS = "query { myTasks { id status } }"
 
 
-
-def _tasks(api: DispatchClient, world: dict[str, Any]) -> tuple[str, str, str]:
-    """Two doctors of the team; one order dispatched to the first. Returns (task, its doctor, the other)."""
-    submit_order(api, world, world["east"], 34.33, 117.96)
-    first = register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95, name="王医生")
-    second = register_doctor(api, world["center"], world["team"], world["doctor"], 34.10, 117.50, name="赵医生")
-    run = start_run(api, world["institute"])
-    assert api.wait_run(run)["state"] == "SUCCEEDED"
-    api.ok(DISPATCH_RUN_COMMIT, {"input": {"run": run}}, "dispatchRunCommit")
-    tasks = api.data(MY_TASKS, {"volunteer": first})["myTasks"]
-    assert len(tasks) == 1, "the near doctor gets the order"
-    return tasks[0]["id"], first, second
-
-
 def test_h2_a_volunteer_who_also_leads_the_team_cannot_act_on_a_member_s_task(
         api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine) -> None:
-    task, holder, other = _tasks(api, world)
+    task, holder, other = dispatched_task(api, world)
     # the other doctor also leads the team: he sees the holder's task, but may not act for him
     token = token_for(settings, engine, "zhao-leader", [(Role.VOLUNTEER, {"volunteer_id": pk(other)}),
                                                         (Role.TEAM_LEADER, {"team_id": pk(world["team"])})],
@@ -50,7 +36,7 @@ def test_h2_a_volunteer_who_also_leads_the_team_cannot_act_on_a_member_s_task(
 
 def test_m9_check_in_and_out_are_stamped_by_the_server_and_credit_is_bounded(
         api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine) -> None:
-    task, holder, _ = _tasks(api, world)
+    task, holder, _ = dispatched_task(api, world)
     own = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
     act = {"assignment": task, "volunteer": holder}
     assert api.data_as(own, ASSIGNMENT_ACCEPT, {"input": act})["assignmentAccept"]["userErrors"] == []
@@ -66,7 +52,7 @@ def test_m9_check_in_and_out_are_stamped_by_the_server_and_credit_is_bounded(
 
 def test_my_tasks_needs_no_volunteer_id_and_answers_for_the_caller(
         api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine) -> None:
-    task, holder, other = _tasks(api, world)
+    task, holder, other = dispatched_task(api, world)
     mine = token_for(settings, engine, "wang", [(Role.VOLUNTEER, {"volunteer_id": pk(holder)})], password=None)
     theirs = token_for(settings, engine, "zhao", [(Role.VOLUNTEER, {"volunteer_id": pk(other)})], password=None)
     assert [t["id"] for t in api.data_as(mine, MY_OWN_TASKS, {})["myTasks"]] == [task]

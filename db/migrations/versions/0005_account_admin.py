@@ -2,7 +2,7 @@
 # ruff: noqa: E501
 """The audit of account administration (db/models/accounts.py `AccountEvent`): a new table.
 
-Revision ID: 0005_account_admin
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03
 """
