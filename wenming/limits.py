@@ -92,20 +92,23 @@ def count_tokens(query: str, stop_after: int) -> int:
     return count
 
 
-def _selections(selection_set: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]) -> list[Any]:
-    """The selections of a set with fragment spreads and inline fragments flattened (type kept)."""
+def _selections(selection_set: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode],
+                seen: frozenset[str] = frozenset()) -> list[Any]:
+    """The selections of a set with fragment spreads and inline fragments flattened, each with the
+    type condition it sits under (None: the parent's); a fragment is expanded once on each path."""
     out: list[Any] = []
     if selection_set is None:
         return out
     for node in selection_set.selections:
         if isinstance(node, FragmentSpreadNode):
             fragment = fragments.get(node.name.value)
-            if fragment is not None:
+            if fragment is not None and node.name.value not in seen:
                 on_type = fragment.type_condition.name.value
-                out.extend((on_type, s) for s in _selections(fragment.selection_set, fragments))
+                inner = _selections(fragment.selection_set, fragments, seen | {node.name.value})
+                out.extend((t or on_type, s) for t, s in inner)
         elif isinstance(node, InlineFragmentNode):
             condition = node.type_condition.name.value if node.type_condition else None
-            out.extend((condition or t, s) for t, s in _selections(node.selection_set, fragments))
+            out.extend((t or condition, s) for t, s in _selections(node.selection_set, fragments, seen))
         else:
             out.append((None, node))
     return out

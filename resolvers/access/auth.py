@@ -70,6 +70,11 @@ class Caller:
         return Role.PLATFORM_ADMIN in self.roles
 
     @property
+    def deidentified(self) -> bool:
+        """Reads personal data de-identified: holds ANALYST, whatever else (resolvers/access/deidentify.py)."""
+        return Role.ANALYST in self.roles
+
+    @property
     def volunteer_ids(self) -> frozenset[int]:
         """The volunteers this account is (its VOLUNTEER grants)."""
         return frozenset(g.volunteer_id for g in self.grants_of(Role.VOLUNTEER) if g.volunteer_id)

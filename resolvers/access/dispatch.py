@@ -1,17 +1,20 @@
 """Access to dispatch (派单 -> 接单 -> 评单): runs, proposals, tasks, service records, the outbox.
 
-Runs and proposals belong to the dispatchers and unit admins of the run's scope; tasks, service
-records and outbox events to the order's readers and the volunteer concerned. Volunteers act on
-tasks, dispatchers on runs. A volunteer's time claims are read by himself and by the unit admins
-and dispatchers over the order's unit; unit admins decide them (like service-record corrections,
-they change credited service time, which dispatchers do not).
+Runs and proposals belong to the dispatchers and unit admins of the run's scope. Tasks, service
+records and the outbox events addressed to a volunteer are read by the staff of the order's unit
+or of the volunteer's, his team leader, himself and the resident who ordered (rules.Scope.tasks),
+not by everyone who reads the order: a volunteer does not see the other volunteers' tasks on his
+order, a team leader not the non-members'. Events about an order as a whole go to its readers.
+Volunteers act on tasks, dispatchers on runs. A volunteer's time claims are read by himself and
+by the unit admins and dispatchers over the order's unit; unit admins decide them (like
+service-record corrections, they change credited service time, which dispatchers do not).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from db import models
 from db.models import Role
@@ -34,12 +37,17 @@ _orders = models.Order.__table__
 
 
 def _task(s: Scope, t: Any) -> ColumnElement[bool]:
-    return or_(s.orders(t.c.order_id), s.volunteers(t.c.volunteer_id))
+    return s.tasks(t.c.order_id, t.c.volunteer_id)
 
 
 def _correction(s: Scope, t: Any) -> ColumnElement[bool]:
-    records = select(_records.c.id).where(or_(s.orders(_records.c.order_id), s.volunteers(_records.c.volunteer_id)))
-    return t.c.record_id.in_(records)
+    return t.c.record_id.in_(select(_records.c.id).where(s.tasks(_records.c.order_id, _records.c.volunteer_id)))
+
+
+def _event(s: Scope, t: Any) -> ColumnElement[bool]:
+    """An event addressed to a volunteer is his task's; one about an order as a whole (no
+    volunteer) is read by whoever reads the order."""
+    return or_(s.tasks(t.c.order_id, t.c.volunteer_id), and_(t.c.volunteer_id.is_(None), s.orders(t.c.order_id)))
 
 
 def _claim(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -70,7 +78,7 @@ DOMAIN = Domain(
         models.Assignment: _task,
         models.ServiceRecord: _task,
         models.ServiceCorrection: _correction,
-        models.OutboxEvent: _task,
+        models.OutboxEvent: _event,
         models.TimeClaim: _claim,
         models.DispatchRun: lambda s, t: s.runs(t.c.id),
         models.DispatchProposal: lambda s, t: s.runs(t.c.run_id),
@@ -82,7 +90,7 @@ DOMAIN = Domain(
         models.Assignment: Readable(_task),
         models.ServiceRecord: Readable(_task),
         models.ServiceCorrection: Readable(_correction),
-        models.OutboxEvent: Readable(_task),
+        models.OutboxEvent: Readable(_event),
         models.TimeClaim: Proposed("order"),
     },
 )

@@ -115,24 +115,52 @@ class Scope:
         return _any(*serving, column.in_(members) if members is not None else None,
                     column.in_(selves) if selves else None)
 
+    def _unit_orders(self, column: Any, units: Select[Any] | None) -> ColumnElement[bool] | None:
+        """`column` names an order served in, or ordered by, a unit of `units`."""
+        if units is None:
+            return None
+        return column.in_(
+            select(_orders.c.id).where(or_(_orders.c.unit_id.in_(units), _orders.c.orderer_unit_id.in_(units))))
+
+    def _own_orders(self, column: Any) -> ColumnElement[bool] | None:
+        """`column` names an order the caller submitted as a resident."""
+        c = self.caller
+        if c is None or Role.RESIDENT not in c.roles:
+            return None
+        return column.in_(select(_owners.c.order_id).where(_owners.c.account_id == c.account_id))
+
     def orders(self, column: Any) -> ColumnElement[bool]:
         """`column` (an order id) names an order the caller may see."""
-        c = self.caller
-        if c is None:
+        if self.caller is None:
             return false()
-        units = self.units(*UNIT_ROLES)
         members = self.team_members()
         selves = self.selves()
         own = select(_volunteers.c.id).where(_volunteers.c.id.in_(selves)) if selves else None
         served_by = [q for q in (members, own) if q is not None]
         return _any(
-            column.in_(
-                select(_orders.c.id).where(or_(_orders.c.unit_id.in_(units), _orders.c.orderer_unit_id.in_(units)))
-            )
-            if units is not None else None,
+            self._unit_orders(column, self.units(*UNIT_ROLES)),
             *(column.in_(select(_assignments.c.order_id).where(_assignments.c.volunteer_id.in_(q))) for q in served_by),
-            column.in_(select(_owners.c.order_id).where(_owners.c.account_id == c.account_id))
-            if Role.RESIDENT in c.roles else None,
+            self._own_orders(column),
+        )
+
+    def tasks(self, order: Any, volunteer: Any) -> ColumnElement[bool]:
+        """A volunteer's row on an order (a task, its service record, an outbox event addressed to
+        him) that the caller may see: on an order of its unit subtree, or of a volunteer registered
+        there; a member of its team; himself; on an order it submitted. Seeing an order (serving
+        it, or a member serving it) or a volunteer (proposed for the subtree) is not enough: the
+        other volunteers' tasks on that order, and that volunteer's tasks elsewhere, stay apart."""
+        if self.caller is None:
+            return false()
+        units = self.units(*UNIT_ROLES)
+        members = self.team_members()
+        selves = self.selves()
+        return _any(
+            self._unit_orders(order, units),
+            volunteer.in_(select(_volunteers.c.id).where(_volunteers.c.unit_id.in_(units)))
+            if units is not None else None,
+            volunteer.in_(members) if members is not None else None,
+            volunteer.in_(selves) if selves else None,
+            self._own_orders(order),
         )
 
     def runs(self, column: Any) -> ColumnElement[bool]:

@@ -9,7 +9,9 @@ from sqlalchemy import and_, exists, not_, or_, select
 
 from db import models
 from db.enums import ServiceDomain, VolunteerStatus
+from resolvers.access.deidentify import deidentified
 from resolvers.core import filters, globalid
+from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import paginate
 
 if TYPE_CHECKING:
@@ -51,6 +53,9 @@ def volunteers(info: Info, *, skill: str | None, min_level: int | None, team: st
     if status is not None:
         stmt = stmt.where(V.status == status)
     if name_contains:
+        if deidentified(info):  # a search by name would tell who is who
+            raise ClientError("nameContains: an analyst sees names de-identified and cannot search by them",
+                              ErrorCode.FORBIDDEN, ("nameContains",))
         stmt = stmt.where(V.name.contains(name_contains, autoescape=True))
     return paginate(ctx, stmt, V.id, info.context.present.volunteer, first, after)
 

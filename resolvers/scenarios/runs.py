@@ -16,6 +16,8 @@ the same text and seed give the same KPIs either way. Progress (phase, parts don
 written to the row; the end state is written with a guard `WHERE state = 'RUNNING'`, so a run
 cancelled meanwhile stays CANCELLED. A change naming an institute or team the base lacks is only
 found once the base is built: the run then FAILS with that message (line and key) as reason.
+The stored record (the report's source) places orders and volunteers' homes on the grid of
+resolvers/access/deidentify.py, whoever reads it: a database base holds real homes.
 `recover(engine)` (wenming/app.py, at startup) marks runs a stopped server left QUEUED or RUNNING
 as FAILED.
 """
@@ -45,6 +47,7 @@ from matching.scenarios.report import run_report
 from matching.scenarios.runner import RunRecord
 from matching.scenarios.runner import run as run_scenario
 from matching.scenarios.spec import Scenario, parse_scenario
+from resolvers.access.deidentify import grid
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome
@@ -228,6 +231,15 @@ def compare(info: Info, a: str, b: str) -> tuple[Any, Any, list[Difference]]:
     return mapped(rows[0]), mapped(rows[1]), differences(kpis[0], kpis[1])
 
 
+def _stored(rec: RunRecord) -> RunRecord:
+    """The record as it is stored and reported: the map's orders and volunteers' homes on the grid
+    of resolvers/access/deidentify.py (the solve itself used exact coordinates), no engine result."""
+    return dataclasses.replace(
+        rec, result_json=None,
+        requests=[(grid(lat), grid(lon), state) for lat, lon, state in rec.requests],
+        lines=[(grid(v_lat), grid(v_lon), grid(r_lat), grid(r_lon)) for v_lat, v_lon, r_lat, r_lon in rec.lines])
+
+
 def report_html(row: models.ScenarioRun) -> str | None:
     """The self-contained HTML report of a SUCCEEDED run, rendered from its stored record."""
     if row.record is None:
@@ -276,6 +288,6 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
     _set(sessions, run_id, RunState.RUNNING, phase="candidates")
     progress = RunProgress(functools.partial(_set, sessions), run_id, QUEUE.is_cancelled, False)
     rec = run_scenario(scenario, scheduler=dask_scheduler, progress=progress)
-    record = dataclasses.asdict(dataclasses.replace(rec, result_json=None))
+    record = dataclasses.asdict(_stored(rec))
     _set(sessions, run_id, RunState.RUNNING, state=RunState.SUCCEEDED, phase="done", kpis=rec.kpis,
          record=record, fingerprint=rec.fingerprint, finished_at=utcnow(), reason="")

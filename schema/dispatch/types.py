@@ -15,6 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from db.models.dispatch import AssignmentStatus, EventKind, RunKind, RunState
+from resolvers.access.deidentify import DeIdentified, payload, withhold
 from resolvers.core.context import Info
 from resolvers.dispatch import queries as dispatch_queries
 from resolvers.dispatch import time_claims as claim_resolvers
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from schema.forces.volunteer_types import Volunteer
     from schema.network.types import Unit
     from schema.orders.types import Order
+
+_WITHHELD = "Free text: withheld (*) for analysts."
 
 OrderRef = Annotated["Order", strawberry.lazy("schema.orders.types")]
 UnitRef = Annotated["Unit", strawberry.lazy("schema.network.types")]
@@ -171,8 +174,8 @@ class DispatchRun:
 @strawberry.type(description="Staff added or removed honour minutes, with who and why.")
 class ServiceCorrection:
     minutes: int
-    staff: str
-    reason: str
+    staff: str = strawberry.field(extensions=[DeIdentified()], description="De-identified (王*) for analysts.")
+    reason: str = strawberry.field(extensions=[DeIdentified(withhold)], description=_WITHHELD)
     at: datetime.datetime
 
 
@@ -198,7 +201,7 @@ class Assignment:
     distance_km: float
     travel_minutes: int
     status: AssignmentStatus
-    decline_reason: str
+    decline_reason: str = strawberry.field(extensions=[DeIdentified(withhold)], description=_WITHHELD)
     service_record: ServiceRecord | None
 
     @strawberry.field(description="Null where the order lies outside what the caller may see.")
@@ -235,8 +238,8 @@ class TimeClaim(VolunteerRequest):
 class OrderEvent:
     from_status: OrderStatus | None
     to_status: OrderStatus
-    actor: str
-    note: str
+    actor: str = strawberry.field(extensions=[DeIdentified()], description="De-identified (王*) for analysts.")
+    note: str = strawberry.field(extensions=[DeIdentified(withhold)], description=_WITHHELD)
     at: datetime.datetime
 
 
@@ -247,7 +250,8 @@ class OutboxEvent:
     volunteer: strawberry.ID | None
     order: strawberry.ID | None
     assignment: strawberry.ID | None
-    payload: JSON
+    payload: JSON = strawberry.field(extensions=[DeIdentified(payload)],
+                                     description="Codes and times; free text withheld (*) for analysts.")
     created_at: datetime.datetime
 
 
@@ -260,7 +264,7 @@ class OutboxPage:
 @strawberry.type(description="The orderer's rating 评单 of a completed order.")
 class Rating:
     score: int
-    comment: str
+    comment: str = strawberry.field(extensions=[DeIdentified(withhold)], description=_WITHHELD)
     created_at: datetime.datetime
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers.access import personal_data
-from resolvers.access.deidentify import DeIdentified
+from resolvers.access.deidentify import DeIdentified, on_grid, pseudonym, stars, withhold
 from resolvers.core.context import Info
 from resolvers.forces import volunteers as volunteer_resolvers
 from schema.core.common import Location
@@ -47,7 +47,7 @@ class AvailabilityException:
     start: datetime.datetime
     end: datetime.datetime
     available: bool
-    note: str
+    note: str = strawberry.field(extensions=[DeIdentified(withhold)], description="Withheld (*) for analysts.")
 
 
 @strawberry.type
@@ -60,11 +60,15 @@ class Availability:
 class Volunteer(Node):
     pk: strawberry.Private[int]
     unit_pk: strawberry.Private[int]
-    volunteer_number: str = strawberry.field(description="Unified volunteer number 统一志愿者编号.")
+    volunteer_number: str = strawberry.field(
+        extensions=[DeIdentified(pseudonym)],
+        description="Unified volunteer number 统一志愿者编号; for analysts a stable pseudonym (anon-...).")
     name: str = strawberry.field(extensions=[DeIdentified()], description="De-identified (王*) for analysts.")
     phone: str = strawberry.field(description="Masked, e.g. 138****5678.")
-    id_number: str = strawberry.field(description="Masked: only the last four characters are shown.")
-    home_location: Location
+    id_number: str = strawberry.field(extensions=[DeIdentified(stars)],
+                                      description="Masked: only the last four characters are shown (none to analysts).")
+    home_location: Location = strawberry.field(extensions=[DeIdentified(on_grid)],
+                                               description="On a 0.01 degree grid for analysts.")
     status: VolunteerStatus
     insurance_valid_until: datetime.date | None
     max_travel_km: float | None

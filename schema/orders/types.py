@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers.access import personal_data
-from resolvers.access.deidentify import DeIdentified
+from resolvers.access.deidentify import DeIdentified, on_grid, withhold
 from resolvers.core.context import Info
 from resolvers.orders import menu as menu_resolvers
 from schema.core.common import Location
@@ -58,14 +58,15 @@ class Order(Node):
     resident_name: str | None = strawberry.field(extensions=[DeIdentified()],
                                                  description="De-identified (李*) for analysts.")
     resident_phone: str | None = strawberry.field(description="Masked, e.g. 138****5678.")
-    location: Location
+    location: Location = strawberry.field(extensions=[DeIdentified(on_grid)],
+                                          description="On a 0.01 degree grid for analysts.")
     address: str = strawberry.field(extensions=[DeIdentified()], description="De-identified for analysts.")
     window_start: datetime.datetime
     window_end: datetime.datetime
     headcount: int
     priority: int
     channel: OrderChannel
-    note: str
+    note: str = strawberry.field(extensions=[DeIdentified(withhold)], description="Withheld (*) for analysts.")
     status: OrderStatus
     created_at: datetime.datetime
 

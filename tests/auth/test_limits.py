@@ -150,3 +150,20 @@ def test_production_hides_the_schema(production: GraphQLClient, admin: GraphQLCl
     assert "Did you mean" not in typo["errors"][0]["message"]
     assert "Did you mean" in admin.execute("query { skils { code } }")["errors"][0]["message"]
     assert "errors" not in admin.execute("query { __schema { queryType { name } } }")
+
+
+def test_named_fragments_are_priced_like_the_fields_they_stand_for(admin: GraphQLClient) -> None:
+    spelled = "query { volunteers(first: 10) { edges { node { skills { level } teams { name } } } } }"
+    named = ("query { volunteers(first: 10) { edges { node { ...V } } } } "
+             "fragment V on Volunteer { skills { level } teams { name } }")
+    admin.data(spelled)
+    expected = admin.extensions
+    admin.data(named)
+    assert admin.extensions == expected
+
+
+def test_a_fragment_cycle_is_refused_not_recursed(admin: GraphQLClient) -> None:
+    body = admin.execute("query { units(first: 1) { edges { node { ...U } } } } "
+                         "fragment U on Unit { children { ...U } }")
+    assert body.get("data") is None and body["errors"]
+    assert "U" in body["errors"][0]["message"]
