@@ -353,7 +353,8 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
             m.add(expr <= value)
         if not proven:
             status_name = "FEASIBLE"
-        out_of_time = (det_left is not None and det_left <= 0.01) or budget.deadline - time.time() <= 0.01
+        out_of_time = det_left <= 0.01 if det_left is not None else budget.deadline - time.time() <= 0.01
+        out_of_time = out_of_time or budget.wall_out()
         if out_of_time and li < len(levels) - 1:
             status_name = "FEASIBLE"
             break

@@ -25,7 +25,7 @@ from matching.cpsat import LevelOutcome
 from matching.executors import run_parts
 from matching.explain import Chosen, explain
 from matching.flow import solve_flow
-from matching.options import Budget, SolveOptions
+from matching.options import DETERMINISTIC_SHARE, Budget, SolveOptions
 from matching.parts import Part, split
 from matching.partsolve import PartResult, cohesion_of, workload_of
 from matching.problem import Problem
@@ -37,6 +37,11 @@ from matching.rules import RULES, Registry
 EXPLAIN_SHARE = 0.1
 #: how often a solve may widen the candidates of starved requests (see `_starved`)
 MAX_WIDEN_ROUNDS = 3
+#: share of the deterministic budget of the first search round (the widening rounds share the rest)
+FIRST_ROUND_SHARE = 0.7
+#: a reproducible solve whose search ran this far into the clock's grace was cut by the clock
+WALL_CUT_SHARE = 0.9
+WALL_CUT = "stopped by the wall clock: the result may differ on rerun"
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Result:
@@ -64,14 +69,16 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     end = time.time() + max(0.05, options.time_limit - (time.perf_counter() - t0) - reserve)
     message = ""
     keep_for: dict[int, int] = {}
-    # one worker in this process: budgets in CP-SAT deterministic time, so runs repeat exactly
+    # one worker in this process: budgets in deterministic time, so runs repeat exactly
     det = options.deterministic_time
     if det is None and options.workers == 1 and not options.dask_scheduler:
-        det = options.time_limit
+        det = options.time_limit * DETERMINISTIC_SHARE
     t_split = 0.0
     starved_left = 0
-    cand, ready, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, (time.time() + end) / 2,
-                                          rules)
+    # widening before the search: by the clock only on a wall-clock budget (else it is bounded
+    # by its rounds, and the clock only guards)
+    widen_until = end + Budget.GRACE if det else (time.time() + end) / 2
+    cand, ready, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, widen_until, rules)
     t1 += t_widen
     previous = Chosen(np.zeros(0, np.int64), {})
     for round_ in range(MAX_WIDEN_ROUNDS + 1):
@@ -87,7 +94,8 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
                       f"{problem.requests[r].id}, but {why}"
             break
         last = round_ == MAX_WIDEN_ROUNDS or not cand.truncated
-        budget = Budget(end, (det / 2 if round_ == 0 else det / 8) if det else None)
+        budget = Budget(end, (det * FIRST_ROUND_SHARE if round_ == 0 else det * (1 - FIRST_ROUND_SHARE)
+                              / MAX_WIDEN_ROUNDS) if det else None)
         if round_:
             _carry_over(parts, previous)
         results = run_parts(parts, budget, options.seed, options.workers, options.dask_scheduler,
@@ -96,7 +104,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
         previous.keys = {(int(cand.v[i]), int(cand.r[i]), int(cand.k[i])) for i in previous.rows.tolist()}
         widen = _starved(cand, parts, results)
         starved_left = len(widen)
-        if last or not widen or time.time() >= end:
+        if last or not widen or budget.wall_out():
             break
         for r in widen:
             keep_for[r] = 2 * keep_for.get(r, options.candidates_per_slot)
@@ -108,6 +116,9 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     t3 = time.perf_counter()
     status, bound, gap, msg = _summarise(parts, results, bool(cand.pin_conflicts))
     message = message or msg
+    if det and time.time() >= end + Budget.GRACE * WALL_CUT_SHARE:
+        # the safety cap, not the deterministic budget, ended some search
+        message = "; ".join(filter(None, (message, WALL_CUT)))
     if status == Status.OPTIMAL and starved_left:
         # the proofs hold for the kept candidates only: a cut one might still do better
         status, gap = Status.FEASIBLE, None

@@ -77,9 +77,11 @@ def _share(budget: Budget, rows: int, left_rows: int, total_rows: int) -> Budget
     """The budget of one of the parts solved one after another here: its share by candidate
     rows of the time left (what an earlier part did not use passes on), and its share of the
     deterministic budget, so that the parts together stay within it."""
+    det = budget.deterministic
+    if det is not None:
+        # shares of the deterministic budget only: the clock stays the whole solve's safety cap
+        return Budget(budget.deadline, max(det * rows / max(total_rows, 1), MIN_PART_SECONDS))
     now = time.time()
     left = max(budget.deadline - now, 0.0)
-    det = budget.deterministic
     # a small part still gets the least time a search needs (it rarely uses it)
-    return Budget(now + min(left, max(left * rows / max(left_rows, 1), MIN_PART_SECONDS)),
-                  max(det * rows / max(total_rows, 1), MIN_PART_SECONDS) if det is not None else None)
+    return Budget(now + min(left, max(left * rows / max(left_rows, 1), MIN_PART_SECONDS)))

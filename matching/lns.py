@@ -105,8 +105,9 @@ def improve(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
             return keep, starts, all_proven
         before = (int(part.weight[part.rr[keep]].sum()), -int(part.metres[keep].sum()))
         while todo:
-            left = budget.deadline - time.time()
-            if left < MIN_ROUND_SECONDS or (det_left is not None and det_left <= 0.01):
+            # sized by deterministic time when the run is reproducible, by the clock otherwise
+            left = det_left if det_left is not None else budget.deadline - time.time()
+            if left < MIN_ROUND_SECONDS or budget.wall_out():
                 return keep, starts, False
             # building the model costs time too: the neighbourhood shrinks with the time left
             inside = neighbourhood(part, set(todo[:SEEDS_PER_ROUND]), min(rows_cap, int(ROWS_PER_SECOND * left)))

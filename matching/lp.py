@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -157,15 +158,18 @@ def clique_members(part: Part, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return np.concatenate(ids), np.concatenate(members)
 
 
-def staffing_bound(part: Part, time_limit: float, include: np.ndarray | None = None) -> LpBound | None:
+def staffing_bound(part: Part, time_limit: float, include: np.ndarray | None = None,
+                   iterations: int | None = None) -> LpBound | None:
     """The LP upper bound on the staffing of every solution of the part (see `travel_bound`)."""
-    return _bound(part, None, time_limit, include)
+    return _bound(part, None, time_limit, include, iterations)
 
 
-def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarray | None = None
-                 ) -> LpBound | None:
+def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarray | None = None,
+                 iterations: int | None = None) -> LpBound | None:
     """The LP lower bound on travel over solutions of the part with at least `staffing`, or
-    None when HiGHS did not solve it within `time_limit` seconds.
+    None when HiGHS did not solve it within `time_limit` seconds (or, when `iterations` is
+    given, within that many simplex iterations over all its rounds: then the answer never
+    depends on the clock, which only guards).
 
     Solved by column generation: the first LP holds the `NEAREST_PER_SLOT` nearest rows of each
     skill slot, the pins and `include` (a known solution, which keeps it feasible); the clique
@@ -174,10 +178,11 @@ def travel_bound(part: Part, staffing: int, time_limit: float, include: np.ndarr
     built (the others have no dual, and each would only raise the reduced cost), so the LP
     optimum plus those corrections bounds every solution. Rows with a negative reduced cost
     join and the LP is solved again while that tightens the bound."""
-    return _bound(part, staffing, time_limit, include)
+    return _bound(part, staffing, time_limit, include, iterations)
 
 
-def _bound(part: Part, staffing: int | None, time_limit: float, include: np.ndarray | None) -> LpBound | None:
+def _bound(part: Part, staffing: int | None, time_limit: float, include: np.ndarray | None,
+           iterations: int | None) -> LpBound | None:
     """Minimise travel at `staffing` or more, or (staffing None) maximise staffing, as
     minimising its negative: the same constraints, the same column generation."""
     n = part.size
@@ -209,11 +214,16 @@ def _bound(part: Part, staffing: int | None, time_limit: float, include: np.ndar
         lower = np.zeros(ncols)
         lower[:n] = _pin_lower(part)
         left = deadline - time.time()
-        if left <= 0:
+        if left <= 0 or (iterations is not None and iterations <= 0):
             break
+        limits: dict[str, Any] = {"time_limit": float(left), "presolve": True}
+        if iterations is not None:
+            limits["maxiter"] = iterations
         res = linprog(cost[cols], A_ub=a_ub[:, cols], b_ub=b_ub, A_eq=a_eq[:, cols] if a_eq.shape[0] else None,
                       b_eq=b_eq if a_eq.shape[0] else None, bounds=np.column_stack((lower[cols], np.ones(len(cols)))),
-                      method="highs-ds", options={"time_limit": float(left), "presolve": True})
+                      method="highs-ds", options=limits)
+        if iterations is not None:
+            iterations -= int(res.nit)
         if res.status != 0 or res.x is None:
             break
         reduced = cost[:n] - (a_ub.T @ res.ineqlin.marginals)[:n]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matching.rules import Rule
+
+#: the deterministic budget of a one-worker solve, as a share of its time limit: what is left
+#: covers candidates, relaxations and explanations on a machine of ordinary speed
+DETERMINISTIC_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +22,13 @@ class SolveOptions:
     workers      parallel processes for independent parts (1 = run in this process) and CP-SAT
                  search workers per part
     seed         random seed for CP-SAT; with workers=1 the same problem and seed give the same result
-    deterministic_time  CP-SAT deterministic seconds bounding the searches (default: `time_limit`
-                 when workers=1 without Dask, else none). Set it well below `time_limit` and the
-                 wall clock is only a distant guard: each search stops on deterministic time, so
-                 whether a level is proven does not depend on how loaded the machine is (with
-                 more workers, parts on a pool each get this budget)
+    deterministic_time  deterministic seconds bounding the searches (default:
+                 `DETERMINISTIC_SHARE` of `time_limit` when workers=1 without Dask, else none).
+                 With it every phase sizes its work by deterministic time (CP-SAT's, and the
+                 LP's iterations), never by the clock, so the same problem and options give the
+                 same result however loaded the machine is; the wall clock is only a safety cap,
+                 and a result it cut says so (`Result.message`). With more workers, parts on a
+                 pool each get this budget
     dask_scheduler  address of a Dask scheduler (`tcp://host:8786`); when set, parts run on that
                  cluster (the library reads no environment: the command lines and the API pass
                  WENMING_DASK_SCHEDULER here)
@@ -54,3 +61,9 @@ class Budget:
     deterministic: float | None = None
 
     GRACE = 1.0
+
+    def wall_out(self) -> bool:
+        """Whether the clock has run out: at the deadline for a wall-clock budget; for a
+        deterministic one only at the safety cap (deadline plus `GRACE`), which a machine of
+        ordinary speed never reaches."""
+        return time.time() >= self.deadline + (self.GRACE if self.deterministic is not None else 0.0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,9 @@ REFLOW_ROUNDS = 4
 #: for it to be tried at all
 LP_SHARE = 0.7
 LP_MIN_SECONDS = 1.0
+#: dual simplex iterations counted as one second of the LP on a deterministic budget (HiGHS
+#: on a part of the small benchmark, 2 cores of ordinary speed)
+LP_ITERATIONS_PER_SECOND = 20_000
 
 
 @dataclass
@@ -105,7 +109,7 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
     if int(part.weight[part.rr[keep]].sum()) < cap and not has_prefer and _lp_time(budget):
         # the flow cannot say "all or nothing" or "one place at a time": the LP bounds staffing
         # closer, and CP-SAT proves its level as soon as it reaches that bound
-        lp = staffing_bound(part, _lp_time(budget), include=keep)
+        lp = staffing_bound(part, include=keep, **_lp_limits(budget))
         cap = min(cap, lp.value) if lp is not None else cap
     cp = solve_lexicographic(part, keep, starts, budget, seed, workers, staffing_cap=cap)
     levels = dict(cp.levels)
@@ -124,7 +128,7 @@ def solve_part(part: Part, budget: Budget, seed: int, workers: int) -> PartResul
             tr.bound = max(tr.bound if tr.bound is not None else 0, flow.travel_m)
             tr.proven = tr.proven or tr.value <= flow.travel_m
         if tr is not None and st.proven and not tr.proven and not has_prefer and _lp_time(budget):
-            lp = travel_bound(part, st.value, _lp_time(budget), include=cp.x)
+            lp = travel_bound(part, st.value, include=cp.x, **_lp_limits(budget))
             if lp is not None:
                 tr.bound = max(tr.bound if tr.bound is not None else 0, lp.value)
                 tr.proven = tr.value <= tr.bound
@@ -147,7 +151,7 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
     if staffed() < cap and not has_prefer and _lp_time(budget):
         # the flow lets a request be half staffed and a volunteer be in two places: the LP
         # bounds staffing closer
-        lp = staffing_bound(part, _lp_time(budget), include=support)
+        lp = staffing_bound(part, include=support, **_lp_limits(budget))
         if lp is not None:
             cap = min(cap, lp.value)
             support = support | (lp.x > 1e-6)
@@ -155,7 +159,7 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
         # the least travel at the staffing bound: a near-integral answer that, repaired, is a
         # better start than the flow's, and the travel bound of every solution staffed that
         # much (used once staffing is proven)
-        lp = travel_bound(part, max(staffed(), cap), _lp_time(budget), include=support)
+        lp = travel_bound(part, max(staffed(), cap), include=support, **_lp_limits(budget))
         if lp is not None:
             travel_low = lp.value
             relaxed, keep, starts, guided_by_lp = _guided(part, lp.x, relaxed, keep, starts)
@@ -168,9 +172,21 @@ def _large(part: Part, flow: FlowSolution, keep: np.ndarray, starts: np.ndarray,
 
 
 def _lp_time(budget: Budget) -> float:
-    """Seconds an LP relaxation may take now: a share of the time left, none when little is."""
-    left = budget.deadline - time.time()
+    """Seconds an LP relaxation may take now: a share of the time left, none when little is.
+    On a deterministic budget the share is of the deterministic seconds (and the LP stops on
+    an iteration count, `_lp_limits`), so whether it runs never depends on the clock."""
+    left = budget.deterministic if budget.deterministic is not None else budget.deadline - time.time()
     return left * LP_SHARE if left > LP_MIN_SECONDS else 0.0
+
+
+def _lp_limits(budget: Budget) -> dict[str, Any]:
+    """The LP's limits: its share of the clock, or on a deterministic budget a number of
+    simplex iterations for its share, with the clock's safety cap."""
+    seconds = _lp_time(budget)
+    if budget.deterministic is None:
+        return {"time_limit": seconds}
+    return {"time_limit": max(budget.deadline + Budget.GRACE - time.time(), 0.0),
+            "iterations": int(LP_ITERATIONS_PER_SECOND * seconds)}
 
 
 def _guided(part: Part, values: np.ndarray, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarray
@@ -188,7 +204,7 @@ def _reflow(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
     """Flow answers closer to feasible, for a large part without an LP guide: the flow that
     serves one request per clash group, then re-solves with the rows the repair dropped banned.
     Returns the last relaxed answer and the best repaired solution."""
-    if part.conflicts and time.time() < budget.deadline:
+    if part.conflicts and not budget.wall_out():
         # the flow that serves one request per clash group keeps H4 by construction
         held = solve_flow(part, one_per_clash=True).x
         held_keep, held_starts, _ = repair(part, held)
@@ -198,7 +214,7 @@ def _reflow(part: Part, relaxed: np.ndarray, keep: np.ndarray, starts: np.ndarra
     for _ in range(REFLOW_ROUNDS):
         # rows the repair had to drop are banned, and the flow re-solved around them
         dropped = relaxed & ~keep
-        if not dropped.any() or time.time() > budget.deadline:
+        if not dropped.any() or budget.wall_out():
             break
         allowed &= ~dropped
         relaxed = solve_flow(part, allowed).x

@@ -6,6 +6,8 @@ objective never hides a broken rule.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import time
 from typing import Any
 
 import pytest
@@ -13,7 +15,9 @@ from ortools.sat.python import cp_model
 
 from examples.problems.generate import generate
 from matching import Problem, Progress, Result, SolveOptions, Status, load_problem, result_to_json, solve, validate
+from matching.engine import WALL_CUT
 from matching.options import Budget
+from matching.partsolve import FULL_MODEL_ROWS
 from tests.matching.helpers import WALL_GUARD, at, build, proving, request, volunteer
 
 OPTS = proving(5)
@@ -179,6 +183,40 @@ def test_same_problem_seed_and_deterministic_budget_give_the_same_result() -> No
     first, second = solve(p, opts), solve(p, opts)
     assert validate(p, first) == []
     assert _strip(first) == _strip(second)
+
+
+def _burn(seconds: float) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        pass
+
+
+def test_a_solve_repeats_exactly_while_another_process_burns_the_cpu() -> None:
+    # a part large enough for the LP and the neighbourhood search: every phase sizes its work by
+    # deterministic time (CP-SAT's, the LP's iterations), so a loaded machine changes nothing
+    p = load_problem(generate(2500, 500, 1, seed=5))
+    opts = proving(2.5, seed=3)
+    quiet = solve(p, opts)
+    burner = mp.get_context("spawn").Process(target=_burn, args=(120,), daemon=True)
+    burner.start()
+    try:
+        loaded = solve(p, opts)
+    finally:
+        burner.terminate()
+        burner.join()
+    assert quiet.parts["largest"] > FULL_MODEL_ROWS, "the instance must reach the large-part path"
+    assert validate(p, quiet) == []
+    assert _strip(quiet) == _strip(loaded)
+    assert WALL_CUT not in quiet.message
+
+
+def test_a_search_cut_by_the_wall_clock_says_so() -> None:
+    # a deterministic budget far beyond the clock: the clock ends the search, and the result
+    # says it may differ on rerun
+    p = load_problem(generate(1000, 200, 1, seed=1))
+    result = solve(p, SolveOptions(time_limit=0.5, workers=1, deterministic_time=100))
+    assert validate(p, result) == []
+    assert WALL_CUT in result.message
 
 
 def test_the_time_limit_bounds_every_search_and_the_best_solution_so_far_comes_back(
