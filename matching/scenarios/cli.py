@@ -26,6 +26,7 @@ from typing import Any
 
 from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import ScenarioError
+from matching.scenarios.kpis import without_timings
 from matching.scenarios.output import load_record, record_files, to_json, write_folder
 from matching.scenarios.params import PARAMS, point_label
 from matching.scenarios.report import compare_report, kpis_csv, run_report, sweep_report
@@ -154,7 +155,8 @@ def _sweep(args: argparse.Namespace) -> int:
     _say(args.quiet, f"sweep {scenario.name}: {len(points)} points")
     recs = run_sweep(scenario, points, jobs=args.jobs, scheduler=args.scheduler, show_progress=not args.quiet)
     files = {"report.html": sweep_report(scenario.name, recs, scenario.report.title), "kpis.csv": kpis_csv(recs),
-             "kpis.json": to_json([{"point": r.point, "fingerprint": r.fingerprint, "kpis": r.kpis} for r in recs])}
+             "kpis.json": to_json([{"point": r.point, "fingerprint": r.fingerprint, "kpis": without_timings(r.kpis)}
+                                   for r in recs])}
     for r in recs:
         files.update(record_files(r, prefix=f"points/{point_label(r.point)}/"))
     target = write_folder(args.output or DEFAULT_ROOT / f"sweep-{scenario.name}", files)

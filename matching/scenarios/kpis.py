@@ -114,9 +114,12 @@ def cohesion(ds: Dataset, result: Result) -> dict[str, Any]:
 def solve_stats(result: Result) -> dict[str, Any]:
     """The engine's own figures: `status`, proven relative `gap` of the first level not proven
     (0.0 when OPTIMAL, None when unknown), `seconds` = timings.total (wall clock of the solve,
-    the one KPI that varies between reruns), `objective` per level and `parts` solved."""
+    the one KPI that varies between reruns), `objective` per level, `parts` solved and the
+    engine's `message` (it says when the wall clock, not the deterministic budget, cut a search:
+    only then may a rerun differ)."""
     count = result.parts.get("count")
     return {"status": result.status.value, "gap": None if result.gap is None else round(float(result.gap), 6),
+            "message": result.message,
             "seconds": round(float(result.timings.get("total", 0.0)), 3),
             "objective": result.objective.as_dict(), "parts": count if isinstance(count, int) else 0}
 

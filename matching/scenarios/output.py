@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from matching.scenarios.kpis import without_timings
 from matching.scenarios.report import kpis_csv
 from matching.scenarios.runner import RunRecord
 
@@ -21,10 +22,12 @@ def to_json(value: Any) -> str:
 
 
 def record_files(rec: RunRecord, prefix: str = "") -> dict[str, str]:
-    """kpis.json (KPIs, change log, fingerprint), run.json (the whole record, for `compare`)."""
+    """kpis.json and kpis.csv (KPIs, change log, fingerprint: byte-identical on every rerun of
+    the same file, so without the wall-clock seconds), run.json (the whole record, seconds
+    included, for `compare`)."""
     head = {"name": rec.name, "point": rec.point, "fingerprint": rec.fingerprint, "changes": rec.log}
-    files = {f"{prefix}kpis.json": to_json({**head, "kpis": rec.kpis}),
-             f"{prefix}kpis.csv": kpis_csv([rec]),
+    files = {f"{prefix}kpis.json": to_json({**head, "kpis": without_timings(rec.kpis)}),
+             f"{prefix}kpis.csv": kpis_csv([dataclasses.replace(rec, kpis=without_timings(rec.kpis))]),
              f"{prefix}run.json": to_json(dataclasses.asdict(dataclasses.replace(rec, result_json=None)))}
     if rec.result_json is not None:
         files[f"{prefix}result.json"] = to_json(rec.result_json)
