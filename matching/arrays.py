@@ -191,7 +191,7 @@ def build_arrays(problem: Problem) -> Arrays:
         r_latest_end=np.fromiter((r.time.latest_end for r in reqs), np.int64, nr),
         r_duration=np.fromiter((r.time.duration for r in reqs), np.int64, nr),
         r_fixed=np.fromiter((r.time.fixed or r.time.latest_start == r.time.earliest_start for r in reqs), bool, nr),
-        r_weight=np.fromiter((settings.weight(r.priority) for r in reqs), np.int64, nr),
+        r_weight=np.asarray(problem.staffing_weights(), np.int64).reshape(nr),
         r_partial=np.fromiter((r.allow_partial for r in reqs), bool, nr),
         r_insurance=np.fromiter((r.requires_insurance for r in reqs), bool, nr),
         r_needs=[tuple((n.skill, n.count, n.min_level) for n in r.skills) for r in reqs],

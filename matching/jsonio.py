@@ -240,7 +240,8 @@ class _Reader:
             if o["request"] not in request_ids:
                 raise ProblemError(f"settings.overrides[{j}].request", f"unknown request {o['request']!r}")
             overrides.append(Override(o["volunteer"], o["request"], o.get("distance_km"), o.get("travel_minutes")))
-        return Settings(weights, float(s.get("speed_kmh", 25.0)), float(s.get("detour_factor", 1.3)), tuple(overrides))
+        return Settings(weights, float(s.get("speed_kmh", 25.0)), float(s.get("detour_factor", 1.3)), tuple(overrides),
+                        s.get("staffing", "people"))
 
 
 def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, Any]:
@@ -299,6 +300,7 @@ def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, 
         "volunteers": vols, "requests": reqs,
         "settings": {"priority_weights": {str(k): v for k, v in sorted(s.priority_weights.items())},
                      "speed_kmh": s.speed_kmh, "detour_factor": s.detour_factor,
+                     **({"staffing": s.staffing} if s.staffing != "people" else {}),
                      "overrides": [{"volunteer": o.volunteer, "request": o.request,
                                     **({"distance_km": o.distance_km} if o.distance_km is not None else {}),
                                     **({"travel_minutes": o.travel_minutes} if o.travel_minutes is not None else {})}

@@ -13,6 +13,7 @@ solver's model.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -157,6 +158,14 @@ class Override:
     travel_minutes: int | None = None
 
 
+#: what the staffing level counts: each person placed ("people"), or each request's share served
+#: ("requests": a request of 4 heads weighs as much as one of 1)
+STAFFING = ("people", "requests")
+#: with staffing = "requests", one request's weight is split into at most this many units among
+#: its heads (the least common multiple of the headcounts present, capped here)
+REQUEST_UNITS_MAX = 2520
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Objective weights and travel model shared by every pair."""
@@ -165,6 +174,7 @@ class Settings:
     speed_kmh: float = 25.0
     detour_factor: float = 1.3
     overrides: tuple[Override, ...] = ()
+    staffing: str = "people"
 
     def weight(self, priority: int) -> int:
         return int(self.priority_weights.get(priority, priority))
@@ -191,6 +201,19 @@ class Problem:
 
     def iso(self, minute: int) -> str:
         return format_minute(minute, self.date_from)
+
+    def staffing_weights(self) -> tuple[int, ...]:
+        """What one person placed on each request adds to the staffing level, in request order:
+        the priority weight (staffing "people"), or (staffing "requests") the priority weight
+        times U divided by the headcount, U the least common multiple of the headcounts (at
+        most `REQUEST_UNITS_MAX`), so a fully staffed request adds its weight times U whatever
+        its headcount, and a partly staffed one its share."""
+        weights = [self.settings.weight(r.priority) for r in self.requests]
+        if self.settings.staffing == "people":
+            return tuple(weights)
+        heads = [max(r.headcount, 1) for r in self.requests]
+        unit = min(math.lcm(*heads), REQUEST_UNITS_MAX) if heads else 1
+        return tuple(max(1, round(w * unit / h)) if w else 0 for w, h in zip(weights, heads))
 
     def day_index(self, date: dt.date) -> int:
         """Day number of a calendar date relative to `date_from` (may be negative)."""

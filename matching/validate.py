@@ -121,11 +121,12 @@ STRUCTURE: tuple[Check, ...] = (
 def objective(problem: Problem, result: Result) -> dict[str, int]:
     """The four levels of the contract recounted from the result's assignments."""
     vols = {v.id: v for v in problem.volunteers}
+    weight = dict(zip((r.id for r in problem.requests), problem.staffing_weights()))
     staffing = travel = 0
     per_volunteer: dict[str, int] = defaultdict(int)
     per_request: dict[str, list[str]] = defaultdict(list)
     for _, v, r in known(problem, result):
-        staffing += problem.settings.weight(r.priority)
+        staffing += weight[r.id]
         travel += round(pair_distance_km(problem, v, r) * 1000)   # each pair rounded, then summed
         per_volunteer[v.id] += 1
         per_request[r.id].append(v.id)

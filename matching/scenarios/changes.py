@@ -250,6 +250,8 @@ def _engine_settings(ctx: _Ctx, ds: Dataset) -> tuple[Dataset, str]:
         settings = dataclasses.replace(settings, speed_kmh=float(ch["speed_kmh"]))
     if "detour_factor" in ch:
         settings = dataclasses.replace(settings, detour_factor=float(ch["detour_factor"]))
+    if "staffing" in ch:
+        settings = dataclasses.replace(settings, staffing=ch["staffing"])
     vols: tuple[Volunteer, ...] = p.volunteers
     line = ", ".join(f"{k}={v}" for k, v in ch.items() if k != "type")
     if any(k in ch for k in ("max_travel_km", "tasks_per_day", "minutes_per_day")):

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matching.problem import STAFFING
 from matching.scenarios import kinds
 from matching.scenarios.errors import BaseUnusable, ScenarioError
 from matching.scenarios.locate import where
@@ -89,7 +90,8 @@ CHANGE_KEYS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
                                          "priority": "ints", "date": "date"}),
     "surge_day": ({"date": "date", "factor": "num"}, {"domain": "str", "town": "str"}),
     "engine_settings": ({}, {"max_travel_km": "num", "priority_weights": "weights", "speed_kmh": "num",
-                             "detour_factor": "num", "tasks_per_day": "int", "minutes_per_day": "int"}),
+                             "detour_factor": "num", "tasks_per_day": "int", "minutes_per_day": "int",
+                             "staffing": "str"}),
     "remove_team": ({"team": "str"}, {"remove_members": "bool"}),
 }
 
@@ -329,6 +331,8 @@ def _check_change(c: _Checker, i: int, kind: str, ch: dict[str, Any]) -> None:
         for key in ("max_travel_km", "speed_kmh", "detour_factor", "tasks_per_day", "minutes_per_day"):
             if key in ch and ch[key] <= 0:
                 raise c.fail(("changes", i, key), "must be > 0")
+        if "staffing" in ch and ch["staffing"] not in STAFFING:
+            raise c.fail(("changes", i, "staffing"), f"must be one of {', '.join(STAFFING)}")
 
 
 def _sweep(c: _Checker, doc: Any) -> dict[str, tuple[Any, ...]]:

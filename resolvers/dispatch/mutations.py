@@ -41,7 +41,8 @@ def _options(checks: Checks, options: Any) -> dict[str, Any]:
     checks.in_range(options.time_limit, 0.1, MAX_TIME_LIMIT, ("input", "options", "timeLimit"))
     checks.in_range(options.workers, 1, 64, ("input", "options", "workers"))
     return {"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
-            "requires_insurance": options.requires_insurance, "allow_partial": options.allow_partial}
+            "requires_insurance": options.requires_insurance, "allow_partial": options.allow_partial,
+            "staffing": options.staffing.value if options.staffing is not None else None}
 
 
 def queue_run(session: Session, info_settings: Settings, *, scope_unit_id: int, date_from: dt.date, date_to: dt.date,

@@ -79,7 +79,7 @@ def scope_orders(session: Session, scope_unit_id: int, date_from: dt.date, date_
 
 def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.date, *,
           order_ids: Iterable[int] | None = None, volunteer_ids: Iterable[int] | None = None,
-          requires_insurance: bool = True, allow_partial: bool = False) -> Built:
+          requires_insurance: bool = True, allow_partial: bool = False, staffing: str = "people") -> Built:
     """The matching problem of the scope and dates (see the module docstring).
 
     `order_ids` replaces the scope's REVIEWED orders with exactly these orders (a repair run, or
@@ -154,7 +154,7 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
                     | ({COMMITMENT_SKILL} if commitment_requests else set()))
     teams = sorted({t for r in requests for t in r.eligible_teams})
     built.problem = m.Problem(date_from, date_to, tuple(volunteers), tuple(requests) + tuple(commitment_requests),
-                              skills=tuple(skills), teams=tuple(teams))
+                              settings=m.Settings(staffing=staffing), skills=tuple(skills), teams=tuple(teams))
     return built
 
 

@@ -57,7 +57,8 @@ def _problem(session: Session, run: models.DispatchRun, volunteer_ids: set[int])
     return build(session, run.scope_unit_id, run.date_from, run.date_to,
                  order_ids=[int(k) for k in run.order_versions], volunteer_ids=volunteer_ids,
                  requires_insurance=opts.get("requires_insurance", True),
-                 allow_partial=opts.get("allow_partial", False))
+                 allow_partial=opts.get("allow_partial", False),
+                 staffing=opts.get("staffing") or "people")
 
 
 def _iso(moment: dt.datetime) -> str:

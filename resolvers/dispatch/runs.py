@@ -85,7 +85,8 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         built = build(session, run.scope_unit_id, run.date_from, run.date_to,
                       order_ids=[run.repair_order_id] if run.repair_order_id else None,
                       requires_insurance=opts.get("requires_insurance", True),
-                      allow_partial=opts.get("allow_partial", False))
+                      allow_partial=opts.get("allow_partial", False),
+                      staffing=opts.get("staffing") or "people")
         kind = run.kind
     _set(sessions, run_id, RunState.RUNNING, order_versions=built.order_versions, phase="candidates")
     options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 
 import strawberry
 
@@ -26,6 +27,13 @@ class OrderRateInput:
     comment: str | None = None
 
 
+@strawberry.enum(description="What the staffing level of the objective counts.")
+class Staffing(enum.Enum):
+    PEOPLE = strawberry.enum_value("people", description="Each person placed (a request of 4 weighs 4 times one of 1).")
+    REQUESTS = strawberry.enum_value("requests", description="Each request's share served: as many orders served "
+                                                             "as possible, whatever their headcounts.")
+
+
 @strawberry.input(description="How the engine solves: seconds, parallel workers, seed, rules of the day.")
 class DispatchRunOptionsInput:
     time_limit: float | None = None
@@ -33,6 +41,7 @@ class DispatchRunOptionsInput:
     seed: int | None = None
     requires_insurance: bool | None = strawberry.field(default=None, description="Default true.")
     allow_partial: bool | None = strawberry.field(default=None, description="Default false.")
+    staffing: Staffing | None = strawberry.field(default=None, description="Default PEOPLE.")
 
 
 @strawberry.input(description="Dispatch the REVIEWED orders served in `scope`'s subtree, dates inclusive.")

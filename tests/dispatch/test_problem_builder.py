@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from resolvers.dispatch import runs
 from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
 from tests.documents import DISPATCH_RUN_COMMIT, TEAM_MEMBER_ADD, VOLUNTEER_REGISTER
 from tests.schema.support import volunteer_input
@@ -59,3 +60,24 @@ def test_uninsured_volunteers_are_left_out_and_commitments_are_kept(api: Dispatc
     second = _outcome(api, world)
     assert second["proposals"] == []
     assert len(second["openOrders"]) == 1
+
+
+def test_the_staffing_objective_of_a_run_reaches_the_engine(api: DispatchClient, world: dict[str, Any],
+                                                            monkeypatch: Any) -> None:
+    # the run input's `staffing` is stored with the run and the problem is built with it
+    built: list[Any] = []
+    real_build = runs.build
+
+    def recording_build(*args: Any, **kwargs: Any) -> Any:
+        built.append(real_build(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(runs, "build", recording_build)
+    _doctor(api, world, insuranceValidUntil="2027-12-31")
+    submit_order(api, world, world["east"], 34.331, 117.961)
+    for staffing, expected in (("REQUESTS", "requests"), (None, "people")):
+        options = {"staffing": staffing} if staffing else {}
+        run = api.wait_run(start_run(api, world["center"], **options))
+        assert run["state"] == "SUCCEEDED"
+        assert built[-1].problem.settings.staffing == expected
+        assert len(run["proposals"]) == 1

@@ -185,6 +185,24 @@ def test_same_problem_seed_and_deterministic_budget_give_the_same_result() -> No
     assert _strip(first) == _strip(second)
 
 
+def test_staffing_people_counts_heads_and_staffing_requests_counts_requests() -> None:
+    # 4 helpers at the base; at 9:00 one request of 4 heads beside them or three requests of 1
+    # a little farther; at 14:00 one more request of 1. Priority 3 (weight 3) everywhere.
+    vols = [volunteer(f"V{i}", east_km=0.1 * i) for i in range(4)]
+    reqs = [request("BIG", needs=(("helper", 4, 1),), east_km=0.5)]
+    reqs += [request(f"S{j}", east_km=1.0 + 0.1 * j) for j in range(3)]
+    reqs.append(request("S3", start="14:00", east_km=1.3))
+    # people: BIG's 4 heads and S3 (5 people) beat the three small ones and S3 (4 people)
+    people = run(build(vols, reqs))
+    assert {r for _, r in pairs(people)} == {"BIG", "S3"}
+    assert people.objective.staffing == 5 * 3
+    # requests: four requests served beat two; a request adds weight x lcm(4, 1) when staffed
+    requests = run(build(vols, reqs, settings={"staffing": "requests"}))
+    assert {r for _, r in pairs(requests)} == {"S0", "S1", "S2", "S3"}
+    assert requests.status == Status.OPTIMAL
+    assert requests.objective.staffing == 4 * 3 * 4
+
+
 def _burn(seconds: float) -> None:
     end = time.time() + seconds
     while time.time() < end:

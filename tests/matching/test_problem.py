@@ -113,6 +113,7 @@ BAD = [
      "volunteers[1].attributes.tags", "is not of type"),
     ("request attribute null", _set(["requests", 0, "attributes"], {"kind": None}),
      "requests[0].attributes.kind", "is not of type"),
+    ("unknown staffing objective", _set(["settings", "staffing"], "heads"), "settings.staffing", "is not one of"),
 ]
 
 

@@ -78,7 +78,7 @@ def test_dropping_requests_drops_pins_and_forbids_naming_them() -> None:
 
 def test_engine_settings_cap_each_volunteer_and_replace_weights() -> None:
     base, after, _ = _with('[[changes]]\ntype = "engine_settings"\nmax_travel_km = 4\ntasks_per_day = 1\n'
-                           'priority_weights = { "5" = 50 }\n')
+                           'priority_weights = { "5" = 50 }\nstaffing = "requests"\n')
     pinned = 0
     for old, new in zip(base.problem.volunteers, after.problem.volunteers):
         if old.pinned:  # a commitment already made keeps its limits
@@ -89,6 +89,7 @@ def test_engine_settings_cap_each_volunteer_and_replace_weights() -> None:
         assert new.limits.tasks_per_day == 1
     assert pinned >= 1
     assert after.problem.settings.weight(5) == 50 and after.problem.settings.weight(4) == 4
+    assert (base.problem.settings.staffing, after.problem.settings.staffing) == ("people", "requests")
 
 
 def test_change_skill_mix_and_remove_team() -> None:

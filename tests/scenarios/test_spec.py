@@ -62,6 +62,7 @@ def test_unknown_change_type_and_missing_required_key() -> None:
     ('type = "scale_demand"\nfactor = -1', "changes[0].factor"),
     ('type = "scale_demand"\nfactor = 2\npriority = 9', "changes[0].priority"),
     ('type = "engine_settings"\nmax_travel_km = 0', "changes[0].max_travel_km"),
+    ('type = "engine_settings"\nstaffing = "heads"', "changes[0].staffing"),
     ('type = "surge_day"\ndate = "March 5"\nfactor = 3', "changes[0].date"),
 ])
 def test_impossible_change_values_name_their_key(body: str, where: str) -> None:
