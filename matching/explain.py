@@ -155,7 +155,12 @@ def _why_open(problem: Problem, arr: Arrays, cand: Candidates, r: int, filled: d
         if filled[r, k] < count and len(slot_rows.get((r, k), _NO_ROWS)) == 0:
             return _no_candidates(problem, arr, r, k, rules)
     # candidates exist: were they taken by others, or could they not staff it together?
-    weight = int(arr.r_weight[r])
+    # "outranked" compares priorities, not staffing weights (which with staffing = "requests"
+    # also divide by headcount)
+    def rank(q: int) -> int:
+        return problem.settings.weight(problem.requests[q].priority)
+
+    weight = rank(r)
     for k, (skill, count, _) in enumerate(needs):
         if filled[r, k] >= count:
             continue
@@ -170,8 +175,8 @@ def _why_open(problem: Problem, arr: Arrays, cand: Candidates, r: int, filled: d
             w = int(cand.v[j])
             elsewhere = request_of_vol.get(w, [])
             if elsewhere:
-                top = max(elsewhere, key=lambda q: int(arr.r_weight[q]))
-                code = (Reason.OUTRANKED_BY_HIGHER_PRIORITY if int(arr.r_weight[top]) > weight
+                top = max(elsewhere, key=rank)
+                code = (Reason.OUTRANKED_BY_HIGHER_PRIORITY if rank(top) > weight
                         else Reason.LIMITS_REACHED)
                 return code.value, NearMiss(problem.volunteers[w].id, Reason.ASSIGNED_ELSEWHERE.value,
                                             f"assigned to {problem.requests[top].id} "

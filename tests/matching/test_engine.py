@@ -201,6 +201,8 @@ def test_staffing_people_counts_heads_and_staffing_requests_counts_requests() ->
     assert {r for _, r in pairs(requests)} == {"S0", "S1", "S2", "S3"}
     assert requests.status == Status.OPTIMAL
     assert requests.objective.staffing == 4 * 3 * 4
+    # BIG lost to requests of the same priority: not "outranked by a higher priority"
+    assert open_reason(requests, "BIG") != "OUTRANKED_BY_HIGHER_PRIORITY"
 
 
 def _burn(seconds: float) -> None:
