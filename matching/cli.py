@@ -21,7 +21,7 @@ from matching.engine import solve
 from matching.errors import ProblemError
 from matching.jsonio import load_problem, result_to_json
 from matching.options import SolveOptions
-from matching.result import Result
+from matching.result import Result, format_gap
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,11 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
 def summary(result: Result) -> str:
     """A few lines a dispatcher can read: status, levels, gap, counts, time."""
     o = result.objective
-    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
+    gaps = result.level_gaps()
+
+    def level(name: str, shown: str) -> str:
+        return f"{shown} ({format_gap(gaps[name])})"
+
     lines = [
-        f"status      {result.status.value}" + (f"  ({result.message})" if result.message else ""),
-        (f"staffing    {o.staffing}   travel {o.travel_m / 1000:.1f} km   workload {o.workload}   "
-         f"cohesion {o.cohesion}   gap {gap}"),
+        f"status      {result.status.value}   gap {format_gap(result.gap)}"
+        + (f"  ({result.message})" if result.message else ""),
+        (f"levels      {level('staffing', f'staffing {o.staffing}')}   "
+         f"{level('travel_m', f'travel {o.travel_m / 1000:.1f} km')}   "
+         f"{level('workload', f'workload {o.workload}')}   {level('cohesion', f'cohesion {o.cohesion}')}"),
         (f"assigned    {len(result.assignments)} people, {len(result.open)} requests open, "
          f"{result.parts.get('count', 0)} parts"),
         "time        " + "  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()),

@@ -161,3 +161,19 @@ class Result:
     open: tuple[OpenRequest, ...] = ()
     moved: Moved | None = None
     message: str = ""
+
+    def level_gaps(self) -> dict[str, float | None]:
+        """Per level (staffing, travel_m, workload, cohesion): the relative gap between the
+        value and its bound, |value - bound| / max(|bound|, 1), or None where no bound is known."""
+        values = self.objective.as_dict()
+        out: dict[str, float | None] = {}
+        for level in LEVELS:
+            b = self.bound.get(level)
+            out[level] = None if b is None else abs(values[level] - b) / max(abs(b), 1.0)
+        return out
+
+
+def format_gap(gap: float | None) -> str:
+    """The one way a gap is shown: a percentage with two decimals ("4.18 %"), or "no bound"
+    when none is known."""
+    return "no bound" if gap is None else f"{gap * 100:.2f} %"

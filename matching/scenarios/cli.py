@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from matching.result import format_gap
 from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import ScenarioError
 from matching.scenarios.kpis import without_timings
@@ -105,7 +106,7 @@ def _summary(rec: Any) -> None:
     print(f"{rec.name}: staffing {k['staffing']['overall'].get('rate')} "
           f"({k['staffing']['overall'].get('staffed')}/{k['size']['demanded']}), "
           f"open {sum(k['open_by_reason'].values())}, travel p90 {k['travel_km']['p90']} km, "
-          f"{k['solve']['status']} gap {k['solve']['gap']} in {k['solve']['seconds']} s")
+          f"{k['solve']['status']} gap {format_gap(k['solve']['gap'])} in {k['solve']['seconds']} s")
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from matching.result import format_gap
 from matching.scenarios import charts
 from matching.scenarios.compare import HEADLINE, Difference, differences
 from matching.scenarios.kpis import rows
@@ -27,6 +28,11 @@ table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;paddin
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.row{display:flex;flex-wrap:wrap;gap:16px}
 .row>div{flex:1 1 0;min-width:420px}svg{max-width:100%;height:auto}.up{color:#2e7d32}.down{color:#c62828}
 .note{color:#666;font-size:12px}code{background:#f5f5f5}"""
+
+def _shown(key: str, value: Any) -> str:
+    """A headline KPI as shown: the gap as every output shows it, the rest by `_fmt`."""
+    return html.escape(format_gap(value)) if key == "gap" else _fmt(value)
+
 
 def _fmt(value: Any) -> str:
     if value is None:
@@ -78,7 +84,7 @@ def _groups(rec: RunRecord, names: dict[str, str]) -> str:
 def run_report(rec: RunRecord, title: str | None = None) -> str:
     """The report of one run: headline KPIs, change log, map, charts and group tables."""
     names = {t[0]: t[1] for t in rec.towns}
-    head = _table(["KPI", "value"], [[label, _fmt(get(rec.kpis))] for _k, label, get, _s in HEADLINE])
+    head = _table(["KPI", "value"], [[label, _shown(k, get(rec.kpis))] for k, label, get, _s in HEADLINE])
     log = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in rec.log) or "<li>no changes</li>"
     body = (f"<p>{html.escape(rec.description)}</p><p class=note>problem fingerprint {rec.fingerprint}</p>"
             f'<div class="row"><div><h2>Headline</h2>{head}<h2>Changes applied</h2><ul>{log}</ul></div>'
@@ -97,8 +103,8 @@ def compare_report(recs: Sequence[RunRecord], title: str | None = None) -> str:
                                                           for r in recs[1:]]]
     against = [differences(base.kpis, r.kpis) for r in recs[1:]]
     body_rows = []
-    for i, (_key, label, get, _sense) in enumerate(HEADLINE):
-        body_rows.append([label, *[_fmt(get(r.kpis)) for r in recs], *[_delta(diffs[i]) for diffs in against]])
+    for i, (key, label, get, _sense) in enumerate(HEADLINE):
+        body_rows.append([label, *[_shown(key, get(r.kpis)) for r in recs], *[_delta(diffs[i]) for diffs in against]])
     maps = "".join(f"<div>{charts.county_map(r, (6.0, 6.0))}</div>" for r in recs)
     deltas = "".join(charts.institute_delta(base, r) for r in recs[1:])
     logs = "".join(f"<div><b>{html.escape(r.name)}</b><ul>"
@@ -116,7 +122,7 @@ def sweep_report(name: str, recs: Sequence[RunRecord], title: str | None = None)
     """One row per grid point, the sweep chart, and staffing by institute for every point."""
     keys = list(recs[0].point) if recs else []
     cols = [*keys, *(label for _k, label, _g, _s in HEADLINE)]
-    body_rows = [[_fmt(r.point.get(k)) for k in keys] + [_fmt(get(r.kpis)) for _k, _l, get, _s in HEADLINE]
+    body_rows = [[_fmt(r.point.get(k)) for k in keys] + [_shown(k, get(r.kpis)) for k, _l, get, _s in HEADLINE]
                  for r in recs]
     body = (f"<h2>Grid</h2>{_table(cols, body_rows)}{charts.sweep_chart(recs)}"
             f"<h2>Staffing by institute per point</h2>{charts.institute_bars(_labelled(recs))}"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from matching import load_problem, load_result, validate
+from matching import Objective, Result, Status, load_problem, load_result, validate
 from matching.cli import main
+from matching.result import format_gap
 from wenming.cli import main as wenming_main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "problems" / "small.json"
@@ -19,7 +20,10 @@ def test_solves_a_problem_and_writes_a_result_that_checks_clean(tiny_path: Path,
     out = tmp_path / "result.json"
     assert main([str(tiny_path), "-o", str(out), "--time-limit", "5", "--seed", "3"]) == 0
     printed = capsys.readouterr().out
-    assert "status      OPTIMAL" in printed and "4 people, 0 requests open" in printed
+    assert "status      OPTIMAL   gap 0.00 %" in printed and "4 people, 0 requests open" in printed
+    # every level with its own gap, in the one format
+    assert all(f"{name} " in printed for name in ("staffing", "travel", "workload", "cohesion"))
+    assert printed.count(" %)") == 4 and "None" not in printed
     result = load_result(out)
     assert validate(load_problem(tiny_path), result) == []
     assert not list(tmp_path.glob(".*.tmp"))
@@ -71,3 +75,11 @@ def test_usage_errors_exit_2(tiny_path: Path, tmp_path: Path) -> None:
     assert main([str(tiny_path), "--workers", "0", "-o", str(tmp_path / "r.json")]) == 2
     assert main([str(tmp_path / "missing.json")]) == 2
     assert not (tmp_path / "r.json").exists()
+
+
+def test_gaps_are_shown_one_way_per_level() -> None:
+    result = Result(Status.FEASIBLE, Objective(staffing=90, travel_m=1200, workload=5, cohesion=3),
+                    bound={"staffing": 100.0, "travel_m": 1000.0, "workload": None, "cohesion": 3.0}, gap=0.1)
+    gaps = result.level_gaps()
+    assert gaps == {"staffing": 0.1, "travel_m": 0.2, "workload": None, "cohesion": 0.0}
+    assert [format_gap(g) for g in gaps.values()] == ["10.00 %", "20.00 %", "no bound", "0.00 %"]
