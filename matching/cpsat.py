@@ -318,7 +318,7 @@ def solve_lexicographic(part: Part, hint: np.ndarray | None, hint_starts: np.nda
         share = left if li == len(levels) - 1 else max(left * level_share, min(left, 0.05))
         if det_left is not None:
             solver.parameters.max_deterministic_time = max(share, 0.01)
-            solver.parameters.max_time_in_seconds = max(wall_left + Budget.GRACE, 0.05)
+            solver.parameters.max_time_in_seconds = max(wall_left, 0.05)
         else:
             solver.parameters.max_time_in_seconds = max(share, 0.01)
         solver.parameters.random_seed = seed

@@ -39,8 +39,8 @@ EXPLAIN_SHARE = 0.1
 MAX_WIDEN_ROUNDS = 3
 #: share of the deterministic budget of the first search round (the widening rounds share the rest)
 FIRST_ROUND_SHARE = 0.7
-#: a reproducible solve whose search ran this far into the clock's grace was cut by the clock
-WALL_CUT_SHARE = 0.9
+#: a reproducible solve whose search ended this close to its deadline (seconds) was cut by the clock
+WALL_CUT_SLACK = 0.05
 WALL_CUT = "stopped by the wall clock: the result may differ on rerun"
 
 
@@ -77,7 +77,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     starved_left = 0
     # widening before the search: by the clock only on a wall-clock budget (else it is bounded
     # by its rounds, and the clock only guards)
-    widen_until = end + Budget.GRACE if det else (time.time() + end) / 2
+    widen_until = end if det else (time.time() + end) / 2
     cand, ready, t_widen = _widen_by_flow(arr, cand, prefer_idx, options, keep_for, report, widen_until, rules)
     t1 += t_widen
     previous = Chosen(np.zeros(0, np.int64), {})
@@ -116,7 +116,7 @@ def solve_with(problem: Problem, options: SolveOptions, prefer: set[tuple[str, s
     t3 = time.perf_counter()
     status, bound, gap, msg = _summarise(parts, results, bool(cand.pin_conflicts))
     message = message or msg
-    if det and time.time() >= end + Budget.GRACE * WALL_CUT_SHARE:
+    if det and time.time() >= end - WALL_CUT_SLACK:
         # the safety cap, not the deterministic budget, ended some search
         message = "; ".join(filter(None, (message, WALL_CUT)))
     if status == Status.OPTIMAL and starved_left:

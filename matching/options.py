@@ -54,16 +54,13 @@ class SolveOptions:
 @dataclass(frozen=True, slots=True)
 class Budget:
     """Search time for a part: a wall-clock `deadline` (a `time.time()` instant) and, for
-    reproducible runs, a CP-SAT deterministic-time budget (`deterministic` seconds; the wall
-    deadline plus `GRACE` then only guards against a very slow machine)."""
+    reproducible runs, a deterministic budget (`deterministic` seconds). With one, the searches
+    stop on deterministic time and the deadline is only the safety cap that keeps the solve
+    within its limit on a machine too slow or loaded for the budget."""
 
     deadline: float
     deterministic: float | None = None
 
-    GRACE = 1.0
-
     def wall_out(self) -> bool:
-        """Whether the clock has run out: at the deadline for a wall-clock budget; for a
-        deterministic one only at the safety cap (deadline plus `GRACE`), which a machine of
-        ordinary speed never reaches."""
-        return time.time() >= self.deadline + (self.GRACE if self.deterministic is not None else 0.0)
+        """Whether the clock has reached the deadline."""
+        return time.time() >= self.deadline

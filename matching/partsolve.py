@@ -185,7 +185,7 @@ def _lp_limits(budget: Budget) -> dict[str, Any]:
     seconds = _lp_time(budget)
     if budget.deterministic is None:
         return {"time_limit": seconds}
-    return {"time_limit": max(budget.deadline + Budget.GRACE - time.time(), 0.0),
+    return {"time_limit": max(budget.deadline - time.time(), 0.0),
             "iterations": int(LP_ITERATIONS_PER_SECOND * seconds)}
 
 

@@ -16,7 +16,6 @@ from ortools.sat.python import cp_model
 from examples.problems.generate import generate
 from matching import Problem, Progress, Result, SolveOptions, Status, load_problem, result_to_json, solve, validate
 from matching.engine import WALL_CUT
-from matching.options import Budget
 from matching.partsolve import FULL_MODEL_ROWS
 from tests.matching.helpers import WALL_GUARD, at, build, proving, request, volunteer
 
@@ -257,7 +256,7 @@ def test_the_time_limit_bounds_every_search_and_the_best_solution_so_far_comes_b
     assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
     assert len(result.assignments) > 0
     assert given, "the instance needs a search"
-    assert max(wall for wall, _ in given) <= 2 + Budget.GRACE
+    assert max(wall for wall, _ in given) <= 2
     assert max(det for _, det in given) <= 2
     if result.status == Status.FEASIBLE:
         assert result.gap is None or result.gap > 0
