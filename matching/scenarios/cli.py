@@ -24,7 +24,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
+from matching.engine import WALL_CUT
 from matching.result import format_gap
+from matching.scenarios.compare import HEADLINE, differences
 from matching.scenarios.dataset import materialise
 from matching.scenarios.errors import ScenarioError
 from matching.scenarios.kpis import without_timings
@@ -136,8 +141,38 @@ def _compare(args: argparse.Namespace) -> int:
     target = write_folder(args.output or DEFAULT_ROOT / ("compare-" + "-vs-".join(r.name for r in recs)), files)
     for r in recs:
         _summary(r)
+    Console(width=max(100, 24 + 22 * (2 * len(recs) - 1))).print(side_by_side(recs))
     print(f"report: {target / 'report.html'}")
     return 0
+
+
+def side_by_side(recs: list[Any]) -> Table:
+    """The headline KPIs of every run, the difference of each to the first, and whether that
+    difference is beyond the rerun noise: runs are reproducible, so any difference is real
+    unless the wall clock cut one of the two solves (then it may be noise), and solve seconds
+    are always the clock's."""
+    table = Table(title="headline, side by side")
+    table.add_column("KPI")
+    for r in recs:
+        table.add_column(r.name, justify="right")
+    base = recs[0]
+    for r in recs[1:]:
+        table.add_column(f"{r.name} - {base.name}", justify="right")
+    against = [differences(base.kpis, r.kpis) for r in recs[1:]]
+    cut = [WALL_CUT in str(r.kpis["solve"].get("message", "")) for r in recs]
+
+    def delta(d: Any, other: int) -> str:
+        if d.a == d.b:
+            return "0"
+        shown = f"{d.difference:+.4g}" if d.difference is not None else "differs"
+        if d.key == "solve_seconds":
+            return f"{shown} (clock)"
+        return f"{shown} (may be noise: cut by the clock)" if cut[0] or cut[other] else shown
+
+    for i, (key, label, get, _sense) in enumerate(HEADLINE):
+        shown = [format_gap(get(r.kpis)) if key == "gap" else str(get(r.kpis)) for r in recs]
+        table.add_row(label, *shown, *[delta(diffs[i], j + 1) for j, diffs in enumerate(against)])
+    return table
 
 
 def _renamed(rec: Any, name: str) -> Any:

@@ -92,6 +92,21 @@ def test_problem_json_base_and_compare_with_a_run_folder(write_scenario, tmp_pat
     assert (tmp_path / "cmp" / "runs" / "2" / "kpis.json").is_file()
 
 
+def test_compare_of_two_runs_of_one_file_prints_zero_differences(write_scenario, tmp_path: Path, capsys) -> None:
+    # reproducible runs: the side-by-side table in the terminal shows no difference but the clock's
+    file = write_scenario(TINY + CHANGES)
+    assert main(["run", str(file), "-o", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["compare", str(tmp_path / "a"), str(file), "-o", str(tmp_path / "cmp"), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "headline, side by side" in printed
+    rows = [line for line in printed.splitlines() if line.startswith("│") and "KPI" not in line]
+    assert len(rows) >= 10
+    for line in rows:
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        assert cells[-1] == "0" or cells[-1].endswith("(clock)"), line
+    assert any("gap" in line and "0.00 %" in line for line in rows)
+
+
 def test_sweep_on_the_local_pool_matches_one_by_one(write_scenario, tmp_path: Path) -> None:
     file = write_scenario(TINY)
     args = ["sweep", str(file), "--param", "max_travel_km=5,15", "--param", "volunteers_scale=0.8,1", "-q"]
