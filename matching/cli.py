@@ -69,12 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.time_limit <= 0 or args.workers < 1:
         _error("--time-limit must be > 0 and --workers >= 1")
         return 2
+    console = Console(stderr=True)
     try:
-        problem = load_problem(args.problem)
+        with console.status(f"reading {args.problem} ..."):
+            problem = load_problem(args.problem)
     except ProblemError as exc:
         _error(f"{args.problem}: {exc}")
         return 2
-    with Console(stderr=True).status("solving ...") as status:
+    console.print(f"read {len(problem.volunteers):,} volunteers and {len(problem.requests):,} requests")
+    with console.status("solving: generating candidates ...") as status:
         options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                                dask_scheduler=os.environ.get("WENMING_DASK_SCHEDULER") or None,
                                progress=lambda line: status.update(f"solving: {line}"))

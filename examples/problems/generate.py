@@ -25,6 +25,7 @@ import sys
 from typing import Any
 
 import numpy as np
+from rich.console import Console
 
 from examples.problems import population
 from examples.problems.jsonfile import write_problem
@@ -158,11 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     vols = args.volunteers if args.volunteers is not None else vols
     reqs = args.requests if args.requests is not None else reqs
     days = args.days if args.days is not None else days
-    try:
-        problem = generate(vols, reqs, days, args.seed, args.date_from)
-    except ValueError as exc:
-        parser.error(str(exc))
-    write_problem(problem, sys.stdout if args.output == "-" else args.output)
+    console = Console(stderr=True)
+    with console.status(f"generating {vols:,} volunteers and {reqs:,} requests over {days} days ..."):
+        try:
+            problem = generate(vols, reqs, days, args.seed, args.date_from)
+        except ValueError as exc:
+            parser.error(str(exc))
+    with console.status(f"writing {args.output} ..."):
+        write_problem(problem, sys.stdout if args.output == "-" else args.output)
+    if args.output != "-":
+        console.print(f"wrote {args.output}: {vols:,} volunteers, {reqs:,} requests, {days} days (seed {args.seed})")
     return 0
 
 
