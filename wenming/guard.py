@@ -51,9 +51,11 @@ class Security:
     login_failures: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.per_address = RateLimiter(self.limits.rate_per_address)
-        self.per_account = RateLimiter(self.limits.rate_per_account)
-        self.login_failures = RateLimiter(self.limits.login_failures_per_address)
+        storage = self.limits.rate_storage
+        self.per_address = RateLimiter(self.limits.rate_per_address, storage=storage, name="address")
+        self.per_account = RateLimiter(self.limits.rate_per_account, storage=storage, name="account")
+        self.login_failures = RateLimiter(self.limits.login_failures_per_address, storage=storage,
+                                          name="login-failures")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Security:

@@ -11,6 +11,7 @@
 | WENMING_RATE_PER_ADDRESS        | 6000    | requests per minute from one client address                |
 | WENMING_RATE_PER_ACCOUNT        | 3000    | operations per minute of one account                       |
 | WENMING_LOGIN_FAILURES_PER_ADDRESS | 30   | failed logins per minute from one address, then refused |
+| WENMING_RATE_STORAGE            | memory:// | where rates count: this process, or Redis for all (redis://h:6379/0) |
 | WENMING_ALLOWED_ORIGINS         | (none)  | comma-separated browser origins; empty in development: any |
 
 The cost is computed before execution from the document alone (the GitHub and Shopify way):
@@ -22,9 +23,8 @@ bound (resolvers/core/bounds.py) or else `WENMING_LIST_SIZE`. Every response rep
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,39 +46,50 @@ from graphql import (
     get_named_type,
 )
 from graphql.language import Lexer, Source, TokenKind
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from resolvers.core.bounds import LIST_BOUNDS
 
+log = logging.getLogger(__name__)
+
+
+#: rate-limit storages a deployment may name (`WENMING_RATE_STORAGE`)
+RATE_STORAGES = ("memory://", "redis://", "rediss://")
+
 
 class RateLimiter:
-    """At most `limit` events per key in any `window` seconds (a sliding log; thread-safe)."""
+    """At most `limit` events per key in any `window` seconds: the `limits` library's moving
+    window, kept in this process (`storage` "memory://", the embedded default) or shared by every
+    API process through Redis ("redis://host:6379/0"), so a client cannot multiply its quota by
+    the number of processes behind the proxy. `name` keeps the limiters apart in one storage.
+    A storage that does not answer lets the event through (and the error is logged): an outage of
+    the limiter's store never takes the API down with it."""
 
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._events: dict[Any, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, limit: int, window: int = 60, storage: str = "memory://", name: str = "rate") -> None:
+        self.limit, self.window, self.name = limit, window, name
+        self._item = RateLimitItemPerSecond(limit, window)
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage, key_prefix="wenming"))
 
-    def hit(self, key: Any, now: float | None = None) -> float | None:
+    def hit(self, key: Any) -> float | None:
         """Record one event; None when allowed, else the seconds until the next one would be."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            log = self._events.setdefault(key, deque())
-            while log and log[0] <= now - self.window:
-                log.popleft()
-            if len(log) >= self.limit:
-                return max(0.0, log[0] + self.window - now)
-            log.append(now)
-            if len(self._events) > 100_000:  # forget idle keys rather than grow without bound
-                self._events = {k: v for k, v in self._events.items() if v and v[-1] > now - self.window}
+        try:
+            if self._limiter.hit(self._item, self.name, str(key)):
+                return None
+            reset = self._limiter.get_window_stats(self._item, self.name, str(key)).reset_time
+        except Exception:  # noqa: BLE001  # the storage's client raises its own errors
+            log.exception("rate limiter %s: the storage did not answer; letting the event through", self.name)
             return None
+        return max(0.0, reset - time.time())
 
-
-    def full(self, key: Any, now: float | None = None) -> bool:
+    def full(self, key: Any) -> bool:
         """Whether one more event for `key` would be refused (records nothing)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            log = self._events.get(key)
-            return log is not None and sum(1 for t in log if t > now - self.window) >= self.limit
+        try:
+            return not self._limiter.test(self._item, self.name, str(key))
+        except Exception:  # noqa: BLE001  # as in `hit`
+            log.exception("rate limiter %s: the storage did not answer; letting the event through", self.name)
+            return False
 
 
 def count_tokens(query: str, stop_after: int) -> int:

@@ -40,6 +40,7 @@ from resolvers.core.settings import (
     SettingsError,
     derived_jwt_key,
 )
+from wenming.limits import RATE_STORAGES
 
 __all__ = ["Settings", "SettingsError", "read_settings"]
 
@@ -75,6 +76,10 @@ def _limits(env: Mapping[str, str]) -> LimitSettings:
                               for name in _LIMITS}
     origins = env.get("WENMING_ALLOWED_ORIGINS", "")
     values["allowed_origins"] = tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
+    storage = env.get("WENMING_RATE_STORAGE") or defaults.rate_storage
+    if not storage.startswith(RATE_STORAGES):
+        raise SettingsError(f"WENMING_RATE_STORAGE={storage!r}: set memory:// or a Redis URI (redis://host:6379/0)")
+    values["rate_storage"] = storage
     return LimitSettings(**values)
 
 

@@ -51,6 +51,8 @@ class LimitSettings:
     rate_per_account: int = 3000
     login_failures_per_address: int = 30
     allowed_origins: tuple[str, ...] = ()
+    #: where the rate limits count: "memory://" (this process) or a Redis URI shared by all
+    rate_storage: str = "memory://"
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,23 @@ no mutations over GET, no batching, and production mode (no introspection, no su
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
 from resolvers.core.settings import LimitSettings
+from tests.auth.serving import wait_for, wenming_serve
 from tests.auth.support import admin_headers
 from tests.documents import SKILLS
 from tests.schema.support import GraphQLClient
 from wenming.limits import RateLimiter, count_tokens
-from wenming.settings import Settings, read_settings
+from wenming.settings import Settings, SettingsError, read_settings
 
 VOLUNTEERS = "query { volunteers(first: 10) { edges { node { skills { level } teams { name } } } } }"
 
@@ -104,11 +109,48 @@ def test_allowed_origins_get_cors_answers(settings: Settings, engine: Engine) ->
 
 
 def test_the_rate_limiter_slides() -> None:
-    limiter = RateLimiter(2, window=60)
-    assert limiter.hit("k", now=0) is None and limiter.hit("k", now=1) is None
-    assert limiter.hit("k", now=2) == pytest.approx(58)
-    assert limiter.hit("other", now=2) is None
-    assert limiter.hit("k", now=60.5) is None
+    limiter = RateLimiter(2, window=1)
+    assert limiter.hit("k") is None and limiter.hit("k") is None
+    wait = limiter.hit("k")
+    assert wait is not None and 0 <= wait <= 1
+    assert limiter.full("k") and not limiter.full("other")
+    assert limiter.hit("other") is None
+    wait_for(lambda: limiter.hit("k") is None or None, 5, "the window never slid")
+
+
+def _redis_or_skip(database: int) -> Any:
+    """A client of the local Redis on `database`, emptied; a skip without Redis (a failure in CI)."""
+    import redis
+
+    client = redis.Redis.from_url(f"redis://127.0.0.1:6379/{database}")
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("WENMING_REQUIRE_REDIS") == "1":
+            pytest.fail("Redis is required at 127.0.0.1:6379 (WENMING_REQUIRE_REDIS=1)", pytrace=False)
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    client.flushdb()
+    return client
+
+
+def test_two_server_processes_share_the_rate_limit_through_redis(tmp_path: Path) -> None:
+    # two `wenming serve` processes, as behind a proxy: six requests a minute from one address in
+    # all, whichever process takes them; in memory each process would allow six of its own
+    database = 13
+    _redis_or_skip(database)
+    env = {"WENMING_RATE_STORAGE": f"redis://127.0.0.1:6379/{database}", "WENMING_RATE_PER_ADDRESS": "6"}
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    with wenming_serve(tmp_path / "a", **env) as (first, _), wenming_serve(tmp_path / "b", **env) as (second, _):
+        codes = [httpx.post(url, json={"query": "{ __typename }"}).status_code
+                 for url in (first, second) * 4]
+    assert codes[:6] == [200] * 6
+    assert codes[6:] == [429, 429]
+
+
+def test_a_rate_storage_that_is_not_memory_or_redis_is_refused() -> None:
+    with pytest.raises(SettingsError, match="WENMING_RATE_STORAGE"):
+        read_settings({"WENMING_RATE_STORAGE": "memcached://127.0.0.1:11211"})
 
 
 def test_http_rules(limited: GraphQLClient) -> None:
