@@ -5,16 +5,20 @@ Each function issues a fixed number of statements whatever the size of the resul
 - `ancestor_unit_ids`: the unit's ancestors, root first, read from its path (one statement);
 - `effective_menu_item_ids`: the items offered by the unit or any of its ancestors (two statements);
 - `subtree_condition`: the WHERE clause other queries use to filter by a subtree;
-- `volunteer_id_by_fingerprint`: the volunteer already registered with an ID number, if any.
+- `volunteer_id_by_fingerprint`: the volunteer already registered with an ID number, if any;
+- `run_statistics`: dispatch and scenario runs per state, with the seconds the finished ones took
+  (two grouped statements).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.errors import TreeError
-from db.models import MenuOffer, Unit, Volunteer
+from db.models import DispatchRun, MenuOffer, ScenarioRun, Unit, Volunteer
 from db.tree import path_ids, subtree_pattern
 
 
@@ -54,3 +58,21 @@ def effective_menu_item_ids(session: Session, unit_id: int) -> list[int]:
 def volunteer_id_by_fingerprint(session: Session, fingerprint: str) -> int | None:
     """The id of the volunteer registered with this ID-number fingerprint, or None."""
     return session.scalar(select(Volunteer.id).where(Volunteer.id_number_fingerprint == fingerprint))
+
+
+def run_statistics(session: Session) -> list[tuple[str, str, int, float]]:
+    """(kind "dispatch" or "scenario", state, runs, seconds from start to finish summed over the
+    runs of that state that finished) for every state that has runs."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    out: list[tuple[str, str, int, float]] = []
+    model: Any
+    took: ColumnElement[Any]
+    for kind, model in (("dispatch", DispatchRun), ("scenario", ScenarioRun)):
+        if postgres:
+            took = func.extract("epoch", model.finished_at - model.started_at)
+        else:
+            took = (func.julianday(model.finished_at) - func.julianday(model.started_at)) * 86400.0
+        rows = session.execute(select(model.state, func.count(), func.coalesce(func.sum(took), 0.0))
+                               .group_by(model.state).order_by(model.state))
+        out.extend((kind, state.value, int(n), float(seconds)) for state, n, seconds in rows)
+    return out

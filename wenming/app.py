@@ -1,8 +1,9 @@
 """The ASGI application: `create_app(settings)` wires settings, database and schema together.
 
 Routes: `/graphql` (strawberry over HTTP and websockets, graphql-transport-ws for subscriptions;
-GraphiQL in development only) and `/healthz` (process liveness, and whether the database
-answers). Each GraphQL operation gets a fresh `Context` with its own session and DataLoaders;
+GraphiQL in development only), `/healthz` (process liveness, and whether the database
+answers) and `/metrics` (Prometheus, for the scraper's token: wenming/metrics.py). Each GraphQL
+operation gets a fresh `Context` with its own session and DataLoaders;
 queries and mutations first wait for a free database slot, and the session is closed when the
 operation ends, whatever happened (wenming.context.SessionScope).
 
@@ -38,6 +39,7 @@ from schema.core.present import PRESENT
 from wenming.access import on_ws_connect, request_auth
 from wenming.graphql import schema as default_schema
 from wenming.guard import HttpGuard, Security, cors_middleware
+from wenming.metrics import metrics_route
 from wenming.settings import Settings, check_production, read_settings
 
 logger = logging.getLogger("wenming.app")
@@ -134,6 +136,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             Route("/graphql", HttpGuard(graphql, graphql.security), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", HttpGuard(graphql, graphql.security)),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_route(settings.metrics_token, session_factory(db_engine)), methods=["GET"]),
         ],
         middleware=cors_middleware(graphql.security),  # CORS for the allowed browser origins
         lifespan=lifespan,

@@ -17,6 +17,7 @@ from wenming.access import Authorise
 from wenming.context import SessionScope
 from wenming.errors import is_client_safe, log_errors
 from wenming.guard import QueryLimits
+from wenming.metrics import OperationMetrics
 
 #: Distinct documents whose parse tree and validation result are kept.
 DOCUMENT_CACHE_SIZE = 256
@@ -41,6 +42,7 @@ def build_schema() -> Schema:
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=[
+            OperationMetrics,  # first: times the whole operation
             SessionScope,
             Authorise,  # after SessionScope: loads the caller inside the operation's database slot
             _mask_errors,

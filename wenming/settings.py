@@ -106,6 +106,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),
         db_pool_timeout_s=float(_positive(env, "WENMING_DB_POOL_TIMEOUT_S", 5)),
+        metrics_token=env.get("WENMING_METRICS_TOKEN", ""),
     )
     check_production(settings)
     return settings
@@ -119,3 +120,5 @@ def check_production(settings: Settings) -> None:
     if settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < MIN_KEY_LENGTH:
         raise SettingsError(f"WENMING_SECRET_KEY: production needs at least {MIN_KEY_LENGTH} random characters "
                             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`), not the default")
+    if settings.metrics_token and len(settings.metrics_token) < MIN_KEY_LENGTH:
+        raise SettingsError(f"WENMING_METRICS_TOKEN: production needs at least {MIN_KEY_LENGTH} random characters")

@@ -75,6 +75,8 @@ class Settings:
     db_connect_timeout_s: int = 5
     db_pool_timeout_s: float = 5.0
     health_timeout_s: float = 2.0
+    #: the bearer token of the metrics scraper; empty: /metrics is not served
+    metrics_token: str = ""
 
     def __post_init__(self) -> None:
         if not self.auth.jwt_key:

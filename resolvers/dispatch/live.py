@@ -33,6 +33,11 @@ MAX_SUBSCRIPTIONS_PER_ACCOUNT = 16
 _OPEN: Counter[int] = Counter()
 
 
+def open_subscriptions() -> int:
+    """Live subscriptions open in this process (for the metrics)."""
+    return sum(_OPEN.values())
+
+
 @contextmanager
 def _admitted(info: Info) -> Iterator[None]:
     """Count the subscription against its account's cap for as long as it lives."""
