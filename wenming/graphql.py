@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 
+from resolvers.core import bounds
 from schema.api import NODE_TYPES, Mutation, Query, Subscription
 from wenming.access import Authorise
 from wenming.context import SessionScope
@@ -35,7 +36,7 @@ def _mask_errors() -> MaskErrors:
 
 
 def build_schema() -> Schema:
-    return Schema(
+    served = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -50,6 +51,8 @@ def build_schema() -> Schema:
             QueryLimits,  # after validation, before execution: depth, aliases, tokens, cost (in `extensions`)
         ],
     )
+    bounds.enforce(served._schema)  # every list answers at most its bound (resolvers/core/bounds.py)
+    return served
 
 
 schema = build_schema()

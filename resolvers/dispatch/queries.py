@@ -19,7 +19,7 @@ from db import models
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode
-from resolvers.core.pagination import decode_cursor, page_size
+from resolvers.core.pagination import decode_cursor, page_of_list, page_size, paginate
 from resolvers.dispatch.outbox import events_after
 
 if TYPE_CHECKING:
@@ -36,11 +36,16 @@ def run(info: Info, global_id: str) -> Any:
     return None if row is None else info.context.present.run(row)
 
 
-def proposals(info: Info, run_pk: int) -> list[Any]:
-    rows = info.context.session.scalars(
-        select(models.DispatchProposal).where(models.DispatchProposal.run_id == run_pk)
-        .order_by(models.DispatchProposal.order_id, models.DispatchProposal.volunteer_id))
-    return [info.context.present.proposal(row) for row in rows]
+def proposals(info: Info, run_pk: int, first: int | None, after: str | None) -> Any:
+    """One page of the run's proposals, in the order they were made."""
+    ctx = info.context
+    return paginate(ctx, select(models.DispatchProposal).where(models.DispatchProposal.run_id == run_pk),
+                    models.DispatchProposal.id, ctx.present.proposal, first, after)
+
+
+def open_orders(info: Info, items: Sequence[Any], first: int | None, after: str | None) -> Any:
+    """One page of the orders a run left (partly) unstaffed, as the engine listed them."""
+    return page_of_list(info.context, items, first, after)
 
 
 def assignments_with_records(info: Info, rows: Sequence[models.Assignment]) -> list[Any]:
