@@ -90,6 +90,12 @@ def bound(type_name: str, field_name: str, max_page_size: int) -> int | None:
     return max_page_size if found == PAGE else found
 
 
+def over_bound(key: str) -> int:
+    """How many rows a resolver of list `key` fetches at most: one past the bound, so that a list
+    that is too long is refused without reading all of it."""
+    return LIST_BOUNDS[key] + 1
+
+
 def _check(type_name: str, field_name: str, items: Any, info: Any) -> Any:
     limit = bound(type_name, field_name, info.context.settings.max_page_size)
     if items is not None and limit is not None and len(items) > limit:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
+from resolvers.core.bounds import over_bound
 from resolvers.core.errors import ClientError, ErrorCode
 from resolvers.core.pagination import decode_cursor, page_of_list, page_size, paginate
 from resolvers.dispatch.outbox import events_after
@@ -82,7 +83,8 @@ def my_tasks(info: Info, volunteer: str | None, status: AssignmentStatus | None)
     stmt = select(models.Assignment).where(models.Assignment.volunteer_id == pk)
     if status is not None:
         stmt = stmt.where(models.Assignment.status == status)
-    rows = session.scalars(stmt.order_by(models.Assignment.start, models.Assignment.id)).all()
+    rows = session.scalars(stmt.order_by(models.Assignment.start, models.Assignment.id)
+                           .limit(over_bound("Query.myTasks"))).all()
     return assignments_with_records(info, rows)
 
 
@@ -91,7 +93,7 @@ def order_tasks(info: Info, order: str) -> list[Any]:
     pk = globalid.decode_as(order, "Order", ("order",))
     session = info.context.session
     rows = session.scalars(select(models.Assignment).where(models.Assignment.order_id == pk)
-                           .order_by(models.Assignment.id)).all()
+                           .order_by(models.Assignment.id).limit(over_bound("Query.orderTasks"))).all()
     return assignments_with_records(info, rows)
 
 
@@ -99,7 +101,7 @@ def order_history(info: Info, order: str) -> list[Any]:
     """The order's audit trail, oldest first."""
     pk = globalid.decode_as(order, "Order", ("order",))
     rows = info.context.session.scalars(select(models.OrderEvent).where(models.OrderEvent.order_id == pk)
-                                        .order_by(models.OrderEvent.id))
+                                        .order_by(models.OrderEvent.id).limit(over_bound("Query.orderHistory")))
     return [info.context.present.order_event(row) for row in rows]
 
 

@@ -28,6 +28,7 @@ from tests.auth.support import admin_headers
 from tests.documents import (
     ORDER_HISTORY,
     ORDER_REJECT,
+    ORDER_REVIEW,
     ORDER_TASKS,
     TEAM_MEMBER_ADD,
     UNIT_COUNT,
@@ -325,3 +326,16 @@ def test_h3_a_runs_proposals_and_open_orders_are_pages(admin: GraphQLClient, eng
     admin.data("query R($id: ID!) { dispatchRun(id: $id) { proposals(first: 7) { edges { node { order { id } } } } } }",
                {"id": run_id})
     assert admin.extensions is not None and admin.extensions["cost"]["requested"] == 1 + 1 + 7 * (1 + 1 + 1)
+
+
+def test_h3_a_root_list_past_its_bound_is_refused_naming_it(admin: GraphQLClient,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    center = create_unit(admin, "CENTER")
+    offer(admin, center, item := create_item(admin, create_skill(admin)))
+    order = w.submit(admin, {"item": item}, center)
+    assert admin.data(ORDER_REVIEW, {"input": {"order": order}})["orderReview"]["userErrors"] == []
+    assert len(admin.data(ORDER_HISTORY, {"order": order})["orderHistory"]) == 1  # SUBMITTED -> REVIEWED
+    monkeypatch.setitem(bounds.LIST_BOUNDS, "Query.orderHistory", 0)
+    body = admin.execute(ORDER_HISTORY, {"order": order})
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "TOO_LARGE" and error["path"] == ["orderHistory"], error
