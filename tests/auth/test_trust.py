@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from resolvers.network import tree
 from schema.core.present import PRESENT
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
-from tests.auth.serving import wenming_serve
+from tests.auth.serving import serve_in_thread, wenming_serve
 from tests.auth.support import admin_headers
 from tests.documents import (
     ORDER_HISTORY,
@@ -339,3 +340,35 @@ def test_h3_a_root_list_past_its_bound_is_refused_naming_it(admin: GraphQLClient
     body = admin.execute(ORDER_HISTORY, {"order": order})
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "TOO_LARGE" and error["path"] == ["orderHistory"], error
+
+
+def test_h3_an_expensive_operation_does_not_stall_the_others(
+        settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = admin_headers(settings, engine)
+    with serve_in_thread(create_app(settings, engine=engine)) as address:
+        url = f"http://{address}/graphql"
+        created = httpx.post(url, json={"query": UNIT_CREATE, "variables": {"input": {
+            "code": "H3-C", "name": "中心", "level": "CENTER", "location": {"lat": 34.3, "lon": 117.9}}}},
+            headers=headers, timeout=10).json()
+        assert created["data"]["unitCreate"]["userErrors"] == [], created
+        started, real_fetch = threading.Event(), tree.UnitsByParentLoader.fetch
+
+        def slow_fetch(self: tree.UnitsByParentLoader, pks: Any) -> Any:
+            started.set()
+            time.sleep(3)  # a statement that takes its time (or a long stretch of synchronous work)
+            return real_fetch(self, pks)
+
+        monkeypatch.setattr(tree.UnitsByParentLoader, "fetch", slow_fetch)
+        slow: dict[str, Any] = {}
+        worker = threading.Thread(target=lambda: slow.update(httpx.post(
+            url, json={"query": "{ units { edges { node { children { name } } } } }"}, headers=headers,
+            timeout=30).json()))
+        worker.start()
+        assert started.wait(10)
+        began = time.monotonic()
+        fast = httpx.post(url, json={"query": "{ skills { code } }"}, headers=headers, timeout=30).json()
+        waited = time.monotonic() - began
+        worker.join(30)
+    assert fast["data"] == {"skills": []}, fast
+    assert waited < 1.5, f"a cheap query waited {waited:.1f} s behind an expensive one"
+    assert "errors" not in slow and slow["data"]["units"]["edges"], slow
