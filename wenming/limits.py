@@ -15,8 +15,8 @@
 The cost is computed before execution from the document alone (the GitHub and Shopify way):
 an object field costs 1, a scalar 0; a connection multiplies what it selects by its `first`
 (the maximum page size when omitted), `nodes(ids)` by the number of ids, every other list by its
-bound (resolvers/core/bounds.py: every list field has one, and refuses to answer past it). Every response reports
-`extensions.cost` = {requested, limit}.
+bound (resolvers/core/bounds.py: every list field has one, and refuses to answer past it).
+Every response reports `extensions.cost` = {requested, limit}.
 """
 
 from __future__ import annotations
