@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.core import bounds
 from schema.accounts.fields import AccountMutations, AccountQueries
 from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
@@ -44,3 +45,4 @@ Subscription = DispatchSubscriptions
 
 #: The API without request extensions (SDL export, schema walks in tests).
 schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=NODE_TYPES)
+bounds.enforce(schema._schema)

@@ -8,6 +8,8 @@ one test sends stays in that test.
 
 from __future__ import annotations
 
+from typing import Any
+
 # -- the practice network ---------------------------------------------------------------------
 
 UNIT_CREATE = """
@@ -170,13 +172,21 @@ query DispatchRun($id: ID!) {
   dispatchRun(id: $id) {
     id state reason kind resultStatus committedAt
     progress { phase partsDone partsTotal bestObjective { staffing travelM } }
-    proposals { id order { id } volunteer { id } skill start end distanceKm
-                explanation { skillsMatched { skill level } runnerUp { reason } } }
-    openOrders { order { id } reason missing { skill count } }
+    proposals { edges { node { id order { id } volunteer { id } skill start end distanceKm
+                               explanation { skillsMatched { skill level } runnerUp { reason } } } } }
+    openOrders { edges { node { order { id } reason missing { skill count } } } }
     moved { kept { volunteer } added { volunteer } removed { volunteer } }
   }
 }
 """
+
+
+
+def run_lists(run: dict[str, Any]) -> dict[str, Any]:
+    """A run of DISPATCH_RUN with its proposals and open orders as plain lists (their first page)."""
+    return {**run, **{key: [edge["node"] for edge in run[key]["edges"]]
+                      for key in ("proposals", "openOrders") if key in run}}
+
 
 DISPATCH_RUN_START = """
 mutation DispatchRunStart($input: DispatchRunStartInput!) {

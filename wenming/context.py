@@ -1,10 +1,12 @@
 """The session scope of one GraphQL operation (the context itself: resolvers/core/context.py).
 
-Admission: database calls are synchronous, on the event loop, and a session keeps its connection
-while the operation awaits its DataLoaders. Were more operations running than the pool has
-connections, the next checkout would block the loop that the holders need to finish: a deadlock.
-`SessionScope` therefore admits a query or mutation only when a slot is free (an asyncio semaphore
-sized to the pool), so the wait happens in asyncio, never in the pool.
+Admission: database calls are synchronous, and a session keeps its connection while the
+operation awaits its DataLoaders. Were more operations running than the pool has connections,
+the next checkout would block an operation that the holders need to finish. An operation is
+therefore admitted only when a slot is free (an asyncio semaphore sized to the pool), so the wait
+happens in asyncio, never in the pool: queries and mutations over HTTP are admitted by
+`wenming.graphql.Schema.execute` on the server's loop before they move to their worker thread;
+`SessionScope` admits the operations that reach it unadmitted.
 """
 
 from __future__ import annotations

@@ -7,11 +7,16 @@ and the query limits (depth, aliases, tokens, cost).
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import strawberry
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.types import ExecutionResult
 
+from resolvers.core import bounds
+from resolvers.core.context import Context
 from schema.api import NODE_TYPES, Mutation, Query, Subscription
 from wenming.access import Authorise
 from wenming.context import SessionScope
@@ -23,8 +28,36 @@ from wenming.metrics import OperationMetrics
 DOCUMENT_CACHE_SIZE = 256
 
 
+#: Threads executing queries and mutations (each with an event loop of its own): more than the
+#: database slots, so a free slot never waits for a thread.
+OPERATION_THREADS = 16
+_operations = ThreadPoolExecutor(max_workers=OPERATION_THREADS, thread_name_prefix="graphql-operation")
+
+
 class Schema(strawberry.Schema):
-    """The strawberry schema, logging errors without personal data (see wenming/errors.py)."""
+    """The strawberry schema, logging errors without personal data (see wenming/errors.py).
+
+    Resolvers and database calls are synchronous. Run on the server's event loop, one expensive
+    operation (the most the cost limit allows takes about a second) would stall every other
+    request for as long as it runs. So each query and mutation is admitted on the loop (a
+    database slot, see wenming/context.py) and then executed in a worker thread with an event
+    loop of its own (DataLoaders batch there as before); the server's loop stays free to accept,
+    parse and answer, and the interpreter shares the processor between running operations in
+    turn. Subscriptions stay on the server's loop (they wait, they do not compute).
+    """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        context = kwargs.get("context_value")
+        slots = None
+        if isinstance(context, Context) and context.slots is not None:
+            slots, context.slots = context.slots, None  # admitted here: SessionScope takes no second slot
+            await slots.acquire()
+        try:
+            operation = super().execute(*args, **kwargs)
+            return await asyncio.get_running_loop().run_in_executor(_operations, asyncio.run, operation)
+        finally:
+            if slots is not None:  # the operation's session is closed by then (SessionScope)
+                slots.release()
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         log_errors(errors)
@@ -36,7 +69,7 @@ def _mask_errors() -> MaskErrors:
 
 
 def build_schema() -> Schema:
-    return Schema(
+    served = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -52,6 +85,8 @@ def build_schema() -> Schema:
             QueryLimits,  # after validation, before execution: depth, aliases, tokens, cost (in `extensions`)
         ],
     )
+    bounds.enforce(served._schema)  # every list answers at most its bound (resolvers/core/bounds.py)
+    return served
 
 
 schema = build_schema()

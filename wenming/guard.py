@@ -125,7 +125,7 @@ class QueryLimits(SchemaExtension):
             return _error(f"the document has {aliases} aliases, over the limit of {limits.max_aliases}",
                           ErrorCode.OUT_OF_RANGE)
         self.cost = query_cost(ec.schema._schema, operation, fragments, ec.variables or {},
-                               security.max_page_size, limits.list_size)
+                               security.max_page_size)
         self.limit = limits.max_cost
         if self.cost > limits.max_cost:
             return _error(f"the query would cost {self.cost}, over the limit of {limits.max_cost}: ask for smaller "

@@ -6,7 +6,6 @@
 | WENMING_MAX_ALIASES             | 100     | aliased fields in a document                               |
 | WENMING_MAX_TOKENS              | 10000   | lexical tokens in a document                               |
 | WENMING_MAX_COST                | 50000   | the largest cost a query may ask for (see `query_cost`)    |
-| WENMING_LIST_SIZE               | 10      | assumed length of a plain list field in the cost           |
 | WENMING_MAX_BODY_BYTES          | 262144  | largest request body                                       |
 | WENMING_RATE_PER_ADDRESS        | 6000    | requests per minute from one client address                |
 | WENMING_RATE_PER_ACCOUNT        | 3000    | operations per minute of one account                       |
@@ -16,9 +15,9 @@
 
 The cost is computed before execution from the document alone (the GitHub and Shopify way):
 an object field costs 1, a scalar 0; a connection multiplies what it selects by its `first`
-(the maximum page size when omitted), `nodes(ids)` by the number of ids, a plain list by its
-bound (resolvers/core/bounds.py) or else `WENMING_LIST_SIZE`. Every response reports
-`extensions.cost` = {requested, limit}.
+(the maximum page size when omitted), `nodes(ids)` by the number of ids, every other list by its
+bound (resolvers/core/bounds.py: every list field has one, and refuses to answer past it).
+Every response reports `extensions.cost` = {requested, limit}.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ from limits import RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from resolvers.core.bounds import LIST_BOUNDS
+from resolvers.core.bounds import bound
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +160,7 @@ def _argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
 
 def query_cost(schema: GraphQLSchema, operation: OperationDefinitionNode,
                fragments: Mapping[str, FragmentDefinitionNode],
-               variables: Mapping[str, Any], max_page_size: int, list_size: int) -> int:
+               variables: Mapping[str, Any], max_page_size: int) -> int:
     """The cost of an operation, from its document (see the module docstring)."""
     root = schema.get_root_type(operation.operation)
 
@@ -195,6 +194,7 @@ def query_cost(schema: GraphQLSchema, operation: OperationDefinitionNode,
         ids = _argument(node, "ids", variables)
         if isinstance(ids, list):
             return len(ids)
-        return LIST_BOUNDS.get(f"{owner.name}.{node.name.value}", list_size)
+        found = bound(owner.name, node.name.value, max_page_size)
+        return max_page_size if found is None else found  # None: no declared bound (a schema test keeps none)
 
     return cost(root, operation.selection_set, 0)

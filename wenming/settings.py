@@ -21,7 +21,7 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_DB_CONNECT_TIMEOUT_S      | 5                       | a connection attempt gives up after this             |
 | WENMING_DB_POOL_TIMEOUT_S         | 5                       | a request waits this long for a pooled connection    |
 
-(1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _LIST_SIZE, _MAX_BODY_BYTES,
+(1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
 """
 
@@ -44,7 +44,7 @@ from wenming.limits import RATE_STORAGES
 
 __all__ = ["Settings", "SettingsError", "read_settings"]
 
-_LIMITS = ("max_depth", "max_aliases", "max_tokens", "max_cost", "list_size", "execution_seconds", "max_body_bytes",
+_LIMITS = ("max_depth", "max_aliases", "max_tokens", "max_cost", "execution_seconds", "max_body_bytes",
            "rate_per_address", "rate_per_account", "login_failures_per_address")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -76,6 +76,16 @@ def paginate(
 
     return connection(ctx, [(encode_cursor(row.id), mapper(row)) for row in rows[:size]], has_next,
                       after_pk is not None, count)
+
+
+def page_of_list(ctx: Context, items: Sequence[Any], first: int | None, after: str | None) -> Any:
+    """One page of a list held in memory (a run's stored result) as the schema's Connection; a
+    cursor is a position (the item's index + 1), which stays correct because the list does not change."""
+    size = page_size(first, ctx.settings.max_page_size)
+    start = decode_cursor(after) if after is not None else 0
+    chunk = items[start:start + size]
+    return connection(ctx, [(encode_cursor(start + i + 1), item) for i, item in enumerate(chunk)],
+                      start + size < len(items), start > 0, lambda: len(items))
 
 
 def connection(ctx: Context, nodes: list[tuple[str, Any]], has_next: bool, has_previous: bool,

@@ -43,7 +43,6 @@ class LimitSettings:
     max_aliases: int = 100
     max_tokens: int = 10_000
     max_cost: int = 50_000
-    list_size: int = 10
     #: wall-clock seconds one query or mutation may run; past it, its next statement fails
     execution_seconds: int = 10
     max_body_bytes: int = 256 * 1024

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
+from resolvers.core.bounds import over_bound
 from resolvers.core.errors import ClientError, ErrorCode
-from resolvers.core.pagination import decode_cursor, page_size
+from resolvers.core.pagination import decode_cursor, page_of_list, page_size, paginate
 from resolvers.dispatch.outbox import events_after
 
 if TYPE_CHECKING:
@@ -36,11 +37,16 @@ def run(info: Info, global_id: str) -> Any:
     return None if row is None else info.context.present.run(row)
 
 
-def proposals(info: Info, run_pk: int) -> list[Any]:
-    rows = info.context.session.scalars(
-        select(models.DispatchProposal).where(models.DispatchProposal.run_id == run_pk)
-        .order_by(models.DispatchProposal.order_id, models.DispatchProposal.volunteer_id))
-    return [info.context.present.proposal(row) for row in rows]
+def proposals(info: Info, run_pk: int, first: int | None, after: str | None) -> Any:
+    """One page of the run's proposals, in the order they were made."""
+    ctx = info.context
+    return paginate(ctx, select(models.DispatchProposal).where(models.DispatchProposal.run_id == run_pk),
+                    models.DispatchProposal.id, ctx.present.proposal, first, after)
+
+
+def open_orders(info: Info, items: Sequence[Any], first: int | None, after: str | None) -> Any:
+    """One page of the orders a run left (partly) unstaffed, as the engine listed them."""
+    return page_of_list(info.context, items, first, after)
 
 
 def assignments_with_records(info: Info, rows: Sequence[models.Assignment]) -> list[Any]:
@@ -77,7 +83,8 @@ def my_tasks(info: Info, volunteer: str | None, status: AssignmentStatus | None)
     stmt = select(models.Assignment).where(models.Assignment.volunteer_id == pk)
     if status is not None:
         stmt = stmt.where(models.Assignment.status == status)
-    rows = session.scalars(stmt.order_by(models.Assignment.start, models.Assignment.id)).all()
+    rows = session.scalars(stmt.order_by(models.Assignment.start, models.Assignment.id)
+                           .limit(over_bound("Query.myTasks"))).all()
     return assignments_with_records(info, rows)
 
 
@@ -86,7 +93,7 @@ def order_tasks(info: Info, order: str) -> list[Any]:
     pk = globalid.decode_as(order, "Order", ("order",))
     session = info.context.session
     rows = session.scalars(select(models.Assignment).where(models.Assignment.order_id == pk)
-                           .order_by(models.Assignment.id)).all()
+                           .order_by(models.Assignment.id).limit(over_bound("Query.orderTasks"))).all()
     return assignments_with_records(info, rows)
 
 
@@ -94,7 +101,7 @@ def order_history(info: Info, order: str) -> list[Any]:
     """The order's audit trail, oldest first."""
     pk = globalid.decode_as(order, "Order", ("order",))
     rows = info.context.session.scalars(select(models.OrderEvent).where(models.OrderEvent.order_id == pk)
-                                        .order_by(models.OrderEvent.id))
+                                        .order_by(models.OrderEvent.id).limit(over_bound("Query.orderHistory")))
     return [info.context.present.order_event(row) for row in rows]
 
 

@@ -42,7 +42,7 @@ def run(row: models.DispatchRun) -> Any:
                                best_objective=objective(row.best_objective)),
         result_status=result.get("status"), gap=result.get("gap"), created_at=row.created_at,
         started_at=row.started_at, finished_at=row.finished_at, committed_at=row.committed_at,
-        open_orders=open_orders, moved=_moved(result.get("moved")))
+        open_order_list=open_orders, moved=_moved(result.get("moved")))
 
 
 def _moved(data: dict[str, Any] | None) -> Any:

@@ -21,6 +21,7 @@ from resolvers.dispatch import queries as dispatch_queries
 from resolvers.dispatch import time_claims as claim_resolvers
 from schema.core.enums import OrderStatus
 from schema.core.proposal import VolunteerRequest
+from schema.core.relay import Connection
 
 if TYPE_CHECKING:
     from schema.forces.volunteer_types import Volunteer
@@ -159,16 +160,21 @@ class DispatchRun:
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     committed_at: datetime.datetime | None
-    open_orders: list[OpenOrder]
+    open_order_list: strawberry.Private[list[OpenOrder]]
     moved: Moved | None = strawberry.field(description="Repair runs only: what the re-solve kept and changed.")
 
     @strawberry.field(description="The unit whose subtree the run dispatches.")
     def scope(self, info: Info) -> UnitRef:
         return _load(info, "Unit", self.scope_pk)
 
-    @strawberry.field(description="The proposals, in order then volunteer order.")
-    def proposals(self, info: Info) -> list[DispatchProposal]:
-        return dispatch_queries.proposals(info, self.pk)
+    @strawberry.field(description="The proposals, in the order they were made (the engine's, then the "
+                                  "dispatcher's edits).")
+    def proposals(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[DispatchProposal]:
+        return dispatch_queries.proposals(info, self.pk, first, after)
+
+    @strawberry.field(description="The orders the run left (partly) unstaffed, with the engine's reasons.")
+    def open_orders(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[OpenOrder]:
+        return dispatch_queries.open_orders(info, self.open_order_list, first, after)
 
 
 @strawberry.type(description="Staff added or removed honour minutes, with who and why.")

@@ -44,7 +44,7 @@ class Team(Node):
     def parent(self, info: Info) -> Team | None:
         return force_resolvers.team_by_pk(info, self.parent_pk)
 
-    @strawberry.field
+    @strawberry.field(description="At most 50 (TOO_LARGE past it).")
     def children(self, info: Info) -> list[Team]:
         return force_resolvers.team_children(info, self)
 

@@ -63,7 +63,7 @@ class Unit(Node):
     def parent(self, info: Info) -> Unit | None:
         return unit_resolvers.parent(info, self)
 
-    @strawberry.field
+    @strawberry.field(description="At most 50 (TOO_LARGE past it): page a larger unit's with `units(parent: ...)`.")
     def children(self, info: Info) -> list[Unit]:
         return unit_resolvers.children(info, self)
 

@@ -16,7 +16,7 @@ from wenming.settings import Settings
 
 RUNS = """
 query Runs($id: ID!, $scope: ID!, $order: ID!) {
-  dispatchRun(id: $id) { id proposals { id volunteer { id phoneFull } } }
+  dispatchRun(id: $id) { id proposals { edges { node { id volunteer { id phoneFull } } } } }
   dispatchRuns(scope: $scope) { id }
   orderTasks(order: $order) { id }
 }
@@ -38,8 +38,9 @@ def test_runs_are_seen_and_committed_only_in_scope(settings: Settings, engine: E
         variables = {"id": run, "scope": world["institute"], "order": order}
         seen = api.data_as(insider, RUNS, variables)
         assert seen["dispatchRun"]["id"] == run
-        assert [p["volunteer"]["id"] for p in seen["dispatchRun"]["proposals"]] == [doctor]
-        assert seen["dispatchRun"]["proposals"][0]["volunteer"]["phoneFull"]
+        proposals = [edge["node"] for edge in seen["dispatchRun"]["proposals"]["edges"]]
+        assert [p["volunteer"]["id"] for p in proposals] == [doctor]
+        assert proposals[0]["volunteer"]["phoneFull"]
         assert [r["id"] for r in seen["dispatchRuns"]] == [run]
         assert api.data_as(outsider, RUNS, variables) == {"dispatchRun": None, "dispatchRuns": [], "orderTasks": []}
         refused = api.data_as(outsider, DISPATCH_RUN_COMMIT, {"input": {"run": run}})["dispatchRunCommit"]

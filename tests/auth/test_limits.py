@@ -33,7 +33,7 @@ def _client(settings: Settings, engine: Engine, limits: LimitSettings) -> GraphQ
 @pytest.fixture
 def limited(settings: Settings, engine: Engine) -> Iterator[GraphQLClient]:
     client = _client(settings, engine, LimitSettings(max_depth=5, max_aliases=3, max_tokens=60, max_cost=40,
-                                                     list_size=10, max_body_bytes=2000, rate_per_address=1000,
+                                                     max_body_bytes=2000, rate_per_address=1000,
                                                      rate_per_account=1000, allowed_origins=("https://app.example",)))
     try:
         yield client

@@ -139,8 +139,9 @@ query Everything($v: ID!, $o: ID!, $run: ID!) {{
   node(id: $v) {{ ... on Volunteer {{ {VOLUNTEER_FIELDS} }} }}
   nodes(ids: [$v, $o]) {{ ... on Volunteer {{ {VOLUNTEER_FIELDS} }} ... on Order {{ {ORDER_FIELDS} }} }}
   dispatchRun(id: $run) {{
-    reason openOrders {{ order {{ {ORDER_FIELDS} }} }}
-    proposals {{ explanation {{ window contributions }} volunteer {{ {VOLUNTEER_FIELDS} }} order {{ {ORDER_FIELDS} }} }}
+    reason openOrders {{ edges {{ node {{ order {{ {ORDER_FIELDS} }} }} }} }}
+    proposals {{ edges {{ node {{ explanation {{ window contributions }} volunteer {{ {VOLUNTEER_FIELDS} }}
+                                  order {{ {ORDER_FIELDS} }} }} }} }}
   }}
   orderTasks(order: $o) {{ {TASK} }}
   myTasks(volunteer: $v) {{ {TASK} }}

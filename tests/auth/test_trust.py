@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -10,21 +11,25 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLObjectType, get_named_type
 from sqlalchemy import Engine
 
 from db import models
 from db.models import Role
+from db.models.dispatch import RunState
 from db.session import session_factory
+from resolvers.core import bounds, globalid
 from resolvers.core.settings import DEV_SECRET_KEY, Settings, SettingsError
 from resolvers.network import tree
 from schema.core.present import PRESENT
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
-from tests.auth.serving import wenming_serve
+from tests.auth.serving import serve_in_thread, wenming_serve
 from tests.auth.support import admin_headers
 from tests.documents import (
     ORDER_HISTORY,
     ORDER_REJECT,
+    ORDER_REVIEW,
     ORDER_TASKS,
     TEAM_MEMBER_ADD,
     UNIT_COUNT,
@@ -32,8 +37,9 @@ from tests.documents import (
     UNIT_NODE,
     VOLUNTEER_UPDATE,
 )
-from tests.schema.support import GraphQLClient, create_unit
+from tests.schema.support import GraphQLClient, create_item, create_skill, create_unit, offer, register_volunteer
 from wenming.app import create_app
+from wenming.graphql import schema as served_schema
 from wenming.settings import read_settings
 
 SCENARIO_RUN_START = """
@@ -213,7 +219,8 @@ def test_h3_an_operation_past_its_time_budget_fails_with_a_coded_error(
             return real_fetch(self, pks)
 
         monkeypatch.setattr(tree.UnitsByParentLoader, "fetch", slow_fetch)
-        body = admin.execute("{ units { edges { node { children { name children { name teams { name } } } } } } }")
+        body = admin.execute("{ units(first: 5) { edges { node { children { name children { name teams { name } } } "
+                             "} } } }")
     finally:
         admin.close()
     assert "TIMEOUT" in [e.get("extensions", {}).get("code") for e in body["errors"]], body["errors"]
@@ -236,3 +243,132 @@ def test_h1_a_unit_admin_cannot_withdraw_menus_or_delete_units_outside_the_subtr
     # inside its own subtree the same admin may
     own = create_unit(admin, "STATION", ids["institute_b"])
     assert outsider.data(UNIT_DELETE, {"input": {"id": own}})["unitDelete"]["userErrors"] == []
+
+
+def test_h3_every_list_field_has_a_bound() -> None:
+    """Walk the served schema: every list field is a page (a connection's edges, whose field takes
+    `first`/`after`) or has a bound the cost model prices and its resolver enforces."""
+    served = served_schema._schema
+    unbounded, unenforced, unpaged = [], [], []
+    for type_name, named in served.type_map.items():
+        if type_name.startswith("__") or not isinstance(named, GraphQLObjectType):
+            continue
+        for field_name, field in named.fields.items():
+            if get_named_type(field.type).name.endswith("Connection") and not {"first", "after"} <= set(field.args):
+                unpaged.append(f"{type_name}.{field_name}")
+            if not bounds.is_list(field) or (field_name == "edges" and type_name.endswith("Connection")):
+                continue
+            if bounds.bound(type_name, field_name, 100) is None:
+                unbounded.append(f"{type_name}.{field_name}")
+            elif getattr(field.resolve, "bounded", None) != f"{type_name}.{field_name}":
+                unenforced.append(f"{type_name}.{field_name}")
+    stale = [key for key in bounds.LIST_BOUNDS
+             if (t := served.type_map.get(key.split(".")[0])) is None or key.split(".")[1] not in t.fields]  # type: ignore[union-attr]
+    assert (unbounded, unenforced, unpaged, stale) == ([], [], [], [])
+
+
+def test_h3_a_unit_with_more_children_than_their_bound_is_priced_and_refused(
+        admin: GraphQLClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    center = create_unit(admin, "CENTER")
+    for _ in range(3):
+        create_unit(admin, "INSTITUTE", center)
+    query = "query C($id: ID!) { node(id: $id) { ... on Unit { children { parent { name } } } } }"
+    body = admin.execute(query, {"id": center})
+    assert len(body["data"]["node"]["children"]) == 3
+    # node 1 + children (1 + bound x parent 1): the price of the most children a unit can answer with
+    assert admin.extensions is not None
+    assert admin.extensions["cost"]["requested"] == 1 + 1 + bounds.LIST_BOUNDS["Unit.children"]
+    monkeypatch.setitem(bounds.LIST_BOUNDS, "Unit.children", 2)
+    refused = admin.execute(query, {"id": center})
+    assert refused["data"] == {"node": None}
+    (error,) = refused["errors"]
+    assert error["extensions"]["code"] == "TOO_LARGE" and error["path"] == ["node", "children"], error
+    assert "children" in error["message"]
+
+
+RUN_PAGES = """
+query R($id: ID!, $after: String, $afterOpen: String) { dispatchRun(id: $id) {
+  proposals(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { skill } } }
+  openOrders(first: 2, after: $afterOpen) { totalCount pageInfo { hasNextPage endCursor } edges { node { reason } } }
+} }
+"""
+
+
+def test_h3_a_runs_proposals_and_open_orders_are_pages(admin: GraphQLClient, engine: Engine) -> None:
+    center = create_unit(admin, "CENTER")
+    skill = create_skill(admin)
+    offer(admin, center, item := create_item(admin, skill))
+    volunteer = register_volunteer(admin, center)
+    order = w.submit(admin, {"item": item}, center)
+    start = dt.datetime(2026, 12, 7, 9)
+    with session_factory(engine)() as session:
+        run = models.DispatchRun(scope_unit_id=w.pk(center), date_from=start.date(), date_to=start.date(),
+                                 state=RunState.SUCCEEDED,
+                                 result={"open": [{"request": f"O{w.pk(order)}", "reason": f"R{i}", "missing": []}
+                                                  for i in range(3)]})
+        session.add(run)
+        session.flush()
+        session.add_all(models.DispatchProposal(
+            run_id=run.id, order_id=w.pk(order), volunteer_id=w.pk(volunteer), skill_code=f"S{i}", start=start,
+            end=start + dt.timedelta(hours=1), distance_km=1.0, travel_minutes=5) for i in range(3))
+        session.commit()
+        run_id = globalid.encode("DispatchRun", run.id)
+    first = admin.data(RUN_PAGES, {"id": run_id})["dispatchRun"]
+    assert [e["node"]["skill"] for e in first["proposals"]["edges"]] == ["S0", "S1"]
+    assert [e["node"]["reason"] for e in first["openOrders"]["edges"]] == ["R0", "R1"]
+    assert first["proposals"]["totalCount"] == first["openOrders"]["totalCount"] == 3
+    assert first["proposals"]["pageInfo"]["hasNextPage"] and first["openOrders"]["pageInfo"]["hasNextPage"]
+    rest = admin.data(RUN_PAGES, {"id": run_id, "after": first["proposals"]["pageInfo"]["endCursor"],
+                                  "afterOpen": first["openOrders"]["pageInfo"]["endCursor"]})["dispatchRun"]
+    assert [e["node"]["skill"] for e in rest["proposals"]["edges"]] == ["S2"]
+    assert [e["node"]["reason"] for e in rest["openOrders"]["edges"]] == ["R2"]
+    assert not rest["proposals"]["pageInfo"]["hasNextPage"] and not rest["openOrders"]["pageInfo"]["hasNextPage"]
+    # priced by the page, not by the thousands of proposals a county day has
+    admin.data("query R($id: ID!) { dispatchRun(id: $id) { proposals(first: 7) { edges { node { order { id } } } } } }",
+               {"id": run_id})
+    assert admin.extensions is not None and admin.extensions["cost"]["requested"] == 1 + 1 + 7 * (1 + 1 + 1)
+
+
+def test_h3_a_root_list_past_its_bound_is_refused_naming_it(admin: GraphQLClient,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    center = create_unit(admin, "CENTER")
+    offer(admin, center, item := create_item(admin, create_skill(admin)))
+    order = w.submit(admin, {"item": item}, center)
+    assert admin.data(ORDER_REVIEW, {"input": {"order": order}})["orderReview"]["userErrors"] == []
+    assert len(admin.data(ORDER_HISTORY, {"order": order})["orderHistory"]) == 1  # SUBMITTED -> REVIEWED
+    monkeypatch.setitem(bounds.LIST_BOUNDS, "Query.orderHistory", 0)
+    body = admin.execute(ORDER_HISTORY, {"order": order})
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "TOO_LARGE" and error["path"] == ["orderHistory"], error
+
+
+def test_h3_an_expensive_operation_does_not_stall_the_others(
+        settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = admin_headers(settings, engine)
+    with serve_in_thread(create_app(settings, engine=engine)) as address:
+        url = f"http://{address}/graphql"
+        created = httpx.post(url, json={"query": UNIT_CREATE, "variables": {"input": {
+            "code": "H3-C", "name": "中心", "level": "CENTER", "location": {"lat": 34.3, "lon": 117.9}}}},
+            headers=headers, timeout=10).json()
+        assert created["data"]["unitCreate"]["userErrors"] == [], created
+        started, real_fetch = threading.Event(), tree.UnitsByParentLoader.fetch
+
+        def slow_fetch(self: tree.UnitsByParentLoader, pks: Any) -> Any:
+            started.set()
+            time.sleep(3)  # a statement that takes its time (or a long stretch of synchronous work)
+            return real_fetch(self, pks)
+
+        monkeypatch.setattr(tree.UnitsByParentLoader, "fetch", slow_fetch)
+        slow: dict[str, Any] = {}
+        worker = threading.Thread(target=lambda: slow.update(httpx.post(
+            url, json={"query": "{ units { edges { node { children { name } } } } }"}, headers=headers,
+            timeout=30).json()))
+        worker.start()
+        assert started.wait(10)
+        began = time.monotonic()
+        fast = httpx.post(url, json={"query": "{ skills { code } }"}, headers=headers, timeout=30).json()
+        waited = time.monotonic() - began
+        worker.join(30)
+    assert fast["data"] == {"skills": []}, fast
+    assert waited < 1.5, f"a cheap query waited {waited:.1f} s behind an expensive one"
+    assert "errors" not in slow and slow["data"]["units"]["edges"], slow

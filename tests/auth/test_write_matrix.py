@@ -247,8 +247,10 @@ def _before_phase(phase: int, world: w.World, admin: GraphQLClient) -> None:
         run = _wait_run(admin, ids["run_b"])
         assert run["state"] == "SUCCEEDED", run
         proposals = admin.data(
-            "query R($id: ID!) { dispatchRun(id: $id) { proposals { id order { id } volunteer { id } } } }",
-            {"id": ids["run_b"]})["dispatchRun"]["proposals"]
+            "query R($id: ID!) { dispatchRun(id: $id) { proposals { edges { node { id order { id } "
+            "volunteer { id } } } } } }",
+            {"id": ids["run_b"]})["dispatchRun"]["proposals"]["edges"]
+        proposals = [edge["node"] for edge in proposals]
         served = next(p for p in proposals if p["order"]["id"] == ids["ob_served"])
         second = next(p for p in proposals if p["order"]["id"] == ids["ob_second"])
         ids["proposal_b"], ids["proposed_b"] = served["id"], served["volunteer"]["id"]

@@ -1,9 +1,11 @@
-"""Smoke tests of the benchmark machinery: memory measurement, the per-run child, the GAP script."""
+"""Smoke tests of the benchmark machinery: memory measurement, the per-run child, the GAP script, the
+abuse benchmark."""
 
 from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -14,7 +16,8 @@ from benchmarks import bench_run, gap_bench
 from benchmarks.gapio import DEFAULT_BENCH_DIR
 from benchmarks.measure import run_measured
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "problems"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "problems"
 
 CHILD = textwrap.dedent("""
     import subprocess, sys, time
@@ -75,3 +78,17 @@ def test_gap_bench_reproduces_gap1_0(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [(r["instance"], r["cost"], r["reproduced"], r["violations"]) for r in rows] == [
         ("cattrysse1994/gap1-0", 261.0, True, 0)]
     assert "reproduced 1/1 published optima" in capsys.readouterr().out
+
+
+def test_abuse_bench_runs_both_phases_against_a_real_server(tmp_path: Path) -> None:
+    """The abuse benchmark in its quick mode: a small city, one second a phase, 2 normal clients."""
+    out = tmp_path / "abuse.json"
+    command = [sys.executable, "-m", "benchmarks.abuse_bench", "--volunteers", "300", "--seconds", "1", "--clients",
+               "2", "--quick", "--db", str(tmp_path / "city.db"), "--json", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert figures["quiet_requests"] > 0 and figures["loud_requests"] > 0 and figures["errors"] == 0
+    assert figures["abuse_queries"] > 0 and "OUT_OF_RANGE" not in figures["abuse_codes"]  # under every limit
+    assert figures["ratio_p95"] > 0 and figures["peak_rss_mb"] > 50
+    assert "p95 ratio with/without abuse" in done.stdout and "server peak RSS" in done.stdout

@@ -34,6 +34,7 @@ from tests.documents import (
     ORDER_SUBMIT,
     TEAM_MEMBER_ADD,
     VOLUNTEER_REGISTER,
+    run_lists,
 )
 from tests.schema.support import create_item, create_skill, create_team, create_unit, offer, volunteer_input
 from wenming.app import create_app
@@ -106,7 +107,7 @@ class DispatchClient:
         last: dict[str, Any] = {}
 
         def settled() -> dict[str, Any] | None:
-            last.update(self.data(DISPATCH_RUN, {"id": run_id})["dispatchRun"])
+            last.update(run_lists(self.data(DISPATCH_RUN, {"id": run_id})["dispatchRun"]))
             repair_to_commit = (last["kind"] == "REPAIR" and last["state"] == "SUCCEEDED" and last["proposals"]
                                 and not last["committedAt"] and not last["reason"])
             return dict(last) if last["state"] in FINAL and not repair_to_commit else None

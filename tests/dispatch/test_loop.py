@@ -24,6 +24,7 @@ from tests.documents import (
     ORDER_RATE,
     OUTBOX,
     VOLUNTEER_STATS,
+    run_lists,
 )
 
 CORRECT = """
@@ -70,7 +71,7 @@ def test_the_whole_loop(api: DispatchClient, world: dict[str, Any]) -> None:
                                                                           for u in updates)
 
     # Then the run proposes the nearest doctor for each order, with the engine's explanation.
-    proposals = api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["proposals"]
+    proposals = run_lists(api.data(DISPATCH_RUN, {"id": run})["dispatchRun"])["proposals"]
     assert {(p["order"]["id"], p["volunteer"]["id"]) for p in proposals} == {(east_order, wang), (west_order, li)}
     east = next(p for p in proposals if p["order"]["id"] == east_order)
     assert east["explanation"]["skillsMatched"] == [{"skill": "doctor", "level": 3}]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
-from tests.documents import DISPATCH_RUN, DISPATCH_RUN_COMMIT, MY_TASKS, VOLUNTEER_REGISTER
+from tests.documents import DISPATCH_RUN, DISPATCH_RUN_COMMIT, MY_TASKS, VOLUNTEER_REGISTER, run_lists
 from tests.schema.support import create_skill, volunteer_input
 
 PIN = """
@@ -50,7 +50,7 @@ def reviewed(api: DispatchClient, world: dict[str, Any]) -> dict[str, Any]:
 
 
 def _proposed(api: DispatchClient, run: str) -> list[str]:
-    return [p["volunteer"]["id"] for p in api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["proposals"]]
+    return [p["volunteer"]["id"] for p in run_lists(api.data(DISPATCH_RUN, {"id": run})["dispatchRun"])["proposals"]]
 
 
 def test_replacing_with_someone_who_breaks_a_rule_is_refused(api: DispatchClient, reviewed: dict[str, Any]) -> None:

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
-from tests.documents import DISPATCH_RUN
+from tests.documents import DISPATCH_RUN, run_lists
 from tests.schema.support import StatementCounter
 
 
 def _review_cost(api: DispatchClient, engine: Engine, run: str) -> tuple[int, int]:
     counter = StatementCounter(engine)
     try:
-        proposals = api.data(DISPATCH_RUN, {"id": run})["dispatchRun"]["proposals"]
+        proposals = run_lists(api.data(DISPATCH_RUN, {"id": run})["dispatchRun"])["proposals"]
         return len(proposals), counter.count
     finally:
         counter.remove()
