@@ -1,8 +1,9 @@
 """The served GraphQL schema: the root types of schema/api.py plus the request extensions.
 
 Extensions, in order: the database slot and session scope of the operation, the caller's
-authorisation of every root field, masking of unexpected errors, parse and validation caches,
-and the query limits (depth, aliases, tokens, cost).
+authorisation of every root field, parse and validation caches, and the query limits (depth,
+aliases, tokens, cost). Unexpected errors are masked and logged by `Schema.process_errors`, which
+strawberry runs on every result, also on one an extension failed (wenming/errors.py).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 
 from schema.api import NODE_TYPES, Mutation, Query, Subscription
 from wenming.access import Authorise
 from wenming.context import SessionScope
-from wenming.errors import is_client_safe, log_errors
+from wenming.errors import mask_and_log
 from wenming.guard import QueryLimits
 
 #: Distinct documents whose parse tree and validation result are kept.
@@ -23,15 +24,10 @@ DOCUMENT_CACHE_SIZE = 256
 
 
 class Schema(strawberry.Schema):
-    """The strawberry schema, logging errors without personal data (see wenming/errors.py)."""
+    """The strawberry schema, masking unexpected errors and logging them without personal data."""
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
-        log_errors(errors)
-
-
-def _mask_errors() -> MaskErrors:
-    """A fresh masking extension per operation: unexpected errors become "Unexpected error."."""
-    return MaskErrors(should_mask_error=lambda error: not is_client_safe(error))
+        mask_and_log(errors)  # in place: the list is the result's
 
 
 def build_schema() -> Schema:
@@ -43,7 +39,6 @@ def build_schema() -> Schema:
         extensions=[
             SessionScope,
             Authorise,  # after SessionScope: loads the caller inside the operation's database slot
-            _mask_errors,
             # Clients send the same few documents over and over: parse and validate each once.
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),

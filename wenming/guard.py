@@ -243,8 +243,10 @@ def _json_problem(body: bytes) -> str | None:
     """Why `body` is not one GraphQL request as a JSON object (None when it is)."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return f"the request body is not JSON ({type(exc).__name__} at position {getattr(exc, 'pos', 0)})"
+    except UnicodeDecodeError as exc:
+        return f"the request body is not UTF-8 (at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        return f"the request body is not JSON ({exc.msg} at position {exc.pos})"
     if isinstance(data, list):
         return "batching is not supported: send one operation per request"
     if not isinstance(data, dict):

@@ -76,6 +76,8 @@ MAX_DAYS = 31
 MAX_TIME_LIMIT = 600.0
 #: deepest nesting of arrays and inline tables in a scenario file
 MAX_NESTING = 16
+#: what a value of each kind must be, in the words of an error message
+KIND_WORDS = {"str": "a non-empty string", "int": "an integer", "num": "a number", "bool": "true or false"}
 ENGINE_KEYS = {"time_limit": "num", "workers": "int", "seed": "int", "candidates_per_slot": "int"}
 REPORT_KEYS = {"title": "str", "assignment_lines": "bool", "include_result": "bool"}
 
@@ -175,7 +177,7 @@ class _Checker:
         }
         if kind in ok:
             if not ok[kind](value):
-                raise self.fail(path, f"must be {'a non-empty string' if kind == 'str' else 'a ' + kind}")
+                raise self.fail(path, f"must be {KIND_WORDS[kind]}")
             return float(value) if kind == "num" else value
         if kind == "date":
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
