@@ -254,7 +254,15 @@ def _json_problem(body: bytes) -> str | None:
         return "batching is not supported: send one operation per request"
     if not isinstance(data, dict):
         return 'send one operation as a JSON object: {"query": "...", "variables": {...}}'
+    for key, kind, words in _REQUEST_PARAMETERS:
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            return f"`{key}` must be {words} or null"
     return None
+
+
+#: the parameters of a GraphQL request and what each must be (GraphQL over HTTP)
+_REQUEST_PARAMETERS = (("query", str, "a string"), ("operationName", str, "a string"),
+                       ("variables", dict, "an object"), ("extensions", dict, "an object"))
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

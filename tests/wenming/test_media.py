@@ -73,6 +73,36 @@ def test_graphql_response_json_refusals_of_the_caller_have_their_http_status(
         assert "data" not in response.json()
 
 
+@pytest.mark.parametrize("body", [{"query": 5}, {"query": "{ skills { code } }", "variables": [1]},
+                                  {"query": "{ skills { code } }", "operationName": 5},
+                                  {"query": "{ skills { code } }", "extensions": "x"}])
+def test_graphql_response_json_malformed_parameters_are_coded_json_errors(
+        served: tuple[str, dict[str, str], dict[str, str]], body: dict[str, object]) -> None:
+    """Were plain-text 400s; now GraphQL errors in the media type asked for."""
+    url, admin, _ = served
+    for accept in (GRAPHQL_RESPONSE, JSON):
+        response = httpx.post(url, json=body, headers={**admin, "Accept": accept}, timeout=30)
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"].split(";")[0] == accept
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "INVALID" and next(iter(body.keys() - {"query"}), "query") in error[
+            "message"]
+
+
+def test_graphql_response_json_a_failure_before_execution_is_500(
+        served: tuple[str, dict[str, str], dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> int:
+        raise RuntimeError("the cost model broke")
+
+    url, admin, _ = served
+    monkeypatch.setattr("wenming.guard.query_cost", broken)
+    response = httpx.post(url, json={"query": "{ skills { code } }"}, headers={**admin, "Accept": GRAPHQL_RESPONSE},
+                          timeout=30)
+    assert response.status_code == 500
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["INTERNAL"]
+    assert "data" not in response.json()
+
+
 @pytest.mark.parametrize(("accept", "media"), [
     (None, JSON), ("", JSON), ("*/*", JSON), (JSON, JSON), (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
     (BOTH, GRAPHQL_RESPONSE), (f"{JSON}, {GRAPHQL_RESPONSE}", GRAPHQL_RESPONSE),
