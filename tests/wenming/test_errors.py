@@ -4,6 +4,7 @@ log keeps of them: regression tests of the trust review's M1 (driver text reache
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -14,11 +15,13 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 import resolvers.forces.teams
 from tests.auth.serving import serve_in_thread
 from tests.auth.support import admin_headers
-from tests.documents import SKILL_CREATE, SKILLS, VOLUNTEER_REGISTER
+from tests.documents import NOTIFICATIONS, SKILL_CREATE, SKILLS, VOLUNTEER_REGISTER
 from tests.schema.support import volunteer_input
 from wenming.app import create_app
 from wenming.settings import Settings
@@ -132,3 +135,23 @@ def test_l7_production_errors_name_no_internal_types(
     for answer in answers:
         assert not INTERNALS.search(answer.text), answer.text
         assert "errors" in answer.json() or answer.json()["data"]["scenarioRunStart"]["userErrors"], answer.text
+
+
+def test_m1_a_database_error_of_a_subscription_is_masked(
+        db_url: str, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    with production(db_url, engine) as (url, headers, _):
+        with engine.begin() as conn:  # the subscriber's grants cannot be read
+            conn.execute(text("ALTER TABLE role_grants RENAME TO role_grants_gone"))
+        address = url.removeprefix("http://").removesuffix("/graphql")
+        with caplog.at_level(logging.INFO, logger="wenming"), connect(
+                f"ws://{address}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+            ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": headers["Authorization"]}}))
+            assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
+            ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": NOTIFICATIONS}}))
+            received = ws.recv(timeout=10)
+    raw = received.decode() if isinstance(received, bytes) else received
+    assert not INTERNALS.search(raw), raw
+    message = json.loads(raw)
+    [error] = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert (error["message"], error["extensions"]["code"]) == ("Unexpected error.", "INTERNAL")
+    assert "role_grants" in logged(caplog, error["extensions"]["requestId"])
