@@ -11,6 +11,7 @@ import strawberry
 
 from resolvers.core import bounds
 from schema.accounts.fields import AccountMutations, AccountQueries
+from schema.core.checked import check_root_fields
 from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
 from schema.forces.change_requests import ChangeRequestMutations, ChangeRequestQueries
@@ -42,6 +43,8 @@ class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutation
 NODE_TYPES = [Unit, Department, PracticeBase, PracticePoint, Team, Skill, Volunteer, ServiceItem, Order]
 
 Subscription = DispatchSubscriptions
+
+check_root_fields(Query, Mutation)  # every argument is checked before its resolver runs (schema/core/checked.py)
 
 #: The API without request extensions (SDL export, schema walks in tests).
 schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=NODE_TYPES)

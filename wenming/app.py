@@ -23,10 +23,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.pool import QueuePool
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from db.session import make_engine, session_factory
 from examples.problems import scenario_base as generated_bases
@@ -39,6 +40,7 @@ from schema.core.present import PRESENT
 from wenming.access import on_ws_connect, request_auth
 from wenming.graphql import schema as default_schema
 from wenming.guard import HttpGuard, Security, cors_middleware
+from wenming.media import GRAPHQL_RESPONSE, JSON, negotiate, request_error_status
 from wenming.metrics import metrics_route
 from wenming.settings import Settings, check_production, read_settings
 
@@ -57,6 +59,28 @@ class GraphQLApp(GraphQL[Context, None]):
         self.open_session = session_factory(engine)
         self.security = Security.from_settings(settings)
         self.slots = asyncio.Semaphore(pool_capacity(engine))
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        """The response body; under application/graphql-response+json a request error has no
+        `data` and its 4xx/5xx status is kept for `run` (wenming/media.py)."""
+        body = await super().process_result(request, result)
+        if negotiate(request.headers.get("accept")) == GRAPHQL_RESPONSE:
+            status = request_error_status(result)
+            if status is not None:
+                body.pop("data", None)
+                request.state.graphql_status = status
+        return body
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """strawberry's answer, in the media type the client's Accept asks for (wenming/media.py)."""
+        response = await super().run(request, context, root_value)
+        if (isinstance(request, Request) and isinstance(response, Response)
+                and negotiate(request.headers.get("accept")) == GRAPHQL_RESPONSE
+                and response.headers.get("content-type", "").startswith(JSON)):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+            if response.status_code == 200:
+                response.status_code = getattr(request.state, "graphql_status", 200)
+        return response
 
     def encode_json(self, data: object) -> bytes:
         """UTF-8 JSON without ASCII escapes: Chinese text stays readable and half the size."""

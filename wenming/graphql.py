@@ -1,8 +1,9 @@
 """The served GraphQL schema: the root types of schema/api.py plus the request extensions.
 
 Extensions, in order: the database slot and session scope of the operation, the caller's
-authorisation of every root field, masking of unexpected errors, parse and validation caches,
-and the query limits (depth, aliases, tokens, cost).
+authorisation of every root field, parse and validation caches, and the query limits (depth,
+aliases, tokens, cost). Unexpected errors are masked and logged by `Schema.process_errors`, which
+strawberry runs on every result, also on one an extension failed (wenming/errors.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionResult
 
 from resolvers.core import bounds
@@ -20,7 +21,7 @@ from resolvers.core.context import Context
 from schema.api import NODE_TYPES, Mutation, Query, Subscription
 from wenming.access import Authorise
 from wenming.context import SessionScope
-from wenming.errors import is_client_safe, log_errors
+from wenming.errors import mask_and_log
 from wenming.guard import QueryLimits
 from wenming.metrics import OperationMetrics
 
@@ -35,7 +36,8 @@ _operations = ThreadPoolExecutor(max_workers=OPERATION_THREADS, thread_name_pref
 
 
 class Schema(strawberry.Schema):
-    """The strawberry schema, logging errors without personal data (see wenming/errors.py).
+    """The strawberry schema, masking unexpected errors and logging them without personal data
+    (see wenming/errors.py).
 
     Resolvers and database calls are synchronous. Run on the server's event loop, one expensive
     operation (the most the cost limit allows takes about a second) would stall every other
@@ -60,12 +62,7 @@ class Schema(strawberry.Schema):
                 slots.release()
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
-        log_errors(errors)
-
-
-def _mask_errors() -> MaskErrors:
-    """A fresh masking extension per operation: unexpected errors become "Unexpected error."."""
-    return MaskErrors(should_mask_error=lambda error: not is_client_safe(error))
+        mask_and_log(errors)  # in place: the list is the result's
 
 
 def build_schema() -> Schema:
@@ -78,7 +75,6 @@ def build_schema() -> Schema:
             OperationMetrics,  # first: times the whole operation
             SessionScope,
             Authorise,  # after SessionScope: loads the caller inside the operation's database slot
-            _mask_errors,
             # Clients send the same few documents over and over: parse and validate each once.
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),

@@ -34,6 +34,7 @@ from resolvers.access.tokens import AuthSettings
 from resolvers.core.errors import ErrorCode
 from resolvers.core.settings import LimitSettings, Settings
 from wenming.limits import RateLimiter, count_tokens, depth_and_aliases, query_cost
+from wenming.media import JSON, negotiate
 
 SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
@@ -158,37 +159,38 @@ class HttpGuard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        media = negotiate(headers.get("accept"))  # the refusals below answer in the media type asked for
         if not self._origin_ok(scope, headers):
             await self._refuse(scope, receive, send, 403,
-                               "this origin is not allowed: add it to WENMING_ALLOWED_ORIGINS")
+                               "this origin is not allowed: add it to WENMING_ALLOWED_ORIGINS", media=media)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
         wait = self.security.per_address.hit(client)
         if wait is not None:
             await self._refuse(scope, receive, send, 429, f"too many requests from this address: retry in {wait:.0f} s",
-                               {"retry-after": str(int(wait) + 1)})
+                               {"retry-after": str(int(wait) + 1)}, media=media)
             return
         if scope["type"] == "http" and scope.get("method") == "GET" and _mutation_in(scope.get("query_string", b"")):
             await self._refuse(scope, receive, send, 405, "mutations are not allowed over GET: use POST",
-                               {"allow": "POST"})
+                               {"allow": "POST"}, media=media)
             return
         if scope["type"] == "http" and scope.get("method") == "POST":
             content_type = headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type != "application/json":
-                await self._refuse(scope, receive, send, 415, "send the request as application/json")
+                await self._refuse(scope, receive, send, 415, "send the request as application/json", media=media)
                 return
             length = headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > self.security.limits.max_body_bytes):
-                await self._refuse(scope, receive, send, 413, self._too_large())
+                await self._refuse(scope, receive, send, 413, self._too_large(), media=media)
                 return
             try:
                 body = await self._read_body(receive)
             except _BodyTooLarge:
-                await self._respond(send, 413, self._too_large())
+                await self._respond(send, 413, self._too_large(), media=media)
                 return
             problem = _json_problem(body)
             if problem is not None:
-                await self._respond(send, 400, problem)
+                await self._respond(send, 400, problem, media=media)
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
@@ -225,17 +227,18 @@ class HttpGuard:
         return b"".join(chunks)
 
     async def _refuse(self, scope: dict[str, Any], receive: Receive, send: Send, status: int, message: str,
-                      extra: dict[str, str] | None = None) -> None:
+                      extra: dict[str, str] | None = None, media: str = JSON) -> None:
         if scope["type"] == "websocket":
             await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": 4000 + status, "reason": message[:120]})
             return
-        await self._respond(send, status, message, extra)
+        await self._respond(send, status, message, extra, media)
 
-    async def _respond(self, send: Send, status: int, message: str, extra: dict[str, str] | None = None) -> None:
+    async def _respond(self, send: Send, status: int, message: str, extra: dict[str, str] | None = None,
+                       media: str = JSON) -> None:
         code = {429: ErrorCode.RATE_LIMITED, 403: ErrorCode.FORBIDDEN}.get(status, ErrorCode.INVALID)
         body = json.dumps({"errors": [{"message": message, "extensions": {"code": code.value}}]}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        headers = [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
         headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -245,13 +248,23 @@ def _json_problem(body: bytes) -> str | None:
     """Why `body` is not one GraphQL request as a JSON object (None when it is)."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return f"the request body is not JSON ({type(exc).__name__} at position {getattr(exc, 'pos', 0)})"
+    except UnicodeDecodeError as exc:
+        return f"the request body is not UTF-8 (at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        return f"the request body is not JSON ({exc.msg} at position {exc.pos})"
     if isinstance(data, list):
         return "batching is not supported: send one operation per request"
     if not isinstance(data, dict):
         return 'send one operation as a JSON object: {"query": "...", "variables": {...}}'
+    for key, kind, words in _REQUEST_PARAMETERS:
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            return f"`{key}` must be {words} or null"
     return None
+
+
+#: the parameters of a GraphQL request and what each must be (GraphQL over HTTP)
+_REQUEST_PARAMETERS = (("query", str, "a string"), ("operationName", str, "a string"),
+                       ("variables", dict, "an object"), ("extensions", dict, "an object"))
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

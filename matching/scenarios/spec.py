@@ -43,6 +43,7 @@ generator's presets). Whether a town or team exists is checked later, against th
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,11 @@ MAX_DAYS = 31
 MAX_TIME_LIMIT = 600.0
 #: deepest nesting of arrays and inline tables in a scenario file
 MAX_NESTING = 16
+#: the largest integer a scenario takes (seeds and counts reach the engine as 32-bit integers)
+MAX_INT = 2**31 - 1
+#: what a value of each kind must be, in the words of an error message
+KIND_WORDS = {"str": "a non-empty string without NUL characters", "int": f"an integer within ±{MAX_INT:,}",
+              "num": "a finite number", "bool": "true or false"}
 ENGINE_KEYS = {"time_limit": "num", "workers": "int", "seed": "int", "candidates_per_slot": "int"}
 REPORT_KEYS = {"title": "str", "assignment_lines": "bool", "include_result": "bool"}
 
@@ -170,14 +176,14 @@ class _Checker:
 
     def value(self, value: Any, path: tuple[str | int, ...], kind: str) -> Any:
         ok = {
-            "str": lambda v: isinstance(v, str) and v.strip() != "",
-            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-            "num": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "str": lambda v: isinstance(v, str) and v.strip() != "" and "\x00" not in v,
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and -MAX_INT <= v <= MAX_INT,
+            "num": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
             "bool": lambda v: isinstance(v, bool),
         }
         if kind in ok:
             if not ok[kind](value):
-                raise self.fail(path, f"must be {'a non-empty string' if kind == 'str' else 'a ' + kind}")
+                raise self.fail(path, f"must be {KIND_WORDS[kind]}")
             return float(value) if kind == "num" else value
         if kind == "date":
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

@@ -111,9 +111,10 @@ def _active(session: Session) -> AuthHolder | None:
     return None if holder is None or holder.loading else holder
 
 
-def _forbidden(what: str) -> MutationAborted:
-    return MutationAborted([Problem(("input",), f"{what}: outside what your roles allow you to change",
-                                    ErrorCode.FORBIDDEN)])
+def _forbidden(table: str) -> MutationAborted:
+    """FORBIDDEN naming the records by their table's words ("volunteer skills"), never a class name."""
+    return MutationAborted([Problem(("input",), f"{table.replace('_', ' ')}: outside what your roles allow you "
+                                                "to change", ErrorCode.FORBIDDEN)])
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def _check_bulk(state: ORMExecuteState, holder: AuthHolder) -> None:
     statement = state.statement
     table = getattr(statement, "table", None)
     model, rule = _WRITES_BY_TABLE.get(table, (None, None))
-    name = model.__name__ if model is not None else getattr(table, "name", "a table")
+    name = getattr(table, "name", "these records")
     if model is None or rule is None:
         raise _forbidden(name)
     caller = holder.caller
@@ -185,7 +186,7 @@ def _on_execute(state: ORMExecuteState) -> None:
         return
     if (state.is_update or state.is_delete or state.is_insert) and not (holder.caller and holder.caller.is_admin):
         if holder.caller is None:
-            raise _forbidden("anonymous write")
+            raise _forbidden("anonymous writes")
         _check_bulk(state, holder)
 
 
@@ -204,7 +205,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         for obj in [*session.new, *session.dirty, *session.deleted]:
             rule = WRITES.get(type(obj))
             if check is None or rule is None or not rule.allows(check, obj, obj in new):
-                raise _forbidden(type(obj).__name__)
+                raise _forbidden(type(obj).__table__.name)
 
 
 def _after_flush(session: Session, _context: Any) -> None:

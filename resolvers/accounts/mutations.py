@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Account, Role, RoleGrant
+from db.models.base import NAME_LENGTH
 from resolvers.access import auth
 from resolvers.access import tokens as credentials
 from resolvers.core import globalid
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 SCOPE_OF_ROLE = {Role.UNIT_ADMIN: "unit", Role.DISPATCHER: "unit", Role.TEAM_LEADER: "team",
                  Role.VOLUNTEER: "volunteer"}
 NODE_OF_SCOPE = {"unit": "Unit", "team": "Team", "volunteer": "Volunteer"}
+#: the username column's width (db/models/accounts.py)
+USERNAME_LENGTH = 150
+#: the longest password taken (hashing cost grows with it)
+MAX_PASSWORD = 1024
 
 
 @contextmanager
@@ -146,8 +151,14 @@ def account_create(info: Info, data: Any) -> Any:
     problems: list[Problem] = []
     if not username:
         problems.append(Problem(("input", "username"), "give a username", ErrorCode.REQUIRED))
+    if len(username) > USERNAME_LENGTH:
+        problems.append(Problem(("input", "username"), f"at most {USERNAME_LENGTH} characters", ErrorCode.OUT_OF_RANGE))
+    if len(data.display_name) > NAME_LENGTH:
+        problems.append(Problem(("input", "displayName"), f"at most {NAME_LENGTH} characters", ErrorCode.OUT_OF_RANGE))
     if data.password is not None and len(data.password) < 12:
         problems.append(Problem(("input", "password"), "use at least 12 characters", ErrorCode.INVALID))
+    if data.password is not None and len(data.password) > MAX_PASSWORD:
+        problems.append(Problem(("input", "password"), f"at most {MAX_PASSWORD} characters", ErrorCode.OUT_OF_RANGE))
     grants, grant_problems = _grant_problems(data.grants)
     problems += grant_problems
     with credential_access(info) as session:
@@ -169,5 +180,9 @@ def api_key_create(info: Info, data: Any) -> Any:
             problem = Problem(("input", "username"), "no account has this username", ErrorCode.NOT_FOUND)
             errors = [user_error(info, problem)]
             return info.context.present.ApiKeyCreatePayload(api_key=None, prefix=None, user_errors=errors)
+        if len(data.name.strip()) > NAME_LENGTH:
+            problem = Problem(("input", "name"), f"at most {NAME_LENGTH} characters", ErrorCode.OUT_OF_RANGE)
+            return info.context.present.ApiKeyCreatePayload(api_key=None, prefix=None,
+                                                            user_errors=[user_error(info, problem)])
         secret, row = auth.create_api_key(session, account_id, data.name.strip() or "integration")
     return info.context.present.ApiKeyCreatePayload(api_key=secret, prefix=row.prefix, user_errors=[])

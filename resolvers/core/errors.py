@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     LOGIN_FAILED = "LOGIN_FAILED"  # wrong name or password, or locked; never says which
     RATE_LIMITED = "RATE_LIMITED"  # too many requests; retry after the time given (wenming/limits.py)
     TIMEOUT = "TIMEOUT"  # the operation ran over its time budget (WENMING_EXECUTION_SECONDS); ask for less
+    INTERNAL = "INTERNAL"  # an unexpected failure of the server, masked; quote `requestId` when reporting it
     TOO_LARGE = "TOO_LARGE"  # a list over its bound (e.g. a subtree of more units than `descendants` hands out)
     # the order and dispatch workflow
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"  # the order's status does not allow this step

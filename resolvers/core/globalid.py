@@ -1,9 +1,9 @@
 """Relay global IDs: base64 of "Type:id", opaque to clients, decoded and checked here.
 
 A global ID names a GraphQL type and an integer primary key. Decoding is strict: anything that is
-not base64 of "<KnownType>:<positive int>" is MALFORMED_ID; a well-formed ID of another type than a
-field expects is WRONG_TYPE. Callers in mutations turn these into `userErrors` (see `Problem`),
-queries raise them as `ClientError`.
+not base64 of "<KnownType>:<pk>", 1 <= pk <= MAX_PK (the id columns' range), is MALFORMED_ID; a
+well-formed ID of another type than a field expects is WRONG_TYPE. Callers in mutations turn these
+into `userErrors` (see `Problem`), queries raise them as `ClientError`.
 """
 
 from __future__ import annotations
@@ -25,20 +25,37 @@ def encode(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii"))
 
 
-def decode(global_id: str, path: Sequence[str] = ("id",)) -> tuple[str, int]:
-    """(type name, primary key) of a global ID, or ClientError(MALFORMED_ID) naming `path`."""
+#: the largest primary key: id columns are 32-bit INTEGERs (a larger one names nothing)
+MAX_PK = 2**31 - 1
+#: the longest global ID this API hands out, with room to spare ("Type:pk", base64)
+MAX_ID_CHARS = 64
+
+
+def _parse(global_id: str) -> tuple[str, int] | None:
+    """(type name, primary key) of base64 "<Type>:<pk>" with 1 <= pk <= MAX_PK, else None."""
+    if len(global_id) > MAX_ID_CHARS:
+        return None
     try:
         raw = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
-        raw = ""
+        return None
     type_name, sep, pk_text = raw.partition(":")
-    if not sep or type_name not in NODE_MODELS or not pk_text.isdigit() or int(pk_text) < 1:
+    if not sep or not pk_text.isascii() or not pk_text.isdigit() or not 1 <= int(pk_text) <= MAX_PK:
+        return None
+    return type_name, int(pk_text)
+
+
+def decode(global_id: str, path: Sequence[str] = ("id",)) -> tuple[str, int]:
+    """(type name, primary key) of a global ID, or ClientError(MALFORMED_ID) naming `path`."""
+    parsed = _parse(global_id)
+    if parsed is None or parsed[0] not in NODE_MODELS:
+        shown = repr(global_id) if len(global_id) <= MAX_ID_CHARS else f"a {len(global_id):,}-character text"
         raise ClientError(
-            f"{'.'.join(path)}: {global_id!r} is not a global ID; pass an `id` value returned by this API",
+            f"{'.'.join(path)}: {shown} is not a global ID; pass an `id` value returned by this API",
             ErrorCode.MALFORMED_ID,
             path,
         )
-    return type_name, int(pk_text)
+    return parsed
 
 
 def decode_as(global_id: str, expected: str, path: Sequence[str] = ("id",)) -> int:
@@ -55,14 +72,8 @@ def decode_as(global_id: str, expected: str, path: Sequence[str] = ("id",)) -> i
 
 def decode_pk(global_id: str, expected: str) -> int | None:
     """The primary key of `global_id` if it names a `expected` (any type with global IDs), else None."""
-    try:
-        raw = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    type_name, sep, pk = raw.partition(":")
-    if not sep or type_name != expected or not pk.isdigit() or int(pk) < 1:
-        return None
-    return int(pk)
+    parsed = _parse(global_id)
+    return parsed[1] if parsed is not None and parsed[0] == expected else None
 
 
 def load(session: Session, global_id: str, expected: str, path: Sequence[str], *, lock: bool = False) -> Any:

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 
 from resolvers.core.context import Context
 from resolvers.core.errors import ClientError, ErrorCode
+from resolvers.core.globalid import MAX_ID_CHARS, MAX_PK
 
 
 def encode_cursor(pk: int) -> str:
@@ -28,10 +29,11 @@ def decode_cursor(cursor: str) -> int:
         raw = base64.b64decode(cursor.encode("ascii"), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raw = ""
-    prefix, _, pk = raw.partition(":")
-    if prefix != "cursor" or not pk.isdigit():
+    prefix, _, pk = raw.partition(":") if len(cursor) <= MAX_ID_CHARS else ("", "", "")
+    if prefix != "cursor" or not pk.isascii() or not pk.isdigit() or int(pk) > MAX_PK:
+        shown = repr(cursor) if len(cursor) <= MAX_ID_CHARS else f"a {len(cursor):,}-character text"
         raise ClientError(
-            f"after: {cursor!r} is not a cursor; pass an `endCursor` returned by this API",
+            f"after: {shown} is not a cursor; pass an `endCursor` returned by this API",
             ErrorCode.INVALID_CURSOR,
             ("after",),
         )

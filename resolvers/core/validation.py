@@ -22,6 +22,27 @@ from resolvers.core.nodes import NODE_MODELS
 T = TypeVar("T")
 Path = Sequence[str]
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,30}$")
+#: the longest text any argument takes (a scenario's TOML); each field checks its own, smaller bound
+MAX_INPUT_CHARS = 100_000
+
+
+def input_problems(value: Any, path: Path) -> list[Problem]:
+    """What every argument of every root field must be, checked before its resolver runs
+    (schema/core/checked.py): no text holds a NUL character (PostgreSQL cannot store one) nor is
+    longer than MAX_INPUT_CHARS. `value` is an argument as sent (dicts, lists, scalars)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return [Problem(tuple(path), f"{_dotted(path)}: must not contain NUL characters (\\u0000)",
+                            ErrorCode.INVALID)]
+        if len(value) > MAX_INPUT_CHARS:
+            return [Problem(tuple(path), f"{_dotted(path)}: {len(value):,} characters; at most {MAX_INPUT_CHARS:,}",
+                            ErrorCode.OUT_OF_RANGE)]
+        return []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in input_problems(item, [*path, str(key)])]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in input_problems(item, [*path, str(index)])]
+    return []
 
 
 def _dotted(path: Path) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db import models, tree
 from db.errors import TreeError
+from db.models.base import NAME_LENGTH
 from resolvers.access.rules import Check
 from resolvers.core.errors import ErrorCode
 from resolvers.core.globalid import encode
@@ -23,13 +24,23 @@ FIVE_HAVES = {"site": "has_site", "staff": "has_staff", "rules": "has_rules", "p
               "feature": "has_feature"}
 
 
-def _five_haves(value: Any) -> dict[str, Any]:
+def _five_haves(value: Any, checks: Checks) -> dict[str, Any]:
     if value is None:
         return {}
     fields = {column: getattr(value, name) for name, column in FIVE_HAVES.items() if getattr(value, name) is not None}
     if value.feature_note is not None:
-        fields["feature_note"] = value.feature_note.strip()
+        fields["feature_note"] = checks.text(value.feature_note, ("input", "fiveHaves", "featureNote"))
     return fields
+
+
+def _contact(data: Any, checks: Checks) -> dict[str, Any]:
+    """The unit's address and contact as given (None: not given), each within its bound."""
+    return {
+        "address": checks.text(data.address, ("input", "address")) if data.address is not None else None,
+        "contact_name": checks.text(data.contact_name, ("input", "contactName"), max_length=NAME_LENGTH)
+        if data.contact_name is not None else None,
+        "contact_phone": checks.phone(data.contact_phone, ("input", "contactPhone")),
+    }
 
 
 def unit_create(info: Info, data: Any) -> Outcome[Any]:
@@ -39,7 +50,8 @@ def unit_create(info: Info, data: Any) -> Outcome[Any]:
         checks.unique(models.Unit.code, code, ("input", "code"), "unit")
         name = checks.name(data.name, ("input", "name"))
         checks.location(data.location, ("input", "location"))
-        phone = checks.phone(data.contact_phone, ("input", "contactPhone"))
+        contact = _contact(data, checks)
+        five_haves = _five_haves(data.five_haves, checks)
         parent = checks.ref(data.parent, "Unit", ("input", "parent"))
         if parent is not None or data.parent is None:
             try:
@@ -49,9 +61,9 @@ def unit_create(info: Info, data: Any) -> Outcome[Any]:
         checks.raise_if_any()
         return tree.create_unit(
             session, level=data.level, parent_id=parent.id if parent is not None else None, code=code, name=name,
-            lat=data.location.lat, lon=data.location.lon, address=checks.text(data.address, ("input", "address")),
-            contact_name=(data.contact_name or "").strip(), contact_phone=phone or "", synthetic=data.synthetic,
-            **_five_haves(data.five_haves),
+            lat=data.location.lat, lon=data.location.lon, address=contact["address"] or "",
+            contact_name=contact["contact_name"] or "", contact_phone=contact["contact_phone"] or "",
+            synthetic=data.synthetic, **five_haves,
         )
 
     return run(info, work, info.context.present.unit)
@@ -64,20 +76,20 @@ def unit_update(info: Info, data: Any) -> Outcome[Any]:
         name = checks.name(data.name, ("input", "name")) if data.name is not None else None
         if data.location is not None:
             checks.location(data.location, ("input", "location"))
-        phone = checks.phone(data.contact_phone, ("input", "contactPhone"))
+        contact = _contact(data, checks)
+        five_haves = _five_haves(data.five_haves, checks)
         checks.raise_if_any()
         assert unit is not None
         if name is not None:
             unit.name = name
         if data.location is not None:
             unit.lat, unit.lon = data.location.lat, data.location.lon
-        if data.address is not None:
-            unit.address = data.address.strip()
-        if data.contact_name is not None:
-            unit.contact_name = data.contact_name.strip()
+        for column in ("address", "contact_name"):
+            if contact[column] is not None:
+                setattr(unit, column, contact[column])
         if data.contact_phone is not None:
-            unit.contact_phone = phone or ""
-        for column, value in _five_haves(data.five_haves).items():
+            unit.contact_phone = contact["contact_phone"] or ""
+        for column, value in five_haves.items():
             setattr(unit, column, value)
         session.flush()
         return unit

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import models, queries
 from db.localtime import wall_clock
+from db.models.base import NAME_LENGTH
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome, run, user_error
 from resolvers.core.validation import Checks
@@ -75,6 +76,8 @@ def order_submit(info: Info, data: Any) -> Outcome[Any]:
         checks.in_range(data.headcount, 1, None, ("input", "headcount"))
         checks.in_range(data.priority, 1, 5, ("input", "priority"))
         checks.text(data.note, ("input", "note"))
+        checks.text(data.resident_name, ("input", "residentName"), max_length=NAME_LENGTH)
+        checks.text(data.address, ("input", "address"))
         if key is not None and len(key) > 128:
             checks.add(KEY_PATH, "idempotencyKey is longer than 128 characters", ErrorCode.INVALID)
         if item is not None and unit is not None and item.id not in queries.effective_menu_item_ids(session, unit.id):

@@ -45,7 +45,7 @@ def test_graphiql_is_off_in_production(production_api: GraphQLClient) -> None:
     assert production_api.data(SKILLS) == {"skills": []}
 
 
-def test_unexpected_errors_are_masked_and_logged_without_their_message(
+def test_unexpected_errors_are_masked_and_logged_without_personal_data(
     api: GraphQLClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given a resolver that fails with personal data in its message
@@ -58,10 +58,12 @@ def test_unexpected_errors_are_masked_and_logged_without_their_message(
         body = api.execute(SKILLS)
     # then the client sees nothing internal (only where the failed field stands in the document)
     column = SKILLS.index("{ skills") + 3
+    request_id = body["errors"][0]["extensions"]["requestId"]
     assert body == {"data": None, "errors": [
-        {"message": "Unexpected error.", "locations": [{"line": 1, "column": column}], "path": ["skills"]}]}
-    # and the log names the exception and where, but not its message
-    assert "unexpected RuntimeError at skills" in caplog.text
+        {"message": "Unexpected error.", "locations": [{"line": 1, "column": column}], "path": ["skills"],
+         "extensions": {"code": "INTERNAL", "requestId": request_id}}]}
+    # and the log names the exception, where, and the request ID, but not the personal data of its message
+    assert f"unexpected RuntimeError at skills [request {request_id}]: lookup failed for ?" in caplog.text
     assert "broken" in caplog.text  # the traceback's frames
     assert "13812345678" not in caplog.text
 
