@@ -1,11 +1,11 @@
 """The ASGI application: `create_app(settings)` wires settings, database and schema together.
 
 Routes: `/graphql` (strawberry over HTTP and websockets, graphql-transport-ws for subscriptions;
-GraphiQL in development only), `/healthz` (process liveness, and whether the database
-answers) and `/metrics` (Prometheus, for the scraper's token: wenming/metrics.py). Each GraphQL
-operation gets a fresh `Context` with its own session and DataLoaders;
-queries and mutations first wait for a free database slot, and the session is closed when the
-operation ends, whatever happened (wenming.context.SessionScope).
+GraphiQL in development only), `/healthz` (process liveness, and whether the database answers),
+`/readyz` (the database and the rate limits' storage answer) and `/metrics` (Prometheus, for the
+scraper's token: wenming/metrics.py). Each GraphQL operation gets a fresh `Context` with its own
+session and DataLoaders; queries and mutations first wait for a free database slot, and the
+session is closed when the operation ends, whatever happened (wenming.context.SessionScope).
 
 Production: `uvicorn --factory wenming.app:create_app_from_env --loop asyncio` or `wenming serve`.
 """
@@ -147,6 +147,21 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    async def readyz(_: Request) -> JSONResponse:
+        """Ready to serve: the database (as `/healthz`) and the rate limits' storage answer, each
+        within `health_timeout_s`; 503 naming what does not."""
+        checks = {"database": probe, "rateStorage": graphql.security.per_address.reachable}
+        report: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                answered = await asyncio.wait_for(asyncio.to_thread(check), settings.health_timeout_s)
+            except Exception as exc:  # noqa: BLE001 -- the probe reports, it does not raise
+                logger.warning("readiness: %s unreachable (%s)", name, type(exc).__name__)
+                answered = False
+            report[name] = "ok" if answered is not False else "unreachable"
+        ready = all(v == "ok" for v in report.values())
+        return JSONResponse({"status": "ok" if ready else "unavailable", **report}, status_code=200 if ready else 503)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         try:
@@ -160,6 +175,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             Route("/graphql", HttpGuard(graphql, graphql.security), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", HttpGuard(graphql, graphql.security)),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_route(settings.metrics_token, session_factory(db_engine)), methods=["GET"]),
         ],
         middleware=cors_middleware(graphql.security),  # CORS for the allowed browser origins

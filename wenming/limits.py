@@ -69,7 +69,8 @@ class RateLimiter:
     def __init__(self, limit: int, window: int = 60, storage: str = "memory://", name: str = "rate") -> None:
         self.limit, self.window, self.name = limit, window, name
         self._item = RateLimitItemPerSecond(limit, window)
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage, key_prefix="wenming"))
+        self._storage = storage_from_string(storage, key_prefix="wenming")
+        self._limiter = MovingWindowRateLimiter(self._storage)
 
     def hit(self, key: Any) -> float | None:
         """Record one event; None when allowed, else the seconds until the next one would be."""
@@ -81,6 +82,13 @@ class RateLimiter:
             log.exception("rate limiter %s: the storage did not answer; letting the event through", self.name)
             return None
         return max(0.0, reset - time.time())
+
+    def reachable(self) -> bool:
+        """Whether the storage answers (memory always does)."""
+        try:
+            return bool(self._storage.check())
+        except Exception:  # noqa: BLE001  # as in `hit`
+            return False
 
     def full(self, key: Any) -> bool:
         """Whether one more event for `key` would be refused (records nothing)."""

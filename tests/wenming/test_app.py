@@ -6,14 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
 import resolvers.forces.teams
 from db.session import make_engine
+from resolvers.core.settings import LimitSettings
+from tests.auth.serving import serve_in_thread
 from tests.documents import SKILLS, UNIT_NODE
 from tests.schema.support import GraphQLClient, create_skill
+from wenming.app import create_app
 from wenming.settings import Settings
 
 
@@ -96,3 +101,14 @@ def test_more_concurrent_requests_than_connections_all_complete(db_url: str, set
         small.dispose()
     # then every one is answered (they waited for the connection instead of blocking the loop)
     assert bodies == [{"data": {"node": {"name": "中心", "level": "CENTER", "children": []}}}] * 8
+
+
+def test_readyz_names_what_does_not_answer(settings: Settings, engine: Engine) -> None:
+    with serve_in_thread(create_app(settings, engine=engine)) as address:
+        ready = httpx.get(f"http://{address}/readyz")
+    assert (ready.status_code, ready.json()) == (200, {"status": "ok", "database": "ok", "rateStorage": "ok"})
+    dead_redis = replace(settings, limits=LimitSettings(rate_storage="redis://127.0.0.1:1/0"))  # nothing listens
+    with serve_in_thread(create_app(dead_redis, engine=engine)) as address:
+        ready = httpx.get(f"http://{address}/readyz", timeout=10)
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "database": "ok", "rateStorage": "unreachable"}
