@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.pool import QueuePool
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -40,6 +41,7 @@ from schema.core.present import PRESENT
 from wenming.access import on_ws_connect, request_auth
 from wenming.graphql import schema as default_schema
 from wenming.guard import HttpGuard, Security, cors_middleware
+from wenming.logs import RequestIds
 from wenming.media import GRAPHQL_RESPONSE, JSON, negotiate, request_error_status
 from wenming.metrics import metrics_route
 from wenming.settings import Settings, check_production, read_settings
@@ -178,7 +180,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_route(settings.metrics_token, session_factory(db_engine)), methods=["GET"]),
         ],
-        middleware=cors_middleware(graphql.security),  # CORS for the allowed browser origins
+        # the request ID first (every log line of a request names it), then CORS for the allowed origins
+        middleware=[Middleware(RequestIds), *cors_middleware(graphql.security)],
         lifespan=lifespan,
     )
 

@@ -27,6 +27,7 @@ from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError
 
 from resolvers.core.errors import ClientError, ErrorCode
+from wenming.logs import REQUEST_ID
 
 logger = logging.getLogger("wenming.api")
 
@@ -98,7 +99,7 @@ def mask_and_log(errors: list[GraphQLError]) -> None:
             elif error.path is None:
                 logger.info("rejected request: %s", type(original).__name__ if original else "invalid document")
             continue
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or REQUEST_ID.get() or uuid.uuid4().hex
         if original is None:  # graphql-core's own (e.g. null for a non-null field): no user data in it
             logger.error("unexpected error at %s [request %s]: %s", _where(error), request_id, error.message)
         else:

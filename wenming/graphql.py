@@ -9,6 +9,7 @@ strawberry runs on every result, also on one an extension failed (wenming/errors
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -56,7 +57,9 @@ class Schema(strawberry.Schema):
             await slots.acquire()
         try:
             operation = super().execute(*args, **kwargs)
-            return await asyncio.get_running_loop().run_in_executor(_operations, asyncio.run, operation)
+            # in a copy of this context: the request ID (wenming/logs.py) follows into the thread
+            return await asyncio.get_running_loop().run_in_executor(
+                _operations, contextvars.copy_context().run, asyncio.run, operation)
         finally:
             if slots is not None:  # the operation's session is closed by then (SessionScope)
                 slots.release()

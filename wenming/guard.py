@@ -69,7 +69,8 @@ def cors_middleware(security: Security) -> list[Middleware]:
     if not origins:
         return []
     return [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                       allow_headers=["authorization", "content-type", "x-api-key"], max_age=600)]
+                       allow_headers=["authorization", "content-type", "x-api-key", "x-request-id"],
+                       expose_headers=["x-request-id"], max_age=600)]
 
 
 def _error(message: str, code: ErrorCode, **extra: Any) -> GraphQLError:

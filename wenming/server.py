@@ -7,13 +7,13 @@ in development mode (GraphiQL on), whatever WENMING_DATABASE_URL says.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from pathlib import Path
 
 import uvicorn
 
 from wenming.accounts_cli import demo_admin
 from wenming.app import create_app
+from wenming.logs import configure_logging
 from wenming.settings import Settings, read_settings
 
 DEMO_DB = Path("wenming-demo.db")
@@ -21,11 +21,6 @@ DEMO_VOLUNTEERS = 5000
 #: The standard asyncio loop: measured faster than uvloop for this API, whose requests are dominated
 #: by GraphQL execution and DataLoader futures rather than socket I/O (benchmarks/api_bench.py).
 EVENT_LOOP = "asyncio"
-
-
-def configure_logging(level: str) -> None:
-    """One line per record on stderr; the API never logs personal data (see wenming/errors.py)."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: int = 1) -> str:
@@ -42,7 +37,7 @@ def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: 
 def serve(host: str, port: int, demo: bool, settings: Settings | None = None) -> int:
     """Serve until interrupted; returns the exit code."""
     settings = settings or read_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if demo:
         print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
         settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development")

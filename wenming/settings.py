@@ -41,11 +41,19 @@ from resolvers.core.settings import (
     derived_jwt_key,
 )
 from wenming.limits import RATE_STORAGES
+from wenming.logs import LOG_FORMATS
 
 __all__ = ["Settings", "SettingsError", "read_settings"]
 
 _LIMITS = ("max_depth", "max_aliases", "max_tokens", "max_cost", "execution_seconds", "max_body_bytes",
            "rate_per_address", "rate_per_account", "login_failures_per_address")
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = env.get("WENMING_LOG_FORMAT", "text").strip().lower() or "text"
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"WENMING_LOG_FORMAT={value!r}: set one of {', '.join(LOG_FORMATS)}")
+    return value
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
@@ -100,6 +108,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_page_size=int(raw_page),
         dask_scheduler=env.get("WENMING_DASK_SCHEDULER") or None,
         log_level=env.get("WENMING_LOG_LEVEL", "INFO").upper(),
+        log_format=_log_format(env),
         auth=_auth(env, secret),
         limits=_limits(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),

@@ -64,6 +64,8 @@ class Settings:
     max_page_size: int = 100
     dask_scheduler: str | None = None
     log_level: str = "INFO"
+    #: "text" or "json" (one object per line), each record with its request ID
+    log_format: str = "text"
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
