@@ -41,7 +41,7 @@ from schema.core.present import PRESENT
 from wenming.access import on_ws_connect, request_auth
 from wenming.graphql import schema as default_schema
 from wenming.guard import HttpGuard, Security, cors_middleware
-from wenming.logs import RequestIds
+from wenming.logs import RequestIds, configure_logging
 from wenming.media import GRAPHQL_RESPONSE, JSON, negotiate, request_error_status
 from wenming.metrics import metrics_route
 from wenming.settings import Settings, check_production, read_settings
@@ -187,5 +187,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
 
 def create_app_from_env() -> Starlette:
-    """The app for settings read from the environment: `uvicorn --factory wenming.app:create_app_from_env`."""
-    return create_app(read_settings())
+    """The app for settings read from the environment: `uvicorn --factory wenming.app:create_app_from_env`
+    (and each process of `wenming serve --workers N`), logging as the settings say."""
+    settings = read_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

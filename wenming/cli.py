@@ -16,7 +16,10 @@ from wenming.settings import read_settings
 def _serve(args: argparse.Namespace) -> int:
     from wenming.server import serve  # strawberry, uvicorn and ortools load only when serving
 
-    return serve(host=args.host, port=args.port, demo=args.demo)
+    if args.workers < 1:
+        print("wenming serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    return serve(host=args.host, port=args.port, demo=args.demo, workers=args.workers)
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -68,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="fresh SQLite file with Pizhou loaded, GraphiQL on")
+    serve.add_argument("--workers", type=int, default=1, help="API processes on the one port (default 1)")
     serve.set_defaults(func=_serve)
 
     db = sub.add_parser("db", help="database schema (Alembic migrations)")

@@ -7,7 +7,9 @@ in development mode (GraphiQL on), whatever WENMING_DATABASE_URL says.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -34,8 +36,12 @@ def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: 
     return url
 
 
-def serve(host: str, port: int, demo: bool, settings: Settings | None = None) -> int:
-    """Serve until interrupted; returns the exit code."""
+def serve(host: str, port: int, demo: bool, settings: Settings | None = None, workers: int = 1) -> int:
+    """Serve until interrupted; returns the exit code. With `workers` > 1, uvicorn runs that many
+    API processes on the one port, each building its app from the environment (the demo's
+    database is handed to them there); they share the database, and the rate limits when
+    `WENMING_RATE_STORAGE` names Redis. Each solves the runs it queued itself, and holds them with
+    a lease (docs/architecture.md)."""
     settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_format)
     if demo:
@@ -44,11 +50,16 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None) ->
         username, password = demo_admin(settings.database_url)
         print(f"Demo account: {username} / {password} (mutation login; then the header "
               "Authorization: Bearer <accessToken>)", flush=True)
-    app = create_app(settings)
     if not settings.production:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     # X-Forwarded-For is believed only from the configured reverse proxies (none: the peer is the client)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), loop=EVENT_LOOP,
-                ws="websockets-sansio", proxy_headers=bool(settings.trusted_proxies),
-                forwarded_allow_ips=",".join(settings.trusted_proxies) or None)
+    options: dict[str, Any] = dict(host=host, port=port, log_level=settings.log_level.lower(), loop=EVENT_LOOP,
+                                   ws="websockets-sansio", proxy_headers=bool(settings.trusted_proxies),
+                                   forwarded_allow_ips=",".join(settings.trusted_proxies) or None)
+    if workers > 1:
+        if demo:
+            os.environ.update(WENMING_DATABASE_URL=settings.database_url, WENMING_ENV="development")
+        uvicorn.run("wenming.app:create_app_from_env", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
     return 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +15,9 @@ from sqlalchemy import Engine
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
+from db.migrate import upgrade
 from db.session import make_engine
-from tests.auth.serving import serve_in_thread
+from tests.auth.serving import free_port, serve_in_thread, wait_for
 from tests.auth.support import admin_headers
 from tests.documents import UNIT_CREATE, UNIT_NODE
 from tests.schema.support import GraphQLClient
@@ -64,3 +68,45 @@ def test_demo_database_is_recreated_with_pizhou(tmp_path: Path) -> None:
     finally:
         api.close()
         engine.dispose()
+
+
+
+def _workers(pid: int) -> list[int]:
+    """Worker processes of `pid`: its children started by multiprocessing (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue  # the process ended meanwhile
+        if parent == pid and "spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts worker processes through /proc")
+def test_serve_with_workers_runs_that_many_api_processes_on_one_port(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    upgrade(url)
+    port = free_port()
+    env = {**os.environ, "WENMING_DATABASE_URL": url, "WENMING_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "-m", "wenming", "serve", "--port", str(port), "--workers", "2"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def answered() -> bool | None:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200 or None
+        except httpx.TransportError:
+            return None
+
+    try:
+        wait_for(answered, 60, "wenming serve --workers 2 did not answer /healthz")
+        for _ in range(20):
+            got = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"})
+            assert got.json()["data"] == {"__typename": "Query"}
+        assert len(wait_for(lambda: _workers(process.pid) if len(_workers(process.pid)) == 2 else None, 30,
+                            lambda: f"worker processes: {_workers(process.pid)}")) == 2
+    finally:
+        process.terminate()
+        process.wait(30)
