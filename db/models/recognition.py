@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, UTCDateTime, enum_column, name_type, text_type, utcnow
 
@@ -97,6 +97,8 @@ class LedgerEntry(Base):
     transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)
+    #: loaded with the entry (one statement for a page of entries)
+    transaction: Mapped[LedgerTransaction] = relationship(lazy="joined", innerjoin=True, viewonly=True)
 
 
 class MallItem(Base):

@@ -145,7 +145,6 @@ DOMAIN = Domain(
         "Mutation.mallRedeem": VOLUNTEER_SIDE,
         "Mutation.redemptionPickup": DISPATCH,
         "Mutation.redemptionCancel": READERS,
-        "Mutation.pointsExpire": ADMIN,
     },
     catalogue=frozenset({"Query.mallItems"}),
     scopes={

@@ -1,0 +1,201 @@
+"""The mall and the ledger through the API: staff manage their units' items, volunteers redeem
+their own points, staff of the pickup station confirm pickups, and staff reverse a mistaken
+transaction. Every mutation runs through the one runner (all or nothing); the actor is the
+signed-in account and every time is the server's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from db import models
+from db.localtime import LOCAL_TZ
+from db.models import LedgerTransactionKind as T
+from db.models.base import utcnow
+from resolvers.core import globalid
+from resolvers.core.context import actor_account_id
+from resolvers.core.errors import ErrorCode, abort
+from resolvers.core.mutation import Outcome
+from resolvers.core.mutation import run as run_mutation
+from resolvers.core.validation import Checks
+from resolvers.recognition import ledger, mall
+
+if TYPE_CHECKING:
+    from resolvers.core.context import Info
+
+
+def _caller(info: Info) -> Any:
+    caller = info.context.auth.caller
+    if caller is None:
+        raise RuntimeError("a mall mutation without an authenticated caller (the root gate admits none)")
+    return caller
+
+
+def _moment(value: dt.datetime | None) -> dt.datetime | None:
+    """A time of the input as UTC; one without zone is local wall clock."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(dt.UTC)
+
+
+def _check_terms(checks: Checks, price: int | None, stock: int | None, limit: int | None,
+                 valid_from: dt.datetime | None, valid_until: dt.datetime | None) -> None:
+    if price is not None and not 1 <= price <= mall.MAX_PRICE:
+        checks.add(("input", "price"), f"price must be a whole number of points within 1..{mall.MAX_PRICE}",
+                   ErrorCode.OUT_OF_RANGE)
+    if stock is not None and not 0 <= stock <= mall.MAX_STOCK:
+        checks.add(("input", "stock"), f"stock must be within 0..{mall.MAX_STOCK}", ErrorCode.OUT_OF_RANGE)
+    if limit is not None and not 1 <= limit <= mall.MAX_QUANTITY:
+        checks.add(("input", "perPersonLimit"), f"perPersonLimit must be within 1..{mall.MAX_QUANTITY} (leave it "
+                   "out for no limit)", ErrorCode.OUT_OF_RANGE)
+    if valid_from is not None and valid_until is not None and valid_until <= valid_from:
+        checks.add(("input", "validUntil"), "validUntil must be after validFrom", ErrorCode.OUT_OF_RANGE)
+
+
+def mall_item_create(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.MallItem:
+        checks = Checks(session)
+        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+        station = checks.ref(data.pickup_station, "Unit", ("input", "pickupStation"))
+        name = checks.name(data.name, ("input", "name"))
+        description = checks.text(data.description, ("input", "description"))
+        valid_from, valid_until = _moment(data.valid_from), _moment(data.valid_until)
+        _check_terms(checks, data.price, data.stock, data.per_person_limit, valid_from, valid_until)
+        checks.raise_if_any()
+        if not station.path.startswith(unit.path):
+            raise abort(("input", "pickupStation"), "the pickup station must be the offering unit or lie under it",
+                        ErrorCode.OUT_OF_RANGE)
+        item = models.MallItem(unit_id=unit.id, pickup_unit_id=station.id, name=name, description=description,
+                               price=data.price, stock=data.stock, per_person_limit=data.per_person_limit,
+                               valid_from=valid_from, valid_until=valid_until, created_at=utcnow())
+        session.add(item)
+        session.flush()
+        return item
+
+    return run_mutation(info, work, info.context.present.mall_item)
+
+
+def _staff_item(info: Info, session: Session, global_id: str) -> models.MallItem:
+    """The item, locked, after checking the caller administers its unit (reads are the catalogue's)."""
+    item: models.MallItem = globalid.load(session, global_id, "MallItem", mall.ITEM, lock=True)
+    caller = _caller(info)
+    unit = session.get(models.Unit, item.unit_id)
+    assert unit is not None
+    if not (caller.is_admin or any(g.unit_path and unit.path.startswith(g.unit_path)
+                                   for g in caller.grants_of(models.Role.UNIT_ADMIN))):
+        raise abort(mall.ITEM, "only a unit admin over the offering unit manages its items", ErrorCode.FORBIDDEN)
+    return item
+
+
+def mall_item_update(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.MallItem:
+        checks = Checks(session)
+        name = checks.name(data.name, ("input", "name")) if data.name is not None else None
+        description = checks.text(data.description, ("input", "description")) if data.description is not None \
+            else None
+        item = _staff_item(info, session, data.item)
+        valid_from = _moment(data.valid_from) if data.valid_from is not None else item.valid_from
+        valid_until = _moment(data.valid_until) if data.valid_until is not None else item.valid_until
+        _check_terms(checks, data.price, data.stock, data.per_person_limit, valid_from, valid_until)
+        checks.raise_if_any()
+        for attr, value in (("name", name), ("description", description), ("price", data.price),
+                            ("stock", data.stock), ("per_person_limit", data.per_person_limit)):
+            if value is not None:
+                setattr(item, attr, value)
+        item.valid_from, item.valid_until = valid_from, valid_until
+        session.flush()
+        return item
+
+    return run_mutation(info, work, info.context.present.mall_item)
+
+
+def mall_item_withdraw(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.MallItem:
+        item = _staff_item(info, session, data.item)
+        if item.withdrawn_at is None:
+            item.withdrawn_at = utcnow()
+        session.flush()
+        return item
+
+    return run_mutation(info, work, info.context.present.mall_item)
+
+
+def mall_redeem(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Redemption:
+        checks = Checks(session)
+        quantity = 1 if data.quantity is None else data.quantity
+        checks.in_range(quantity, 1, mall.MAX_QUANTITY, ("input", "quantity"))
+        volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
+        item_pk = globalid.decode_pk(data.item, "MallItem")
+        if item_pk is None:
+            checks.add(mall.ITEM, "item: not the ID of a MallItem; pass an `id` returned by this API",
+                       ErrorCode.MALFORMED_ID)
+        checks.raise_if_any()
+        caller = _caller(info)
+        if not (caller.is_admin or volunteer.id in caller.volunteer_ids):
+            raise abort(("input", "volunteer"), "a volunteer redeems his own points only: pass your own volunteer ID",
+                        ErrorCode.NOT_YOUR_POINTS)
+        assert item_pk is not None
+        return mall.redeem(session, item_pk, volunteer.id, quantity, actor_account_id=caller.account_id)
+
+    return run_mutation(info, work, info.context.present.redemption)
+
+
+def _redemption_pk(global_id: str) -> int:
+    pk = globalid.decode_pk(global_id, "MallRedemption")
+    if pk is None:
+        raise abort(mall.REDEMPTION, "redemption: not the ID of a MallRedemption; pass an `id` returned by this API",
+                    ErrorCode.MALFORMED_ID)
+    return pk
+
+
+def redemption_pickup(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Redemption:
+        pk = _redemption_pk(data.redemption)
+        row = session.get(models.Redemption, pk)  # read in scope: not found outside it
+        if row is None:
+            raise abort(mall.REDEMPTION, "no MallRedemption has this ID", ErrorCode.NOT_FOUND)
+        item = session.get(models.MallItem, row.item_id)
+        station = session.get(models.Unit, item.pickup_unit_id) if item is not None else None
+        assert station is not None
+        caller = _caller(info)
+        if not (caller.is_admin or any(g.unit_path and station.path.startswith(g.unit_path)
+                                       for g in caller.grants_of(models.Role.UNIT_ADMIN, models.Role.DISPATCHER))):
+            raise abort(mall.REDEMPTION, "staff of the pickup station confirm the pickup", ErrorCode.FORBIDDEN)
+        return mall.pick_up(session, pk, actor_account_id=caller.account_id)
+
+    return run_mutation(info, work, info.context.present.redemption)
+
+
+def redemption_cancel(info: Info, data: Any) -> Outcome[Any]:
+    def work(session: Session) -> models.Redemption:
+        checks = Checks(session)
+        reason = checks.text(data.reason, ("input", "reason"))
+        checks.raise_if_any()
+        pk = _redemption_pk(data.redemption)
+        if session.get(models.Redemption, pk) is None:  # read in scope: not found outside it
+            raise abort(mall.REDEMPTION, "no MallRedemption has this ID", ErrorCode.NOT_FOUND)
+        return mall.cancel(session, pk, actor_account_id=actor_account_id(info), reason=reason)
+
+    return run_mutation(info, work, info.context.present.redemption)
+
+
+def ledger_transaction_reverse(info: Info, data: Any) -> Outcome[Any]:
+    """Staff correct a mistaken EARN or ADJUST with its reversing transaction (once)."""
+    def work(session: Session) -> models.LedgerTransaction:
+        checks = Checks(session)
+        reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
+        checks.raise_if_any()
+        path = ("input", "transaction")
+        original = globalid.load(session, data.transaction, "LedgerTransaction", path)  # read in scope
+        if original.kind not in ledger.REVERSIBLE:
+            raise abort(path, f"a {original.kind} transaction is not reversed here: cancel the redemption instead"
+                        if original.kind == T.REDEEM else f"a {original.kind} transaction cannot be reversed",
+                        ErrorCode.NOT_REVERSIBLE)
+        return ledger.reverse(session, original.id, T.REVERSAL, actor_account_id=actor_account_id(info),
+                              note=reason, path=path)
+
+    return run_mutation(info, work, info.context.present.ledger_transaction)
