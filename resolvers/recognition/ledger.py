@@ -168,6 +168,13 @@ def redemption_debit(session: Session, redemption_id: int) -> int:
                                                                 _transactions.c.kind == T.REDEEM.value)).scalar_one())
 
 
+def pool_units(session: Session, transaction_id: int) -> list[int]:
+    """The units whose pools a transaction moves points from or to."""
+    return [int(u) for u in _read(session, select(_accounts.c.unit_id).join(
+        _entries, _entries.c.account_id == _accounts.c.id).where(
+        _entries.c.transaction_id == transaction_id, _accounts.c.kind == K.UNIT_POOL.value)).scalars()]
+
+
 def _legs_of(session: Session, transaction_id: int) -> list[tuple[int, K, int]]:
     """(account id, account kind, amount) of each entry of a transaction."""
     rows = _read(session, select(_entries.c.account_id, _accounts.c.kind, _entries.c.amount)

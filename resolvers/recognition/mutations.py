@@ -7,12 +7,14 @@ signed-in account and every time is the server's.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from db import models
 from db.localtime import LOCAL_TZ
+from db.models import LedgerAccountKind as K
 from db.models import LedgerTransactionKind as T
 from db.models.base import utcnow
 from resolvers.core import globalid
@@ -25,6 +27,9 @@ from resolvers.recognition import ledger, mall
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
+
+#: The most points one adjustment adds or deducts.
+MAX_ADJUST = 10_000
 
 
 def _caller(info: Info) -> Any:
@@ -78,14 +83,18 @@ def mall_item_create(info: Info, data: Any) -> Outcome[Any]:
     return run_mutation(info, work, info.context.present.mall_item)
 
 
+def _over(info: Info, session: Session, unit_id: int, *roles: models.Role) -> bool:
+    """The caller is the platform admin or holds one of `roles` over the unit."""
+    caller = _caller(info)
+    unit = session.get(models.Unit, unit_id)
+    return caller.is_admin or (unit is not None and any(
+        g.unit_path and unit.path.startswith(g.unit_path) for g in caller.grants_of(*roles)))
+
+
 def _staff_item(info: Info, session: Session, global_id: str) -> models.MallItem:
     """The item, locked, after checking the caller administers its unit (reads are the catalogue's)."""
     item: models.MallItem = globalid.load(session, global_id, "MallItem", mall.ITEM, lock=True)
-    caller = _caller(info)
-    unit = session.get(models.Unit, item.unit_id)
-    assert unit is not None
-    if not (caller.is_admin or any(g.unit_path and unit.path.startswith(g.unit_path)
-                                   for g in caller.grants_of(models.Role.UNIT_ADMIN))):
+    if not _over(info, session, item.unit_id, models.Role.UNIT_ADMIN):
         raise abort(mall.ITEM, "only a unit admin over the offering unit manages its items", ErrorCode.FORBIDDEN)
     return item
 
@@ -159,13 +168,10 @@ def redemption_pickup(info: Info, data: Any) -> Outcome[Any]:
         if row is None:
             raise abort(mall.REDEMPTION, "no MallRedemption has this ID", ErrorCode.NOT_FOUND)
         item = session.get(models.MallItem, row.item_id)
-        station = session.get(models.Unit, item.pickup_unit_id) if item is not None else None
-        assert station is not None
-        caller = _caller(info)
-        if not (caller.is_admin or any(g.unit_path and station.path.startswith(g.unit_path)
-                                       for g in caller.grants_of(models.Role.UNIT_ADMIN, models.Role.DISPATCHER))):
+        assert item is not None
+        if not _over(info, session, item.pickup_unit_id, models.Role.UNIT_ADMIN, models.Role.DISPATCHER):
             raise abort(mall.REDEMPTION, "staff of the pickup station confirm the pickup", ErrorCode.FORBIDDEN)
-        return mall.pick_up(session, pk, actor_account_id=caller.account_id)
+        return mall.pick_up(session, pk, actor_account_id=actor_account_id(info))
 
     return run_mutation(info, work, info.context.present.redemption)
 
@@ -195,7 +201,40 @@ def ledger_transaction_reverse(info: Info, data: Any) -> Outcome[Any]:
             raise abort(path, f"a {original.kind} transaction is not reversed here: cancel the redemption instead"
                         if original.kind == T.REDEEM else f"a {original.kind} transaction cannot be reversed",
                         ErrorCode.NOT_REVERSIBLE)
+        if not all(_over(info, session, unit, models.Role.UNIT_ADMIN) for unit in ledger.pool_units(session,
+                                                                                                   original.id)):
+            raise abort(path, "a unit admin over the unit that issued the points reverses them", ErrorCode.FORBIDDEN)
         return ledger.reverse(session, original.id, T.REVERSAL, actor_account_id=actor_account_id(info),
                               note=reason, path=path)
+
+    return run_mutation(info, work, info.context.present.ledger_transaction)
+
+
+def points_adjust(info: Info, data: Any) -> Outcome[Any]:
+    """A unit admin over the volunteer's unit adds or deducts points (from or to the unit's pool), with
+    a reason; a deduction never takes more than the volunteer holds."""
+    def work(session: Session) -> models.LedgerTransaction:
+        checks = Checks(session)
+        volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
+        reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
+        if data.points == 0 or abs(data.points) > MAX_ADJUST:
+            checks.add(("input", "points"), f"points must be within -{MAX_ADJUST}..{MAX_ADJUST}, not zero",
+                       ErrorCode.OUT_OF_RANGE)
+        checks.raise_if_any()
+        if not _over(info, session, volunteer.unit_id, models.Role.UNIT_ADMIN):
+            raise abort(("input", "volunteer"), "a unit admin over the volunteer's unit adjusts his points",
+                        ErrorCode.FORBIDDEN)
+        account = ledger.volunteer_account(session, volunteer.id)
+        if data.points < 0:
+            have = ledger.balance(session, ledger.debit_account(session, account))
+            if have + data.points < 0:
+                raise abort(("input", "points"), f"the volunteer holds {have} points; deduct at most that",
+                            ErrorCode.INSUFFICIENT_POINTS)
+        pool = ledger.account(session, K.UNIT_POOL, unit_id=volunteer.unit_id)
+        posted = ledger.post(session, T.ADJUST, f"adjust:{uuid.uuid4().hex}", [(account, data.points),
+                                                                                (pool, -data.points)],
+                             actor_account_id=actor_account_id(info), note=reason)
+        assert posted is not None
+        return posted
 
     return run_mutation(info, work, info.context.present.ledger_transaction)

@@ -19,6 +19,7 @@ from schema.recognition.inputs import (
     MallItemUpdateInput,
     MallItemWithdrawInput,
     MallRedeemInput,
+    PointsAdjustInput,
     RedemptionCancelInput,
     RedemptionPickupInput,
 )
@@ -120,4 +121,9 @@ class RecognitionMutations:
     def ledger_transaction_reverse(self, info: Info, input: LedgerTransactionReverseInput
                                    ) -> LedgerTransactionPayload:
         out = mutations.ledger_transaction_reverse(info, input)
+        return LedgerTransactionPayload(transaction=out.value, user_errors=out.errors)
+
+    @strawberry.mutation(description="A unit admin adds or deducts a volunteer's points, with a reason.")
+    def points_adjust(self, info: Info, input: PointsAdjustInput) -> LedgerTransactionPayload:
+        out = mutations.points_adjust(info, input)
         return LedgerTransactionPayload(transaction=out.value, user_errors=out.errors)

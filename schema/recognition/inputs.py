@@ -59,3 +59,11 @@ class RedemptionCancelInput:
 class LedgerTransactionReverseInput:
     transaction: strawberry.ID
     reason: str
+
+
+@strawberry.input(description="Add (positive) or deduct (negative) points with a reason: a unit admin over the "
+                              "volunteer's unit.")
+class PointsAdjustInput:
+    volunteer: strawberry.ID
+    points: int
+    reason: str
