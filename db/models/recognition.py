@@ -97,8 +97,8 @@ class LedgerEntry(Base):
     transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)
-    #: loaded with the entry (one statement for a page of entries)
-    transaction: Mapped[LedgerTransaction] = relationship(lazy="joined", innerjoin=True, viewonly=True)
+    #: read with the entry where a query joins it (contains_eager), never lazily
+    transaction: Mapped[LedgerTransaction] = relationship(lazy="raise", viewonly=True)
 
 
 class MallItem(Base):

@@ -187,6 +187,9 @@ def reverse(session: Session, original_id: int, kind: T, *, actor_account_id: in
             note: str, path: Sequence[str] = ("input", "transaction")) -> models.LedgerTransaction:
     """The mirror image of `original` (each entry negated), posted once; refused (INSUFFICIENT_POINTS)
     when an account that must not go negative no longer holds what it would give back."""
+    if _read(session, select(_transactions.c.id).where(_transactions.c.reverses_id == original_id)).scalar():
+        raise abort(path, "this transaction was reversed before; a transaction is reversed once",
+                    ErrorCode.ALREADY_REVERSED)
     legs = []
     for account_id, kind_of_account, amount in _legs_of(session, original_id):
         if amount > 0 and kind_of_account in NEVER_NEGATIVE and balance(session, debit_account(session, account_id)
@@ -198,9 +201,7 @@ def reverse(session: Session, original_id: int, kind: T, *, actor_account_id: in
     row = _read(session, select(*(_transactions.c[n] for n in names)).where(_transactions.c.id == original_id)).one()
     posted = post(session, kind, f"reverse:{original_id}", legs, actor_account_id=actor_account_id, note=note,
                   reverses_id=original_id, **dict(zip(names, row)))
-    if posted is None:
-        raise abort(path, "this transaction was reversed before; a transaction is reversed once",
-                    ErrorCode.ALREADY_REVERSED)
+    assert posted is not None  # the key names the original, reversed at most once (checked above)
     return posted
 
 

@@ -134,6 +134,11 @@ def mall_item_withdraw(info: Info, data: Any) -> Outcome[Any]:
 
 def mall_redeem(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Redemption:
+        caller = _caller(info)
+        named = globalid.decode_pk(data.volunteer, "Volunteer")
+        if named is not None and not (caller.is_admin or named in caller.volunteer_ids):
+            raise abort(("input", "volunteer"), "a volunteer redeems his own points only: pass your own volunteer ID",
+                        ErrorCode.NOT_YOUR_POINTS)
         checks = Checks(session)
         quantity = 1 if data.quantity is None else data.quantity
         checks.in_range(quantity, 1, mall.MAX_QUANTITY, ("input", "quantity"))
@@ -143,10 +148,6 @@ def mall_redeem(info: Info, data: Any) -> Outcome[Any]:
             checks.add(mall.ITEM, "item: not the ID of a MallItem; pass an `id` returned by this API",
                        ErrorCode.MALFORMED_ID)
         checks.raise_if_any()
-        caller = _caller(info)
-        if not (caller.is_admin or volunteer.id in caller.volunteer_ids):
-            raise abort(("input", "volunteer"), "a volunteer redeems his own points only: pass your own volunteer ID",
-                        ErrorCode.NOT_YOUR_POINTS)
         assert item_pk is not None
         return mall.redeem(session, item_pk, volunteer.id, quantity, actor_account_id=caller.account_id)
 

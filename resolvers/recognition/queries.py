@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager
 
 from db import models
 from db.models import LedgerAccountKind as K
@@ -87,7 +88,9 @@ def my_ledger(info: Info, volunteer: str | None, first: int | None, after: str |
     """The volunteer's entries, oldest first, each with its transaction."""
     pk = _volunteer_pk(info, volunteer)
     account = _account_of(info, pk) if pk is not None else None
-    stmt = select(models.LedgerEntry).where(models.LedgerEntry.account_id == (account.id if account else -1))
+    stmt = (select(models.LedgerEntry).join(models.LedgerEntry.transaction)
+            .options(contains_eager(models.LedgerEntry.transaction))
+            .where(models.LedgerEntry.account_id == (account.id if account else -1)))
     return paginate(info.context, stmt, models.LedgerEntry.id, info.context.present.ledger_entry, first, after)
 
 

@@ -55,6 +55,7 @@ class World:
         self.services = [rows.item(session), rows.item(session, code="KIND5")]
         self.items = [rows.mall_item(session, self.unit, p, s, lim) for p, s, lim in zip(PRICES, STOCKS, LIMITS)]
         self.records: list[models.ServiceRecord] = []
+        self.peak: dict[int, int] = {}  # record id -> the most minutes it was ever credited
         self.redemptions: list[int] = []
         self.reapprovals = 0
         self.clock = utcnow()
@@ -76,12 +77,14 @@ class World:
             _, who, minutes, fixed = step
             record = rows.served(s, self.unit, self.volunteers[who % VOLUNTEERS], self.services[int(fixed)], minutes)
             self.records.append(record)
+            self.peak[record.id] = minutes
             ledger.earn_for_service(s, RULES, record, f"checkout:{record.id}", actor_account_id=None)
             ledger.earn_for_service(s, RULES, record, f"checkout:{record.id}", actor_account_id=None)  # once
         elif kind == "reapprove" and self.records:  # a time claim sets other hours on a served task
             _, which, minutes = step
             record = self.records[which % len(self.records)]
             record.credit_minutes = minutes
+            self.peak[record.id] = max(self.peak[record.id], minutes)
             self.reapprovals += 1
             ledger.earn_for_service(s, RULES, record, f"claim:{self.reapprovals}", actor_account_id=None)
         elif kind == "redeem":
@@ -143,9 +146,10 @@ class World:
         kept = s.scalar(select(func.coalesce(func.sum(models.Redemption.points), 0)).where(
             models.Redemption.state != R.CANCELLED))
         assert (by_account.get(mall_id, 0) if mall_id else 0) == kept, "the mall holds what was redeemed"
-        for record in self.records:  # a record never earns more than its hours are worth
+        for record in self.records:  # a record never earns more than its hours were worth (fewer hours
+            # later take back only what the volunteer still holds)
             earned = ledger._earned_for_record(s, ledger.volunteer_account(s, record.volunteer_id), record.id)
-            assert 0 <= earned <= RULES.for_service(record.credit_minutes or 0, "KIND5")
+            assert 0 <= earned <= RULES.for_service(self.peak[record.id], "KIND5")
 
 
 def _run(make_session: Callable[[], Session], sequence: list[tuple[Any, ...]]) -> None:
