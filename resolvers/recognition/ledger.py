@@ -183,6 +183,22 @@ def _legs_of(session: Session, transaction_id: int) -> list[tuple[int, K, int]]:
     return [(int(a), K(k), int(m)) for a, k, m in rows]
 
 
+def _refuse_stale_hours(session: Session, original_id: int, path: Sequence[str]) -> None:
+    """The points of a record's hours follow its latest approval: only the record's latest standing
+    hours transaction may be reversed (reversing an older one would pay the same hours twice)."""
+    t = _transactions
+    hours = (t.c.rating_id.is_(None), t.c.kind.in_([T.EARN.value, T.ADJUST.value]))
+    record = _read(session, select(t.c.service_record_id).where(t.c.id == original_id, *hours)).scalar()
+    if record is None:
+        return
+    reversed_ids = select(t.c.reverses_id).where(t.c.reverses_id.is_not(None))
+    later = _read(session, select(t.c.id).where(t.c.service_record_id == record, t.c.id > original_id,
+                                                t.c.id.not_in(reversed_ids), *hours).limit(1)).scalar()
+    if later is not None:
+        raise abort(path, "the hours of this service record were approved again since; reverse the latest of its "
+                          "transactions first", ErrorCode.NOT_REVERSIBLE)
+
+
 def reverse(session: Session, original_id: int, kind: T, *, actor_account_id: int | None,
             note: str, path: Sequence[str] = ("input", "transaction")) -> models.LedgerTransaction:
     """The mirror image of `original` (each entry negated), posted once; refused (INSUFFICIENT_POINTS)
@@ -190,6 +206,7 @@ def reverse(session: Session, original_id: int, kind: T, *, actor_account_id: in
     if _read(session, select(_transactions.c.id).where(_transactions.c.reverses_id == original_id)).scalar():
         raise abort(path, "this transaction was reversed before; a transaction is reversed once",
                     ErrorCode.ALREADY_REVERSED)
+    _refuse_stale_hours(session, original_id, path)
     legs = []
     for account_id, kind_of_account, amount in _legs_of(session, original_id):
         if amount > 0 and kind_of_account in NEVER_NEGATIVE and balance(session, debit_account(session, account_id)

@@ -34,7 +34,8 @@ LEDGER_REVERSE = ("mutation M($input: LedgerTransactionReverseInput!) { ledgerTr
 MY_POINTS = "query P($v: ID) { myPoints(volunteer: $v) { balance earned spent expired volunteer { id } } }"
 MY_LEDGER = ("query L($v: ID) { myLedger(volunteer: $v) { totalCount edges { node { amount kind note "
              "transactionId reversesTransactionId redemptionId } } } }")
-MALL_ITEMS = f"query I($a: Boolean) {{ mallItems(available: $a) {{ totalCount edges {{ node {{ {ITEM_FIELDS} }} }} }} }}"
+MALL_ITEMS = (f"query I($a: Boolean) {{ mallItems(available: $a) {{ totalCount edges {{ node {{ {ITEM_FIELDS} }} }} "
+              "} }")
 REDEMPTIONS = f"query R {{ mallRedemptions {{ totalCount edges {{ node {{ {REDEMPTION_FIELDS} }} }} }} }}"
 SUMMARY = "query { pointsSummary { earned redeemed expired outstanding volunteersWithPoints redemptions } }"
 

@@ -31,7 +31,7 @@ VOLUNTEERS, ITEMS = 3, 2
 PRICES, STOCKS, LIMITS = (15, 40), (3, 1), (None, 2)
 #: codes a refused step may give: the step was not possible, and nothing was written
 EXPECTED_REFUSALS = {ErrorCode.INSUFFICIENT_POINTS, ErrorCode.OUT_OF_STOCK, ErrorCode.OVER_LIMIT,
-                     ErrorCode.REDEMPTION_STATE, ErrorCode.ALREADY_REVERSED}
+                     ErrorCode.REDEMPTION_STATE, ErrorCode.ALREADY_REVERSED, ErrorCode.NOT_REVERSIBLE}
 
 index = st.integers(min_value=0, max_value=50)
 steps = st.one_of(
@@ -156,9 +156,12 @@ def _run(make_session: Callable[[], Session], sequence: list[tuple[Any, ...]]) -
     with make_session() as session:
         world = World(session)
         try:
-            for step in sequence:
+            for number, step in enumerate(sequence):
                 world.step(step)
-                world.check()
+                try:
+                    world.check()
+                except AssertionError as exc:
+                    raise AssertionError(f"after step {number} of {sequence}: {exc}") from exc
         finally:
             session.rollback()
 
