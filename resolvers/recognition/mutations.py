@@ -1,7 +1,9 @@
 """The mall and the ledger through the API: staff manage their units' items, volunteers redeem
 their own points, staff of the pickup station confirm pickups, and staff reverse a mistaken
 transaction. Every mutation runs through the one runner (all or nothing); the actor is the
-signed-in account and every time is the server's.
+signed-in account and every time is the server's. Those that move points or stock take the write
+lock first on SQLite (BEGIN IMMEDIATE: one writer at a time, so a balance or stock read is still
+true when it is written); on PostgreSQL the rows are locked (resolvers/recognition/mall.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.validation import Checks
+from resolvers.dispatch.commit import lock_for_write
 from resolvers.recognition import ledger, mall
 
 if TYPE_CHECKING:
@@ -134,6 +137,7 @@ def mall_item_withdraw(info: Info, data: Any) -> Outcome[Any]:
 
 def mall_redeem(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Redemption:
+        lock_for_write(session)
         caller = _caller(info)
         named = globalid.decode_pk(data.volunteer, "Volunteer")
         if named is not None and not (caller.is_admin or named in caller.volunteer_ids):
@@ -164,6 +168,7 @@ def _redemption_pk(global_id: str) -> int:
 
 def redemption_pickup(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Redemption:
+        lock_for_write(session)
         pk = _redemption_pk(data.redemption)
         row = session.get(models.Redemption, pk)  # read in scope: not found outside it
         if row is None:
@@ -179,6 +184,7 @@ def redemption_pickup(info: Info, data: Any) -> Outcome[Any]:
 
 def redemption_cancel(info: Info, data: Any) -> Outcome[Any]:
     def work(session: Session) -> models.Redemption:
+        lock_for_write(session)
         checks = Checks(session)
         reason = checks.text(data.reason, ("input", "reason"))
         checks.raise_if_any()
@@ -193,6 +199,7 @@ def redemption_cancel(info: Info, data: Any) -> Outcome[Any]:
 def ledger_transaction_reverse(info: Info, data: Any) -> Outcome[Any]:
     """Staff correct a mistaken EARN or ADJUST with its reversing transaction (once)."""
     def work(session: Session) -> models.LedgerTransaction:
+        lock_for_write(session)
         checks = Checks(session)
         reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
         checks.raise_if_any()
@@ -215,6 +222,7 @@ def points_adjust(info: Info, data: Any) -> Outcome[Any]:
     """A unit admin over the volunteer's unit adds or deducts points (from or to the unit's pool), with
     a reason; a deduction never takes more than the volunteer holds."""
     def work(session: Session) -> models.LedgerTransaction:
+        lock_for_write(session)
         checks = Checks(session)
         volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
         reason = checks.name(data.reason, ("input", "reason"), max_length=2000)
