@@ -41,19 +41,21 @@ def item(session: Session, code: str = "") -> models.ServiceItem:
 
 
 def served(session: Session, unit: models.Unit, who: models.Volunteer, service: models.ServiceItem,
-           minutes: int) -> models.ServiceRecord:
-    """A completed task of `who` on a new order of `unit`, credited `minutes`."""
+           minutes: int, order_id: int | None = None) -> models.ServiceRecord:
+    """A completed task of `who` on a new order of `unit` (or on order `order_id`), credited `minutes`."""
     n = next(_numbers)
-    order = models.Order(code=f"LO{n}", item_id=service.id, unit_id=unit.id, lat=31.38, lon=120.98,
-                         window_start=DAY, window_end=DAY + dt.timedelta(hours=3), channel=OrderChannel.HOTLINE)
-    session.add(order)
-    session.flush()
-    task = models.Assignment(order_id=order.id, volunteer_id=who.id, skill_code="doctor", start=DAY,
+    if order_id is None:
+        order = models.Order(code=f"LO{n}", item_id=service.id, unit_id=unit.id, lat=31.38, lon=120.98,
+                             window_start=DAY, window_end=DAY + dt.timedelta(hours=3), channel=OrderChannel.HOTLINE)
+        session.add(order)
+        session.flush()
+        order_id = order.id
+    task = models.Assignment(order_id=order_id, volunteer_id=who.id, skill_code="doctor", start=DAY,
                              end=DAY + dt.timedelta(hours=3), status=AssignmentStatus.COMPLETED)
     session.add(task)
     session.flush()
     start = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
-    record = models.ServiceRecord(assignment_id=task.id, volunteer_id=who.id, order_id=order.id, checked_in_at=start,
+    record = models.ServiceRecord(assignment_id=task.id, volunteer_id=who.id, order_id=order_id, checked_in_at=start,
                                   checked_out_at=start + dt.timedelta(minutes=minutes), credit_minutes=minutes)
     session.add(record)
     session.flush()
