@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Engine
+
 from tests.recognition.support import (
     LEDGER_REVERSE,
     MALL_ITEM_CREATE,
@@ -23,6 +25,7 @@ from tests.recognition.support import (
     Mall,
     errors,
 )
+from tests.schema.support import StatementCounter
 
 
 def _redeem(mall: Mall, who: str, item: str, volunteer: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -184,3 +187,30 @@ def test_a_mistake_is_reversed_once_and_adjustments_are_bounded(mall: Mall) -> N
         assert errors(payload) == [(["input", "points"], expected)], points
     assert mall.balance("v1") == 0
     assert mall.admin.data(MY_LEDGER, {"v": mall.ids["v1"]})["myLedger"]["totalCount"] == 4
+
+
+def test_reading_the_ledger_and_the_mall_costs_the_same_statements_for_one_row_or_many(
+        mall: Mall, engine: Engine) -> None:
+    reads = [(MY_LEDGER, {"v": mall.ids["v1"]}), (MALL_ITEMS, {}), (REDEMPTIONS, {})]
+
+    def costs() -> list[int]:
+        counter = StatementCounter(engine)
+        try:
+            result = []
+            for document, variables in reads:
+                counter.reset()
+                mall.admin.data(document, variables)
+                result.append(counter.count)
+            return result
+        finally:
+            counter.remove()
+
+    item = mall.item(price=1, stock=50)
+    mall.give("v1", 10)
+    _redeem(mall, "v1", item)
+    one = costs()
+    for _ in range(4):
+        mall.give("v1", 10)
+        mall.item(price=1, stock=5)
+        _redeem(mall, "v1", item)
+    assert costs() == one
