@@ -32,7 +32,6 @@ from resolvers.access.rules import (
     Domain,
     Scope,
     WriteRule,
-    _any,
     fields,
     old_value,
     values,
@@ -54,9 +53,9 @@ def _account(s: Scope, t: Any) -> ColumnElement[bool]:
 def _own_accounts(s: Scope) -> Any:
     """Ids of the accounts whose entries the caller reads: the volunteers he sees; his units' pools and malls."""
     units = s.units(*UNIT_ROLES)
-    return select(_accounts.c.id).where(_any(
-        (_accounts.c.kind == LedgerAccountKind.VOLUNTEER.value) & s.volunteers(_accounts.c.volunteer_id),
-        _accounts.c.unit_id.in_(units) if units is not None else None))
+    volunteers = (_accounts.c.kind == LedgerAccountKind.VOLUNTEER.value) & s.volunteers(_accounts.c.volunteer_id)
+    return select(_accounts.c.id).where(volunteers if units is None else or_(volunteers,
+                                                                            _accounts.c.unit_id.in_(units)))
 
 
 def _entry(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -68,11 +67,13 @@ def _transaction(s: Scope, t: Any) -> ColumnElement[bool]:
 
 
 def _redemption(s: Scope, t: Any) -> ColumnElement[bool]:
+    """The volunteer's own; staff's of their units' items and pickup stations."""
     units = s.units(*UNIT_ROLES)
-    selves = s.selves()
-    return _any(t.c.item_id.in_(select(_items.c.id).where(or_(_items.c.unit_id.in_(units),
-                                                               _items.c.pickup_unit_id.in_(units))))
-                if units is not None else None, t.c.volunteer_id.in_(selves) if selves else None)
+    clauses = [t.c.volunteer_id.in_(s.selves())]
+    if units is not None:
+        clauses.append(t.c.item_id.in_(select(_items.c.id).where(or_(_items.c.unit_id.in_(units),
+                                                                      _items.c.pickup_unit_id.in_(units)))))
+    return or_(*clauses)
 
 
 @dataclass(frozen=True)
