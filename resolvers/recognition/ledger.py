@@ -7,7 +7,8 @@
   then reads the balance, so two debits of one volunteer never both spend the same points.
 - Earning (`earn_for_service`) follows the approved hours of a service record: the points due by
   the earning rules (Settings.points) minus what the record has earned already, so approving the
-  same hours twice (a check-out, then a time claim of the same times) earns nothing twice.
+  same hours twice (a check-out, then a time claim of the same times) earns nothing twice. Both
+  callers hold the task's row lock, so two approvals of one record never read the same "earned".
 - `reverse` corrects a mistaken transaction with its mirror image (at most once); `expire` moves
   the points not spent within their validity to the expiry account, oldest first.
 """
