@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from db.localtime import LOCAL_TZ
 from examples.cities import get_city
 from examples.forces import build_teams
+from examples.mall import build_mall
 from examples.menu import build_catalogue, build_menu
 from examples.network import build_network
 from examples.orders import build_orders, order_count
@@ -89,5 +90,6 @@ def generate_city(
         build_orders(
             spec, stream("orders"), ids, tables, network, catalogue, menus, order_count(volunteers), day
         )
+    build_mall(spec.key, ids, tables, network, created_at)
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

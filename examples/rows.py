@@ -29,6 +29,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "availability_exceptions",
     "team_memberships",
     "orders",
+    "mall_items",
 )
 
 Row = dict[str, object]

@@ -24,18 +24,19 @@ from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.orders.fields import OrderMutations, OrderQueries
 from schema.orders.menu import MenuMutations, MenuQueries
 from schema.orders.types import Order, ServiceItem
+from schema.recognition.fields import RecognitionMutations, RecognitionQueries
 from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 
 
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
-            DispatchQueries, ScenarioQueries, ChangeRequestQueries):
+            DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
-               DispatchMutations, ScenarioMutations, ChangeRequestMutations):
+               DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -1,4 +1,4 @@
-"""The `wenming` command: serve, db, examples, match, scenario.
+"""The `wenming` command: serve, db, examples, match, scenario, account, points.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -42,6 +42,27 @@ def _examples(args: argparse.Namespace) -> int:
         print(f"wenming examples load: {exc}", file=sys.stderr)
         return 2
     print(f"{report.city}: {report.total_rows} rows in {report.seconds:.1f} s (center id {report.center_id})")
+    return 0
+
+
+def _points(args: argparse.Namespace) -> int:
+    """`wenming points expire`: move the points unspent past WENMING_POINTS_VALID_DAYS to expiry
+    (a daily task for cron or a timer; safe to repeat)."""
+    from db.session import make_engine, session_factory
+    from resolvers.recognition.ledger import expire
+
+    settings = read_settings()
+    if settings.points.valid_days is None:
+        print("points never expire here: set WENMING_POINTS_VALID_DAYS to the days points stay valid")
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            expired = expire(session, settings.points.valid_days, actor_account_id=None)
+            session.commit()
+    finally:
+        engine.dispose()
+    print(f"expired the unspent points of {len(expired)} volunteer(s)")
     return 0
 
 
@@ -95,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     scenario = sub.add_parser("scenario", help="what-if scenarios: run, compare, sweep", add_help=False)
     scenario.add_argument("rest", nargs=argparse.REMAINDER)
     scenario.set_defaults(func=_scenario)
+
+    points = sub.add_parser("points", help="the points ledger")
+    points_sub = points.add_subparsers(dest="points_command", required=True)
+    points_sub.add_parser("expire", help="expire the points unspent past WENMING_POINTS_VALID_DAYS").set_defaults(
+        func=_points)
 
     from wenming.accounts_cli import add_parser as add_account_parser  # strawberry: not for `match`, `scenario`
 

@@ -20,6 +20,11 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_DB_STATEMENT_TIMEOUT_MS   | 15000                   | PostgreSQL cancels a statement running longer        |
 | WENMING_DB_CONNECT_TIMEOUT_S      | 5                       | a connection attempt gives up after this             |
 | WENMING_DB_POOL_TIMEOUT_S         | 5                       | a request waits this long for a pooled connection    |
+| WENMING_POINTS_PER_HOUR           | 10                      | points per approved hour of service                  |
+| WENMING_POINTS_MAX_HOURS          | 2                       | hours of one task that earn points at most           |
+| WENMING_POINTS_PER_TASK_KIND      | (none)                  | ITEM_CODE=points,...: fixed points per service item  |
+| WENMING_POINTS_RATING_BONUS       | 0                       | points per served task of an order rated 4 or 5      |
+| WENMING_POINTS_VALID_DAYS         | (never)                 | days after which unspent points expire               |
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
@@ -36,6 +41,7 @@ from resolvers.core.settings import (
     MIN_KEY_LENGTH,
     AuthSettings,
     LimitSettings,
+    PointsSettings,
     Settings,
     SettingsError,
     derived_jwt_key,
@@ -91,6 +97,34 @@ def _limits(env: Mapping[str, str]) -> LimitSettings:
     return LimitSettings(**values)
 
 
+def _points(env: Mapping[str, str]) -> PointsSettings:
+    kinds: list[tuple[str, int]] = []
+    for pair in env.get("WENMING_POINTS_PER_TASK_KIND", "").split(","):
+        code, sep, points = pair.strip().partition("=")
+        if not pair.strip():
+            continue
+        if not sep or not code.strip() or not points.strip().isdigit():
+            raise SettingsError(f"WENMING_POINTS_PER_TASK_KIND: {pair.strip()!r}: write ITEM_CODE=points, "
+                                "comma-separated")
+        kinds.append((code.strip(), int(points)))
+    raw_hours = env.get("WENMING_POINTS_MAX_HOURS", "2")
+    try:
+        hours = float(raw_hours)
+    except ValueError:
+        hours = 0.0
+    if not 0 < hours <= 24:
+        raise SettingsError(f"WENMING_POINTS_MAX_HOURS={raw_hours!r}: set a number of hours within (0, 24]")
+    valid = env.get("WENMING_POINTS_VALID_DAYS", "")
+    return PointsSettings(
+        per_hour=_positive(env, "WENMING_POINTS_PER_HOUR", 10),
+        max_hours_per_activity=hours,
+        per_task_kind=tuple(kinds),
+        rating_bonus=_positive(env, "WENMING_POINTS_RATING_BONUS", 1) if env.get("WENMING_POINTS_RATING_BONUS")
+        else 0,
+        valid_days=_positive(env, "WENMING_POINTS_VALID_DAYS", 1) if valid else None,
+    )
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or `environ`); a bad value raises SettingsError naming it."""
     env = os.environ if environ is None else environ
@@ -111,6 +145,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=_log_format(env),
         auth=_auth(env, secret),
         limits=_limits(env),
+        points=_points(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),

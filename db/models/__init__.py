@@ -3,7 +3,8 @@
 Modules: `base` (Base, column types), `network` (units, departments, bases, points), `forces`
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
-`requests` (volunteers' time claims and change requests, which staff decide).
+`requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
+points ledger and the exchange mall).
 """
 
 from db.models.accounts import (
@@ -40,6 +41,16 @@ from db.models.forces import (
 )
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
+from db.models.recognition import (
+    LedgerAccount,
+    LedgerAccountKind,
+    LedgerEntry,
+    LedgerTransaction,
+    LedgerTransactionKind,
+    MallItem,
+    Redemption,
+    RedemptionState,
+)
 from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
 
@@ -55,6 +66,12 @@ __all__ = [
     "Department",
     "DispatchProposal",
     "DispatchRun",
+    "LedgerAccount",
+    "LedgerAccountKind",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "LedgerTransactionKind",
+    "MallItem",
     "MenuOffer",
     "Order",
     "OrderEvent",
@@ -64,6 +81,8 @@ __all__ = [
     "PracticeBase",
     "PracticePoint",
     "Rating",
+    "Redemption",
+    "RedemptionState",
     "RefreshToken",
     "Role",
     "RoleGrant",

@@ -76,6 +76,15 @@ def actor_of(info: Info) -> str:
     return str(caller.username)
 
 
+def actor_account_id(info: Info) -> int:
+    """The authenticated account's id, for rows that record who acted."""
+    auth = info.context.auth
+    caller = auth.caller if auth is not None else None
+    if caller is None:
+        raise RuntimeError("an audited write without an authenticated caller (the root gate admits none)")
+    return int(caller.account_id)
+
+
 def watch_deadline(session: Session, context: Context) -> Session:
     """Make every statement of `session` first check the operation's time budget: an operation
     past `context.deadline` fails at its next statement with a TIMEOUT error (one caller cannot

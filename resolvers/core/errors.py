@@ -68,6 +68,15 @@ class ErrorCode(StrEnum):
     REQUEST_PENDING = "REQUEST_PENDING"  # a pending request of the same kind exists: withdraw it or await it
     REQUEST_STATE = "REQUEST_STATE"  # the request is no longer PENDING (decided or withdrawn)
     OWN_REQUEST = "OWN_REQUEST"  # nobody decides a request of his own (nor one about himself)
+    # the points ledger and the exchange mall
+    NOT_YOUR_POINTS = "NOT_YOUR_POINTS"  # a volunteer spends his own points only
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"  # the balance does not cover it
+    OUT_OF_STOCK = "OUT_OF_STOCK"  # the item's stock does not cover the quantity
+    OVER_LIMIT = "OVER_LIMIT"  # more of the item than one person may redeem
+    NOT_AVAILABLE = "NOT_AVAILABLE"  # the item is withdrawn, or outside its valid period
+    REDEMPTION_STATE = "REDEMPTION_STATE"  # the redemption was picked up or cancelled already
+    ALREADY_REVERSED = "ALREADY_REVERSED"  # a ledger transaction is reversed once
+    NOT_REVERSIBLE = "NOT_REVERSIBLE"  # redemptions are undone by cancelling them, reversals not at all
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,4 +34,8 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "ApiKey": models.ApiKey,
     "TimeClaim": models.TimeClaim,
     "VolunteerChangeRequest": models.VolunteerChangeRequest,
+    "MallItem": models.MallItem,
+    "MallRedemption": models.Redemption,
+    "LedgerTransaction": models.LedgerTransaction,
+    "LedgerEntry": models.LedgerEntry,
 }

@@ -55,6 +55,28 @@ class LimitSettings:
 
 
 @dataclass(frozen=True)
+class PointsSettings:
+    """Earning rules of the points ledger (resolvers/recognition/ledger.py): configuration, not code."""
+
+    #: points per approved hour of credited service time
+    per_hour: int = 10
+    #: hours of one activity (task) that count at most
+    max_hours_per_activity: float = 2.0
+    #: fixed points per task kind (service item code -> points), on top of the hours
+    per_task_kind: tuple[tuple[str, int], ...] = ()
+    #: bonus points for each served task of an order rated at least `bonus_min_rating` (0: none)
+    rating_bonus: int = 0
+    bonus_min_rating: int = 4
+    #: points not spent this many days after they were earned expire (None: never)
+    valid_days: int | None = None
+
+    def for_service(self, credit_minutes: int, task_kind: str) -> int:
+        """What a task's credited minutes earn: counted hours (capped) times the rate, plus the kind's points."""
+        counted = min(credit_minutes, int(self.max_hours_per_activity * 60))
+        return counted * self.per_hour // 60 + dict(self.per_task_kind).get(task_kind, 0)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, in one object."""
 
@@ -68,6 +90,7 @@ class Settings:
     log_format: str = "text"
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    points: PointsSettings = field(default_factory=PointsSettings)
     #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
     trusted_proxies: tuple[str, ...] = ()
     #: a stalled database fails requests fast (PostgreSQL): per statement, per connection attempt,

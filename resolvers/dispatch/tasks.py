@@ -10,7 +10,8 @@ is NOT_YOUR_TASK. Order status follows the tasks:
 Service time: credit minutes = check-out minus check-in (time on site; travel is excluded, as the
 national rules on volunteer service hours require), at most the task's window plus a tolerance
 (`record_service`, also the path of approved time claims, resolvers/dispatch/time_claims.py);
-honour minutes are added by staff only, each change a ServiceCorrection row.
+honour minutes are added by staff only, each change a ServiceCorrection row. Approved hours earn
+points (resolvers/recognition/ledger.py) at check-out, and a good rating its bonus.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from db.models.base import utcnow
 from db.models.dispatch import AssignmentStatus as A
 from db.models.dispatch import EventKind, RunKind
 from resolvers.core import globalid
-from resolvers.core.context import actor_of
+from resolvers.core.context import actor_account_id, actor_of
 from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
@@ -37,6 +38,7 @@ from resolvers.dispatch.mutations import queue_run
 from resolvers.dispatch.outbox import emit
 from resolvers.dispatch.queries import assignments_with_records
 from resolvers.orders import workflow as orders_workflow
+from resolvers.recognition import ledger
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -172,6 +174,8 @@ def assignment_check_out(info: Info, data: Any) -> Outcome[Any]:
         record_service(task, record, record.checked_in_at, out)
         task.status = A.COMPLETED
         session.flush()
+        ledger.earn_for_service(session, info.context.settings.points, record, f"checkout:{record.id}",
+                                actor_account_id=actor_account_id(info))
         tasks = _tasks_of(session, order.id)
         if not any(t.status == A.CHECKED_IN for t in tasks):
             for other in tasks:
@@ -227,6 +231,8 @@ def order_rate(info: Info, data: Any) -> Outcome[Any]:
         rating = models.Rating(order_id=order.id, score=data.score, comment=comment)
         session.add(rating)
         orders_workflow.move(session, order, S.RATED, actor_of(info), f"rated {data.score}/5")
+        session.flush()
+        ledger.earn_rating_bonus(session, info.context.settings.points, rating, actor_account_id=actor_account_id(info))
         return rating
 
     return run_mutation(info, work)

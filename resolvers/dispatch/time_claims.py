@@ -6,7 +6,8 @@ stamp is wrong, claims the times instead, on a task of his own that is over (COM
 because he never checked in). At most one claim per task is pending. A unit admin over the order's
 unit (another account than the claimant's) approves it: the service record gets the claimed times
 and its credit minutes through the same bound as check-out (tasks.record_service), a NO_SHOW task
-becomes COMPLETED, and the claim keeps the credit minutes before and after. Or he declines it with
+becomes COMPLETED, and the claim keeps the credit minutes before and after; the points of the hours
+follow (resolvers/recognition/ledger.py: what the new hours earn less what the record earned). Or he declines it with
 a reason. The volunteer may withdraw a pending claim.
 """
 
@@ -23,6 +24,7 @@ from db.enums import RequestState
 from db.localtime import LOCAL_TZ
 from db.models.dispatch import AssignmentStatus as A
 from resolvers.core import globalid, proposals
+from resolvers.core.context import actor_account_id
 from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
@@ -30,6 +32,7 @@ from resolvers.core.pagination import paginate
 from resolvers.core.validation import Checks
 from resolvers.dispatch.queries import assignments_with_records
 from resolvers.dispatch.tasks import CREDIT_TOLERANCE_MINUTES, record_service
+from resolvers.recognition import ledger
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -98,6 +101,8 @@ def time_claim_approve(info: Info, data: Any) -> Outcome[Any]:
         if task.status == A.NO_SHOW:
             task.status = A.COMPLETED
         session.flush()
+        ledger.earn_for_service(session, info.context.settings.points, record, f"time-claim:{claim.id}",
+                                actor_account_id=actor_account_id(info), time_claim_id=claim.id)
         return claim
 
     return run_mutation(info, work, info.context.present.time_claim)

@@ -142,7 +142,27 @@ CASES: dict[str, Case] = {
     "volunteerChangeRequestApprove": Case(lambda i: {"requestId": i["request_b"]}, phase=10),
     "volunteerChangeRequestDecline": Case(lambda i: {"requestId": i["request_b2"], "reason": "不符"}, phase=11),
     "volunteerChangeRequestWithdraw": Case(lambda i: {"requestId": i["request_b3"]}, owner="admin", phase=12),
+    # recognition: B's mall, then points for B's volunteer, a redemption, its pickup and a cancellation
+    "mallItemCreate": Case(lambda i: _mall_item_input(i)),
+    "mallItemUpdate": Case(lambda i: {"item": i["mall_item_b"], "price": 6}),
+    "mallItemWithdraw": Case(lambda i: {"item": i["mall_item_b2"]}),
+    "pointsAdjust": Case(lambda i: {"volunteer": i["vb"], "points": 50, "reason": "补发"}, phase=13),
+    "ledgerTransactionReverse": Case(lambda i: {"transaction": i["earned_b"], "reason": "误记"}, phase=13),
+    "mallRedeem": Case(lambda i: {"item": i["mall_item_b"], "volunteer": i["vb"]}, owner="admin", phase=14),
+    "redemptionPickup": Case(lambda i: {"redemption": i["redemption_b"]}, phase=15),
+    "redemptionCancel": Case(lambda i: {"redemption": i["redemption_b2"], "reason": "不要了"}, phase=15),
 }
+
+
+def _mall_item_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"unit": ids["center_b"], "pickupStation": ids["station_b"], "name": "帆布袋", "price": 5, "stock": 10}
+
+
+_MALL_ITEM = ("mutation M($input: MallItemCreateInput!) { mallItemCreate(input: $input) { item { id } "
+              "userErrors { code } } }")
+_REDEEM = "mutation M($input: MallRedeemInput!) { mallRedeem(input: $input) { userErrors { code } } }"
+_LEDGER = ("query L($v: ID!) { myLedger(volunteer: $v) { edges { node { kind transactionId } } } }")
+_RESERVED = "query { mallRedemptions(state: RESERVED) { edges { node { id } } } }"
 
 
 def _claim_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -228,6 +248,8 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
     account = admin.data(ACCOUNTS, {"username": "b-member"})["accounts"]["edges"][0]["node"]
     ids["account_b"] = account["id"]
     ids["dispatcher_grant_b"] = next(g["id"] for g in account["grants"] if g["role"] == "DISPATCHER")
+    for key in ("mall_item_b", "mall_item_b2"):
+        ids[key] = _ok(admin, _MALL_ITEM, {"input": _mall_item_input(ids)}, "mallItemCreate")["item"]["id"]
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
@@ -280,6 +302,13 @@ def _before_phase(phase: int, world: w.World, admin: GraphQLClient) -> None:
         runs.drain(60)  # the run its owner started in phase 9 has written all it will
     if phase in (10, 11, 12):
         _file_requests(admin, ids, {10: "", 11: "2", 12: "3"}[phase])
+    if phase == 13:  # the approved claim of phase 10 earned the doctor points
+        entries = admin.data(_LEDGER, {"v": ids["task_volunteer_b"]})["myLedger"]["edges"]
+        ids["earned_b"] = next(e["node"]["transactionId"] for e in entries if e["node"]["kind"] == "EARN")
+    if phase == 15:  # a second redemption, to cancel
+        _ok(admin, _REDEEM, {"input": CASES["mallRedeem"].input(ids)}, "mallRedeem")
+        ids["redemption_b"], ids["redemption_b2"] = (e["node"]["id"] for e in admin.data(_RESERVED)[
+            "mallRedemptions"]["edges"])
 
 
 def test_every_mutation_has_a_foreign_case() -> None:

@@ -138,9 +138,9 @@ def test_volunteers_are_plausible(pizhou: Dataset) -> None:
         5,
     }
     assert {r["volunteer_id"] for r in pizhou.rows("volunteer_skills")} == {r["id"] for r in volunteers}
-    assert all(0 <= w["start_minute"] < w["end_minute"] <= 1440 for w in pizhou.rows("availability_windows"))  # type: ignore[operator]
+    assert all(0 <= w["start_minute"] < w["end_minute"] <= 1440 for w in pizhou.rows("availability_windows"))
     assert pizhou.rows("availability_exceptions"), "some volunteers have dated exceptions"
-    assert any(r["insurance_valid_until"] is None or r["insurance_valid_until"] < DAY for r in volunteers)  # type: ignore[operator]
+    assert any(r["insurance_valid_until"] is None or r["insurance_valid_until"] < DAY for r in volunteers)
 
 
 def test_every_team_with_members_has_a_leader(pizhou: Dataset) -> None:
@@ -210,3 +210,18 @@ def test_rows_of_a_table_share_one_set_of_columns(pizhou: Dataset, kunshan: Data
     for dataset in (pizhou, kunshan):
         for name, rows in dataset.tables.items():
             assert len(_row_keys(rows)) <= 1, name
+
+
+def test_kunshan_has_a_mall_at_its_center_and_institutes_and_pizhou_none() -> None:
+    kunshan = generate_city("kunshan", volunteers=0, seed=1, secret_key="k")
+    items = kunshan.rows("mall_items")
+    units = {row["id"]: row for row in kunshan.rows("units")}
+    center = kunshan.rows("units")[0]["id"]
+    institutes = [u["id"] for u in units.values() if u["level"] == "INSTITUTE"]
+    offered_by = {row["unit_id"] for row in items}
+    assert offered_by == {center, *institutes}
+    for row in items:
+        assert row["price"] > 0 and row["stock"] >= 0
+        pickup = units[row["pickup_unit_id"]]
+        assert str(pickup["path"]).startswith(str(units[row["unit_id"]]["path"]))
+    assert generate_city("pizhou", volunteers=0, seed=1, secret_key="k").rows("mall_items") == []

@@ -19,6 +19,7 @@ OPERATIONS = Path(__file__).resolve().parents[2] / "examples" / "operations"
 
 STATION_ID = 'query { unitByCode(code: "PZ-S0001") { id effectiveMenu { id } } }'
 CENTER_ID = 'query { unitByCode(code: "PZ-C") { id } }'
+KUNSHAN_ID = 'query { unitByCode(code: "KS-C") { id } }'
 FIRST_ORDER = "query { orders(first: 1) { edges { node { windowStart } } } }"
 
 
@@ -39,6 +40,7 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
         "volunteer_search": lambda: {"skill": skills["doctor"], "unitSubtree": center, "availableOn": order_day},
         "orders_of_the_day": lambda: {"date": order_day, "unitSubtree": center},
         "node_lookup": lambda: {"id": station["id"]},
+        "mall_items": lambda: {"unit": api.data(KUNSHAN_ID)["unitByCode"]["id"], "available": True},
         "order_submit": lambda: {"input": {
             "item": station["effectiveMenu"][0]["id"], "unit": station["id"], "residentName": "王大爷",
             "residentPhone": "13800001111", "location": {"lat": 34.32, "lon": 117.95},

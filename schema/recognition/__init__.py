@@ -1,0 +1,1 @@
+"""Recognition in the API: points, the ledger and the exchange mall."""
