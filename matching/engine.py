@@ -38,7 +38,7 @@ EXPLAIN_SHARE = 0.1
 #: how often a solve may widen the candidates of starved requests (see `_starved`)
 MAX_WIDEN_ROUNDS = 3
 #: share of the deterministic budget of the first search round (the widening rounds share the rest)
-FIRST_ROUND_SHARE = 0.7
+FIRST_ROUND_SHARE = 0.85
 #: a reproducible solve whose search ended this close to its deadline (seconds) was cut by the clock
 WALL_CUT_SLACK = 0.05
 WALL_CUT = "stopped by the wall clock: the result may differ on rerun"
