@@ -67,22 +67,22 @@ class Context:
 Info = strawberry.Info[Context, None]
 
 
-def actor_of(info: Info) -> str:
-    """Who acts, for audit lines: the authenticated account's username, never a field of the input."""
+def _actor(info: Info) -> Any:
     auth = info.context.auth
     caller = auth.caller if auth is not None else None
     if caller is None:
         raise RuntimeError("an audited write without an authenticated caller (the root gate admits none)")
-    return str(caller.username)
+    return caller
+
+
+def actor_of(info: Info) -> str:
+    """Who acts, for audit lines: the authenticated account's username, never a field of the input."""
+    return str(_actor(info).username)
 
 
 def actor_account_id(info: Info) -> int:
     """The authenticated account's id, for rows that record who acted."""
-    auth = info.context.auth
-    caller = auth.caller if auth is not None else None
-    if caller is None:
-        raise RuntimeError("an audited write without an authenticated caller (the root gate admits none)")
-    return int(caller.account_id)
+    return int(_actor(info).account_id)
 
 
 def watch_deadline(session: Session, context: Context) -> Session:
