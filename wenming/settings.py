@@ -20,6 +20,8 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_DB_STATEMENT_TIMEOUT_MS   | 15000                   | PostgreSQL cancels a statement running longer        |
 | WENMING_DB_CONNECT_TIMEOUT_S      | 5                       | a connection attempt gives up after this             |
 | WENMING_DB_POOL_TIMEOUT_S         | 5                       | a request waits this long for a pooled connection    |
+| WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
+| WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _LIST_SIZE, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
@@ -36,6 +38,7 @@ from resolvers.core.settings import (
     MIN_KEY_LENGTH,
     AuthSettings,
     LimitSettings,
+    RunSettings,
     Settings,
     SettingsError,
     derived_jwt_key,
@@ -101,6 +104,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),
         db_pool_timeout_s=float(_positive(env, "WENMING_DB_POOL_TIMEOUT_S", 5)),
+        runs=RunSettings(lease_seconds=_positive(env, "WENMING_RUN_LEASE_SECONDS", RunSettings.lease_seconds),
+                         memory_mb=_positive(env, "WENMING_RUN_MEMORY_MB", RunSettings.memory_mb)),
     )
     check_production(settings)
     return settings

@@ -41,3 +41,6 @@ class ScenarioRun(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the server process holding the run (host:pid:nonce) while it renews its lease (jobs/queue.py)
+    claimed_by: Mapped[str | None] = mapped_column(name_type())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -54,6 +54,15 @@ class LimitSettings:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """Background runs (jobs/): how long a process's claim on a run lasts without renewal, and the
+    address space one run's solver process may use."""
+
+    lease_seconds: int = 30
+    memory_mb: int = 4096
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, in one object."""
 
@@ -73,6 +82,7 @@ class Settings:
     db_connect_timeout_s: int = 5
     db_pool_timeout_s: float = 5.0
     health_timeout_s: float = 2.0
+    runs: RunSettings = field(default_factory=RunSettings)
 
     def __post_init__(self) -> None:
         if not self.auth.jwt_key:
