@@ -44,6 +44,7 @@ logger = logging.getLogger("wenming.jobs")
 HOLDER = f"{socket.gethostname()[:120]}:{os.getpid()}:{secrets.token_hex(4)}"
 #: seconds a claim lasts without renewal (Settings.runs.lease_seconds, WENMING_RUN_LEASE_SECONDS)
 LEASE_SECONDS = 30
+BEAT_TICK = 0.1  # seconds between two looks of the heartbeat at the clock
 UNFINISHED = (RunState.QUEUED, RunState.RUNNING)
 LOST = "the server stopped while this run was in progress (its lease expired); start a new run"
 
@@ -105,8 +106,12 @@ class RunQueue:
 
     def _beat(self) -> None:
         """Renew the leases of the runs held here every third of a lease, until none is held."""
+        last = time.monotonic()
         while True:
-            time.sleep(self.lease_seconds / 3)
+            time.sleep(BEAT_TICK)
+            if time.monotonic() - last < self.lease_seconds / 3:
+                continue  # the lease (a setting) may shorten meanwhile: looked at each tick
+            last = time.monotonic()
             with self._lock:
                 if not self._held:
                     self._heartbeat = None
