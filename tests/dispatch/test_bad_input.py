@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import matching
+from resolvers.dispatch import runs
 from tests.auth.support import ADMIN
 from tests.dispatch.support import DAY, DispatchClient, register_doctor, start_held_run, start_run, submit_order
 from tests.documents import (
@@ -134,23 +135,26 @@ def test_malformed_ids_name_the_field(api: DispatchClient, world: dict[str, Any]
     assert body["errors"][0]["extensions"]["code"] == "MALFORMED_ID"
 
 
+def broken_solve(*_: Any, **__: Any) -> Any:
+    """An engine that refuses its problem (module-level: it runs in the run's solver process)."""
+    raise matching.ProblemError("requests[0].time.latest_end", "ends before earliest_start")
+
+
+def crashed_solve(*_: Any, **__: Any) -> Any:
+    raise RuntimeError("internal detail that must not reach clients")
+
+
 def test_a_run_that_breaks_fails_with_a_reason_and_the_server_goes_on(
         api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
     submit_order(api, world, world["east"], 34.33, 117.96)
 
-    def broken(*_: Any, **__: Any) -> Any:
-        raise matching.ProblemError("requests[0].time.latest_end", "ends before earliest_start")
-
-    monkeypatch.setattr(matching, "solve", broken)
+    monkeypatch.setattr(runs, "engine_solve", broken_solve)
     failed = api.wait_run(start_run(api, world["center"]))
     assert (failed["state"], failed["reason"]) == ("FAILED", "requests[0].time.latest_end: ends before earliest_start")
     assert failed["progress"]["phase"] == "failed"
 
-    def crashed(*_: Any, **__: Any) -> Any:
-        raise RuntimeError("internal detail that must not reach clients")
-
-    monkeypatch.setattr(matching, "solve", crashed)
+    monkeypatch.setattr(runs, "engine_solve", crashed_solve)
     crashed_run = api.wait_run(start_run(api, world["center"]))
     assert crashed_run["reason"] == "unexpected RuntimeError while solving; see the server log"
     monkeypatch.undo()

@@ -9,10 +9,12 @@ import multiprocessing as mp
 import os
 import time
 
+import pytest
+
 from resolvers.core.settings import RunSettings
 from resolvers.scenarios import runs as scenario_runs
 from tests.jobs.conftest import CANCEL, LONG, Analyst, read, start, wait_for
-from wenming.settings import Settings
+from wenming.settings import Settings, SettingsError, read_settings
 
 
 def solver_processes() -> list[mp.process.BaseProcess]:
@@ -67,3 +69,11 @@ def test_h4_a_run_over_its_memory_limit_fails_without_growing_the_server(
     assert run["progress"]["phase"] == "failed"
     assert memory_kb("VmRSS") - rss < 100_000 and memory_kb("VmHWM") - peak < 100_000  # kB: the server did not grow
     assert not solver_processes()
+
+
+def test_run_lease_and_memory_limit_are_settings() -> None:
+    assert read_settings({}).runs == RunSettings(lease_seconds=30, memory_mb=4096)
+    runs = read_settings({"WENMING_RUN_LEASE_SECONDS": "5", "WENMING_RUN_MEMORY_MB": "2048"}).runs
+    assert runs == RunSettings(lease_seconds=5, memory_mb=2048)
+    with pytest.raises(SettingsError, match="WENMING_RUN_MEMORY_MB"):
+        read_settings({"WENMING_RUN_MEMORY_MB": "lots"})
