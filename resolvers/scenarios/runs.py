@@ -4,8 +4,8 @@
 or the name of an example (`examples/scenarios/<name>.toml`), checks it in the request (syntax,
 keys, values, and for a database base that the unit exists and the period has orders), writes a
 QUEUED `ScenarioRun` claimed by this process (jobs/queue.py) and, once committed, hands it to a
-one-thread background executor; the mutation returns at once. Bad input is a userError naming the line and key (`line 7:
-base.unit: ...`) and nothing is stored. Two kinds of base are refused here because they would
+one-thread background executor; the mutation returns at once. Bad input is a userError naming
+the line and key (`line 7: base.unit: ...`) and nothing is stored. Two kinds of base are refused here because they would
 let a caller reach the server's files or other databases: `kind = "problem"` (a path) and a
 database base with `url`; a database base always reads the server's own database.
 
