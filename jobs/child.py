@@ -9,6 +9,9 @@ progress events and the picklable result over a pipe. The calling thread relays 
 cancellation, or whatever else ends the wait, the child's process group (the child and the engine's
 pool workers it started) is killed at once.
 
+A child whose server is gone (killed, say, before it could kill the child) notices within a
+second, since its heartbeat on the pipe breaks, and kills its own process group.
+
 The child's address space is limited to `memory_mb` (RLIMIT_AS): an allocation past it raises
 MemoryError there, and the run fails with the reason "memory limit: ...". An error of one of the
 `known` types fails the run with its message; any other error, or a child that dies, fails it
@@ -22,6 +25,8 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -33,6 +38,8 @@ from jobs.queue import RunCancelled, RunFailed
 POLL_SECONDS = 0.1
 #: seconds a killed child is given to be reaped
 REAP_SECONDS = 5.0
+#: seconds between two heartbeats of the child, by which it learns that its server is gone
+WATCH_SECONDS = 1.0
 
 CONTEXT = mp.get_context("forkserver")
 CONTEXT.set_forkserver_preload(["jobs.child", "matching", "matching.scenarios.runner"])
@@ -69,6 +76,8 @@ def solve_apart(target: Callable[..., Any], args: tuple[Any, ...], *, memory_mb:
                                 f"past its memory limit of {memory_mb} MB; see the server log") from None
             if kind == "progress":
                 progress(value)
+            elif kind == "beat":
+                pass
             elif kind == "done":
                 return value
             elif kind == "memory":
@@ -103,9 +112,16 @@ def _child(conn: Connection, memory_mb: int, target: Callable[..., Any], args: t
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    lock = threading.Lock()
+
+    def send(message: tuple[str, Any]) -> None:
+        with lock:
+            conn.send(message)
+
+    threading.Thread(target=_watch, args=(send,), name="server watch", daemon=True).start()
     message: tuple[str, Any]
     try:
-        message = ("done", target(*args, progress=lambda event: conn.send(("progress", event))))
+        message = ("done", target(*args, progress=lambda event: send(("progress", event))))
     except MemoryError:
         message = ("memory", None)
     except known as exc:
@@ -113,7 +129,17 @@ def _child(conn: Connection, memory_mb: int, target: Callable[..., Any], args: t
     except Exception as exc:  # noqa: BLE001 -- reported to the parent, which fails the run
         message = ("crashed", (type(exc).__name__, "".join(traceback.format_exception(exc))))
     try:
-        conn.send(message)
+        send(message)
     except MemoryError:  # the result itself is too large to send within the limit
-        conn.send(("memory", None))
+        send(("memory", None))
     conn.close()
+
+
+def _watch(send: Callable[[tuple[str, Any]], None]) -> None:
+    """Beat on the pipe every WATCH_SECONDS; once the server's end is closed, kill this process group."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            send(("beat", None))
+        except OSError:  # BrokenPipeError: nobody waits for this solve any more
+            os.killpg(0, signal.SIGKILL)
