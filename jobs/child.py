@@ -61,19 +61,19 @@ def solve_apart(target: Callable[..., Any], args: tuple[Any, ...], *, memory_mb:
     receiver, sender = CONTEXT.Pipe(duplex=False)
     child = CONTEXT.Process(target=_child, args=(sender, memory_mb, target, args, known), name="wenming solve")
     child.start()
-    sender.close()  # the child holds the only sending end: its death is the receiver's EOF
+    sender.close()  # the child (and pool workers it forks) hold the sending end
     try:
         while True:
             if cancelled():
                 raise RunCancelled()
             if not receiver.poll(POLL_SECONDS):
+                if not child.is_alive() and not receiver.poll():  # died, its pool workers holding the pipe
+                    raise _stopped(child, memory_mb)
                 continue
             try:
                 kind, value = receiver.recv()
             except EOFError:
-                child.join(REAP_SECONDS)
-                raise RunFailed(f"the solver process stopped unexpectedly (exit code {child.exitcode}), perhaps "
-                                f"past its memory limit of {memory_mb} MB; see the server log") from None
+                raise _stopped(child, memory_mb) from None
             if kind == "progress":
                 progress(value)
             elif kind == "beat":
@@ -92,6 +92,12 @@ def solve_apart(target: Callable[..., Any], args: tuple[Any, ...], *, memory_mb:
         receiver.close()
 
 
+def _stopped(child: Any, memory_mb: int) -> RunFailed:
+    child.join(REAP_SECONDS)
+    return RunFailed(f"the solver process stopped unexpectedly (exit code {child.exitcode}), perhaps past its "
+                     f"memory limit of {memory_mb} MB; see the server log")
+
+
 def _kill(child: Any) -> None:
     """Kill the child's process group (its pool workers too), or the child alone if it has not made
     its group yet, and reap it."""
@@ -107,11 +113,9 @@ def _kill(child: Any) -> None:
 
 def _child(conn: Connection, memory_mb: int, target: Callable[..., Any], args: tuple[Any, ...],
            known: tuple[type[Exception], ...]) -> None:
-    """The child's life: its own process group and memory limit, the solve, one last message."""
+    """The child's life: its own process group, its server watch, its memory limit (last: the
+    watch's thread is started within it), the solve, one last message."""
     os.setpgrp()
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     lock = threading.Lock()
 
     def send(message: tuple[str, Any]) -> None:
@@ -119,6 +123,9 @@ def _child(conn: Connection, memory_mb: int, target: Callable[..., Any], args: t
             conn.send(message)
 
     threading.Thread(target=_watch, args=(send,), name="server watch", daemon=True).start()
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     message: tuple[str, Any]
     try:
         message = ("done", target(*args, progress=lambda event: send(("progress", event))))

@@ -7,10 +7,14 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing as mp
 import os
+import signal
 import time
+from typing import Any
 
 import pytest
 
+from jobs.child import solve_apart
+from jobs.queue import RunFailed
 from resolvers.core.settings import RunSettings
 from resolvers.scenarios import runs as scenario_runs
 from tests.jobs.conftest import CANCEL, LONG, Analyst, read, start, wait_for
@@ -77,3 +81,14 @@ def test_run_lease_and_memory_limit_are_settings() -> None:
     assert runs == RunSettings(lease_seconds=5, memory_mb=2048)
     with pytest.raises(SettingsError, match="WENMING_RUN_MEMORY_MB"):
         read_settings({"WENMING_RUN_MEMORY_MB": "lots"})
+
+
+def killed_by_the_system(progress: Any) -> None:
+    """A solve the system kills (the kernel's OOM killer, say): no MemoryError, no message."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_solver_process_that_dies_fails_its_run_with_a_reason() -> None:
+    with pytest.raises(RunFailed, match=r"stopped unexpectedly \(exit code -9\).*memory limit of 4096 MB"):
+        solve_apart(killed_by_the_system, (), memory_mb=4096, progress=print, cancelled=lambda: False, known=())
+    assert not solver_processes()
