@@ -12,9 +12,9 @@ A run belongs to the process that claimed it, with a lease. The row is written w
 process holds the run (queued here, or working) a heartbeat thread renews the lease every third
 of its length. `recover_rows` (at start-up, and periodically from wenming/app.py) fails with a
 reason only the rows left QUEUED or RUNNING whose lease expired (or that were never claimed):
-never the runs of a live process, so several API processes may share one database. A run whose
-row ended elsewhere meanwhile (cancelled through another process, recovered after a lost lease)
-is cancelled here at the next heartbeat, so its solver stops.
+never the runs of a live process, so restarting one API process does not fail another's. A run
+whose row ended elsewhere meanwhile (cancelled through another process, recovered after a lost
+lease) is cancelled here at the next heartbeat, so its solver stops.
 """
 
 from __future__ import annotations
