@@ -1,9 +1,11 @@
 """The life of one run row on a worker, shared by dispatch and scenario runs.
 
 QUEUED -> RUNNING (unless cancelled first) -> the kind's solve, which ends the run SUCCEEDED
-itself; a failure ends it FAILED with a reason (the message of a known error, else a pointer to
-the server log), and the process keeps going. `RunProgress` is the solve's progress callback:
-throttled writes of phase, parts and objective, and the cancellation point.
+itself; a failure ends it FAILED with a reason (the message of a known error or a RunFailed, such
+as the memory limit of jobs/child.py, else a pointer to the server log), and the process keeps
+going. `RunProgress` is the solve's progress callback: throttled writes of phase, parts and
+objective, and the cancellation point. The engine's part of a solve runs in a child process
+(jobs/child.py `solve_apart`), which is killed when the run is cancelled.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Engine
+
 import matching as m
 from db.models.base import utcnow
 from db.models.dispatch import RunState
-from jobs.queue import RunCancelled, RunQueue
+from jobs.child import SolverCrashed
+from jobs.queue import RunCancelled, RunFailed, RunQueue
 
 logger = logging.getLogger("wenming.jobs")
 
@@ -52,10 +57,11 @@ class RunProgress:
             self.write(self.run_id, RunState.RUNNING, **values)
 
 
-def start_run(queue: RunQueue, run_id: int, write: Write, solve: Callable[[], None],
+def start_run(queue: RunQueue, engine: Engine, run_id: int, write: Write, solve: Callable[[], None],
               known: tuple[type[Exception], ...]) -> None:
-    """Queue run `run_id` (committed as QUEUED) to live the life of `execute_run`; returns at once."""
-    queue.submit(run_id, lambda: execute_run(queue, write, run_id, solve, known))
+    """Queue run `run_id` (committed as QUEUED, claimed by `queue.claim`) to live the life of
+    `execute_run`; returns at once."""
+    queue.submit(engine, run_id, lambda: execute_run(queue, write, run_id, solve, known))
 
 
 def execute_run(queue: RunQueue, write: Write, run_id: int, solve: Callable[[], None],
@@ -68,11 +74,12 @@ def execute_run(queue: RunQueue, write: Write, run_id: int, solve: Callable[[], 
     except RunCancelled:
         pass
     except Exception as exc:
-        if isinstance(exc, known):
+        if isinstance(exc, (*known, RunFailed)):
             reason = str(exc)
             logger.warning("%s %d failed: %s", queue.name, run_id, type(exc).__name__)
         else:
-            reason = f"unexpected {type(exc).__name__} while solving; see the server log"
+            name = exc.name if isinstance(exc, SolverCrashed) else type(exc).__name__
+            reason = f"unexpected {name} while solving; see the server log"
             logger.exception("%s %d failed", queue.name, run_id)
         write(run_id, RunState.RUNNING, state=RunState.FAILED, phase="failed", reason=reason[:2000],
               finished_at=utcnow())

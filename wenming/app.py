@@ -116,6 +116,12 @@ def pool_capacity(engine: Engine) -> int:
     return UNBOUNDED_SLOTS
 
 
+def recover_runs(engine: Engine) -> int:
+    """Fail, with a reason, the dispatch and scenario runs left QUEUED or RUNNING whose lease expired:
+    their process stopped. The runs live processes hold are never touched (jobs/queue.py)."""
+    return dispatch_runs.recover(engine) + scenario_runs.recover(engine)
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """The Starlette app serving the API for `settings` (an engine may be passed in, e.g. by tests)."""
     check_production(settings)  # also for settings not read from the environment
@@ -125,8 +131,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     db_engine = engine if engine is not None else make_engine(
         settings.database_url, hide_parameters=True, statement_timeout_ms=settings.db_statement_timeout_ms,
         connect_timeout_s=settings.db_connect_timeout_s, pool_timeout_s=settings.db_pool_timeout_s)
-    dispatch_runs.recover(db_engine)  # runs a stopped server left RUNNING become FAILED, with a reason
-    scenario_runs.recover(db_engine)  # the same for analysts' scenario runs
+    recover_runs(db_engine)
     generated_bases.register()  # analysts' `kind = "generated"` bases (Pizhou's synthetic geography)
     graphql = GraphQLApp(
         settings,
@@ -164,11 +169,19 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         ready = all(v == "ok" for v in report.values())
         return JSONResponse({"status": "ok" if ready else "unavailable", **report}, status_code=200 if ready else 503)
 
+    async def sweep() -> None:
+        """Recover, once a lease, the runs of processes that stopped while this one serves."""
+        while True:
+            await asyncio.sleep(settings.runs.lease_seconds)
+            await asyncio.to_thread(recover_runs, db_engine)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(sweep())
         try:
             yield
         finally:
+            sweeper.cancel()
             if owns_engine:
                 db_engine.dispose()
 

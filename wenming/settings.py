@@ -25,6 +25,8 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_POINTS_PER_TASK_KIND      | (none)                  | ITEM_CODE=points,...: fixed points per service item  |
 | WENMING_POINTS_RATING_BONUS       | 0                       | points per served task of an order rated 4 or 5      |
 | WENMING_POINTS_VALID_DAYS         | (never)                 | days after which unspent points expire               |
+| WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
+| WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
@@ -42,6 +44,7 @@ from resolvers.core.settings import (
     AuthSettings,
     LimitSettings,
     PointsSettings,
+    RunSettings,
     Settings,
     SettingsError,
     derived_jwt_key,
@@ -151,6 +154,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),
         db_pool_timeout_s=float(_positive(env, "WENMING_DB_POOL_TIMEOUT_S", 5)),
         metrics_token=env.get("WENMING_METRICS_TOKEN", ""),
+        runs=RunSettings(lease_seconds=_positive(env, "WENMING_RUN_LEASE_SECONDS", RunSettings.lease_seconds),
+                         memory_mb=_positive(env, "WENMING_RUN_MEMORY_MB", RunSettings.memory_mb)),
     )
     check_production(settings)
     return settings

@@ -98,6 +98,9 @@ class DispatchRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the server process holding the run (host:pid:nonce) while it renews its lease (jobs/queue.py)
+    claimed_by: Mapped[str | None] = mapped_column(name_type())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,8 +1,9 @@
 """Scenario runs for analysts: a what-if scenario (TOML text) solved in the background.
 
 `ScenarioRun` follows `DispatchRun`: QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED, with
-phase and parts for progress, and a run left QUEUED or RUNNING by a stopped server is marked
-FAILED at startup (resolvers/scenarios/runs.py `recover`). The scenario's text is kept as given, so
+phase and parts for progress, held by the process that claimed it while it renews its lease, and
+a run left QUEUED or RUNNING by a stopped server is marked FAILED once its lease expired
+(resolvers/scenarios/runs.py `recover`). The scenario's text is kept as given, so
 a run can be read back and rerun; `kpis` is the KPI document of matching/scenarios/kpis.py and
 `record` everything the HTML report and comparisons need (matching/scenarios/runner.RunRecord).
 Both hold aggregates and ids of the snapshot only, never names or phones.
@@ -41,3 +42,6 @@ class ScenarioRun(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the server process holding the run (host:pid:nonce) while it renews its lease (jobs/queue.py)
+    claimed_by: Mapped[str | None] = mapped_column(name_type())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -77,6 +77,15 @@ class PointsSettings:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """Background runs (jobs/): how long a process's claim on a run lasts without renewal, and the
+    address space one run's solver process may use."""
+
+    lease_seconds: int = 30
+    memory_mb: int = 4096
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, in one object."""
 
@@ -101,6 +110,7 @@ class Settings:
     health_timeout_s: float = 2.0
     #: the bearer token of the metrics scraper; empty: /metrics is not served
     metrics_token: str = ""
+    runs: RunSettings = field(default_factory=RunSettings)
 
     def __post_init__(self) -> None:
         if not self.auth.jwt_key:

@@ -1,25 +1,29 @@
 """Dispatch runs in the background: build the problem, solve, store proposals, off the request path.
 
-`start(...)` (from dispatchRunStart, or a decline's repair) hands a QUEUED run to the run queue
-(jobs/queue.py) and returns at once. The thread marks the run RUNNING, builds the matching Problem from the
-database (resolvers/dispatch/problem.py) and calls `matching.solve`, which solves the independent
-parts on the engine's executor: in-process for `workers=1`, a local process pool for more, the
-Dask cluster when `WENMING_DASK_SCHEDULER` is set (`Settings.dask_scheduler`). Progress (phase,
+`start(...)` (from dispatchRunStart, or a decline's repair) hands a QUEUED run, claimed by this
+process (`QUEUE.claim`), to the run queue (jobs/queue.py) and returns at once. The thread marks
+the run RUNNING, builds the matching Problem from the database (resolvers/dispatch/problem.py) and
+calls `matching.solve` in a child process with a memory limit (jobs/child.py, killed on cancel),
+which solves the independent parts on the engine's executor: in the child for `workers=1`, a
+local process pool for more, the Dask cluster when `WENMING_DASK_SCHEDULER` is set
+(`Settings.dask_scheduler`). Progress (phase,
 parts done of total, objective) is written to the run row and woken subscribers are told
 (dispatch_broker). The end state is written with a guard `WHERE state = 'RUNNING'`, so a run
 cancelled meanwhile stays CANCELLED. A repair run (after a decline) uses the engine's re-solve
 with stability (`matching.resolve`) and commits its proposals itself when they fit.
 
-Runs are rows: `recover(engine)` runs at startup (wenming/app.py) and marks the runs a stopped
-server left QUEUED or RUNNING as FAILED with a reason, so none stays stuck. A run belongs to the
-process that queued it (jobs/queue.py).
+Runs are rows: `recover(engine)` runs at startup and periodically (wenming/app.py) and marks the
+runs left QUEUED or RUNNING whose lease expired as FAILED with a reason, so none stays stuck. A run
+belongs to the process that claimed it while that process renews its lease (jobs/queue.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Engine, delete, insert, update
@@ -30,9 +34,11 @@ from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
 from db.session import session_factory
+from jobs.child import solve_apart
 from jobs.lifecycle import RunProgress, start_run
 from jobs.queue import RunQueue, recover_rows, update_row
 from matching.resolve import Changes, resolve
+from resolvers.core.settings import Settings
 from resolvers.dispatch.broker import BROKER
 from resolvers.dispatch.commit import commit_in_background
 from resolvers.dispatch.problem import Built, build, order_request_id, parse_key, volunteer_key
@@ -40,17 +46,17 @@ from resolvers.dispatch.problem import Built, build, order_request_id, parse_key
 logger = logging.getLogger("wenming.dispatch")
 
 #: Dispatch runs of this process (two at once: a county day and a repair can run side by side).
-QUEUE = RunQueue("dispatch run", workers=2)
+QUEUE = RunQueue("dispatch run", workers=2, model=models.DispatchRun)
 
 
 def topic(run_id: int) -> str:
     return f"run:{run_id}"
 
 
-def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> None:
-    """Queue run `run_id` (already committed as QUEUED) for execution; returns at once."""
+def start(engine: Engine, run_id: int, settings: Settings) -> None:
+    """Queue run `run_id` (already committed as QUEUED, with `QUEUE.claim`) for execution; returns at once."""
     sessions = session_factory(engine)
-    start_run(QUEUE, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, dask_scheduler),
+    start_run(QUEUE, engine, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, settings),
               (m.MatchingError,))
 
 
@@ -66,7 +72,7 @@ def cancel(run_id: int) -> None:
 
 
 def recover(engine: Engine) -> int:
-    """Mark runs left QUEUED or RUNNING by a stopped server as FAILED; returns how many."""
+    """Mark runs left QUEUED or RUNNING by a stopped server (lease expired) as FAILED; returns how many."""
     return recover_rows(engine, models.DispatchRun, "dispatch run")
 
 
@@ -77,7 +83,7 @@ def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None,
     return changed
 
 
-def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
+def _solve(sessions: sessionmaker[Session], run_id: int, settings: Settings) -> None:
     with sessions() as session:
         run = session.get(models.DispatchRun, run_id)
         assert run is not None
@@ -90,10 +96,11 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         kind = run.kind
     _set(sessions, run_id, RunState.RUNNING, order_versions=built.order_versions, phase="candidates")
     options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),
-                             seed=int(opts.get("seed", 0)), dask_scheduler=dask_scheduler,
-                             progress=RunProgress(functools.partial(_set, sessions), run_id, QUEUE.is_cancelled,
-                                                  True))
-    result = _repair(built, options) if kind == RunKind.REPAIR else m.solve(built.problem, options)
+                             seed=int(opts.get("seed", 0)), dask_scheduler=settings.dask_scheduler)
+    result = solve_apart(engine_solve, (built.problem, options, _repair(built) if kind == RunKind.REPAIR else None),
+                         memory_mb=settings.runs.memory_mb, known=(m.MatchingError,),
+                         progress=RunProgress(functools.partial(_set, sessions), run_id, QUEUE.is_cancelled, True),
+                         cancelled=lambda: QUEUE.is_cancelled(run_id))
     _set(sessions, run_id, RunState.RUNNING, phase="storing", best_objective=result.objective.as_dict())
     done = store(sessions, run_id, built, result)
     BROKER.publish(topic(run_id))
@@ -101,14 +108,21 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         commit_in_background(sessions, run_id)
 
 
-def _repair(built: Built, options: m.SolveOptions) -> m.Result:
+def engine_solve(problem: m.Problem, options: m.SolveOptions, repair: tuple[m.Result, Changes] | None,
+                 progress: Callable[[m.Progress], None]) -> m.Result:
+    """The engine's part of a run, in the run's child process: a solve, or a repair's re-solve."""
+    options = dataclasses.replace(options, progress=progress)
+    return m.solve(problem, options) if repair is None else resolve(problem, *repair, options)
+
+
+def _repair(built: Built) -> tuple[m.Result, Changes]:
     """The engine's re-solve with stability: the tasks still held are the previous result (and stay
     pinned: whoever accepted keeps their task), the decline is the change, the gap is refilled."""
     present = {v.id for v in built.problem.volunteers}
     declined = tuple(sorted((volunteer_key(v), order_request_id(o)) for v, o in built.declined
                             if volunteer_key(v) in present))
     previous = m.Result(m.Status.FEASIBLE, m.Objective(), assignments=tuple(built.held))
-    return resolve(built.problem, previous, Changes(declined=declined), options)
+    return previous, Changes(declined=declined)
 
 
 def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.Result) -> bool:

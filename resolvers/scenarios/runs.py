@@ -3,23 +3,26 @@
 `scenarioRunStart` takes a scenario as TOML text (the file format of matching/scenarios/spec.py)
 or the name of an example (`examples/scenarios/<name>.toml`), checks it in the request (syntax,
 keys, values, and for a database base that the unit exists and the period has orders), writes a
-QUEUED `ScenarioRun` and, once committed, hands it to a one-thread background executor; the
-mutation returns at once. Bad input is a userError naming the line and key (`line 7:
-base.unit: ...`) and nothing is stored. Two kinds of base are refused here because they would
+QUEUED `ScenarioRun` claimed by this process (jobs/queue.py) and, once committed, hands it to a
+one-thread background executor; the mutation returns at once. Bad input is a userError naming
+the line and key (`line 7: base.unit: ...`) and nothing is stored. Two kinds of base are refused here because they would
 let a caller reach the server's files or other databases: `kind = "problem"` (a path) and a
 database base with `url`; a database base always reads the server's own database.
 
-The thread marks the run RUNNING, builds the base (a database snapshot through
-resolvers/scenarios/base.py, with its own session), applies the changes and solves with the
-scenario's engine settings, exactly as `wenming scenario run` does (`matching.scenarios.run`), so
-the same text and seed give the same KPIs either way. Progress (phase, parts done of total) is
-written to the row; the end state is written with a guard `WHERE state = 'RUNNING'`, so a run
-cancelled meanwhile stays CANCELLED. A change naming an institute or team the base lacks is only
-found once the base is built: the run then FAILS with that message (line and key) as reason.
+The thread marks the run RUNNING, takes the database snapshot of a database base (through
+resolvers/scenarios/base.py, with its own session; its size is bounded by the checks above), and
+hands the scenario to a child process with a memory limit (jobs/child.py, killed on cancel), which
+builds a generated base, applies the changes and solves with the scenario's engine settings,
+exactly as `wenming scenario run` does (`matching.scenarios.run`), so the same text and seed give
+the same KPIs either way; a run past its memory limit FAILS with "memory limit: ...". Progress
+(phase, parts done of total) is written to the row; the end state is written with a guard
+`WHERE state = 'RUNNING'`, so a run cancelled meanwhile stays CANCELLED. A change naming an
+institute or team the base lacks is only found once the base is built: the run then FAILS with
+that message (line and key) as reason.
 The stored record (the report's source) places orders and volunteers' homes on the grid of
 resolvers/access/deidentify.py, whoever reads it: a database base holds real homes.
-`recover(engine)` (wenming/app.py, at startup) marks runs a stopped server left QUEUED or RUNNING
-as FAILED.
+`recover(engine)` (wenming/app.py, at startup and periodically) marks runs left QUEUED or RUNNING
+whose lease expired as FAILED.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunState
 from db.session import session_factory
+from jobs.child import solve_apart
 from jobs.lifecycle import RunProgress, start_run
 from jobs.queue import RunQueue, recover_rows, update_row
 from matching.scenarios.compare import Difference, differences
@@ -53,6 +57,7 @@ from resolvers.core.errors import ClientError, ErrorCode, MutationAborted, Probl
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.pagination import connection, decode_cursor, encode_cursor, page_size
+from resolvers.core.settings import Settings
 from resolvers.scenarios import base as scenario_base
 
 if TYPE_CHECKING:
@@ -65,7 +70,7 @@ MAX_WORKERS = 64
 MAX_SOURCE = 100_000  # characters of TOML
 
 #: Analysts' runs of this process, one at a time (each may fan out to the engine's workers).
-QUEUE = RunQueue("scenario run", workers=1)
+QUEUE = RunQueue("scenario run", workers=1, model=models.ScenarioRun)
 
 
 # --- examples -----------------------------------------------------------------------------------
@@ -135,7 +140,8 @@ def scenario_run_start(info: Info, data: Any) -> Outcome[Any]:
         name = (data.name or "").strip() or scenario.name
         if len(name) > 200:
             raise _fail(("input", "name"), "at most 200 characters", ErrorCode.OUT_OF_RANGE)
-        row = models.ScenarioRun(name=name, source=text, example=example, created_by=_username(info))
+        row = models.ScenarioRun(name=name, source=text, example=example, created_by=_username(info),
+                                 **QUEUE.claim(info.context.settings.runs.lease_seconds))
         session.add(row)
         session.flush()
         return row
@@ -143,7 +149,7 @@ def scenario_run_start(info: Info, data: Any) -> Outcome[Any]:
     out = run_mutation(info, work, info.context.present.scenario_run)
     if out.value is not None:  # committed: now it may start
         engine = cast(Engine, info.context.session.get_bind())  # request sessions are bound to the engine
-        start(engine, out.value.pk, info.context.settings.dask_scheduler)
+        start(engine, out.value.pk, info.context.settings)
     return out
 
 
@@ -252,11 +258,14 @@ def report_html(row: models.ScenarioRun) -> str | None:
 
 # --- background execution -----------------------------------------------------------------------
 
-def start(engine: Engine, run_id: int, dask_scheduler: str | None) -> None:
-    """Queue run `run_id` (already committed as QUEUED); returns at once."""
+KNOWN = (ScenarioError, m.MatchingError)  # errors whose message is the reason of a failed run
+
+
+def start(engine: Engine, run_id: int, settings: Settings) -> None:
+    """Queue run `run_id` (already committed as QUEUED, with `QUEUE.claim`); returns at once."""
     sessions = session_factory(engine)
-    start_run(QUEUE, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, dask_scheduler),
-              (ScenarioError, m.MatchingError))
+    start_run(QUEUE, engine, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, settings),
+              KNOWN)
 
 
 def drain(timeout: float | None = None) -> None:
@@ -270,7 +279,7 @@ def cancel(run_id: int) -> None:
 
 
 def recover(engine: Engine) -> int:
-    """Mark scenario runs left QUEUED or RUNNING by a stopped server as FAILED; returns how many."""
+    """Mark scenario runs left QUEUED or RUNNING by a stopped server (lease expired) as FAILED; returns how many."""
     return recover_rows(engine, models.ScenarioRun, "scenario run")
 
 
@@ -278,7 +287,7 @@ def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None,
     return update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
 
 
-def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | None) -> None:
+def _solve(sessions: sessionmaker[Session], run_id: int, settings: Settings) -> None:
     with sessions() as session:
         row = session.get(models.ScenarioRun, run_id)
         assert row is not None
@@ -287,7 +296,8 @@ def _solve(sessions: sessionmaker[Session], run_id: int, dask_scheduler: str | N
         scenario = materialise(scenario, lambda spec: scenario_base.build_dataset(session, spec))
     _set(sessions, run_id, RunState.RUNNING, phase="candidates")
     progress = RunProgress(functools.partial(_set, sessions), run_id, QUEUE.is_cancelled, False)
-    rec = run_scenario(scenario, scheduler=dask_scheduler, progress=progress)
+    rec = solve_apart(run_scenario, (scenario, None, settings.dask_scheduler), memory_mb=settings.runs.memory_mb,
+                      known=KNOWN, progress=progress, cancelled=lambda: QUEUE.is_cancelled(run_id))
     record = dataclasses.asdict(_stored(rec))
     _set(sessions, run_id, RunState.RUNNING, state=RunState.SUCCEEDED, phase="done", kpis=rec.kpis,
          record=record, fingerprint=rec.fingerprint, finished_at=utcnow(), reason="")

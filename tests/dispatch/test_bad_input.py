@@ -6,11 +6,16 @@ committed run, accepting someone else's task, checking out before checking in, r
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import time
 from typing import Any
 
 import pytest
 
 import matching
+from resolvers.dispatch import runs
+from tests.auth.serving import wait_for
 from tests.auth.support import ADMIN
 from tests.dispatch.support import DAY, DispatchClient, register_doctor, start_held_run, start_run, submit_order
 from tests.documents import (
@@ -88,6 +93,29 @@ def test_a_cancelled_run_stays_cancelled_and_cannot_be_committed(
     assert _errors(again) == [(["input", "run"], "RUN_NOT_READY")]
 
 
+def stuck_solve(*_: Any, **__: Any) -> Any:
+    """An engine stuck in one long step, telling no progress (module-level: it runs in the solver process)."""
+    time.sleep(600)
+
+
+def test_h4_a_cancelled_dispatch_run_stops_a_stuck_solver_within_seconds(
+        api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    monkeypatch.setattr(runs, "engine_solve", stuck_solve)
+    run = start_run(api, world["center"])
+    (solver,) = wait_for(lambda: [p for p in mp.active_children() if p.name == "wenming solve"] or None, 30,
+                         "the solver process")
+    pid = solver.pid
+    assert pid is not None
+    time.sleep(1)  # well into its one long step
+    cancelled = api.data(RUN_CANCEL, {"input": {"run": run}})["dispatchRunCancel"]
+    assert cancelled["run"]["state"] == "CANCELLED"
+    wait_for(lambda: not os.path.exists(f"/proc/{pid}") or None, 5, "the solver process killed within 5 s")
+    final = api.wait_run(run, timeout=10)
+    assert (final["state"], final["proposals"]) == ("CANCELLED", [])
+
+
 def test_volunteers_act_on_their_own_tasks_in_order_and_rate_once(api: DispatchClient, world: dict[str, Any]
                                                                   ) -> None:
     wang = register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
@@ -134,23 +162,26 @@ def test_malformed_ids_name_the_field(api: DispatchClient, world: dict[str, Any]
     assert body["errors"][0]["extensions"]["code"] == "MALFORMED_ID"
 
 
+def broken_solve(*_: Any, **__: Any) -> Any:
+    """An engine that refuses its problem (module-level: it runs in the run's solver process)."""
+    raise matching.ProblemError("requests[0].time.latest_end", "ends before earliest_start")
+
+
+def crashed_solve(*_: Any, **__: Any) -> Any:
+    raise RuntimeError("internal detail that must not reach clients")
+
+
 def test_a_run_that_breaks_fails_with_a_reason_and_the_server_goes_on(
         api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     register_doctor(api, world["east"], world["team"], world["doctor"], 34.33, 117.95)
     submit_order(api, world, world["east"], 34.33, 117.96)
 
-    def broken(*_: Any, **__: Any) -> Any:
-        raise matching.ProblemError("requests[0].time.latest_end", "ends before earliest_start")
-
-    monkeypatch.setattr(matching, "solve", broken)
+    monkeypatch.setattr(runs, "engine_solve", broken_solve)
     failed = api.wait_run(start_run(api, world["center"]))
     assert (failed["state"], failed["reason"]) == ("FAILED", "requests[0].time.latest_end: ends before earliest_start")
     assert failed["progress"]["phase"] == "failed"
 
-    def crashed(*_: Any, **__: Any) -> Any:
-        raise RuntimeError("internal detail that must not reach clients")
-
-    monkeypatch.setattr(matching, "solve", crashed)
+    monkeypatch.setattr(runs, "engine_solve", crashed_solve)
     crashed_run = api.wait_run(start_run(api, world["center"]))
     assert crashed_run["reason"] == "unexpected RuntimeError while solving; see the server log"
     monkeypatch.undo()

@@ -41,7 +41,8 @@ def test_a_run_left_running_by_a_stopped_server_is_failed_at_startup(
     try:
         after = restarted.data(DISPATCH_RUN, {"id": encode("DispatchRun", interrupted.id)})["dispatchRun"]
         assert after["state"] == "FAILED"
-        assert after["reason"] == "the server stopped while this run was in progress; start a new run"
+        assert after["reason"] == ("the server stopped while this run was in progress (its lease expired); "
+                                   "start a new run")
         assert after["progress"]["phase"] == "failed"
         assert restarted.data(DISPATCH_RUN, {"id": finished})["dispatchRun"]["state"] == "SUCCEEDED"  # untouched
     finally:
