@@ -78,8 +78,9 @@ def execute_run(queue: RunQueue, write: Write, run_id: int, solve: Callable[[], 
             reason = str(exc)
             logger.warning("%s %d failed: %s", queue.name, run_id, type(exc).__name__)
         else:
+            # the reason is the client's to read: no internal type names (the log has them)
+            reason = f"an unexpected error stopped the solve; the server log has it under {queue.name} {run_id}"
             name = exc.name if isinstance(exc, SolverCrashed) else type(exc).__name__
-            reason = f"unexpected {name} while solving; see the server log"
-            logger.exception("%s %d failed", queue.name, run_id)
+            logger.exception("%s %d failed: unexpected %s", queue.name, run_id, name)
         write(run_id, RunState.RUNNING, state=RunState.FAILED, phase="failed", reason=reason[:2000],
               finished_at=utcnow())
