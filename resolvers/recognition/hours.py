@@ -63,9 +63,11 @@ class HoursTotal:
         return round(self.honour_minutes / 60, 2)
 
 
-_KEYS: dict[HoursGroup, tuple[Any, Any, str]] = {HoursGroup.VOLUNTEER: (models.ServiceRecord.volunteer_id, models.Volunteer, "Volunteer"),
-         HoursGroup.TEAM: (models.TeamMembership.team_id, models.Team, "Team"),
-         HoursGroup.UNIT: (models.Volunteer.unit_id, models.Unit, "Unit")}
+_KEYS: dict[HoursGroup, tuple[Any, Any, str]] = {
+    HoursGroup.VOLUNTEER: (models.ServiceRecord.volunteer_id, models.Volunteer, "Volunteer"),
+    HoursGroup.TEAM: (models.TeamMembership.team_id, models.Team, "Team"),
+    HoursGroup.UNIT: (models.Volunteer.unit_id, models.Unit, "Unit"),
+}
 
 
 def _utc(value: dt.datetime | None, field: str) -> dt.datetime | None:
@@ -105,8 +107,9 @@ def service_hours(info: Info, unit: str | None, start: dt.datetime | None, end: 
     if group_by == HoursGroup.TEAM:
         where.append(models.TeamMembership.volunteer_id == sr.volunteer_id)
     totals = minutes_by(session, key, *where)
-    names: dict[int, str] = dict(session.execute(select(model.id, model.name).where(model.id.in_([k for k, _, _ in totals])))
-                 .tuples()) if totals else {}
+    keys = [k for k, _, _ in totals]
+    names: dict[int, str] = dict(session.execute(
+        select(model.id, model.name).where(model.id.in_(keys))).tuples()) if keys else {}
     rows = [HoursTotal(group_by, k, globalid.encode(type_name, k), names.get(k, ""), credit, honour)
             for k, credit, honour in totals]
     return page_of_list(info.context, rows, first, after)
