@@ -108,8 +108,9 @@ def service_hours(info: Info, unit: str | None, start: dt.datetime | None, end: 
         where.append(models.TeamMembership.volunteer_id == sr.volunteer_id)
     totals = minutes_by(session, key, *where)
     keys = [k for k, _, _ in totals]
-    names: dict[int, str] = dict(session.execute(
-        select(model.id, model.name).where(model.id.in_(keys))).tuples()) if keys else {}
-    rows = [HoursTotal(group_by, k, globalid.encode(type_name, k), names.get(k, ""), credit, honour)
+    names: dict[int, str] = {k: n for k, n in session.execute(
+        select(model.id, model.name).where(model.id.in_(keys)))} if keys else {}
+    present = info.context.present.service_hours
+    rows = [present(HoursTotal(group_by, k, globalid.encode(type_name, k), names.get(k, ""), credit, honour))
             for k, credit, honour in totals]
     return page_of_list(info.context, rows, first, after)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry
+
 import schema.recognition.types as t
 from db import models
 from resolvers.core.globalid import encode
+from resolvers.recognition.hours import HoursTotal
 from resolvers.recognition.mall import unavailable
 from schema.core.proposal import request_fields
 
@@ -44,3 +47,8 @@ def redemption(row: models.Redemption) -> Any:
 def star_award(row: models.StarAward) -> Any:
     return t.StarAward(**request_fields("StarAward", row), stars=row.stars,
                        counted_hours=round(row.counted_minutes / 60, 2))
+
+
+def service_hours(row: HoursTotal) -> Any:
+    return t.ServiceHours(group=row.group, id=strawberry.ID(row.global_id), name=row.name,
+                          credit_hours=row.credit_hours, honour_hours=row.honour_hours)

@@ -10,7 +10,7 @@ import strawberry
 
 from db.models import LedgerTransactionKind, RedemptionState
 from resolvers.core.context import Info
-from resolvers.recognition.hours import HoursGroup, HoursTotal
+from resolvers.recognition.hours import HoursGroup
 from resolvers.recognition.queries import Points, PointsTotals
 from schema.core.enums import RequestState
 
@@ -148,11 +148,6 @@ class ServiceHours:
     name: str
     credit_hours: float
     honour_hours: float
-
-
-def service_hours(row: HoursTotal) -> ServiceHours:
-    return ServiceHours(group=row.group, id=strawberry.ID(row.global_id), name=row.name,
-                        credit_hours=row.credit_hours, honour_hours=row.honour_hours)
 
 
 @strawberry.type(description="星级志愿者: a star level of a volunteer, proposed when his counted hours reach a "
