@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, UTCDateTime, enum_column, name_type, text_type, utcnow
@@ -160,7 +160,10 @@ class StarAward(Proposal, Base):
 
     __tablename__ = "star_awards"
     __table_args__ = (CheckConstraint("stars >= 1 AND stars <= 10", name="stars_range"),
-                      CheckConstraint("counted_minutes >= 0", name="counted_non_negative"))
+                      CheckConstraint("counted_minutes >= 0", name="counted_non_negative"),
+                      # one pending award per volunteer, also under concurrent proposals
+                      Index("ux_star_awards_one_pending", "volunteer_id", unique=True,
+                            sqlite_where=text("state = 'PENDING'"), postgresql_where=text("state = 'PENDING'")))
 
     stars: Mapped[int] = mapped_column(Integer)
     counted_minutes: Mapped[int] = mapped_column(Integer)  # the counted service time when proposed

@@ -45,9 +45,13 @@ def upgrade() -> None:
     )
     for column in COLUMNS:
         op.create_index(f'ix_star_awards_{column}', 'star_awards', [column])
+    pending = sa.text("state = 'PENDING'")
+    op.create_index('ux_star_awards_one_pending', 'star_awards', ['volunteer_id'], unique=True,
+                    sqlite_where=pending, postgresql_where=pending)
 
 
 def downgrade() -> None:
+    op.drop_index('ux_star_awards_one_pending', table_name='star_awards')
     for column in COLUMNS:
         op.drop_index(f'ix_star_awards_{column}', table_name='star_awards')
     op.drop_table('star_awards')
