@@ -5,6 +5,7 @@ level of the tree, never by the volunteer himself, and a refused decision writes
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from db import models
 from db.models import Role
-from db.session import session_factory
+from db.session import make_engine, session_factory
 from resolvers.core.settings import StarSettings
 from resolvers.recognition import stars
 from tests.auth.conftest import ClientFor
@@ -32,6 +33,7 @@ AWARDS = f"query A($s: RequestState) {{ starAwards(state: $s) {{ totalCount edge
 HOURS = ("query H($g: HoursGroup!, $u: ID, $f: DateTime, $t: DateTime) { serviceHours(groupBy: $g, unit: $u, "
          "from: $f, to: $t) { totalCount edges { node { group id name creditHours honourHours } } } }")
 #: 30 / 60 / 100 / 200 / 300 hours, credit and honour hours counting (a county's rules)
+CONCURRENT = 20
 COUNTY = {"WENMING_STAR_HOURS": "30,60,100,200,300", "WENMING_STAR_COUNTS": "credit+honour"}
 
 
@@ -248,3 +250,37 @@ def test_service_hours_take_a_fixed_number_of_statements(mall: Mall, engine: Eng
         assert cost() == small
     finally:
         counter.remove()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_concurrent_proposals_propose_each_star_once(mall: Mall, engine: Engine, settings: Settings,
+                                                     db_url: str) -> None:
+    serve(engine, mall, "v1", 150)
+    token = token_for(settings, engine, "mall-staff", [(Role.UNIT_ADMIN, {"unit_id": pk(mall.ids["center"])})],
+                      password=None)
+    wide = make_engine(db_url, pool_size=CONCURRENT + 5)
+    barrier = threading.Barrier(CONCURRENT, timeout=60)
+    outcomes: list[Any] = []
+
+    def go() -> None:
+        api = GraphQLClient(settings, wide, headers={"Authorization": f"Bearer {token}"})
+        try:
+            barrier.wait()
+            payload = api.data(PROPOSE, {"input": {"scope": mall.ids["center"]}})["starsPropose"]
+            outcomes.append([e["code"] for e in payload["userErrors"]] or payload["proposed"])
+        finally:
+            api.close()
+
+    threads = [threading.Thread(target=go) for _ in range(CONCURRENT)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+            assert not thread.is_alive(), "a proposal did not finish within 120 s"
+    finally:
+        wide.dispose()
+    assert len(outcomes) == CONCURRENT
+    assert outcomes.count(1) == 1, outcomes
+    assert all(o in (0, 1, ["CONFLICT"]) for o in outcomes), outcomes
+    assert awards(mall.admin) == {mall.ids["v1"]: (1, "PENDING")}
