@@ -25,6 +25,9 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_POINTS_PER_TASK_KIND      | (none)                  | ITEM_CODE=points,...: fixed points per service item  |
 | WENMING_POINTS_RATING_BONUS       | 0                       | points per served task of an order rated 4 or 5      |
 | WENMING_POINTS_VALID_DAYS         | (never)                 | days after which unspent points expire               |
+| WENMING_STAR_HOURS                | 100,300,600,1000,1500   | hours that reach 1..5 stars (ascending)              |
+| WENMING_STAR_COUNTS               | credit                  | which hours count: credit or credit+honour           |
+| WENMING_STAR_APPROVERS            | 1-2:INSTITUTE,3-5:CENTER | the level of the tree approving each star           |
 | WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
 | WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
 
@@ -47,6 +50,7 @@ from resolvers.core.settings import (
     RunSettings,
     Settings,
     SettingsError,
+    StarSettings,
     derived_jwt_key,
 )
 from wenming.limits import RATE_STORAGES
@@ -128,6 +132,42 @@ def _points(env: Mapping[str, str]) -> PointsSettings:
     )
 
 
+_LEVELS = ("CENTER", "INSTITUTE", "STATION")
+
+
+def _stars(env: Mapping[str, str]) -> StarSettings:
+    raw = env.get("WENMING_STAR_HOURS", "")
+    hours = StarSettings.hours
+    if raw.strip():
+        parts = [p.strip() for p in raw.split(",")]
+        if (not all(p.isdigit() and 0 < int(p) <= 100_000 for p in parts) or len(parts) > 10
+                or [int(p) for p in parts] != sorted({int(p) for p in parts})):
+            raise SettingsError(f"WENMING_STAR_HOURS={raw!r}: set ascending whole hours, comma-separated "
+                                "(e.g. 100,300,600,1000,1500)")
+        hours = tuple(int(p) for p in parts)
+    counts = env.get("WENMING_STAR_COUNTS", "credit").strip().lower()
+    if counts not in ("credit", "credit+honour"):
+        raise SettingsError(f"WENMING_STAR_COUNTS={counts!r}: set credit or credit+honour")
+    default = "1-2:INSTITUTE,3-5:CENTER" if len(hours) == 5 else ",".join(
+        f"{s}:{'INSTITUTE' if s <= 2 else 'CENTER'}" for s in range(1, len(hours) + 1))
+    raw_approvers = env.get("WENMING_STAR_APPROVERS") or default
+    approvers: dict[int, str] = {}
+    for part in raw_approvers.split(","):
+        span, _, level = part.strip().partition(":")
+        low, _, high = span.partition("-")
+        high = high or low
+        if not (low.isdigit() and high.isdigit() and level.strip().upper() in _LEVELS
+                and 1 <= int(low) <= int(high) <= len(hours)):
+            raise SettingsError(f"WENMING_STAR_APPROVERS: {part.strip()!r}: write STARS:LEVEL or FROM-TO:LEVEL "
+                                f"with stars 1 to {len(hours)} and LEVEL one of {', '.join(_LEVELS)}")
+        approvers.update(dict.fromkeys(range(int(low), int(high) + 1), level.strip().upper()))
+    if sorted(approvers) != list(range(1, len(hours) + 1)):
+        raise SettingsError(f"WENMING_STAR_APPROVERS={raw_approvers!r}: name the approving level of every star, "
+                            f"1 to {len(hours)}")
+    return StarSettings(hours=hours, count_honour=counts == "credit+honour",
+                        approvers=tuple(approvers[s] for s in range(1, len(hours) + 1)))
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or `environ`); a bad value raises SettingsError naming it."""
     env = os.environ if environ is None else environ
@@ -149,6 +189,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         auth=_auth(env, secret),
         limits=_limits(env),
         points=_points(env),
+        stars=_stars(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),

@@ -50,6 +50,7 @@ from db.models.recognition import (
     MallItem,
     Redemption,
     RedemptionState,
+    StarAward,
 )
 from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
@@ -94,6 +95,7 @@ __all__ = [
     "ServiceRecord",
     "Skill",
     "Team",
+    "StarAward",
     "TimeClaim",
     "TeamMembership",
     "UTCDateTime",

@@ -22,10 +22,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, UTCDateTime, enum_column, name_type, text_type, utcnow
+from db.models.requests import Proposal
 
 
 class LedgerAccountKind(StrEnum):
@@ -150,3 +151,22 @@ class Redemption(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     cancel_reason: Mapped[str] = mapped_column(text_type(), default="")
+
+
+class StarAward(Proposal, Base):
+    """A star level of a volunteer (星级志愿者): proposed when his counted hours reach a threshold
+    (automatically: no account proposed it) or applied for by himself, then approved or declined
+    (with a reason) by a unit admin at the configured level of the tree. Never deleted."""
+
+    __tablename__ = "star_awards"
+    __table_args__ = (CheckConstraint("stars >= 1 AND stars <= 10", name="stars_range"),
+                      CheckConstraint("counted_minutes >= 0", name="counted_non_negative"),
+                      # one pending award per volunteer, also under concurrent proposals
+                      Index("ux_star_awards_one_pending", "volunteer_id", unique=True,
+                            sqlite_where=text("state = 'PENDING'"), postgresql_where=text("state = 'PENDING'")))
+
+    stars: Mapped[int] = mapped_column(Integer)
+    counted_minutes: Mapped[int] = mapped_column(Integer)  # the counted service time when proposed
+    submitted_by: Mapped[str | None] = mapped_column(name_type())  # type: ignore[assignment]  # null: automatic
+    submitted_by_account_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]
+        ForeignKey("accounts.id"))

@@ -9,6 +9,11 @@ Mall items are the catalogue (every signed-in caller reads them); unit admins ov
 unit and the pickup station write them, and a redemption changes only their stock. A volunteer
 redeems and cancels his own redemptions; staff of the item's unit or of the pickup station read
 them, confirm the pickup and cancel.
+
+Hours totals (`serviceHours`) read the service records the caller sees (analysts: all, per team
+and unit only). Star awards are requests (rules.Proposed): the volunteer applies for his own, a
+unit admin over his unit proposes them, and one at the configured level decides
+(resolvers/recognition/stars.py checks the level; nobody decides his own).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from resolvers.access.rules import (
     UNIT_ROLES,
     Check,
     Domain,
+    Proposed,
     Scope,
     WriteRule,
     fields,
@@ -43,6 +49,7 @@ _items = models.MallItem.__table__
 
 VOLUNTEER_SIDE = ADMIN | {Role.VOLUNTEER}
 READERS = DISPATCH | {Role.VOLUNTEER}
+HOURS_READERS = READERS | ANALYSTS | {Role.TEAM_LEADER}
 
 
 def _account(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -56,6 +63,10 @@ def _own_accounts(s: Scope) -> Any:
     volunteers = (_accounts.c.kind == LedgerAccountKind.VOLUNTEER.value) & s.volunteers(_accounts.c.volunteer_id)
     return select(_accounts.c.id).where(volunteers if units is None else or_(volunteers,
                                                                             _accounts.c.unit_id.in_(units)))
+
+
+def _star_award(s: Scope, t: Any) -> ColumnElement[bool]:
+    return s.volunteers(t.c.volunteer_id)
 
 
 def _entry(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -141,6 +152,11 @@ DOMAIN = Domain(
         **fields("Query", ("myPoints", "myLedger", "mallRedemptions"), READERS),
         "Query.mallItems": SIGNED_IN,
         "Query.pointsSummary": ANALYSTS | DISPATCH,
+        "Query.serviceHours": HOURS_READERS,
+        "Query.starAwards": READERS,
+        "Mutation.starsPropose": STAFF,
+        "Mutation.starApply": VOLUNTEER_SIDE,
+        **fields("Mutation", ("starApprove", "starDecline"), STAFF),
         **fields("Mutation", ("mallItemCreate", "mallItemUpdate", "mallItemWithdraw", "ledgerTransactionReverse",
                               "pointsAdjust"), STAFF),
         "Mutation.mallRedeem": VOLUNTEER_SIDE,
@@ -152,6 +168,9 @@ DOMAIN = Domain(
         "Query.myPoints": {Role.VOLUNTEER: "own points"},
         "Query.myLedger": {Role.VOLUNTEER: "own points"},
         "Query.pointsSummary": {Role.ANALYST: "all, totals only"},
+        "Query.serviceHours": {Role.ANALYST: "all, per team and unit only"},
+        "Mutation.starApprove": {Role.UNIT_ADMIN: "unit subtree, at the configured level"},
+        "Mutation.starDecline": {Role.UNIT_ADMIN: "unit subtree, at the configured level"},
         "Mutation.mallRedeem": {Role.VOLUNTEER: "own points"},
         "Mutation.redemptionPickup": {r: "pickup station subtree" for r in (Role.UNIT_ADMIN, Role.DISPATCHER)},
     },
@@ -160,6 +179,7 @@ DOMAIN = Domain(
         models.LedgerEntry: _entry,
         models.LedgerTransaction: _transaction,
         models.Redemption: _redemption,
+        models.StarAward: _star_award,
     },
     writes={
         models.LedgerAccount: AppendOnly(),
@@ -167,5 +187,6 @@ DOMAIN = Domain(
         models.LedgerEntry: AppendOnly(),
         models.MallItem: MallItems(),
         models.Redemption: Redemptions(),
+        models.StarAward: Proposed("volunteer", staff_files=True),
     },
 )

@@ -342,18 +342,23 @@ class Proposed(WriteRule):
     decides his own request: the resolvers refuse that, resolvers/core/proposals.py.)"""
 
     over: str = "volunteer"
+    #: a unit admin over the volunteer's unit may file too (a star proposed when its threshold is reached)
+    staff_files: bool = False
 
     @property
     def sentence(self) -> str:
-        return (f"the volunteer files (own rows) and withdraws while pending; unit admin over the {self.over}'s "
-                "unit decides; never deleted")
+        staff = " (or a unit admin over the volunteer's unit)" if self.staff_files else ""
+        return (f"the volunteer files (own rows){staff} and withdraws while pending; unit admin over the "
+                f"{self.over}'s unit decides; never deleted")
 
     def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
         if obj in check.session.deleted:
             return False
         own = all(v in check.caller.volunteer_ids for v in values(obj, "volunteer_id", is_new))
         if is_new:
-            return own and obj.state == RequestState.PENDING
+            staff = self.staff_files and check.in_subtree(UNIT_ADMIN, check.unit_path(
+                check.volunteer_unit(obj.volunteer_id)))
+            return (own or staff) and obj.state == RequestState.PENDING
         pending = old_value(obj, "state") == RequestState.PENDING
         if own and pending and obj.state in (RequestState.PENDING, RequestState.WITHDRAWN):
             return True

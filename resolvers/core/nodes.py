@@ -34,6 +34,7 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "ApiKey": models.ApiKey,
     "TimeClaim": models.TimeClaim,
     "VolunteerChangeRequest": models.VolunteerChangeRequest,
+    "StarAward": models.StarAward,
     "MallItem": models.MallItem,
     "MallRedemption": models.Redemption,
     "LedgerTransaction": models.LedgerTransaction,

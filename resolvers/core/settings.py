@@ -77,6 +77,26 @@ class PointsSettings:
 
 
 @dataclass(frozen=True)
+class StarSettings:
+    """Star levels (星级志愿者, resolvers/recognition/stars.py): configuration per region, not code."""
+
+    #: hours that reach 1, 2, ... stars (ascending; the national default)
+    hours: tuple[int, ...] = (100, 300, 600, 1000, 1500)
+    #: which hours count: credit hours only, or credit and honour hours
+    count_honour: bool = False
+    #: the level of the tree (a UnitLevel value) whose unit admin approves each star (1 star first)
+    approvers: tuple[str, ...] = ("INSTITUTE", "INSTITUTE", "CENTER", "CENTER", "CENTER")
+
+    def reached(self, minutes: int) -> int:
+        """The stars `minutes` of counted service reach (0: none)."""
+        return sum(1 for h in self.hours if minutes >= h * 60)
+
+    def approver(self, stars: int) -> str:
+        """The level of the tree that approves a star of `stars`."""
+        return self.approvers[stars - 1]
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """Background runs (jobs/): how long a process's claim on a run lasts without renewal, and the
     address space one run's solver process may use."""
@@ -100,6 +120,7 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     points: PointsSettings = field(default_factory=PointsSettings)
+    stars: StarSettings = field(default_factory=StarSettings)
     #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
     trusted_proxies: tuple[str, ...] = ()
     #: a stalled database fails requests fast (PostgreSQL): per statement, per connection attempt,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -133,12 +133,24 @@ class ServiceStats:
     no_shows: int
 
 
+def minutes_by(session: Session, key: Any, *where: Any) -> list[tuple[Any, int, int]]:
+    """Credit and honour minutes of the service records matching `where` (they may name the
+    record's volunteer, `models.Volunteer`), summed per value of `key` (None: one total), in one
+    statement: [(key, credit minutes, honour minutes)], largest credit first."""
+    sr = models.ServiceRecord
+    credit = func.coalesce(func.sum(sr.credit_minutes), 0)
+    honour = func.coalesce(func.sum(sr.honour_minutes), 0)
+    stmt = select(key if key is not None else literal(None), credit, honour).select_from(sr).join(
+        models.Volunteer, models.Volunteer.id == sr.volunteer_id).where(*where)
+    if key is not None:
+        stmt = stmt.group_by(key).order_by(credit.desc(), key)
+    return [(k, int(c), int(h)) for k, c, h in session.execute(stmt)]
+
+
 def stats(session: Session, volunteer_ids: Any) -> ServiceStats:
     """Service statistics over the volunteers selected by `volunteer_ids` (a list or a subquery)."""
     sr = models.ServiceRecord
-    credit, honour = session.execute(
-        select(func.coalesce(func.sum(sr.credit_minutes), 0), func.coalesce(func.sum(sr.honour_minutes), 0))
-        .where(sr.volunteer_id.in_(volunteer_ids))).one()
+    ((_, credit, honour),) = minutes_by(session, None, sr.volunteer_id.in_(volunteer_ids))
     a = models.Assignment
     counts = dict(session.execute(
         select(a.status, func.count()).where(a.volunteer_id.in_(volunteer_ids),
@@ -147,7 +159,7 @@ def stats(session: Session, volunteer_ids: Any) -> ServiceStats:
     average = session.scalar(
         select(func.avg(models.Rating.score)).where(models.Rating.order_id.in_(
             select(a.order_id).where(a.volunteer_id.in_(volunteer_ids), a.status == AssignmentStatus.COMPLETED))))
-    return ServiceStats(credit_hours=round(int(credit or 0) / 60, 2), honour_hours=round(int(honour) / 60, 2),
+    return ServiceStats(credit_hours=round(credit / 60, 2), honour_hours=round(honour / 60, 2),
                         tasks_completed=int(counts.get(AssignmentStatus.COMPLETED, 0)),
                         average_rating=round(float(average), 2) if average is not None else None,
                         no_shows=int(counts.get(AssignmentStatus.NO_SHOW, 0)))

@@ -3,14 +3,17 @@ the work is in resolvers/recognition/ (queries.py, mutations.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Annotated, Any
 
 import strawberry
 
+from db.enums import RequestState
 from db.models import RedemptionState
 from resolvers.core.context import Info
 from resolvers.core.mutation import Outcome
-from resolvers.recognition import mutations, queries
+from resolvers.recognition import hours, mutations, queries, stars
+from resolvers.recognition.hours import HoursGroup
 from schema.core.common import UserError
 from schema.core.relay import Connection
 from schema.recognition.inputs import (
@@ -22,6 +25,10 @@ from schema.recognition.inputs import (
     PointsAdjustInput,
     RedemptionCancelInput,
     RedemptionPickupInput,
+    StarApplyInput,
+    StarApproveInput,
+    StarDeclineInput,
+    StarsProposeInput,
 )
 from schema.recognition.types import (
     LedgerEntry,
@@ -30,6 +37,8 @@ from schema.recognition.types import (
     MallRedemption,
     PointsSummary,
     PointsType,
+    ServiceHours,
+    StarAward,
     points,
     summary,
 )
@@ -55,6 +64,23 @@ class LedgerTransactionPayload:
 
 def _item(out: Outcome[Any]) -> MallItemPayload:
     return MallItemPayload(item=out.value, user_errors=out.errors)
+
+
+@strawberry.type
+class StarAwardPayload:
+    award: StarAward | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class StarsProposePayload:
+    proposed: int | None = strawberry.field(description="How many awards were proposed now (read them with "
+                                                       "starAwards(state: PENDING)).")
+    user_errors: list[UserError]
+
+
+def _award(out: Outcome[Any]) -> StarAwardPayload:
+    return StarAwardPayload(award=out.value, user_errors=out.errors)
 
 
 def _redemption(out: Outcome[Any]) -> MallRedemptionPayload:
@@ -88,6 +114,21 @@ class RecognitionQueries:
     @strawberry.field(description="Totals of the points you may read (analysts: all); no person named.")
     def points_summary(self, info: Info) -> PointsSummary:
         return summary(queries.points_summary(info))
+
+    @strawberry.field(description="Credit and honour hours per volunteer, team or unit, of the volunteers registered "
+                                  "in `unit`'s subtree (default: all you may read), for service checked in within "
+                                  "[from, to); largest credit first. Analysts: per TEAM or UNIT only.")
+    def service_hours(self, info: Info, group_by: HoursGroup, unit: strawberry.ID | None = None,
+                      from_: Annotated[datetime.datetime | None, strawberry.argument(name="from")] = None,
+                      to: datetime.datetime | None = None, first: int | None = None, after: str | None = None
+                      ) -> Connection[ServiceHours]:
+        return hours.service_hours(info, unit, from_, to, group_by, first, after)
+
+    @strawberry.field(description="Star awards you may read, oldest first: your own; staff: of the volunteers "
+                                  "they see.")
+    def star_awards(self, info: Info, state: RequestState | None = None, first: int | None = None,
+                    after: str | None = None) -> Connection[StarAward]:
+        return stars.star_awards(info, state, first, after)
 
 
 @strawberry.type
@@ -127,3 +168,22 @@ class RecognitionMutations:
     def points_adjust(self, info: Info, input: PointsAdjustInput) -> LedgerTransactionPayload:
         out = mutations.points_adjust(info, input)
         return LedgerTransactionPayload(transaction=out.value, user_errors=out.errors)
+
+    @strawberry.mutation(description="Propose (PENDING) the highest star each volunteer of the subtree reached and "
+                                     "does not hold; proposing again proposes nothing new.")
+    def stars_propose(self, info: Info, input: StarsProposeInput) -> StarsProposePayload:
+        out = stars.stars_propose(info, input)
+        return StarsProposePayload(proposed=out.value, user_errors=out.errors)
+
+    @strawberry.mutation(description="A volunteer applies for the highest star his counted hours reach.")
+    def star_apply(self, info: Info, input: StarApplyInput) -> StarAwardPayload:
+        return _award(stars.star_apply(info, input))
+
+    @strawberry.mutation(description="A unit admin at the configured level above the volunteer's unit approves "
+                                     "a pending star (never his own).")
+    def star_approve(self, info: Info, input: StarApproveInput) -> StarAwardPayload:
+        return _award(stars.star_approve(info, input))
+
+    @strawberry.mutation(description="Decline a pending star with a reason (who may: as starApprove).")
+    def star_decline(self, info: Info, input: StarDeclineInput) -> StarAwardPayload:
+        return _award(stars.star_decline(info, input))

@@ -67,3 +67,26 @@ class PointsAdjustInput:
     volunteer: strawberry.ID
     points: int
     reason: str
+
+
+@strawberry.input(description="Propose the stars the volunteers of a subtree reached and do not hold.")
+class StarsProposeInput:
+    scope: strawberry.ID = strawberry.field(description="A unit you administer: its subtree's volunteers.")
+
+
+@strawberry.input(description="Apply for the highest star your counted hours reach.")
+class StarApplyInput:
+    volunteer: strawberry.ID = strawberry.field(description="Your own volunteer ID.")
+    note: str | None = None
+
+
+@strawberry.input
+class StarApproveInput:
+    award_id: strawberry.ID
+    note: str | None = None
+
+
+@strawberry.input
+class StarDeclineInput:
+    award_id: strawberry.ID
+    reason: str = strawberry.field(description="Required: the volunteer sees it.")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry
+
 import schema.recognition.types as t
 from db import models
 from resolvers.core.globalid import encode
+from resolvers.recognition.hours import HoursTotal
 from resolvers.recognition.mall import unavailable
+from schema.core.proposal import request_fields
 
 
 def _tx(pk: int | None) -> Any:
@@ -38,3 +42,13 @@ def redemption(row: models.Redemption) -> Any:
                             volunteer_pk=row.volunteer_id, quantity=row.quantity, points=row.points, state=row.state,
                             created_at=row.created_at, picked_up_at=row.picked_up_at, cancelled_at=row.cancelled_at,
                             cancel_reason=row.cancel_reason)
+
+
+def star_award(row: models.StarAward) -> Any:
+    return t.StarAward(**request_fields("StarAward", row), stars=row.stars,
+                       counted_hours=round(row.counted_minutes / 60, 2))
+
+
+def service_hours(row: HoursTotal) -> Any:
+    return t.ServiceHours(group=row.group, id=strawberry.ID(row.global_id), name=row.name,
+                          credit_hours=row.credit_hours, honour_hours=row.honour_hours)

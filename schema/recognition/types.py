@@ -10,7 +10,9 @@ import strawberry
 
 from db.models import LedgerTransactionKind, RedemptionState
 from resolvers.core.context import Info
+from resolvers.recognition.hours import HoursGroup
 from resolvers.recognition.queries import Points, PointsTotals
+from schema.core.enums import RequestState
 
 if TYPE_CHECKING:
     from schema.forces.volunteer_types import Volunteer
@@ -132,3 +134,40 @@ def summary(value: PointsTotals) -> PointsSummary:
     return PointsSummary(earned=value.earned, redeemed=value.redeemed, expired=value.expired,
                          outstanding=value.outstanding, volunteers_with_points=value.volunteers_with_points,
                          redemptions=value.redemptions)
+
+
+strawberry.enum(HoursGroup, description="What one row of serviceHours totals: a VOLUNTEER, a TEAM, a UNIT")
+
+
+@strawberry.type(description="Hours of one volunteer, team or unit in a period: 信用时长 (credit, from server-"
+                             "stamped check-in/out and approved time claims) and 荣誉时长 (honour, staff "
+                             "corrections).")
+class ServiceHours:
+    group: HoursGroup
+    id: strawberry.ID = strawberry.field(description="The Volunteer, Team or Unit totalled.")
+    name: str
+    credit_hours: float
+    honour_hours: float
+
+
+@strawberry.type(description="星级志愿者: a star level of a volunteer, proposed when his counted hours reach a "
+                             "threshold (submittedBy null: automatically) or applied for by himself; approved or "
+                             "declined at the configured level of the tree.")
+class StarAward:
+    id: strawberry.ID
+    volunteer_pk: strawberry.Private[int]
+    state: RequestState
+    stars: int = strawberry.field(description="1 to 5 (as many as the configured thresholds).")
+    counted_hours: float = strawberry.field(description="The hours that counted when it was proposed.")
+    note: str = strawberry.field(description="The volunteer's note.")
+    submitted_by: str | None = strawberry.field(description="The account that applied; null: proposed "
+                                                            "automatically.")
+    submitted_at: datetime.datetime
+    decided_by: str | None = strawberry.field(description="The account that approved or declined it.")
+    decided_at: datetime.datetime | None
+    decision_note: str = strawberry.field(description="The approval's note, or the reason of the decline.")
+
+    @strawberry.field(description="Null where the volunteer lies outside what the caller may see.")
+    async def volunteer(self, info: Info) -> VolunteerRef | None:
+        result: Any = await info.context.loaders.volunteer_by_id.load(self.volunteer_pk)
+        return result

@@ -9,6 +9,7 @@ case here (or is listed in NOT_SCOPED with the reason it targets nothing in a ne
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, MetaData, select
 
+from db import models
 from db.models import Role
+from db.models.dispatch import AssignmentStatus
+from db.session import session_factory
 from resolvers.access.policy import ROOT_ACCESS
 from resolvers.dispatch import runs
 from tests.auth import world as w
@@ -151,6 +155,11 @@ CASES: dict[str, Case] = {
     "mallRedeem": Case(lambda i: {"item": i["mall_item_b"], "volunteer": i["vb"]}, owner="admin", phase=14),
     "redemptionPickup": Case(lambda i: {"redemption": i["redemption_b"]}, phase=15),
     "redemptionCancel": Case(lambda i: {"redemption": i["redemption_b2"], "reason": "不要了"}, phase=15),
+    # stars: two of B's volunteers served 600 hours (3 stars: a center's admin decides)
+    "starApply": Case(lambda i: {"volunteer": i["spare_doctor_b"]}, owner="admin", phase=16),
+    "starsPropose": Case(lambda i: {"scope": i["center_b"]}, phase=17),
+    "starApprove": Case(lambda i: {"awardId": i["award_b"]}, phase=18),
+    "starDecline": Case(lambda i: {"awardId": i["award_b2"], "reason": "时长待核"}, phase=18),
 }
 
 
@@ -163,6 +172,7 @@ _MALL_ITEM = ("mutation M($input: MallItemCreateInput!) { mallItemCreate(input: 
 _REDEEM = "mutation M($input: MallRedeemInput!) { mallRedeem(input: $input) { userErrors { code } } }"
 _LEDGER = ("query L($v: ID!) { myLedger(volunteer: $v) { edges { node { kind transactionId } } } }")
 _RESERVED = "query { mallRedemptions(state: RESERVED) { edges { node { id } } } }"
+_AWARDS = "query { starAwards(state: PENDING) { edges { node { id } } } }"
 
 
 def _claim_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -261,7 +271,23 @@ def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
 HELD = threading.Event()
 
 
-def _before_phase(phase: int, world: w.World, admin: GraphQLClient) -> None:
+def _served_hours(engine: Engine, ids: dict[str, str], volunteers: list[str], minutes: int) -> None:
+    """Service records of `minutes` each for `volunteers` on B's served order (as check-outs write them)."""
+    order = w.pk(ids["ob_served"])
+    with session_factory(engine)() as session:
+        for key in volunteers:
+            start = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
+            task = models.Assignment(order_id=order, volunteer_id=w.pk(ids[key]), skill_code="doctor",
+                                     start=start, end=start + dt.timedelta(minutes=minutes),
+                                     status=AssignmentStatus.COMPLETED)
+            session.add(task)
+            session.flush()
+            session.add(models.ServiceRecord(assignment_id=task.id, volunteer_id=task.volunteer_id, order_id=order,
+                                             checked_in_at=start, checked_out_at=task.end, credit_minutes=minutes))
+        session.commit()
+
+
+def _before_phase(phase: int, world: w.World, admin: GraphQLClient, engine: Engine) -> None:
     """What phase `phase` needs, written by the owners (never by a refused call)."""
     ids = world.ids
     if phase == 1:
@@ -309,6 +335,10 @@ def _before_phase(phase: int, world: w.World, admin: GraphQLClient) -> None:
         _ok(admin, _REDEEM, {"input": CASES["mallRedeem"].input(ids)}, "mallRedeem")
         ids["redemption_b"], ids["redemption_b2"] = (e["node"]["id"] for e in admin.data(_RESERVED)[
             "mallRedemptions"]["edges"])
+    if phase == 16:
+        _served_hours(engine, ids, ["loner_b", "spare_doctor_b"], 600 * 60)
+    if phase == 18:  # the proposal of phase 17 and the application of phase 16
+        ids["award_b"], ids["award_b2"] = (e["node"]["id"] for e in admin.data(_AWARDS)["starAwards"]["edges"])
 
 
 def test_every_mutation_has_a_foreign_case() -> None:
@@ -349,7 +379,7 @@ def _check_every_case(admin: GraphQLClient, client_for: ClientFor, engine: Engin
     table: list[tuple[str, str, str]] = []
     phases = sorted({case.phase for case in CASES.values()})
     for phase in phases:
-        _before_phase(phase, world, admin)
+        _before_phase(phase, world, admin, engine)
         for name, case in sorted(CASES.items(), key=lambda kv: kv[0]):
             if case.phase != phase:
                 continue
