@@ -223,6 +223,12 @@ def _weekly(v: dict[str, Any]) -> list[_Window] | None:
     return None if v["weekly"] is None else [_Window(*w) for w in v["weekly"]]
 
 
+def _stored(context: ImportContext, volunteer_id: int, *columns: Any) -> set[tuple[Any, ...]]:
+    """The volunteer's detail rows, as tuples of `columns` (of one table with a volunteer_id)."""
+    owner = columns[0].class_.volunteer_id
+    return {tuple(r) for r in context.session.execute(select(*columns).where(owner == volunteer_id))}
+
+
 def _changes(context: ImportContext, volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None,
              v: dict[str, Any]) -> dict[str, Any]:
     """The update's fields that differ from what is stored (none: the row is unchanged)."""
@@ -238,24 +244,19 @@ def _changes(context: ImportContext, volunteer: models.Volunteer, unit: Any, ski
     for key in ("insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"):
         if v[key] is not None and v[key] != getattr(volunteer, key):
             changes[key] = v[key]
-    session = context.session
     if skills is not None:
-        stored = set(session.execute(select(models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
-                                            models.VolunteerSkill.certified_until)
-                                     .where(models.VolunteerSkill.volunteer_id == volunteer.id)).tuples())
+        stored = _stored(context, volunteer.id, models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
+                         models.VolunteerSkill.certified_until)
         wanted = {(globalid.decode_as(s.skill, "Skill"), s.level, s.certified_until) for s in skills}
         if stored != wanted or len(wanted) != len(skills):
             changes["skills"] = skills
-    if v["domains"] is not None:
-        domains = set(session.scalars(select(models.VolunteerDomain.domain)
-                                      .where(models.VolunteerDomain.volunteer_id == volunteer.id)))
-        if domains != set(v["domains"]):
-            changes["domains"] = v["domains"]
+    if v["domains"] is not None and _stored(context, volunteer.id, models.VolunteerDomain.domain) != {
+            (d,) for d in v["domains"]}:
+        changes["domains"] = v["domains"]
     weekly = _weekly(v)
     if weekly is not None:
-        windows = set(session.execute(select(models.AvailabilityWindow.weekday, models.AvailabilityWindow.start_minute,
-                                             models.AvailabilityWindow.end_minute)
-                                      .where(models.AvailabilityWindow.volunteer_id == volunteer.id)).tuples())
+        windows = _stored(context, volunteer.id, models.AvailabilityWindow.weekday,
+                          models.AvailabilityWindow.start_minute, models.AvailabilityWindow.end_minute)
         if windows != {(w.weekday, w.start_minute, w.end_minute) for w in weekly} or len(windows) != len(weekly):
             changes["weekly"] = weekly
     return changes
