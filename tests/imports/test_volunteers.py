@@ -206,7 +206,7 @@ def test_roster_with_bad_rows_reports_each_at_its_row_and_column_then_applies_on
         assert levels == [4]
 
 
-def test_gb18030_csv_gives_the_same_rows_as_the_xlsx(world: World, tmp_path: Path) -> None:
+def test_gb18030_csv_gives_the_same_rows_as_the_xlsx(world: World, engine: Engine, tmp_path: Path) -> None:
     rows = [row(world, 1, 姓名="王䶮"), row(world, 2, 姓名="李娜", 每周可服务时段="星期三 09:00-11:30")]
     xlsx = write_xlsx(tmp_path / "roster.xlsx", rows)
     gb = write_csv(tmp_path / "roster.csv", rows, "gb18030")
@@ -217,6 +217,7 @@ def test_gb18030_csv_gives_the_same_rows_as_the_xlsx(world: World, tmp_path: Pat
     assert read_table(gb)[1][0][1] == "王䶮"
     reports = [run(world, path, dry_run=True) for path in (xlsx, gb, bom)]
     assert all(r.errors == [] and r.outcomes["created"] == 2 and not r.applied for r in reports)
+    assert count(engine) == 0  # a dry run of good rows writes nothing (SQLite: not even the first savepoint)
     assert run(world, gb).applied and run(world, xlsx).outcomes["unchanged"] == 2
 
 
