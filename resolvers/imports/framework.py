@@ -201,8 +201,10 @@ def _write_row(context: ImportContext, kind: Kind, values: dict[str, Any]) -> tu
         savepoint.rollback()
         if not is_unique_violation(exc):
             raise
-        return None, [Problem(("input",), "this row's natural key or unique value is registered already, outside "
-                                          "what you may see: ask the staff above you", ErrorCode.DUPLICATE)]
+        key = kind.column(kind.key)
+        return None, [Problem(("input", *key.fields[:1]), f"{key.header} (or another unique value of the row) is "
+                              "registered already, outside what you may see: ask the staff above you",
+                              ErrorCode.DUPLICATE)]
     except StaleDataError:
         savepoint.rollback()
         return None, [Problem(("input",), "the record was changed meanwhile: run the import again", ErrorCode.CONFLICT)]

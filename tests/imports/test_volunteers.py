@@ -21,9 +21,9 @@ from db.identity import check_char
 from db.models import Role
 from resolvers.accounts.mutations import create_account
 from resolvers.core import globalid
-from resolvers.imports import VOLUNTEERS
-from resolvers.imports.files import read_table
-from resolvers.imports.framework import ERROR_HEADER, Report
+from resolvers.imports import VOLUNTEERS, files
+from resolvers.imports.files import ImportFileError, read_table
+from resolvers.imports.framework import ERROR_HEADER, ImportContext, Report, run_import
 from tests.schema.support import GraphQLClient, create_skill, create_unit
 from wenming.cli import main
 from wenming.import_cli import import_file
@@ -253,3 +253,47 @@ def test_cli_template_dry_run_and_report(world: World, tmp_path: Path, monkeypat
                                   "message": "phone is not a phone number: digits, spaces, '-' and a leading '+'"}]
     assert (tmp_path / "report.xlsx").exists()
     assert main(["import", str(path), "--kind", "volunteers", "--as", "nobody", "--dry-run"]) == 2
+
+
+def test_a_volunteer_number_registered_outside_the_subtree_is_a_duplicate_at_its_column(
+        world: World, engine: Engine, tmp_path: Path) -> None:
+    assert run(world, write_xlsx(tmp_path / "b.xlsx", [row(world, 1, 所属站点编码=world.b1)])).applied
+    before = snapshot(engine)
+    # town A's admin does not see the volunteer of town B: the database refuses the number
+    report = run(world, write_xlsx(tmp_path / "a.xlsx", [row(world, 2), row(world, 1, 身份证号=id_number(3))]),
+                 "town-a")
+    assert [(e.row, e.column, e.code) for e in report.errors] == [(3, "志愿者编号", "DUPLICATE")]
+    assert report.outcomes["created"] == 1 and not report.applied and snapshot(engine) == before
+
+
+@pytest.mark.parametrize(("content", "name", "says"), [
+    ("志愿者编号,姓名,身份证号,手机号,所属站点编码,住址纬度\n", "roster.csv", "required columns are missing"),
+    ("志愿者编号,姓名,身份证号,手机号,所属站点编码,住址纬度,住址经度,星座\n", "roster.csv", "column 8"),
+    ("志愿者编号,姓名,姓名\n", "roster.csv", "appears twice"),
+    (b"\xff\xfe\x00", "roster.csv", "neither UTF-8 nor GB18030"),
+    ("", "roster.csv", "the file is empty"),
+    ("志愿者编号\n", "roster.txt", "only .xlsx and .csv"),
+    ("not a workbook", "roster.xlsx", "not an XLSX workbook"),
+])
+def test_a_file_that_cannot_be_read_is_refused_as_a_whole(tmp_path: Path, content: str | bytes, name: str,
+                                                          says: str) -> None:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    context = ImportContext(session=None, caller=None, secret_key="")  # type: ignore[arg-type]
+    with pytest.raises(ImportFileError, match=says):
+        run_import(context, VOLUNTEERS, path, dry_run=True)
+
+
+def test_a_file_over_its_bounds_is_refused_before_rows_are_read(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text("志愿者编号\n" + "x\n" * 11, encoding="utf-8")
+    monkeypatch.setattr(files, "MAX_ROWS", 10)
+    with pytest.raises(ImportFileError, match="more than 10 rows"):
+        read_table(path)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
+    with pytest.raises(ImportFileError, match="bytes; at most 10"):
+        read_table(path)
