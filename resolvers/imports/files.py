@@ -1,7 +1,8 @@
 """Reading a user's table (XLSX, or CSV in UTF-8 with or without BOM, or GB18030) and writing
 tables back (templates, error reports).
 
-Every file is bounded before work starts (`MAX_FILE_BYTES`, `MAX_ROWS`, `MAX_CELL_CHARS`). Cells
+Every file is bounded before its rows are checked (`MAX_FILE_BYTES`, `MAX_ROWS`, `MAX_COLUMNS`; a
+cell over `MAX_CELL_CHARS` is an error of its row). Cells
 come back as stripped text: a date cell as its ISO date, a whole number without ".0".
 """
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.errors import DbError
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import db_problem, is_unique_violation
-from resolvers.imports.files import ImportFileError, read_table, write_xlsx
+from resolvers.imports.files import MAX_CELL_CHARS, ImportFileError, read_table, write_xlsx
 
 #: the outcome of a row written: created, updated, or unchanged (idempotent re-import)
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -179,6 +179,10 @@ def _parse_row(kind: Kind, columns: list[Column | None], cells: list[str], numbe
                 errors.append(RowError(number, column.header, ErrorCode.REQUIRED.value, "must not be empty"))
             continue
         try:
+            if len(text) > MAX_CELL_CHARS:
+                raise CellError(f"is longer than {MAX_CELL_CHARS} characters")
+            if "\x00" in text:
+                raise CellError("must not contain NUL characters")
             values[column.key] = column.parse(text)
         except CellError as exc:
             errors.append(RowError(number, column.header, exc.code.value, str(exc)))

@@ -152,6 +152,7 @@ def bad_rows(world: World) -> list[tuple[dict[str, str], str, str]]:
         (row(world, 27, 身份证号=id_number(41)), "身份证号", "DUPLICATE"),  # row 41's ID number, within the file
         (row(world, 28, 身份证号=id_number(900)), "身份证号", "DUPLICATE"),  # registered already (PZ-V00900)
         (row(world, 900, 身份证号=id_number(29)), "身份证号", "CONFLICT"),  # PZ-V00900 with another ID number
+        (row(world, 30, 技能="first-aid:3;" * 100), "技能", "INVALID"),  # over the cell bound
     ]
 
 
@@ -161,7 +162,7 @@ def test_roster_with_bad_rows_reports_each_at_its_row_and_column_then_applies_on
     cases = bad_rows(world)
     good = [row(world, 40), row(world, 41)]
     # the good rows come after the bad ones: a repeat is reported at the later row
-    rows = [*good[:0], *[case[0] for case in cases[:25]], *good, *[case[0] for case in cases[25:]]]
+    rows = [*[case[0] for case in cases[:25]], *good, *[case[0] for case in cases[25:]]]
     expected = {(i + 2, column, code) for i, (_, column, code) in enumerate(cases[:25])}
     expected |= {(i + 29, column, code) for i, (_, column, code) in enumerate(cases[25:])}
     before = snapshot(engine)
@@ -180,23 +181,23 @@ def test_roster_with_bad_rows_reports_each_at_its_row_and_column_then_applies_on
     sheet = load_workbook(tmp_path / "report.xlsx").worksheets[0]
     table = [[c or "" for c in r] for r in sheet.iter_rows(values_only=True)]
     assert table[0] == [*HEADERS, ERROR_HEADER]
-    assert "ID_NUMBER_CHECKSUM" in table[6 - 1 + 1][-1] and table[27][-1] == ""  # row 7 bad, row 28 (PZ-V00040) good
+    assert "ID_NUMBER_CHECKSUM" in table[6][-1] and table[27][-1] == ""  # row 7: the bad checksum; row 28: good
     assert table[6][:len(HEADERS)] == [rows[5][h] for h in HEADERS]
 
-    fixed = [row(world, i) for i in range(1, 29)] + good
+    fixed = [row(world, i) for i in (*range(1, 29), 30)] + good
     report = run(world, write_xlsx(tmp_path / "fixed.xlsx", fixed))
     assert report.errors == [] and report.applied
-    assert report.outcomes == {"created": 30, "updated": 0, "unchanged": 0}
-    assert count(engine) == 31
+    assert report.outcomes == {"created": 31, "updated": 0, "unchanged": 0}
+    assert count(engine) == 32
     applied = snapshot(engine)
 
     again = run(world, tmp_path / "fixed.xlsx")
-    assert again.outcomes == {"created": 0, "updated": 0, "unchanged": 30} and again.applied
+    assert again.outcomes == {"created": 0, "updated": 0, "unchanged": 31} and again.applied
     assert snapshot(engine) == applied  # ids and versions too: nothing rewritten
 
     changed = [*fixed[:-1], row(world, 41, 手机号="13900000041", 技能="doctor:4")]
     report = run(world, write_xlsx(tmp_path / "changed.xlsx", changed))
-    assert report.outcomes == {"created": 0, "updated": 1, "unchanged": 29}
+    assert report.outcomes == {"created": 0, "updated": 1, "unchanged": 30}
     with Session(engine) as session:
         volunteer = session.scalars(select(models.Volunteer).where(
             models.Volunteer.volunteer_number == "PZ-V00041")).one()
@@ -253,6 +254,14 @@ def test_cli_template_dry_run_and_report(world: World, tmp_path: Path, monkeypat
                                   "message": "phone is not a phone number: digits, spaces, '-' and a leading '+'"}]
     assert (tmp_path / "report.xlsx").exists()
     assert main(["import", str(path), "--kind", "volunteers", "--as", "nobody", "--dry-run"]) == 2
+    shown = import_file(world.db_url, world.secret_key, path, "volunteers", "admin", dry_run=True, show_progress=True)
+    assert shown.summary() == {**summary, "errors": shown.summary()["errors"]} and len(shown.errors) == 1
+
+
+def test_a_nul_character_in_a_csv_cell_is_an_error_of_its_cell(world: World, engine: Engine, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "roster.csv", [row(world, 1, 姓名="王\x00芳")], "utf-8")
+    report = run(world, path)
+    assert [(e.row, e.column, e.code) for e in report.errors] == [(2, "姓名", "INVALID")] and count(engine) == 0
 
 
 def test_a_volunteer_number_registered_outside_the_subtree_is_a_duplicate_at_its_column(
