@@ -60,18 +60,22 @@ def _weekly(checks: Checks, windows: Sequence[Any]) -> None:
 
 
 def _write_details(session: Session, volunteer_id: int, skills: list[tuple[int, int, Any]] | None,
-                   domains: Sequence[Any] | None, weekly: Sequence[Any] | None) -> None:
-    """Replace the volunteer's skills, domains and weekly windows with the given lists (None: keep)."""
+                   domains: Sequence[Any] | None, weekly: Sequence[Any] | None, *, new: bool = False) -> None:
+    """Replace the volunteer's skills, domains and weekly windows with the given lists (None: keep);
+    a `new` volunteer has none to delete."""
     if skills is not None:
-        session.execute(delete(models.VolunteerSkill).where(models.VolunteerSkill.volunteer_id == volunteer_id))
+        if not new:
+            session.execute(delete(models.VolunteerSkill).where(models.VolunteerSkill.volunteer_id == volunteer_id))
         session.add_all(models.VolunteerSkill(volunteer_id=volunteer_id, skill_id=skill_id, level=level,
                                               certified_until=until) for skill_id, level, until in skills)
     if domains is not None:
-        session.execute(delete(models.VolunteerDomain).where(models.VolunteerDomain.volunteer_id == volunteer_id))
+        if not new:
+            session.execute(delete(models.VolunteerDomain).where(models.VolunteerDomain.volunteer_id == volunteer_id))
         session.add_all(models.VolunteerDomain(volunteer_id=volunteer_id, domain=d) for d in dict.fromkeys(domains))
     if weekly is not None:
-        session.execute(
-            delete(models.AvailabilityWindow).where(models.AvailabilityWindow.volunteer_id == volunteer_id))
+        if not new:
+            session.execute(
+                delete(models.AvailabilityWindow).where(models.AvailabilityWindow.volunteer_id == volunteer_id))
         session.add_all(models.AvailabilityWindow(volunteer_id=volunteer_id, weekday=w.weekday,
                                                   start_minute=w.start_minute, end_minute=w.end_minute)
                         for w in weekly)
@@ -109,7 +113,7 @@ def register_volunteer(session: Session, secret_key: str, data: Any) -> models.V
     )
     session.add(volunteer)
     session.flush()
-    _write_details(session, volunteer.id, skills, data.domains, data.weekly)
+    _write_details(session, volunteer.id, skills, data.domains, data.weekly, new=True)
     return volunteer
 
 
