@@ -18,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import select
 
@@ -63,7 +64,7 @@ def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, 
             if not show_progress:
                 return run_import(context, kind, path, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-            with Progress(*columns, transient=True) as bar:
+            with Progress(*columns, console=Console(stderr=True), transient=True) as bar:  # stdout: the summary
                 task = bar.add_task("dry run" if dry_run else "import", total=None)
                 return run_import(context, kind, path, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
