@@ -1,4 +1,4 @@
-"""The `wenming` command: serve, db, examples, match, scenario, account, points.
+"""The `wenming` command: serve, db, examples, match, scenario, account, points, import.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wenming.accounts_cli import add_parser as add_account_parser  # strawberry: not for `match`, `scenario`
 
     add_account_parser(sub)
+    from wenming.import_cli import add_parser as add_import_parser
+
+    add_import_parser(sub)
     return parser
 
 

@@ -138,7 +138,7 @@ def volunteer_change_request_approve(info: Info, data: Any) -> Outcome[Any]:
         volunteer = session.get(models.Volunteer, request.volunteer_id)
         assert volunteer is not None  # the request was read in scope, so was its volunteer
         request.previous = _current(session, volunteer, set(request.proposed))
-        update_volunteer(info, session, _update_input(volunteer.id, request.proposed))
+        update_volunteer(session, info.context.auth.caller, _update_input(volunteer.id, request.proposed))
         session.flush()
         return request
 

@@ -60,61 +60,66 @@ def _weekly(checks: Checks, windows: Sequence[Any]) -> None:
 
 
 def _write_details(session: Session, volunteer_id: int, skills: list[tuple[int, int, Any]] | None,
-                   domains: Sequence[Any] | None, weekly: Sequence[Any] | None) -> None:
-    """Replace the volunteer's skills, domains and weekly windows with the given lists (None: keep)."""
+                   domains: Sequence[Any] | None, weekly: Sequence[Any] | None, *, new: bool = False) -> None:
+    """Replace the volunteer's skills, domains and weekly windows with the given lists (None: keep);
+    a `new` volunteer has none to delete."""
     if skills is not None:
-        session.execute(delete(models.VolunteerSkill).where(models.VolunteerSkill.volunteer_id == volunteer_id))
+        if not new:
+            session.execute(delete(models.VolunteerSkill).where(models.VolunteerSkill.volunteer_id == volunteer_id))
         session.add_all(models.VolunteerSkill(volunteer_id=volunteer_id, skill_id=skill_id, level=level,
                                               certified_until=until) for skill_id, level, until in skills)
     if domains is not None:
-        session.execute(delete(models.VolunteerDomain).where(models.VolunteerDomain.volunteer_id == volunteer_id))
+        if not new:
+            session.execute(delete(models.VolunteerDomain).where(models.VolunteerDomain.volunteer_id == volunteer_id))
         session.add_all(models.VolunteerDomain(volunteer_id=volunteer_id, domain=d) for d in dict.fromkeys(domains))
     if weekly is not None:
-        session.execute(
-            delete(models.AvailabilityWindow).where(models.AvailabilityWindow.volunteer_id == volunteer_id))
+        if not new:
+            session.execute(
+                delete(models.AvailabilityWindow).where(models.AvailabilityWindow.volunteer_id == volunteer_id))
         session.add_all(models.AvailabilityWindow(volunteer_id=volunteer_id, weekday=w.weekday,
                                                   start_minute=w.start_minute, end_minute=w.end_minute)
                         for w in weekly)
     session.flush()
 
 
+def register_volunteer(session: Session, secret_key: str, data: Any) -> models.Volunteer:
+    """The volunteerRegister path: every check, then the write (also the roster import's path)."""
+    checks = Checks(session)
+    number = checks.name(data.volunteer_number, ("input", "volunteerNumber"), max_length=64)
+    checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
+    name = checks.name(data.name, ("input", "name"))
+    phone = checks.phone(data.phone, ("input", "phone"), required=True)
+    stored = None
+    try:
+        stored = prepare_id_number(data.id_number, secret_key)
+    except IdNumberError as exc:
+        checks.problems.append(db_problem(exc, ("input", "idNumber")))
+    if stored is not None:
+        checks.unique(models.Volunteer.id_number_fingerprint, stored.fingerprint, ("input", "idNumber"),
+                      "volunteer")
+    checks.location(data.home_location, ("input", "homeLocation"))
+    unit = checks.ref(data.unit, "Unit", ("input", "unit"))
+    _limits(checks, data)
+    skills = _skills(checks, data.skills)
+    _weekly(checks, data.weekly)
+    checks.raise_if_any()
+    assert stored is not None and unit is not None
+    volunteer = models.Volunteer(
+        volunteer_number=number, name=name, phone=phone, id_number_fingerprint=stored.fingerprint,
+        id_number_tail=stored.tail, home_lat=data.home_location.lat, home_lon=data.home_location.lon,
+        unit_id=unit.id, insurance_valid_until=data.insurance_valid_until, status=VolunteerStatus.ACTIVE,
+        max_travel_km=data.max_travel_km, max_tasks_per_day=data.max_tasks_per_day,
+        max_minutes_per_day=data.max_minutes_per_day, synthetic=data.synthetic,
+    )
+    session.add(volunteer)
+    session.flush()
+    _write_details(session, volunteer.id, skills, data.domains, data.weekly, new=True)
+    return volunteer
+
+
 def volunteer_register(info: Info, data: Any) -> Outcome[Any]:
     secret_key = info.context.settings.secret_key
-
-    def work(session: Session) -> models.Volunteer:
-        checks = Checks(session)
-        number = checks.name(data.volunteer_number, ("input", "volunteerNumber"), max_length=64)
-        checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
-        name = checks.name(data.name, ("input", "name"))
-        phone = checks.phone(data.phone, ("input", "phone"), required=True)
-        stored = None
-        try:
-            stored = prepare_id_number(data.id_number, secret_key)
-        except IdNumberError as exc:
-            checks.problems.append(db_problem(exc, ("input", "idNumber")))
-        if stored is not None:
-            checks.unique(models.Volunteer.id_number_fingerprint, stored.fingerprint, ("input", "idNumber"),
-                          "volunteer")
-        checks.location(data.home_location, ("input", "homeLocation"))
-        unit = checks.ref(data.unit, "Unit", ("input", "unit"))
-        _limits(checks, data)
-        skills = _skills(checks, data.skills)
-        _weekly(checks, data.weekly)
-        checks.raise_if_any()
-        assert stored is not None and unit is not None
-        volunteer = models.Volunteer(
-            volunteer_number=number, name=name, phone=phone, id_number_fingerprint=stored.fingerprint,
-            id_number_tail=stored.tail, home_lat=data.home_location.lat, home_lon=data.home_location.lon,
-            unit_id=unit.id, insurance_valid_until=data.insurance_valid_until, status=VolunteerStatus.ACTIVE,
-            max_travel_km=data.max_travel_km, max_tasks_per_day=data.max_tasks_per_day,
-            max_minutes_per_day=data.max_minutes_per_day, synthetic=data.synthetic,
-        )
-        session.add(volunteer)
-        session.flush()
-        _write_details(session, volunteer.id, skills, data.domains, data.weekly)
-        return volunteer
-
-    return run(info, work, info.context.present.volunteer)
+    return run(info, lambda session: register_volunteer(session, secret_key, data), info.context.present.volunteer)
 
 
 def check_staff_fields(checks: Checks, data: Any) -> tuple[Any, list[tuple[int, int, Any]] | None]:
@@ -125,7 +130,7 @@ def check_staff_fields(checks: Checks, data: Any) -> tuple[Any, list[tuple[int, 
     return unit, skills
 
 
-def update_volunteer(info: Info, session: Session, data: Any) -> models.Volunteer:
+def update_volunteer(session: Session, caller: Any, data: Any) -> models.Volunteer:
     """The volunteerUpdate path: every check, then the write (also approved change requests' path)."""
     checks = Checks(session)
     volunteer = checks.ref(data.id, "Volunteer", ("input", "id"))
@@ -138,7 +143,7 @@ def update_volunteer(info: Info, session: Session, data: Any) -> models.Voluntee
         _weekly(checks, data.weekly)
     checks.raise_if_any()
     assert volunteer is not None
-    if not is_staff_over(session, info.context.auth.caller, volunteer):
+    if not is_staff_over(session, caller, volunteer):
         for attr, field in STAFF_ONLY_FIELDS.items():
             if getattr(data, attr) is not None:
                 checks.add(("input", field), f"{field} changes only through staff of the volunteer's unit: "
@@ -162,4 +167,5 @@ def update_volunteer(info: Info, session: Session, data: Any) -> models.Voluntee
 
 
 def volunteer_update(info: Info, data: Any) -> Outcome[Any]:
-    return run(info, lambda session: update_volunteer(info, session, data), info.context.present.volunteer)
+    return run(info, lambda session: update_volunteer(session, info.context.auth.caller, data),
+               info.context.present.volunteer)

@@ -1,0 +1,299 @@
+"""The volunteer roster (志愿者花名册): one row per volunteer, keyed by the volunteer number.
+
+A new volunteer number is registered through `register_volunteer` (volunteerRegister's path), a
+known one updated through `update_volunteer` (volunteerUpdate's path) with only the fields that
+differ, so re-importing the same file changes nothing and every check of the API applies: the ID
+number (format, region, birth date, checksum, already registered), the phone, coordinates, skill
+levels, limits, weekly windows, and the access policy of the caller's session (a unit admin
+writes only volunteers of his subtree). A blank optional cell keeps what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from db import models
+from db.enums import ServiceDomain
+from db.errors import IdNumberError
+from db.identity import normalise_id_number, prepare_id_number
+from resolvers.core import globalid
+from resolvers.core.errors import ErrorCode, MutationAborted, Problem
+from resolvers.core.mutation import db_problem
+from resolvers.forces.volunteer_mutations import register_volunteer, update_volunteer
+from resolvers.imports.framework import CREATED, UNCHANGED, UPDATED, CellError, Column, ImportContext, Kind
+
+_LIST = re.compile(r"[;；,，、\n]+")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_WINDOW = re.compile(r"^(\S+?)\s*(\d{1,2}):(\d{2})\s*[-~～至]\s*(\d{1,2}):(\d{2})$")
+_WEEKDAYS = {**{str(i): i for i in range(7)},
+             **{f"{p}{d}": i for p in ("周", "星期") for i, d in enumerate("一二三四五六日")},
+             "周天": 6, "星期天": 6}
+
+
+def parse_date(text: str) -> date:
+    match = _DATE.match(text)
+    try:
+        if match is None:
+            raise ValueError
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise CellError("is not a date: write it as 2027-06-30") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise CellError("is not a number") from None
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise CellError("is not a whole number") from None
+
+
+def parse_skills(text: str) -> list[tuple[str, int, date | None]]:
+    """`first-aid:3; counselling:2:2027-06-30` -> [(skill code, level, certified until)]."""
+    out = []
+    for part in _LIST.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in re.split(r"[:：]", part)]
+        if len(pieces) not in (2, 3) or not pieces[0]:
+            raise CellError("lists skills as code:level, or code:level:certified-until, separated by ';'")
+        level = _whole(pieces[1])
+        until = parse_date(pieces[2]) if len(pieces) == 3 else None
+        out.append((pieces[0], level, until))
+    return out
+
+
+def parse_domains(text: str) -> list[ServiceDomain]:
+    out = []
+    for part in _LIST.split(text):
+        name = part.strip().upper()
+        if not name:
+            continue
+        if name not in ServiceDomain.__members__:
+            raise CellError(f"names a service domain that does not exist: use {', '.join(ServiceDomain.__members__)}",
+                            ErrorCode.NOT_FOUND)
+        out.append(ServiceDomain[name])
+    return out
+
+
+def parse_weekly(text: str) -> list[tuple[int, int, int]]:
+    """`周一 08:00-12:00; 3 14:00-18:00` -> [(weekday 0..6, start minute, end minute)]."""
+    out = []
+    for part in _LIST.split(text):
+        if not part.strip():
+            continue
+        match = _WINDOW.match(part.strip())
+        if match is None or match[1] not in _WEEKDAYS:
+            raise CellError("lists windows as 周一 08:00-12:00 (or 0..6 for Monday..Sunday), separated by ';'")
+        start, end = int(match[2]) * 60 + int(match[3]), int(match[4]) * 60 + int(match[5])
+        out.append((_WEEKDAYS[match[1]], start, end))
+    return out
+
+
+COLUMNS = (
+    Column("volunteer_number", "志愿者编号", True, fields=("volunteerNumber",), note="统一志愿者编号; the natural key",
+           example="PZ-V000123"),
+    Column("name", "姓名", True, fields=("name",), example="王芳"),
+    Column("id_number", "身份证号", True, fields=("idNumber",),
+           note="18 characters, entered as text (an Excel number loses digits); only a fingerprint is stored",
+           example="110105194912310021"),
+    Column("phone", "手机号", True, fields=("phone",), example="13812345678"),
+    Column("unit", "所属站点编码", True, fields=("unit",), note="the code of the volunteer's station (or other unit)",
+           example="PZ-S0101"),
+    Column("lat", "住址纬度", True, _number, fields=("homeLocation.lat",), example="34.31"),
+    Column("lon", "住址经度", True, _number, fields=("homeLocation.lon",), example="117.95"),
+    Column("skills", "技能", parse=parse_skills, fields=("skills",),
+           note="skill code:level 1..5[:certified until], separated by ';'", example="first-aid:3;doctor:2:2027-06-30"),
+    Column("domains", "服务领域", parse=parse_domains, fields=("domains",), note="service domains, separated by ';'",
+           example="HEALTH;EDUCATION"),
+    Column("weekly", "每周可服务时段", parse=parse_weekly, fields=("weekly",),
+           note="weekday (周一..周日 or 0..6) and hours, separated by ';'",
+           example="周六 08:00-12:00;周日 14:00-18:00"),
+    Column("insurance_valid_until", "保险有效期至", parse=parse_date, fields=("insuranceValidUntil",),
+           example="2027-06-30"),
+    Column("max_travel_km", "最远服务距离公里", parse=_number, fields=("maxTravelKm",), example="10"),
+    Column("max_tasks_per_day", "每日最多任务数", parse=_whole, fields=("maxTasksPerDay",), example="2"),
+    Column("max_minutes_per_day", "每日最多服务分钟", parse=_whole, fields=("maxMinutesPerDay",),
+           example="240"),
+)
+
+
+@dataclass(frozen=True)
+class _Location:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class _Skill:
+    skill: str
+    level: int
+    certified_until: date | None
+
+
+@dataclass(frozen=True)
+class _Window:
+    weekday: int
+    start_minute: int
+    end_minute: int
+
+
+@dataclass(frozen=True)
+class _Register:
+    """volunteerRegister's input, from a row."""
+
+    volunteer_number: str
+    name: str
+    phone: str
+    id_number: str
+    home_location: _Location
+    unit: str
+    insurance_valid_until: date | None
+    max_travel_km: float | None
+    max_tasks_per_day: int | None
+    max_minutes_per_day: int | None
+    skills: list[_Skill]
+    domains: list[ServiceDomain]
+    weekly: list[_Window]
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class _Update:
+    """volunteerUpdate's input: None keeps the stored value."""
+
+    id: str
+    name: str | None = None
+    phone: str | None = None
+    home_location: _Location | None = None
+    unit: str | None = None
+    status: Any = None
+    insurance_valid_until: date | None = None
+    max_travel_km: float | None = None
+    max_tasks_per_day: int | None = None
+    max_minutes_per_day: int | None = None
+    skills: list[_Skill] | None = None
+    domains: list[ServiceDomain] | None = None
+    weekly: list[_Window] | None = None
+
+
+def _by_code(context: ImportContext, model: Any, code: str) -> Any:
+    cache = context.cache.setdefault(model.__tablename__, {})
+    if code not in cache:
+        cache[code] = context.session.scalar(select(model).where(model.code == code))
+    return cache[code]
+
+
+def _resolve(context: ImportContext, v: dict[str, Any]) -> tuple[Any, list[_Skill] | None]:
+    """The unit and the skills the row names by code; unknown ones (and a unit outside the
+    import's scope) are problems at their columns."""
+    problems: list[Problem] = []
+    unit = _by_code(context, models.Unit, v["unit"])
+    if unit is None:
+        problems.append(Problem(("input", "unit"), "no unit has this code", ErrorCode.NOT_FOUND))
+    elif context.scope is not None and not unit.path.startswith(context.scope.path):
+        problems.append(Problem(("input", "unit"), "the unit is outside the import's scope", ErrorCode.FORBIDDEN))
+    skills = None
+    if v["skills"] is not None:
+        skills = []
+        for i, (code, level, until) in enumerate(v["skills"]):
+            skill = _by_code(context, models.Skill, code)
+            if skill is None:
+                problems.append(Problem(("input", "skills", str(i), "skill"), f"skill {i + 1}: no skill has this code",
+                                        ErrorCode.NOT_FOUND))
+            else:
+                skills.append(_Skill(globalid.encode("Skill", skill.id), level, until))
+    if problems:
+        raise MutationAborted(problems)
+    return unit, skills
+
+
+def _weekly(v: dict[str, Any]) -> list[_Window] | None:
+    return None if v["weekly"] is None else [_Window(*w) for w in v["weekly"]]
+
+
+def _stored(context: ImportContext, volunteer_id: int, *columns: Any) -> set[tuple[Any, ...]]:
+    """The volunteer's detail rows, as tuples of `columns` (of one table with a volunteer_id)."""
+    owner = columns[0].class_.volunteer_id
+    return {tuple(r) for r in context.session.execute(select(*columns).where(owner == volunteer_id))}
+
+
+def _changes(context: ImportContext, volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None,
+             v: dict[str, Any]) -> dict[str, Any]:
+    """The update's fields that differ from what is stored (none: the row is unchanged)."""
+    changes: dict[str, Any] = {}
+    if v["name"].strip() != volunteer.name:
+        changes["name"] = v["name"]
+    if v["phone"].strip() != volunteer.phone:
+        changes["phone"] = v["phone"]
+    if (v["lat"], v["lon"]) != (volunteer.home_lat, volunteer.home_lon):
+        changes["home_location"] = _Location(v["lat"], v["lon"])
+    if unit.id != volunteer.unit_id:
+        changes["unit"] = globalid.encode("Unit", unit.id)
+    for key in ("insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"):
+        if v[key] is not None and v[key] != getattr(volunteer, key):
+            changes[key] = v[key]
+    if skills is not None:
+        stored = _stored(context, volunteer.id, models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
+                         models.VolunteerSkill.certified_until)
+        wanted = {(globalid.decode_as(s.skill, "Skill"), s.level, s.certified_until) for s in skills}
+        if stored != wanted or len(wanted) != len(skills):
+            changes["skills"] = skills
+    if v["domains"] is not None and _stored(context, volunteer.id, models.VolunteerDomain.domain) != {
+            (d,) for d in v["domains"]}:
+        changes["domains"] = v["domains"]
+    weekly = _weekly(v)
+    if weekly is not None:
+        windows = _stored(context, volunteer.id, models.AvailabilityWindow.weekday,
+                          models.AvailabilityWindow.start_minute, models.AvailabilityWindow.end_minute)
+        if windows != {(w.weekday, w.start_minute, w.end_minute) for w in weekly} or len(windows) != len(weekly):
+            changes["weekly"] = weekly
+    return changes
+
+
+def write(context: ImportContext, v: dict[str, Any]) -> str:
+    session = context.session
+    unit, skills = _resolve(context, v)
+    number = v["volunteer_number"]
+    volunteer = session.scalar(select(models.Volunteer).where(models.Volunteer.volunteer_number == number))
+    if volunteer is None:
+        register_volunteer(session, context.secret_key, _Register(
+            volunteer_number=v["volunteer_number"], name=v["name"], phone=v["phone"], id_number=v["id_number"],
+            home_location=_Location(v["lat"], v["lon"]), unit=globalid.encode("Unit", unit.id),
+            insurance_valid_until=v["insurance_valid_until"], max_travel_km=v["max_travel_km"],
+            max_tasks_per_day=v["max_tasks_per_day"], max_minutes_per_day=v["max_minutes_per_day"],
+            skills=skills or [], domains=v["domains"] or [], weekly=_weekly(v) or []))
+        return CREATED
+    try:
+        stored = prepare_id_number(v["id_number"], context.secret_key)
+    except IdNumberError as exc:
+        raise MutationAborted([db_problem(exc, ("input", "idNumber"))]) from None
+    if stored.fingerprint != volunteer.id_number_fingerprint:
+        raise MutationAborted([Problem(("input", "idNumber"), "differs from the ID number registered under this "
+                                       "volunteer number: correct one of the two", ErrorCode.CONFLICT)])
+    changes = _changes(context, volunteer, unit, skills, v)
+    if not changes:
+        return UNCHANGED
+    update_volunteer(session, context.caller, _Update(id=globalid.encode("Volunteer", volunteer.id), **changes))
+    return UPDATED
+
+
+VOLUNTEERS = Kind(
+    name="volunteers",
+    columns=COLUMNS,
+    key="volunteer_number",
+    unique={"volunteer_number": str.strip, "id_number": normalise_id_number},
+    write=write,
+    refusal_column="unit",
+)
