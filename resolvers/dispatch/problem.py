@@ -112,8 +112,8 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
             .where(models.ServiceItemProvider.item_id.in_(item_ids))):
         providers[item_id].append((team_id, team_code))
 
-    item_codes = dict(session.execute(select(models.ServiceItem.id, models.ServiceItem.code)
-                                      .where(models.ServiceItem.id.in_(item_ids))).tuples().all())
+    item_codes: dict[int, str] = {pk: code for pk, code in session.execute(
+        select(models.ServiceItem.id, models.ServiceItem.code).where(models.ServiceItem.id.in_(item_ids)))}
     order_keys = {order_request_id(o.id) for o in orders}
     vols = load_volunteers(session, orders, needs, providers, volunteer_ids, date_from, date_to)
     last_day = max([date_to, *(o.window_end.date() for o in orders)])

@@ -70,7 +70,7 @@ def _volunteers(checks: Checks, ids: list[str] | None) -> list[int]:
     return sorted({r.id for r in rows if r is not None})
 
 
-def _whom(checks: Checks, team: Any, volunteers: list[int]) -> None:
+def _whom(checks: Checks, team: Any, volunteers: list[str] | None) -> None:
     if team is None and not volunteers:
         checks.add(("input", "volunteers"), "name the volunteers covered, or a team", ErrorCode.REQUIRED)
     if team is not None and volunteers:
@@ -79,13 +79,7 @@ def _whom(checks: Checks, team: Any, volunteers: list[int]) -> None:
 
 
 def _load(session: Session, global_id: str) -> models.InsurancePolicy:
-    try:
-        pk = globalid.decode_as(global_id, "InsurancePolicy", POLICY)
-    except ClientError as exc:
-        raise abort(POLICY, str(exc), exc.code) from exc
-    policy = session.get(models.InsurancePolicy, pk, with_for_update=True)
-    if policy is None:
-        raise abort(POLICY, "policy: no InsurancePolicy has this ID", ErrorCode.NOT_FOUND)
+    policy: models.InsurancePolicy = globalid.load(session, global_id, "InsurancePolicy", POLICY, lock=True)
     return policy
 
 
@@ -98,7 +92,7 @@ def policy_create(info: Info, data: Any) -> Outcome[Any]:
         team = checks.ref(data.team, "Team", ("input", "team"))
         volunteers = _volunteers(checks, data.volunteers)
         kinds = _kinds(checks, session, data.activity_kinds)
-        _whom(checks, data.team, volunteers)
+        _whom(checks, data.team, data.volunteers)
         _period(checks, data.valid_from, data.valid_until)
         checks.raise_if_any()
         if session.scalar(select(models.InsurancePolicy.id).where(
@@ -129,7 +123,7 @@ def policy_update(info: Info, data: Any) -> Outcome[Any]:
         team = checks.ref(data.team, "Team", ("input", "team"))
         volunteers = _volunteers(checks, data.volunteers)
         if data.team is not None or data.volunteers is not None:
-            _whom(checks, data.team, volunteers)
+            _whom(checks, data.team, data.volunteers)
         start = data.valid_from if data.valid_from is not None else policy.valid_from
         end = data.valid_until if data.valid_until is not None else policy.valid_until
         _period(checks, start, end)
@@ -190,9 +184,10 @@ class Uninsured:
     day: dt.date
 
 
-def uninsured_assignments(info: Info, scope: str, days: int) -> list[Uninsured]:
-    """OFFERED and ACCEPTED tasks on orders served in the scope's subtree, starting from today
-    (local) for `days` days, without a cover: neither the volunteer's own date nor a policy."""
+def uninsured_assignments(info: Info, scope: str, days: int, start_day: dt.date | None = None) -> list[Uninsured]:
+    """OFFERED and ACCEPTED tasks on orders served in the scope's subtree, starting on `start_day`
+    (today, local, when None) or one of the `days` - 1 days after, without a cover: neither the
+    volunteer's own date nor a policy. The session's row criteria keep it to what the caller sees."""
     if not 1 <= days <= MAX_DAYS:
         raise ClientError(f"days must be within 1..{MAX_DAYS}", ErrorCode.OUT_OF_RANGE)
     session = info.context.session
@@ -200,7 +195,7 @@ def uninsured_assignments(info: Info, scope: str, days: int) -> list[Uninsured]:
     unit = session.get(models.Unit, unit_pk)
     if unit is None:
         return []
-    today = dt.datetime.now(LOCAL_TZ).date()
+    today = start_day or dt.datetime.now(LOCAL_TZ).date()
     start = dt.datetime.combine(today, dt.time())
     end = start + dt.timedelta(days=days)
     A, Ord, V = models.Assignment, models.Order, models.Volunteer
@@ -211,7 +206,7 @@ def uninsured_assignments(info: Info, scope: str, days: int) -> list[Uninsured]:
         .where(subtree_condition(unit.path), A.status.in_((AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)),
                A.start >= start, A.start < end)
         .order_by(A.start, A.id)).all()
-    found = covers(session, {r[1] for r in rows}, {r[3] for r in rows}, today, today + dt.timedelta(days=days))
+    found = covers(session, {r[1] for r in rows}, {r[3] for r in rows}, today, today + dt.timedelta(days=days - 1))
     out = []
     for aid, vid, oid, kind, begin, own in rows:
         day = begin.date()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import strawberry
@@ -30,11 +31,12 @@ def _payload(out: Outcome[Any]) -> InsurancePolicyPayload:
 
 @strawberry.type
 class InsuranceQueries:
-    @strawberry.field(description="Tasks (OFFERED, ACCEPTED) on orders served in `scope`'s subtree from today for "
-                                  "`days` days (1..31) whose volunteer no insurance covers for the task's activity "
-                                  "kind on its day; those you may see.")
-    def uninsured_assignments(self, info: Info, scope: strawberry.ID, days: int = 7) -> list[UninsuredAssignment]:
-        return [uninsured(row) for row in policies.uninsured_assignments(info, scope, days)]
+    @strawberry.field(description="Tasks (OFFERED, ACCEPTED) on orders served in `scope`'s subtree over `days` days "
+                                  "(1..31) from `start` (default today) whose volunteer no insurance covers for the "
+                                  "task's activity kind on its day; those you may see.")
+    def uninsured_assignments(self, info: Info, scope: strawberry.ID, days: int = 7,
+                              start: datetime.date | None = None) -> list[UninsuredAssignment]:
+        return [uninsured(row) for row in policies.uninsured_assignments(info, scope, days, start)]
 
 
 @strawberry.type
