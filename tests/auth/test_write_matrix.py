@@ -151,7 +151,20 @@ CASES: dict[str, Case] = {
     "mallRedeem": Case(lambda i: {"item": i["mall_item_b"], "volunteer": i["vb"]}, owner="admin", phase=14),
     "redemptionPickup": Case(lambda i: {"redemption": i["redemption_b"]}, phase=15),
     "redemptionCancel": Case(lambda i: {"redemption": i["redemption_b2"], "reason": "不要了"}, phase=15),
+    # insurance: B's policies
+    "insurancePolicyCreate": Case(lambda i: _policy_input(i)),
+    "insurancePolicyUpdate": Case(lambda i: {"policy": i["policy_b"], "validUntil": "2027-06-30"}),
+    "insurancePolicyWithdraw": Case(lambda i: {"policy": i["policy_b2"]}),
 }
+
+
+def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"unit": ids["center_b"], "insurer": "人保财险", "policyNumber": unique("PICC"), "validFrom": "2026-12-01",
+            "validUntil": "2027-11-30", "activityKinds": [ids["item_b_code"]], "team": ids["team_with_item_b"]}
+
+
+_POLICY = ("mutation M($input: InsurancePolicyCreateInput!) { insurancePolicyCreate(input: $input) { policy { id } "
+           "userErrors { code } } }")
 
 
 def _mall_item_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -250,6 +263,11 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
     ids["dispatcher_grant_b"] = next(g["id"] for g in account["grants"] if g["role"] == "DISPATCHER")
     for key in ("mall_item_b", "mall_item_b2"):
         ids[key] = _ok(admin, _MALL_ITEM, {"input": _mall_item_input(ids)}, "mallItemCreate")["item"]["id"]
+    ids["team_with_item_b"] = team
+    ids["item_b_code"] = admin.data("query I($id: ID!) { node(id: $id) { ... on ServiceItem { code } } }",
+                                    {"id": ids["item_b"]})["node"]["code"]
+    for key in ("policy_b", "policy_b2"):
+        ids[key] = _ok(admin, _POLICY, {"input": _policy_input(ids)}, "insurancePolicyCreate")["policy"]["id"]
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
