@@ -43,28 +43,44 @@ def check_insurance(problem: Problem, result: Result) -> list[Violation]:
     return out
 
 
+class _Covers:
+    """Every volunteer's covers as arrays, sorted by key volunteer * activities + activity, and
+    each request's activity number (-1: none, or no cover names it)."""
+
+    def __init__(self, arr: Arrays) -> None:
+        problem = arr.problem
+        names: dict[str, int] = {}
+        rows = [(v, names.setdefault(c.activity, len(names)), problem.day_index(c.valid_from),
+                 problem.day_index(c.valid_until))
+                for v, vol in enumerate(problem.volunteers) for c in vol.insurance_covers]
+        self.activities = max(len(names), 1)
+        table = np.array(rows, np.int64).reshape(-1, 4)
+        key = table[:, 0] * self.activities + table[:, 1]
+        order = np.argsort(key, kind="stable")
+        self.key, self.first, self.last = key[order], table[order, 2], table[order, 3]
+        self.r_activity = np.fromiter((names.get(r.activity, -1) if r.activity is not None else -1
+                                       for r in problem.requests), np.int64, arr.nr)
+        self.widest = int(np.bincount(np.unique(key, return_inverse=True)[1]).max()) if len(key) else 0
+
+
 def insured_through(arr: Arrays, v: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Per pair: the last day number up to which volunteer v[i] is insured for request r[i]
-    without a gap from the request's first day (-NEVER when not insured on that day)."""
+    without a gap from the request's first day (-NEVER when not insured on that day): his
+    `insurance_valid_until`, or the end of a cover of the request's activity holding on that day."""
     last: np.ndarray = arr.insured_until[v].copy()
-    problem = arr.problem
-
-    def holders() -> np.ndarray:
-        some = np.zeros(arr.nv, bool)
-        some[[i for i, vol in enumerate(problem.volunteers) if vol.insurance_covers]] = True
-        return some
-
-    if not len(v):
+    covers = arr.memo(("H7", "covers"), lambda: _Covers(arr))
+    if not covers.widest or not len(v):
         return last
-    idx = np.nonzero(arr.memo(("H7", "cover holders"), holders)[v])[0]
-    for i in idx.tolist():
-        vol, req = problem.volunteers[int(v[i])], problem.requests[int(r[i])]
-        first = int(arr.r_earliest[r[i]]) // 1440
-        day = problem.date_from + dt.timedelta(days=first)
-        ends = [problem.day_index(c.valid_until) for c in vol.insurance_covers
-                if c.activity == req.activity and c.valid_from <= day <= c.valid_until]
-        if ends:
-            last[i] = max(int(last[i]), *ends)
+    act = covers.r_activity[r]
+    day = arr.r_earliest[r] // 1440
+    key = v * covers.activities + act
+    lo = np.searchsorted(covers.key, key, side="left")
+    hi = np.searchsorted(covers.key, key, side="right")
+    some = act >= 0
+    for k in range(covers.widest):          # each volunteer holds few covers of one activity
+        at = np.minimum(lo + k, len(covers.key) - 1)
+        holds = some & (lo + k < hi) & (covers.first[at] <= day) & (day <= covers.last[at])
+        last = np.where(holds, np.maximum(last, covers.last[at]), last)
     return last
 
 
