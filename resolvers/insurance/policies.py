@@ -47,11 +47,12 @@ def _kinds(checks: Checks, session: Session, kinds: list[str] | None) -> list[st
     if kinds is None:
         return []
     path = ("input", "activityKinds")
+    if len(kinds) > MAX_KINDS:
+        checks.add(path, f"at most {MAX_KINDS} activity kinds", ErrorCode.TOO_LARGE)
+        return []
     wanted = sorted({k.strip() for k in kinds if k.strip()})
     if not wanted:
         checks.add(path, "name at least one activity kind (a service item code)", ErrorCode.REQUIRED)
-    elif len(wanted) > MAX_KINDS:
-        checks.add(path, f"at most {MAX_KINDS} activity kinds", ErrorCode.TOO_LARGE)
     else:
         known = set(session.scalars(select(models.ServiceItem.code).where(models.ServiceItem.code.in_(wanted))))
         unknown = [k for k in wanted if k not in known]

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from db import models
 from db.models import Role
+from resolvers.insurance import cover
 from tests.auth.support import token_for
 from tests.auth.world import pk
 from tests.dispatch.support import DAY, DispatchClient, start_run, submit_order
@@ -99,6 +100,16 @@ def test_a_volunteer_covered_by_a_team_policy_is_assigned(api: DispatchClient, w
     assert dispatch(api, world)["openOrders"][0]["reason"] == "NO_INSURANCE", "a withdrawn policy covers nothing"
 
 
+def test_a_team_policy_insures_when_the_volunteers_are_too_many_to_name_in_sql(
+        api: DispatchClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cover, "IN_SQL", 0)  # the covers are then read by kinds and dates, kept for these volunteers
+    doctor = uninsured_doctor(api, world)
+    kind = code_of(api, world["item"])
+    api.ok(CREATE, {"input": policy_input(world, [kind], team=world["team"])}, "insurancePolicyCreate")
+    submit_order(api, world, world["east"], 34.33, 117.96)
+    assert [p["volunteer"]["id"] for p in dispatch(api, world)["proposals"]] == [doctor]
+
+
 def test_uninsured_assignments_lists_the_tasks_no_policy_covers(api: DispatchClient, world: dict[str, Any],
                                                                  settings: Settings, engine: Engine) -> None:
     doctor = uninsured_doctor(api, world)
@@ -148,6 +159,7 @@ def _policies(engine: Engine) -> tuple[int, int, int]:
     ({"team": "VGVhbTo5OTk5OTk=", "volunteers": None}, ["input", "team"], "NOT_FOUND"),
     ({"volunteers": ["Vm9sdW50ZWVyOjk5OTk5OQ=="]}, ["input", "volunteers", "0"], "NOT_FOUND"),
     ({"volunteers": []}, ["input", "volunteers"], "REQUIRED"),
+    ({"activityKinds": [f"k{i}" for i in range(101)]}, ["input", "activityKinds"], "TOO_LARGE"),
 ])
 def test_bad_policy_input_is_refused_with_nothing_written(api: DispatchClient, world: dict[str, Any], engine: Engine,
                                                            change: dict[str, Any], field: list[str],
