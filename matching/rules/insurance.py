@@ -22,6 +22,9 @@ from matching.rules.facts import Violation, known, service_date, violation
 if TYPE_CHECKING:
     from matching.arrays import Arrays
 
+#: up to this many (volunteer, activity) keys the covers are found by direct lookup
+DENSE_KEYS = 4_000_000
+
 
 def covered(volunteer: Volunteer, request: Request, day: dt.date) -> bool:
     """Whether the volunteer is insured for the request's activity on `day`."""
@@ -61,6 +64,16 @@ class _Covers:
         self.r_activity = np.fromiter((names.get(r.activity, -1) if r.activity is not None else -1
                                        for r in problem.requests), np.int64, arr.nr)
         self.widest = int(np.bincount(np.unique(key, return_inverse=True)[1]).max()) if len(key) else 0
+        #: where each key's covers start, by direct lookup when the table is small (else by search)
+        self.start: np.ndarray | None = None
+        if arr.nv * self.activities <= DENSE_KEYS:
+            self.start = np.searchsorted(self.key, np.arange(arr.nv * self.activities + 1))
+
+    def span(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions [lo, hi) of the covers of each key."""
+        if self.start is not None:
+            return self.start[key], self.start[key + 1]
+        return np.searchsorted(self.key, key, side="left"), np.searchsorted(self.key, key, side="right")
 
 
 def insured_through(arr: Arrays, v: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -73,14 +86,18 @@ def insured_through(arr: Arrays, v: np.ndarray, r: np.ndarray) -> np.ndarray:
         return last
     act = covers.r_activity[r]
     day = arr.r_earliest[r] // 1440
-    key = v * covers.activities + act
-    lo = np.searchsorted(covers.key, key, side="left")
-    hi = np.searchsorted(covers.key, key, side="right")
-    some = act >= 0
+    latest = (arr.r_latest_end[r] - arr.r_duration[r]) // 1440
+    ask = np.nonzero((act >= 0) & (last < latest))[0]   # his own date ends too soon: look for a cover
+    if not len(ask):
+        return last
+    day = day[ask]
+    lo, hi = covers.span(v[ask] * covers.activities + act[ask])
+    found = last[ask]
     for k in range(covers.widest):          # each volunteer holds few covers of one activity
         at = np.minimum(lo + k, len(covers.key) - 1)
-        holds = some & (lo + k < hi) & (covers.first[at] <= day) & (day <= covers.last[at])
-        last = np.where(holds, np.maximum(last, covers.last[at]), last)
+        holds = (lo + k < hi) & (covers.first[at] <= day) & (day <= covers.last[at])
+        found = np.where(holds, np.maximum(found, covers.last[at]), found)
+    last[ask] = found
     return last
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from matching import solve
 from matching.result import Result, Status
+from matching.rules import insurance
 from matching.validate import validate
 from tests.matching.helpers import DAY, NEXT_DAY, at, build, proving, request, volunteer
 
@@ -231,6 +232,25 @@ def travel_counts_as_work(allowed: bool) -> Any:
 def test_engine_edge_single_volunteer(case: Any) -> None:
     assert staffed_by(solved(case(False))) == set()
     assert staffed_by(solved(case(True))) == {("V", "R")}
+
+
+@pytest.mark.parametrize("case", [cover_before_second_day, cover_bounds_a_flexible_start], ids=lambda f: f.__name__)
+def test_engine_h7_covers_are_found_by_search_when_the_key_table_is_large(case: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(insurance, "DENSE_KEYS", 0)
+    assert staffed_by(solved(case(False))) == set()
+    assert staffed_by(solved(case(True))) == {("V", "R")}
+
+
+def test_engine_h7_a_cover_outlasting_the_own_date_bounds_a_flexible_start() -> None:
+    """Insured by his own date on the first day and by a cover through the second: a start on the
+    second day is allowed."""
+    window = {"earliest_start": at("20:00"), "latest_end": at("23:00", NEXT_DAY), "duration": 60}
+    avail = {"dated": [{"start": at("00:00", NEXT_DAY), "end": at("23:00", NEXT_DAY)}]}
+    problem = build([volunteer("V", availability=avail, insurance_valid_until=DAY, insurance_covers=[
+        {"activity": "clinic", "valid_from": DAY, "valid_until": NEXT_DAY}])],
+        [{**request("R", requires_insurance=True, activity="clinic"), "time": window}], date_to=NEXT_DAY)
+    assert staffed_by(solved(problem)) == {("V", "R")}
 
 
 def test_engine_h5_a_task_across_midnight_counts_on_its_start_day() -> None:
