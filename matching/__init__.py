@@ -23,6 +23,7 @@ from matching.jsonio import dump_problem, load_problem, load_result, result_to_j
 from matching.options import SolveOptions
 from matching.problem import (
     Availability,
+    Cover,
     Limits,
     Override,
     Problem,
@@ -57,7 +58,7 @@ from matching.result import (
 from matching.validate import Violation, validate
 
 __all__ = [
-    "Assignment", "Availability", "Changes", "Explanation", "Limits", "MatchingError", "Missing", "Moved",
+    "Assignment", "Availability", "Changes", "Cover", "Explanation", "Limits", "MatchingError", "Missing", "Moved",
     "NearMiss", "Objective", "OpenRequest", "Override", "Problem", "ProblemError", "Progress", "Reason", "Request",
     "Result", "ResultError", "RunnerUp", "Settings", "SkillLevel", "SkillMatch", "SkillNeed", "SolveOptions",
     "Status", "TimeSpec", "Violation", "Volunteer", "WeeklyWindow", "apply_changes", "available_intervals",

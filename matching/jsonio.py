@@ -19,6 +19,7 @@ from matching.errors import ProblemError
 from matching.jsonbase import json_path, read_json, schema_error, write_json
 from matching.problem import (
     Availability,
+    Cover,
     Limits,
     Override,
     Problem,
@@ -176,7 +177,19 @@ class _Reader:
             v["id"], float(v["home"]["lat"]), float(v["home"]["lon"]), skills, teams, availability, limits,
             v.get("max_travel_km"),
             self._date(insurance, f"{path}.insurance_valid_until") if insurance else None,
-            tuple(v.get("pinned", ())), tuple(v.get("forbidden", ())), tuple(sorted(v.get("attributes", {}).items())))
+            tuple(v.get("pinned", ())), tuple(v.get("forbidden", ())), tuple(sorted(v.get("attributes", {}).items())),
+            self._covers(v.get("insurance_covers", ()), path))
+
+    def _covers(self, raw: Any, path: str) -> tuple[Cover, ...]:
+        covers = []
+        for j, c in enumerate(raw):
+            cpath = f"{path}.insurance_covers[{j}]"
+            start = self._date(c["valid_from"], f"{cpath}.valid_from")
+            end = self._date(c["valid_until"], f"{cpath}.valid_until")
+            if end < start:
+                raise ProblemError(f"{cpath}.valid_until", "ends before valid_from")
+            covers.append(Cover(c["activity"], start, end))
+        return tuple(covers)
 
     def _availability(self, a: dict[str, Any], path: str) -> Availability:
         weekly = []
@@ -227,7 +240,8 @@ class _Reader:
             raise ProblemError(f"{path}.skills", "a request needs at least one skill slot")
         return Request(r["id"], float(r["location"]["lat"]), float(r["location"]["lon"]), time, tuple(needs),
                        tuple(r.get("eligible_teams", ())), r.get("priority", 3), r.get("allow_partial", False),
-                       r.get("requires_insurance", False), tuple(sorted(r.get("attributes", {}).items())))
+                       r.get("requires_insurance", False), tuple(sorted(r.get("attributes", {}).items())),
+                       r.get("activity"))
 
     @staticmethod
     def _settings(s: dict[str, Any], volunteer_ids: set[str], request_ids: set[str]) -> Settings:
@@ -274,6 +288,9 @@ def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, 
             item["max_travel_km"] = v.max_travel_km
         if v.insurance_valid_until is not None:
             item["insurance_valid_until"] = v.insurance_valid_until.isoformat()
+        if v.insurance_covers:
+            item["insurance_covers"] = [{"activity": c.activity, "valid_from": c.valid_from.isoformat(),
+                                         "valid_until": c.valid_until.isoformat()} for c in v.insurance_covers]
         if v.pinned:
             item["pinned"] = list(v.pinned)
         if v.forbidden:
@@ -290,6 +307,7 @@ def dump_problem(problem: Problem, path: str | Path | None = None) -> dict[str, 
                      "skills": [{"skill": n.skill, "count": n.count, "min_level": n.min_level} for n in r.skills],
                      "eligible_teams": list(r.eligible_teams), "priority": r.priority,
                      "allow_partial": r.allow_partial, "requires_insurance": r.requires_insurance,
+                     **({"activity": r.activity} if r.activity is not None else {}),
                      **({"attributes": dict(r.attributes)} if r.attributes else {})})
     s = problem.settings
     doc: dict[str, Any] = {

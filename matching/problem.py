@@ -99,11 +99,23 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Cover:
+    """An insurance cover (保险): the volunteer is insured for `activity` (an activity kind, e.g. a
+    service item code) on every day from `valid_from` to `valid_until`, both included."""
+
+    activity: str
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class Volunteer:
     """A registered volunteer (志愿者): home, skills, teams, availability and personal rules.
 
     `availability=None` means available at any time (no `availability` key in JSON).
     `attributes` is free data for a caller's own rules (the shipped rules never read it).
+    `insurance_valid_until` insures for every activity up to a date; `insurance_covers` insure
+    for one activity kind over a period each (H7).
     """
 
     id: str
@@ -118,6 +130,7 @@ class Volunteer:
     pinned: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     attributes: Attributes = ()
+    insurance_covers: tuple[Cover, ...] = ()
 
     def attribute(self, name: str, default: Scalar | None = None) -> Scalar | None:
         """The value of one of the volunteer's `attributes`, or `default`."""
@@ -126,7 +139,11 @@ class Volunteer:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """An ordered service (点单) to staff: where, when, which skills, which teams may serve."""
+    """An ordered service (点单) to staff: where, when, which skills, which teams may serve.
+
+    `activity` is its activity kind (e.g. the service item's code), which an insurance cover
+    must name when `requires_insurance` and the volunteer's `insurance_valid_until` does not hold.
+    """
 
     id: str
     lat: float
@@ -138,6 +155,7 @@ class Request:
     allow_partial: bool = False
     requires_insurance: bool = False
     attributes: Attributes = ()
+    activity: str | None = None
 
     def attribute(self, name: str, default: Scalar | None = None) -> Scalar | None:
         """The value of one of the request's `attributes`, or `default`."""

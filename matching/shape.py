@@ -16,7 +16,7 @@ from matching.jsonbase import schema_error
 
 PROBLEM_FORMAT = "wenming.matching/problem"
 _VOLUNTEER_KEYS = {"id", "home", "skills", "teams", "availability", "limits", "max_travel_km",
-                   "insurance_valid_until", "pinned", "forbidden", "attributes"}
+                   "insurance_valid_until", "pinned", "forbidden", "attributes", "insurance_covers"}
 _LIMIT_KEYS = {"tasks_per_day", "minutes_per_day", "tasks_per_period", "minutes_per_period"}
 
 
@@ -75,7 +75,12 @@ def check_volunteer_shape(v: Any, path: str) -> None:
               and _date_ok(v.get("insurance_valid_until"))
               and all(_date_ok(s.get("expires")) for s in v.get("skills", []))
               and ("availability" not in v or _availability_ok(v["availability"]))
-              and _attributes_ok(v.get("attributes", {})))
+              and _attributes_ok(v.get("attributes", {}))
+              and isinstance(v.get("insurance_covers", []), list)
+              and all(isinstance(c, dict) and set(c) == {"activity", "valid_from", "valid_until"}
+                      and isinstance(c["activity"], str) and c["activity"] and isinstance(c["valid_from"], str)
+                      and isinstance(c["valid_until"], str) and _date_ok(c["valid_from"]) and _date_ok(c["valid_until"])
+                      for c in v.get("insurance_covers", [])))
     except (KeyError, TypeError):
         ok = False
     if not ok:

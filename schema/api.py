@@ -19,6 +19,7 @@ from schema.forces.teams import TeamMutations, TeamQueries
 from schema.forces.types import Skill, Team
 from schema.forces.volunteer_types import Volunteer
 from schema.forces.volunteers import VolunteerMutations, VolunteerQueries
+from schema.insurance.fields import InsuranceMutations, InsuranceQueries
 from schema.network.fields import UnitMutations, UnitQueries
 from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.orders.fields import OrderMutations, OrderQueries
@@ -30,13 +31,15 @@ from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
-            DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries):
+            DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
+            InsuranceQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
-               DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations):
+               DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
+               InsuranceMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

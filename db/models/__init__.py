@@ -4,7 +4,7 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
 """
 
 from db.models.accounts import (
@@ -39,6 +39,7 @@ from db.models.forces import (
     VolunteerDomain,
     VolunteerSkill,
 )
+from db.models.insurance import InsurancePolicy, InsurancePolicyKind, InsuredVolunteer
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
 from db.models.recognition import (
@@ -65,6 +66,9 @@ __all__ = [
     "AvailabilityWindow",
     "Base",
     "Department",
+    "InsurancePolicy",
+    "InsurancePolicyKind",
+    "InsuredVolunteer",
     "DispatchProposal",
     "DispatchRun",
     "LedgerAccount",

@@ -20,6 +20,7 @@ from matching.problem import MINUTES_PER_DAY, Problem, Volunteer
 from matching.result import Reason, Result
 from matching.rules.base import Miss, Pairs, PairTest, Rule
 from matching.rules.facts import Violation, known, lenient_minutes, violation
+from matching.rules.insurance import insured_through
 
 if TYPE_CHECKING:
     from matching.arrays import Arrays
@@ -71,7 +72,7 @@ def _flex_pieces(arr: Arrays, v: np.ndarray, r: np.ndarray, travel: np.ndarray, 
     """`allowed_starts` of many pairs (v[i], r[i]) of flexible requests at once: the non-empty
     pieces as (pair index, lo, hi), in pair order and, per pair, in availability order.
     `last_day` is the skill's last valid day; the insurance limit is applied here."""
-    last = np.where(arr.r_insurance[r], np.minimum(last_day, arr.insured_until[v]), last_day)
+    last = np.where(arr.r_insurance[r], np.minimum(last_day, insured_through(arr, v, r)), last_day)
     lo = arr.r_earliest[r]
     d = arr.r_duration[r]
     hi = np.minimum(arr.r_latest_end[r] - d, (last + 1) * 1440 - 1)

@@ -39,4 +39,5 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "MallRedemption": models.Redemption,
     "LedgerTransaction": models.LedgerTransaction,
     "LedgerEntry": models.LedgerEntry,
+    "InsurancePolicy": models.InsurancePolicy,
 }

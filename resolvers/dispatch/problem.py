@@ -9,7 +9,10 @@ What goes in:
 - volunteers: ACTIVE members of the provider teams (any ACTIVE volunteer with a needed skill when
   an item names no provider team), holding at least one needed skill, id "V<volunteer id>": home,
   skills with certification expiry, provider-team memberships, weekly windows and dated
-  exceptions, per-day limits, max travel distance, insurance;
+  exceptions, per-day limits, max travel distance, insurance: the volunteer's own date (every
+  activity) and the covers of the policies naming him or a team he belongs to, for the activity
+  kinds (service item codes) of the requests (resolvers/insurance/cover.py); each request names
+  its item's code as its `activity`;
 - current commitments as fixed: each active task (offered, accepted, checked in) of those
   volunteers in the range becomes a one-slot request "C<assignment id>" with the volunteer pinned
   to it, so the engine keeps their time, travel and limits; a task on an order that is itself
@@ -22,6 +25,7 @@ Rows are read with a fixed number of Core statements whatever the sizes (no per-
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -37,6 +41,7 @@ from db.enums import OrderStatus
 from db.models.dispatch import ACTIVE_ASSIGNMENT, AssignmentStatus
 from db.queries import subtree_condition, unit_path
 from resolvers.dispatch.volunteers import COMMITMENT_SKILL, load_volunteers, to_matching
+from resolvers.insurance.cover import covers as insurance_covers
 
 
 @dataclass
@@ -107,8 +112,13 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
             .where(models.ServiceItemProvider.item_id.in_(item_ids))):
         providers[item_id].append((team_id, team_code))
 
+    item_codes: dict[int, str] = {pk: code for pk, code in session.execute(
+        select(models.ServiceItem.id, models.ServiceItem.code).where(models.ServiceItem.id.in_(item_ids)))}
     order_keys = {order_request_id(o.id) for o in orders}
     vols = load_volunteers(session, orders, needs, providers, volunteer_ids, date_from, date_to)
+    last_day = max([date_to, *(o.window_end.date() for o in orders)])
+    cover = insurance_covers(session, vols, set(item_codes.values()), date_from, last_day) if requires_insurance \
+        else {}
     # Tasks already held: on orders being dispatched they are pins, elsewhere commitments.
     period_end = origin + dt.timedelta(days=(date_to - date_from).days + 1)
     held = session.execute(  # few rows: the period's active tasks, filtered to `vols` below
@@ -145,11 +155,15 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
             models.Assignment.order_id.in_(list(built.orders)), models.Assignment.status == AssignmentStatus.DECLINED)):
         forbidden[vid].append(order_request_id(oid))
         built.declined.add((vid, oid))
-    requests = [_request(o, needs[o.item_id], providers[o.item_id], origin, requires_insurance, allow_partial)
+    requests = [_request(o, needs[o.item_id], providers[o.item_id], origin, requires_insurance, allow_partial,
+                         item_codes[o.item_id])
                 for o in orders if needs[o.item_id]]
     volunteers = [to_matching(v, tuple(pins.get(vid, ())), extra_windows.get(vid, []), origin,
                               tuple(forbidden.get(vid, ())))
                   for vid, v in vols.items()]
+    if cover:
+        volunteers = [dataclasses.replace(v, insurance_covers=tuple(m.Cover(*c) for c in cover[vid]))
+                      if vid in cover else v for vid, v in zip(vols, volunteers, strict=True)]
     skills = sorted({n.skill for r in requests for n in r.skills}
                     | ({COMMITMENT_SKILL} if commitment_requests else set()))
     teams = sorted({t for r in requests for t in r.eligible_teams})
@@ -163,7 +177,7 @@ def _minute(moment: dt.datetime, origin: dt.datetime) -> int:
 
 
 def _request(order: models.Order, needs: list[tuple[str, int, int, int]], providers: list[tuple[int, str]],
-             origin: dt.datetime, requires_insurance: bool, allow_partial: bool) -> m.Request:
+             origin: dt.datetime, requires_insurance: bool, allow_partial: bool, activity: str) -> m.Request:
     duration = needs[0][3]
     crew = sum(count for _, count, _, _ in needs)
     crews = max(1, math.ceil(order.headcount / crew))
@@ -172,4 +186,4 @@ def _request(order: models.Order, needs: list[tuple[str, int, int, int]], provid
     return m.Request(order_request_id(order.id), order.lat, order.lon, spec,
                      tuple(m.SkillNeed(code, count * crews, level) for code, count, level, _ in needs),
                      eligible_teams=tuple(code for _, code in providers), priority=order.priority,
-                     allow_partial=allow_partial, requires_insurance=requires_insurance)
+                     allow_partial=allow_partial, requires_insurance=requires_insurance, activity=activity)

@@ -160,7 +160,20 @@ CASES: dict[str, Case] = {
     "starsPropose": Case(lambda i: {"scope": i["center_b"]}, phase=17),
     "starApprove": Case(lambda i: {"awardId": i["award_b"]}, phase=18),
     "starDecline": Case(lambda i: {"awardId": i["award_b2"], "reason": "时长待核"}, phase=18),
+    # insurance: B's policies
+    "insurancePolicyCreate": Case(lambda i: _policy_input(i)),
+    "insurancePolicyUpdate": Case(lambda i: {"policy": i["policy_b"], "validUntil": "2027-06-30"}),
+    "insurancePolicyWithdraw": Case(lambda i: {"policy": i["policy_b2"]}),
 }
+
+
+def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"unit": ids["center_b"], "insurer": "人保财险", "policyNumber": unique("PICC"), "validFrom": "2026-12-01",
+            "validUntil": "2027-11-30", "activityKinds": [ids["item_b_code"]], "team": ids["team_with_item_b"]}
+
+
+_POLICY = ("mutation M($input: InsurancePolicyCreateInput!) { insurancePolicyCreate(input: $input) { policy { id } "
+           "userErrors { code } } }")
 
 
 def _mall_item_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -260,6 +273,11 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
     ids["dispatcher_grant_b"] = next(g["id"] for g in account["grants"] if g["role"] == "DISPATCHER")
     for key in ("mall_item_b", "mall_item_b2"):
         ids[key] = _ok(admin, _MALL_ITEM, {"input": _mall_item_input(ids)}, "mallItemCreate")["item"]["id"]
+    ids["team_with_item_b"] = team
+    ids["item_b_code"] = admin.data("query I($id: ID!) { node(id: $id) { ... on ServiceItem { code } } }",
+                                    {"id": ids["item_b"]})["node"]["code"]
+    for key in ("policy_b", "policy_b2"):
+        ids[key] = _ok(admin, _POLICY, {"input": _policy_input(ids)}, "insurancePolicyCreate")["policy"]["id"]
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from matching import (
+    Cover,
     ProblemError,
     ResultError,
     TimeSpec,
@@ -114,6 +116,12 @@ BAD = [
     ("request attribute null", _set(["requests", 0, "attributes"], {"kind": None}),
      "requests[0].attributes.kind", "is not of type"),
     ("unknown staffing objective", _set(["settings", "staffing"], "heads"), "settings.staffing", "is not one of"),
+    ("insurance cover ending before it starts", _set(["volunteers", 1, "insurance_covers"], [
+        {"activity": "clinic", "valid_from": "2026-03-06", "valid_until": "2026-03-05"}]),
+     "volunteers[1].insurance_covers[0].valid_until", "ends before valid_from"),
+    ("insurance cover without an activity", _set(["volunteers", 1, "insurance_covers"], [
+        {"valid_from": "2026-03-05", "valid_until": "2026-03-05"}]),
+     "volunteers[1].insurance_covers[0].activity", "required"),
 ]
 
 
@@ -166,6 +174,20 @@ def test_attributes_are_kept_for_a_callers_rules(tiny_path: Path) -> None:
     again = dump_problem(problem)
     assert again["volunteers"][0]["attributes"] == {"birth_date": "2001-04-02", "drives": True}
     assert "attributes" not in again["volunteers"][1]
+    assert load_problem(again) == problem
+
+
+def test_insurance_covers_and_the_request_activity_round_trip(tiny_path: Path) -> None:
+    doc = base(tiny_path)
+    doc["volunteers"][0]["insurance_covers"] = [{"activity": "clinic", "valid_from": "2026-03-01",
+                                                 "valid_until": "2026-03-31"}]
+    doc["requests"][0]["activity"] = "clinic"
+    problem = load_problem(doc)
+    assert problem.volunteers[0].insurance_covers == (Cover("clinic", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),)
+    assert problem.requests[0].activity == "clinic" and problem.requests[1].activity is None
+    again = dump_problem(problem)
+    assert again["volunteers"][0]["insurance_covers"] == doc["volunteers"][0]["insurance_covers"]
+    assert "insurance_covers" not in again["volunteers"][1] and "activity" not in again["requests"][1]
     assert load_problem(again) == problem
 
 

@@ -282,6 +282,28 @@ def test_h7_lapsed_or_missing_insurance_is_a_violation(who: str) -> None:
     only(validate(p, result_of(p, [assign(p, who, "INSURED")])), "H7_INSURANCE", who, "INSURED")
 
 
+def cover(activity: str, start: str = DAY, end: str = DAY) -> dict[str, str]:
+    return {"activity": activity, "valid_from": start, "valid_until": end}
+
+
+def covers_problem() -> Any:
+    return build([volunteer("CLINIC", insurance_covers=[cover("clinic")]),
+                  volunteer("OTHER_KIND", insurance_covers=[cover("lecture")]),
+                  volunteer("NOT_YET", insurance_covers=[cover("clinic", NEXT_DAY, NEXT_DAY)])],
+                 [request("INSURED", requires_insurance=True, activity="clinic")], date_to=NEXT_DAY)
+
+
+def test_h7_a_cover_of_the_request_activity_on_the_day_insures() -> None:
+    p = covers_problem()
+    assert validate(p, result_of(p, [assign(p, "CLINIC", "INSURED")])) == []
+
+
+@pytest.mark.parametrize("who", ["OTHER_KIND", "NOT_YET"])
+def test_h7_a_cover_of_another_activity_or_another_day_is_a_violation(who: str) -> None:
+    p = covers_problem()
+    only(validate(p, result_of(p, [assign(p, who, "INSURED")])), "H7_INSURANCE", who, "INSURED")
+
+
 # ----------------------------------------------------------------------------- H8 pinned
 
 def pinned_problem() -> Any:

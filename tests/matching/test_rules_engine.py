@@ -15,6 +15,7 @@ import pytest
 
 from matching import solve
 from matching.result import Result, Status
+from matching.rules import insurance
 from matching.validate import validate
 from tests.matching.helpers import DAY, NEXT_DAY, at, build, proving, request, volunteer
 
@@ -73,12 +74,19 @@ def test_engine_baseline_picks_the_nearest_volunteer() -> None:
           "req": {"requires_insurance": True}},
      {"near": {"insurance_valid_until": DAY}, "far": {"insurance_valid_until": DAY},
           "req": {"requires_insurance": True}}),
+    # H7: insured for another activity kind, then for the request's
+    ({"near": {"insurance_covers": [{"activity": "lecture", "valid_from": DAY, "valid_until": DAY}]},
+      "far": {"insurance_covers": [{"activity": "clinic", "valid_from": DAY, "valid_until": DAY}]},
+      "req": {"requires_insurance": True, "activity": "clinic"}},
+     {"near": {"insurance_covers": [{"activity": "clinic", "valid_from": DAY, "valid_until": DAY}]},
+      "far": {"insurance_covers": [{"activity": "clinic", "valid_from": DAY, "valid_until": DAY}]},
+      "req": {"requires_insurance": True, "activity": "clinic"}}),
     # H8: FAR pinned to the request
     ({"far": {"pinned": ["R1"]}}, {"far": {"pinned": []}}),
     # H9: NEAR forbids the request
     ({"near": {"forbidden": ["R1"]}}, {"near": {"forbidden": []}}),
 ], ids=["H1-level", "H1-expired", "H2-team", "H3-travel-before-start", "H3-exception", "H6-max-km",
-        "H7-insurance", "H8-pinned", "H9-forbidden"])
+        "H7-insurance", "H7-cover-kind", "H8-pinned", "H9-forbidden"])
 def test_engine_respects_the_rule_that_rules_out_the_nearest(obstacle: dict[str, Any],
                                                             cleared: dict[str, Any]) -> None:
     assert staffed_by(solved(near_far(**obstacle))) == {("FAR", "R1")}
@@ -187,6 +195,22 @@ def insurance_before_second_day(allowed: bool) -> Any:
                  [request("R", day=DAY if allowed else NEXT_DAY, requires_insurance=True)], date_to=NEXT_DAY)
 
 
+def cover_before_second_day(allowed: bool) -> Any:
+    """H7: a cover of the activity through Thursday does not insure a Friday service."""
+    return build([volunteer("V", insurance_covers=[{"activity": "clinic", "valid_from": DAY, "valid_until": DAY}])],
+                 [request("R", day=DAY if allowed else NEXT_DAY, requires_insurance=True, activity="clinic")],
+                 date_to=NEXT_DAY)
+
+
+def cover_bounds_a_flexible_start(allowed: bool) -> Any:
+    """H7: in a window over two days, a cover of the first day only allows a start on the first day."""
+    window = {"earliest_start": at("20:00"), "latest_end": at("23:00", NEXT_DAY), "duration": 60}
+    avail = {"dated": [{"start": at("22:00") if allowed else at("00:00", NEXT_DAY), "end": at("23:00", NEXT_DAY)}]}
+    return build([volunteer("V", availability=avail,
+                            insurance_covers=[{"activity": "clinic", "valid_from": DAY, "valid_until": DAY}])],
+                 [{**request("R", requires_insurance=True, activity="clinic"), "time": window}], date_to=NEXT_DAY)
+
+
 def override_distance(allowed: bool) -> Any:
     """H6: a routed distance (override) counts against max_travel_km, not the straight line."""
     overrides = [{"volunteer": "V", "request": "R", "distance_km": 4.0 if allowed else 6.0}]
@@ -201,12 +225,32 @@ def travel_counts_as_work(allowed: bool) -> Any:
 
 
 @pytest.mark.parametrize("case", [across_midnight, before_the_period, override_travel,
-                                  expires_before_second_day, insurance_before_second_day, override_distance,
+                                  expires_before_second_day, insurance_before_second_day, cover_before_second_day,
+                                  cover_bounds_a_flexible_start, override_distance,
                                   travel_counts_as_work],
                          ids=lambda f: f.__name__)
 def test_engine_edge_single_volunteer(case: Any) -> None:
     assert staffed_by(solved(case(False))) == set()
     assert staffed_by(solved(case(True))) == {("V", "R")}
+
+
+@pytest.mark.parametrize("case", [cover_before_second_day, cover_bounds_a_flexible_start], ids=lambda f: f.__name__)
+def test_engine_h7_covers_are_found_by_search_when_the_key_table_is_large(case: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(insurance, "DENSE_KEYS", 0)
+    assert staffed_by(solved(case(False))) == set()
+    assert staffed_by(solved(case(True))) == {("V", "R")}
+
+
+def test_engine_h7_a_cover_outlasting_the_own_date_bounds_a_flexible_start() -> None:
+    """Insured by his own date on the first day and by a cover through the second: a start on the
+    second day is allowed."""
+    window = {"earliest_start": at("20:00"), "latest_end": at("23:00", NEXT_DAY), "duration": 60}
+    avail = {"dated": [{"start": at("00:00", NEXT_DAY), "end": at("23:00", NEXT_DAY)}]}
+    problem = build([volunteer("V", availability=avail, insurance_valid_until=DAY, insurance_covers=[
+        {"activity": "clinic", "valid_from": DAY, "valid_until": NEXT_DAY}])],
+        [{**request("R", requires_insurance=True, activity="clinic"), "time": window}], date_to=NEXT_DAY)
+    assert staffed_by(solved(problem)) == {("V", "R")}
 
 
 def test_engine_h5_a_task_across_midnight_counts_on_its_start_day() -> None:

@@ -1,0 +1,1 @@
+"""Insurance: volunteers' policies, the cover they give, and the report of uninsured tasks."""

@@ -1,0 +1,1 @@
+"""Insurance in the API: policies and the report of uninsured tasks."""
