@@ -21,6 +21,7 @@ from db.models.base import utcnow
 from resolvers.core import globalid
 from resolvers.core.context import actor_of
 from resolvers.core.errors import ErrorCode, abort
+from resolvers.core.pagination import paginate
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
@@ -97,3 +98,13 @@ def _close(info: Info, row: Any, state: RequestState, note: str) -> None:
     row.decided_by_account_id = _caller(info).account_id
     row.decided_at = utcnow()
     row.decision_note = note
+
+
+def listed(info: Info, model: Any, state: RequestState | None, present: Any, first: int | None,
+           after: str | None) -> Any:
+    """The requests of `model` the caller may read (the policy's scope), in `state` if given,
+    oldest first, a page at a time."""
+    stmt = select(model)
+    if state is not None:
+        stmt = stmt.where(model.state == state)
+    return paginate(info.context, stmt, model.id, present, first, after)

@@ -28,7 +28,6 @@ from resolvers.core.context import actor_account_id
 from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
-from resolvers.core.pagination import paginate
 from resolvers.core.validation import Checks
 from resolvers.dispatch.queries import assignments_with_records
 from resolvers.dispatch.tasks import CREDIT_TOLERANCE_MINUTES, record_service
@@ -131,10 +130,7 @@ def time_claim_withdraw(info: Info, data: Any) -> Outcome[Any]:
 
 def time_claims(info: Info, state: RequestState | None, first: int | None, after: str | None) -> Any:
     """The claims the caller may read (his own; staff: those on their units' orders), oldest first."""
-    stmt = select(models.TimeClaim)
-    if state is not None:
-        stmt = stmt.where(models.TimeClaim.state == state)
-    return paginate(info.context, stmt, models.TimeClaim.id, info.context.present.time_claim, first, after)
+    return proposals.listed(info, models.TimeClaim, state, info.context.present.time_claim, first, after)
 
 
 async def claims_of_task(info: Info, assignment_pk: int) -> list[Any]:

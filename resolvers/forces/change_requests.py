@@ -26,7 +26,6 @@ from resolvers.core import proposals
 from resolvers.core.errors import ErrorCode
 from resolvers.core.globalid import encode
 from resolvers.core.mutation import Outcome, run
-from resolvers.core.pagination import paginate
 from resolvers.core.validation import Checks
 from resolvers.forces.volunteer_mutations import check_staff_fields, update_volunteer
 
@@ -168,8 +167,5 @@ def volunteer_change_request_withdraw(info: Info, data: Any) -> Outcome[Any]:
 
 def change_requests(info: Info, state: RequestState | None, first: int | None, after: str | None) -> Any:
     """The change requests the caller may read (his own; staff: their volunteers'), oldest first."""
-    stmt = select(models.VolunteerChangeRequest)
-    if state is not None:
-        stmt = stmt.where(models.VolunteerChangeRequest.state == state)
-    return paginate(info.context, stmt, models.VolunteerChangeRequest.id,
-                    info.context.present.volunteer_change_request, first, after)
+    return proposals.listed(info, models.VolunteerChangeRequest, state,
+                            info.context.present.volunteer_change_request, first, after)

@@ -25,7 +25,6 @@ from db.enums import RequestState
 from resolvers.core import proposals
 from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome, run
-from resolvers.core.pagination import paginate
 from resolvers.core.settings import StarSettings
 from resolvers.core.validation import Checks
 from resolvers.dispatch.queries import minutes_by
@@ -157,7 +156,4 @@ def star_decline(info: Info, data: Any) -> Outcome[Any]:
 
 def star_awards(info: Info, state: RequestState | None, first: int | None, after: str | None) -> Any:
     """The awards the caller may read (his own; staff: their volunteers'), oldest first."""
-    stmt = select(models.StarAward)
-    if state is not None:
-        stmt = stmt.where(models.StarAward.state == state)
-    return paginate(info.context, stmt, models.StarAward.id, info.context.present.star_award, first, after)
+    return proposals.listed(info, models.StarAward, state, info.context.present.star_award, first, after)
