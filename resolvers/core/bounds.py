@@ -71,6 +71,9 @@ LIST_BOUNDS: dict[str, int] = {
     "ScenarioRun.changes": 1000,
     "ScenarioComparison.differences": 50,
     "UserError.field": 10,
+    "InsurancePolicy.activityKinds": 100,  # resolvers/insurance/policies.py MAX_KINDS
+    "InsurancePolicy.volunteers": 1000,  # MAX_VOLUNTEERS
+    "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
 }
 
 
