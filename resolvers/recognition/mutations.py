@@ -19,6 +19,7 @@ from db.localtime import LOCAL_TZ
 from db.models import LedgerAccountKind as K
 from db.models import LedgerTransactionKind as T
 from db.models.base import utcnow
+from resolvers.access.rules import Check
 from resolvers.core import globalid
 from resolvers.core.context import actor_account_id
 from resolvers.core.errors import ErrorCode, abort
@@ -88,10 +89,8 @@ def mall_item_create(info: Info, data: Any) -> Outcome[Any]:
 
 def _over(info: Info, session: Session, unit_id: int, *roles: models.Role) -> bool:
     """The caller is the platform admin or holds one of `roles` over the unit."""
-    caller = _caller(info)
-    unit = session.get(models.Unit, unit_id)
-    return caller.is_admin or (unit is not None and any(
-        g.unit_path and unit.path.startswith(g.unit_path) for g in caller.grants_of(*roles)))
+    check = Check(session, _caller(info))
+    return check.caller.is_admin or check.in_subtree(roles, check.unit_path(unit_id))
 
 
 def _staff_item(info: Info, session: Session, global_id: str) -> models.MallItem:

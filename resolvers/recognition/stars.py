@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import RequestState
+from resolvers.access.rules import Check
 from resolvers.core import proposals
 from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome, run
@@ -75,8 +76,7 @@ def stars_propose(info: Info, data: Any) -> Outcome[Any]:
         checks.raise_if_any()
         caller = info.context.auth.caller
         assert caller is not None  # the root gate admits signed-in staff only
-        if not caller.is_admin and not any(g.unit_path and scope.path.startswith(g.unit_path)
-                                           for g in caller.grants_of(models.Role.UNIT_ADMIN)):
+        if not Check(session, caller).administers(scope.id):
             raise abort(("input", "scope"), "propose stars in a unit you administer", ErrorCode.FORBIDDEN)
         awards = [models.StarAward(volunteer_id=v, stars=stars, counted_minutes=minutes, state=RequestState.PENDING,
                                    note="", submitted_by=None, submitted_by_account_id=None)
