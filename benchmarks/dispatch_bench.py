@@ -32,9 +32,9 @@ import matching as m
 from db import models
 from db.enums import OrderStatus, UnitLevel
 from db.models.dispatch import RunState
-from db.session import make_engine, session_factory
+from db.session import lock_for_write, make_engine, session_factory
 from examples.load import load_city
-from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.dispatch.commit import commit_run
 from resolvers.dispatch.problem import build
 from resolvers.dispatch.runs import store
 

@@ -77,3 +77,16 @@ def make_engine(url: str | URL, *, statement_timeout_ms: int | None = None, conn
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A sessionmaker bound to `engine`; objects stay readable after commit (no expiry)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def lock_for_write(session: Session) -> None:
+    """Open the session's transaction as a writer now. On SQLite: BEGIN IMMEDIATE, so that
+    concurrent writers queue at the start instead of failing mid-way, and so that the driver
+    does not start the transaction with a later savepoint (and commit it when the savepoint is
+    released). PostgreSQL locks rows instead: nothing to do."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

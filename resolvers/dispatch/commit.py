@@ -28,18 +28,13 @@ from db import models
 from db.enums import OrderStatus
 from db.models.base import utcnow
 from db.models.dispatch import ACTIVE_ASSIGNMENT, EventKind, RunState
+from db.session import lock_for_write
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem, abort
 from resolvers.core.mutation import after_commit
 from resolvers.dispatch.broker import BROKER
 from resolvers.dispatch.outbox import emit_many
 
 logger = logging.getLogger("wenming.dispatch")
-
-
-def lock_for_write(session: Session) -> None:
-    """On SQLite, take the database's write lock now (BEGIN IMMEDIATE); PostgreSQL locks rows."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _locked_run(session: Session, run_id: int) -> models.DispatchRun:

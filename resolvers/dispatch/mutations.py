@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from db import models
 from db.models.base import utcnow
 from db.models.dispatch import RunKind, RunState
+from db.session import lock_for_write
 from resolvers.core import globalid
 from resolvers.core.context import actor_of
 from resolvers.core.errors import ErrorCode, abort
@@ -24,7 +25,7 @@ from resolvers.core.mutation import Outcome, after_commit
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.validation import Checks
 from resolvers.dispatch import runs
-from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.dispatch.commit import commit_run
 from resolvers.dispatch.problem import scope_orders
 
 if TYPE_CHECKING:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.errors import DbError
+from db.session import lock_for_write
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import db_problem, is_unique_violation
 from resolvers.imports.files import MAX_CELL_CHARS, ImportFileError, read_table, write_xlsx
@@ -216,16 +217,6 @@ def _write_row(context: ImportContext, kind: Kind, values: dict[str, Any]) -> tu
     return outcome, []
 
 
-def _begin(session: Session) -> None:
-    """Open the outer transaction before the first savepoint: SQLite's driver would otherwise
-    start it with the savepoint and commit it when the savepoint is released."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        dbapi = connection.connection.dbapi_connection
-        if dbapi is not None and not dbapi.in_transaction:
-            connection.exec_driver_sql("BEGIN")
-
-
 def run_import(context: ImportContext, kind: Kind, path: Path, *, dry_run: bool, skip_bad_rows: bool = False,
                progress: Callable[[int, int], None] | None = None) -> Report:
     """Import `path` as `kind` through `context` (see the module docstring); ImportFileError when
@@ -235,7 +226,7 @@ def run_import(context: ImportContext, kind: Kind, path: Path, *, dry_run: bool,
     report = Report(kind.name, dry_run, header=header, table=table)
     seen: dict[str, dict[Any, int]] = {key: {} for key in kind.unique}
     session = context.session
-    _begin(session)
+    lock_for_write(session)  # the outer transaction, before the first row's savepoint
     try:
         for index, cells in enumerate(table):
             number = index + 2

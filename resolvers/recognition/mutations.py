@@ -19,6 +19,7 @@ from db.localtime import LOCAL_TZ
 from db.models import LedgerAccountKind as K
 from db.models import LedgerTransactionKind as T
 from db.models.base import utcnow
+from db.session import lock_for_write
 from resolvers.access.rules import Check
 from resolvers.core import globalid
 from resolvers.core.context import actor_account_id
@@ -26,7 +27,6 @@ from resolvers.core.errors import ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.validation import Checks
-from resolvers.dispatch.commit import lock_for_write
 from resolvers.recognition import ledger, mall
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.models.dispatch import ACTIVE_ASSIGNMENT, RunState
-from db.session import session_factory
+from db.session import lock_for_write, session_factory
 from resolvers.core.errors import MutationAborted
 from resolvers.core.globalid import decode_pk, encode
-from resolvers.dispatch.commit import commit_run, lock_for_write
+from resolvers.dispatch.commit import commit_run
 from tests.dispatch.support import DispatchClient, register_doctor, start_run, submit_order
 from tests.documents import DISPATCH_RUN
 from wenming.settings import Settings
