@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -59,6 +60,7 @@ from resolvers.core.mutation import run as run_mutation
 from resolvers.core.pagination import connection, decode_cursor, encode_cursor, page_size
 from resolvers.core.settings import Settings
 from resolvers.dispatch.broker import BROKER
+from resolvers.dispatch.live import run_stream
 from resolvers.scenarios import base as scenario_base
 
 if TYPE_CHECKING:
@@ -290,7 +292,16 @@ def recover(engine: Engine) -> int:
 
 
 def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None, **values: Any) -> bool:
-    return update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
+    """Update the scenario run row and wake its subscribers."""
+    changed = update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
+    BROKER.publish(f"scenario:{run_id}")
+    return changed
+
+
+async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
+    """The scenario run as it is, then at each change of state, phase or parts, until it is final."""
+    async for value in run_stream(info, models.ScenarioRun, global_id, "scenario:", info.context.present.scenario_run):
+        yield value
 
 
 def _solve(sessions: sessionmaker[Session], run_id: int, settings: Settings) -> None:

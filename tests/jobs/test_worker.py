@@ -1,13 +1,15 @@
 """Process roles: with `WENMING_RUN_EXECUTOR=workers` the API processes only queue runs and
 `wenming worker` processes solve them (wenming/worker.py), against one PostgreSQL database, all
-real processes on loopback ports: a run started through API process A is solved by the worker
-and read through API process B; a cancel through B reaches the worker within seconds (the
-NOTIFY bridge), not at its next heartbeat; a worker killed mid-run leaves no RUNNING row once its
-lease expires. On SQLite (one process here), the worker takes each queued run exactly once."""
+real processes on loopback ports: a run started through API process A is solved by the worker,
+and a subscriber of API process B sees its progress in order and its final state; a cancel
+through B reaches the worker within seconds (the NOTIFY bridge), not at its next heartbeat; a
+worker killed mid-run leaves no RUNNING row once its lease expires. On both databases, two
+workers racing take each queued run exactly once, and a run no worker takes fails saying so."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +24,8 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Engine, select
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from db import models
 from db.models import Role
@@ -90,6 +94,31 @@ def worker_process(db_url: str, log: Path, **env: str) -> Iterator[subprocess.Po
                 process.wait()
 
 
+PROGRESS = ("subscription P($run: ID!) { scenarioRunProgress(run: $run) { "
+            "state progress { phase } kpis { staffed demanded } } }")
+
+
+@contextmanager
+def subscribed(url: str, token: str, run: str) -> Iterator[Any]:
+    """A graphql-transport-ws subscription to the progress of scenario run `run` at API `url`."""
+    with connect(url.replace("http://", "ws://"), subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+        ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+        assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
+        ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": PROGRESS, "variables": {"run": run}}}))
+        yield ws
+
+
+def until_complete(ws: Any) -> list[dict[str, Any]]:
+    """Every snapshot the subscription sends, until it completes."""
+    seen: list[dict[str, Any]] = []
+    while True:
+        message = json.loads(ws.recv(timeout=60))
+        if message["type"] == "complete":
+            return seen
+        assert message["type"] == "next" and "errors" not in message["payload"], message
+        seen.append(message["payload"]["data"]["scenarioRunProgress"])
+
+
 def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_and_cancelled_within_seconds(
         db_url: str, engine: Engine, settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     postgres_only(db_url)
@@ -102,9 +131,15 @@ def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_and_cancel
         queued = a.start(SHORT.format(volunteers=200, requests=40, workers=1))
         time.sleep(0.5)  # no worker yet: the API process does not solve it itself
         assert a.run(queued)["state"] == "QUEUED"
-        with worker_process(db_url, tmp_path / "worker.log"):
-            done = wait_for(lambda: (r := b.run(queued))["state"] in ("SUCCEEDED", "FAILED") and r, 60,
-                            "the worker solved the run")
+        with subscribed(url_b, token, queued) as ws, worker_process(db_url, tmp_path / "worker.log"):
+            seen = until_complete(ws)  # on B, written by the worker
+            states = [s["state"] for s in seen]
+            assert states[0] == "QUEUED" and "RUNNING" in states and states[-1] == "SUCCEEDED", seen
+            assert states == sorted(states, key=["QUEUED", "RUNNING", "SUCCEEDED"].index)  # in order
+            phases = [s["progress"]["phase"] for s in seen if s["state"] == "RUNNING"]
+            assert len(phases) >= 2 and phases[0] == "building", phases
+            assert seen[-1]["kpis"] is not None
+            done = b.run(queued)
             assert done["state"] == "SUCCEEDED", done
             with engine.connect() as conn:
                 holder = conn.scalar(select(models.ScenarioRun.claimed_by)
