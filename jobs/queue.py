@@ -7,6 +7,12 @@ own (jobs/child.py). Replacing this module's executor with a database queue and 
 changes nothing above it: resolvers only call `claim`, `submit`, `cancel`, `is_cancelled` and
 `drain`.
 
+Who solves a run is a setting (`RunSettings.executor`). "inline": the API process that queued it
+claims it at once and solves it here. "workers": the row is written unclaimed, with
+`lease_until` as the deadline for a worker to take it, and `wenming worker` processes `take` the
+oldest unclaimed QUEUED row (`FOR UPDATE SKIP LOCKED` on PostgreSQL; a guarded update on SQLite),
+so no run is taken twice, and from then on hold it exactly as an API process would.
+
 A run belongs to the process that claimed it, with a lease. The row is written with
 `claimed_by` (this process: host:pid:nonce, `HOLDER`) and `lease_until` (`claim`), and while the
 process holds the run (queued here, or working) a heartbeat thread renews the lease every third
@@ -28,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, Engine, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,6 +53,20 @@ LEASE_SECONDS = 30
 BEAT_TICK = 0.1  # seconds between two looks of the heartbeat at the clock
 UNFINISHED = (RunState.QUEUED, RunState.RUNNING)
 LOST = "the server stopped while this run was in progress (its lease expired); start a new run"
+NO_WORKER = "no worker took this run while it waited (are `wenming worker` processes running?); start a new run"
+
+
+class Claiming(Protocol):
+    """What a claim needs of the run settings (resolvers/core/settings.py RunSettings)."""
+
+    @property
+    def lease_seconds(self) -> int: ...
+
+    @property
+    def wait_seconds(self) -> int: ...
+
+    @property
+    def external(self) -> bool: ...
 
 
 class RunCancelled(Exception):
@@ -62,7 +82,7 @@ class RunQueue:
     (the solve asks `is_cancelled`); the runs this queue holds keep their leases renewed."""
 
     def __init__(self, name: str, workers: int, model: Any, holder: str = HOLDER) -> None:
-        self.name, self.model, self.holder = name, model, holder
+        self.name, self.model, self.holder, self.workers = name, model, holder, workers
         self.lease_seconds: float = LEASE_SECONDS
         self._pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
         self._cancelled: set[int] = set()
@@ -71,10 +91,41 @@ class RunQueue:
         self._heartbeat: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def claim(self, lease_seconds: float) -> dict[str, Any]:
-        """The columns a new run row is written with: held by this process for `lease_seconds`."""
-        self.lease_seconds = lease_seconds
+    def claim(self, runs: Claiming) -> dict[str, Any]:
+        """The columns a new run row is written with: held by this process for a lease, or, when
+        workers solve the runs, held by nobody until a worker takes it within `wait_seconds`."""
+        self.lease_seconds = runs.lease_seconds
+        if runs.external:
+            return {"claimed_by": None, "lease_until": utcnow() + timedelta(seconds=runs.wait_seconds)}
         return {"claimed_by": self.holder, "lease_until": self._lease_end()}
+
+    def take(self, engine: Engine, lease_seconds: float) -> int | None:
+        """Claim for this process the oldest QUEUED run nobody holds (a worker's claim); its id, or
+        None when there is none or another worker took it first."""
+        self.lease_seconds = lease_seconds
+        model = self.model
+        waiting = (model.state == RunState.QUEUED, model.claimed_by.is_(None))
+        oldest = select(model.id).where(*waiting).order_by(model.id).limit(1)
+        mine = {"claimed_by": self.holder, "lease_until": self._lease_end()}
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # rows another worker is taking are skipped, not waited for
+                run_id = conn.scalar(oldest.with_for_update(skip_locked=True))
+                if run_id is not None:
+                    conn.execute(update(model).where(model.id == run_id).values(**mine))
+            else:  # one statement: SQLite's writer lock is taken at once (and waited for), never upgraded
+                run_id = conn.scalar(update(model).where(model.id == oldest.scalar_subquery(), *waiting)
+                                     .values(**mine).returning(model.id))
+        return None if run_id is None else int(run_id)
+
+    def holding(self) -> int:
+        """How many runs this process holds (queued here or working)."""
+        with self._lock:
+            return len(self._held)
+
+    def held(self) -> dict[int, Engine]:
+        """The runs this process holds, with their databases."""
+        with self._lock:
+            return dict(self._held)
 
     def _lease_end(self) -> datetime:
         return utcnow() + timedelta(seconds=self.lease_seconds)
@@ -157,15 +208,18 @@ class RunQueue:
 
 def recover_rows(engine: Engine, model: Any, what: str) -> int:
     """Mark the rows of a run table (`model`) left QUEUED or RUNNING whose lease expired (or that
-    were never claimed) as FAILED with a reason; the runs a live process holds are left alone."""
+    have none) as FAILED with a reason: the process holding it stopped (LOST), or no worker took it
+    in time (NO_WORKER); the runs a live process holds are left alone."""
     now = utcnow()
+    expired = (model.state.in_(UNFINISHED), or_(model.lease_until.is_(None), model.lease_until < now))
+    failed = {"state": RunState.FAILED, "phase": "failed", "finished_at": now}
     try:
         with engine.begin() as conn:
-            result = conn.execute(
-                update(model)
-                .where(model.state.in_(UNFINISHED), or_(model.lease_until.is_(None), model.lease_until < now))
-                .values(state=RunState.FAILED, phase="failed", finished_at=now, reason=LOST))
-            count = int(result.rowcount or 0)
+            count = 0
+            waiting = (model.state == RunState.QUEUED) & model.claimed_by.is_(None)  # for a worker, never taken
+            for which, reason in ((waiting, NO_WORKER), (~waiting, LOST)):
+                result = conn.execute(update(model).where(*expired, which).values(**failed, reason=reason))
+                count += int(result.rowcount or 0)
     except SQLAlchemyError as exc:  # no database or not migrated yet: nothing to recover
         logger.warning("%s recovery skipped: %s", what, type(exc).__name__)
         return 0

@@ -26,7 +26,7 @@ from schema.orders.fields import OrderMutations, OrderQueries
 from schema.orders.menu import MenuMutations, MenuQueries
 from schema.orders.types import Order, ServiceItem
 from schema.recognition.fields import RecognitionMutations, RecognitionQueries
-from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
+from schema.scenarios.fields import ScenarioMutations, ScenarioQueries, ScenarioSubscriptions
 
 
 @strawberry.type
@@ -46,7 +46,10 @@ class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutation
 #: Every Node implementation, so `node(id)` can return any of them even if no field names it.
 NODE_TYPES = [Unit, Department, PracticeBase, PracticePoint, Team, Skill, Volunteer, ServiceItem, Order]
 
-Subscription = DispatchSubscriptions
+@strawberry.type
+class Subscription(DispatchSubscriptions, ScenarioSubscriptions):
+    """Live updates over graphql-transport-ws."""
+
 
 check_root_fields(Query, Mutation)  # every argument is checked before its resolver runs (schema/core/checked.py)
 

@@ -36,6 +36,7 @@ from resolvers.access.policy import restrict_session
 from resolvers.core.context import Context, watch_deadline
 from resolvers.core.loaders import Loaders
 from resolvers.dispatch import runs as dispatch_runs
+from resolvers.dispatch.broker import BROKER
 from resolvers.scenarios import runs as scenario_runs
 from schema.core.present import PRESENT
 from wenming.access import on_ws_connect, request_auth
@@ -177,11 +178,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        leave = BROKER.bridge(db_engine)  # wake-ups from and to the other processes (PostgreSQL)
         sweeper = asyncio.create_task(sweep())
         try:
             yield
         finally:
             sweeper.cancel()
+            await asyncio.to_thread(leave)
             if owns_engine:
                 db_engine.dispose()
 

@@ -1,4 +1,4 @@
-"""The `wenming` command: serve, db, examples, match, scenario, account, points, import.
+"""The `wenming` command: serve, worker, db, examples, match, scenario, account, points, import.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -20,6 +20,12 @@ def _serve(args: argparse.Namespace) -> int:
         print("wenming serve: --workers must be at least 1", file=sys.stderr)
         return 2
     return serve(host=args.host, port=args.port, demo=args.demo, workers=args.workers)
+
+
+def _worker(_: argparse.Namespace) -> int:
+    from wenming.worker import main  # the engine and the resolvers load only for a worker
+
+    return main()
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -94,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="fresh SQLite file with Pizhou loaded, GraphiQL on")
     serve.add_argument("--workers", type=int, default=1, help="API processes on the one port (default 1)")
     serve.set_defaults(func=_serve)
+
+    worker = sub.add_parser("worker", help="take dispatch and scenario runs from the database and solve them "
+                                           "(with WENMING_RUN_EXECUTOR=workers)")
+    worker.set_defaults(func=_worker)
 
     db = sub.add_parser("db", help="database schema (Alembic migrations)")
     db_sub = db.add_subparsers(dest="db_command", required=True)

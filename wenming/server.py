@@ -40,13 +40,15 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None, wo
     """Serve until interrupted; returns the exit code. With `workers` > 1, uvicorn runs that many
     API processes on the one port, each building its app from the environment (the demo's
     database is handed to them there); they share the database, and the rate limits when
-    `WENMING_RATE_STORAGE` names Redis. Each solves the runs it queued itself, and holds them with
-    a lease (docs/architecture.md)."""
+    `WENMING_RATE_STORAGE` names Redis. Each solves the runs it queued itself, holding them with a
+    lease, unless `WENMING_RUN_EXECUTOR=workers` hands them to `wenming worker` processes (the demo
+    always solves its own: one command, no other process)."""
     settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_format)
     if demo:
         print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
-        settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development")
+        settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development",
+                                       runs=dataclasses.replace(settings.runs, executor="inline"))
         username, password = demo_admin(settings.database_url)
         print(f"Demo account: {username} / {password} (mutation login; then the header "
               "Authorization: Bearer <accessToken>)", flush=True)
@@ -58,7 +60,8 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None, wo
                                    forwarded_allow_ips=",".join(settings.trusted_proxies) or None)
     if workers > 1:
         if demo:
-            os.environ.update(WENMING_DATABASE_URL=settings.database_url, WENMING_ENV="development")
+            os.environ.update(WENMING_DATABASE_URL=settings.database_url, WENMING_ENV="development",
+                              WENMING_RUN_EXECUTOR="inline")
         uvicorn.run("wenming.app:create_app_from_env", factory=True, workers=workers, **options)
     else:
         uvicorn.run(create_app(settings), **options)

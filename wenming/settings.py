@@ -62,11 +62,25 @@ _LIMITS = ("max_depth", "max_aliases", "max_tokens", "max_cost", "execution_seco
            "rate_per_address", "rate_per_account", "login_failures_per_address")
 
 
+#: who solves the runs (resolvers/core/settings.py RunSettings)
+RUN_EXECUTORS = ("inline", "workers")
+
+
 def _log_format(env: Mapping[str, str]) -> str:
     value = env.get("WENMING_LOG_FORMAT", "text").strip().lower() or "text"
     if value not in LOG_FORMATS:
         raise SettingsError(f"WENMING_LOG_FORMAT={value!r}: set one of {', '.join(LOG_FORMATS)}")
     return value
+
+
+def _runs(env: Mapping[str, str]) -> RunSettings:
+    executor = env.get("WENMING_RUN_EXECUTOR", "inline").strip().lower() or "inline"
+    if executor not in RUN_EXECUTORS:
+        raise SettingsError(f"WENMING_RUN_EXECUTOR={executor!r}: set one of {', '.join(RUN_EXECUTORS)}")
+    return RunSettings(executor=executor,
+                       lease_seconds=_positive(env, "WENMING_RUN_LEASE_SECONDS", RunSettings.lease_seconds),
+                       wait_seconds=_positive(env, "WENMING_RUN_WAIT_SECONDS", RunSettings.wait_seconds),
+                       memory_mb=_positive(env, "WENMING_RUN_MEMORY_MB", RunSettings.memory_mb))
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
@@ -195,8 +209,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),
         db_pool_timeout_s=float(_positive(env, "WENMING_DB_POOL_TIMEOUT_S", 5)),
         metrics_token=env.get("WENMING_METRICS_TOKEN", ""),
-        runs=RunSettings(lease_seconds=_positive(env, "WENMING_RUN_LEASE_SECONDS", RunSettings.lease_seconds),
-                         memory_mb=_positive(env, "WENMING_RUN_MEMORY_MB", RunSettings.memory_mb)),
+        runs=_runs(env),
     )
     check_production(settings)
     return settings

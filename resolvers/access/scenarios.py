@@ -13,6 +13,7 @@ DOMAIN = Domain(
     roots={
         **fields("Query", ("scenarioRun", "scenarioRuns", "scenarioRunCompare", "scenarioExamples"), ANALYSTS),
         **fields("Mutation", ("scenarioRunStart", "scenarioRunCancel"), ANALYSTS),
+        **fields("Subscription", ("scenarioRunProgress",), ANALYSTS),
     },
     scopes={root: {Role.ANALYST: "all runs"} for root in ("Mutation.scenarioRunStart", "Mutation.scenarioRunCancel")},
     # both roles read unrestricted (rules.UNRESTRICTED_VIEW); nobody else reads a run

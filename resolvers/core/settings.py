@@ -98,11 +98,23 @@ class StarSettings:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """Background runs (jobs/): how long a process's claim on a run lasts without renewal, and the
-    address space one run's solver process may use."""
+    """Background runs (jobs/): who solves them, how long a process's claim on a run lasts without
+    renewal, how long a queued run waits for a worker, and the address space of one run's solver.
 
+    `executor` "inline": each API process solves the runs it queued (the embedded default, one
+    command); "workers": API processes only queue runs, and `wenming worker` processes take and
+    solve them (jobs/worker.py)."""
+
+    executor: str = "inline"
     lease_seconds: int = 30
+    #: a run queued for the workers that none takes within this many seconds ends FAILED, saying so
+    wait_seconds: int = 600
     memory_mb: int = 4096
+
+    @property
+    def external(self) -> bool:
+        """Whether worker processes, not this API process, solve the runs queued here."""
+        return self.executor == "workers"
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
-"""Live updates over graphql-transport-ws: a run's progress, and notifications from the outbox.
+"""Live updates over graphql-transport-ws: a run's progress (dispatch and scenario runs), and
+notifications from the outbox.
 
 Both read the database (the truth) in a fresh short session each time, and wait between reads for
-a wake-up from the broker (a background run or a committed mutation in this process) or, at the
-latest, `POLL_SECONDS` (changes made by other processes). A run stream ends with the run's final
+a wake-up from the broker (a background run or a committed mutation, in this process or, on
+PostgreSQL, any other) or, at the latest, `POLL_SECONDS`. A run stream ends with the run's final
 state; a notification stream lasts until the client stops it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -62,32 +63,36 @@ def _check_credential(info: Info) -> None:
 
 
 async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
-    """The run as it is, then each time its state, phase or parts change, until it is final."""
-    pk = globalid.decode_pk(global_id, "DispatchRun")
+    """The dispatch run as it is, then each time its state, phase or parts change, until it is final."""
+    async for value in run_stream(info, models.DispatchRun, global_id, "run:", info.context.present.run):
+        yield value
+
+
+async def run_stream(info: Info, model: Any, global_id: str, topic: str, present: Callable[[Any], Any]
+                     ) -> AsyncIterator[Any]:
+    """A run of `model` (dispatch or scenario) as it is, then at each change of its state, phase,
+    parts (or commit), woken by the broker's `topic<id>`, until it is final; each as `present(row)`."""
+    kind = model.__name__
+    pk = globalid.decode_pk(global_id, kind)
     if pk is None:
-        raise ClientError(f"run: {global_id!r} is not the ID of a DispatchRun", ErrorCode.MALFORMED_ID, ("run",))
+        raise ClientError(f"run: {global_id!r} is not the ID of a {kind}", ErrorCode.MALFORMED_ID, ("run",))
     last: tuple[Any, ...] | None = None
     with _admitted(info):
-        async for value in _run_rounds(info, pk, global_id, last):
-            yield value
-
-
-async def _run_rounds(info: Info, pk: int, global_id: str, last: tuple[Any, ...] | None) -> AsyncIterator[Any]:
-    async with BROKER.subscribe(f"run:{pk}") as event:
-        while True:
-            _check_credential(info)
-            with info.context.open_session() as session:
-                row = session.get(models.DispatchRun, pk)
-                if row is None:
-                    raise ClientError(f"run: no DispatchRun has the ID {global_id!r}", ErrorCode.NOT_FOUND, ("run",))
-                seen = (row.state, row.phase, row.parts_done, row.parts_total, row.committed_at)
-                value = info.context.present.run(row) if seen != last else None
-            if value is not None:
-                last = seen
-                yield value
-                if seen[0] in FINAL:
-                    return
-            await wait(event, POLL_SECONDS)
+        async with BROKER.subscribe(f"{topic}{pk}") as event:
+            while True:
+                _check_credential(info)
+                with info.context.open_session() as session:
+                    row = session.get(model, pk)
+                    if row is None:
+                        raise ClientError(f"run: no {kind} has the ID {global_id!r}", ErrorCode.NOT_FOUND, ("run",))
+                    seen = (row.state, row.phase, row.parts_done, row.parts_total, getattr(row, "committed_at", None))
+                    value = present(row) if seen != last else None
+                if value is not None:
+                    last = seen
+                    yield value
+                    if seen[0] in FINAL:
+                        return
+                await wait(event, POLL_SECONDS)
 
 
 async def notifications(info: Info, volunteer: str | None, order: str | None, after: str | None

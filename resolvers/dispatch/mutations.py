@@ -52,7 +52,7 @@ def queue_run(session: Session, info_settings: Settings, *, scope_unit_id: int, 
     """Write a QUEUED run and start it once the transaction commits."""
     run = models.DispatchRun(kind=kind, scope_unit_id=scope_unit_id, date_from=date_from, date_to=date_to,
                              options=options, created_by=actor, repair_order_id=repair_order_id,
-                             **runs.QUEUE.claim(info_settings.runs.lease_seconds))
+                             **runs.QUEUE.claim(info_settings.runs))
     session.add(run)
     session.flush()
     engine = cast(Engine, session.get_bind())  # request sessions are bound to the engine (wenming/app.py)

@@ -55,6 +55,9 @@ def topic(run_id: int) -> str:
 
 def start(engine: Engine, run_id: int, settings: Settings) -> None:
     """Queue run `run_id` (already committed as QUEUED, with `QUEUE.claim`) for execution; returns at once."""
+    if settings.runs.external:  # the workers take it from the table: wake them
+        BROKER.publish("runs")
+        return
     sessions = session_factory(engine)
     start_run(QUEUE, engine, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, settings),
               (m.MatchingError,))

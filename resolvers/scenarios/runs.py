@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -58,6 +59,8 @@ from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.pagination import connection, decode_cursor, encode_cursor, page_size
 from resolvers.core.settings import Settings
+from resolvers.dispatch.broker import BROKER
+from resolvers.dispatch.live import run_stream
 from resolvers.scenarios import base as scenario_base
 
 if TYPE_CHECKING:
@@ -141,7 +144,7 @@ def scenario_run_start(info: Info, data: Any) -> Outcome[Any]:
         if len(name) > 200:
             raise _fail(("input", "name"), "at most 200 characters", ErrorCode.OUT_OF_RANGE)
         row = models.ScenarioRun(name=name, source=text, example=example, created_by=_username(info),
-                                 **QUEUE.claim(info.context.settings.runs.lease_seconds))
+                                 **QUEUE.claim(info.context.settings.runs))
         session.add(row)
         session.flush()
         return row
@@ -263,6 +266,9 @@ KNOWN = (ScenarioError, m.MatchingError)  # errors whose message is the reason o
 
 def start(engine: Engine, run_id: int, settings: Settings) -> None:
     """Queue run `run_id` (already committed as QUEUED, with `QUEUE.claim`); returns at once."""
+    if settings.runs.external:  # the workers take it from the table: wake them
+        BROKER.publish("runs")
+        return
     sessions = session_factory(engine)
     start_run(QUEUE, engine, run_id, functools.partial(_set, sessions), lambda: _solve(sessions, run_id, settings),
               KNOWN)
@@ -274,8 +280,10 @@ def drain(timeout: float | None = None) -> None:
 
 
 def cancel(run_id: int) -> None:
-    """Ask a running solve to stop at its next progress point (the row is updated by the caller)."""
+    """Ask a running solve to stop at its next progress point (the row is updated by the caller),
+    here or, through the broker, in the worker solving it."""
     QUEUE.cancel(run_id)
+    BROKER.publish(f"scenario:{run_id}")
 
 
 def recover(engine: Engine) -> int:
@@ -284,7 +292,16 @@ def recover(engine: Engine) -> int:
 
 
 def _set(sessions: sessionmaker[Session], run_id: int, only_if: RunState | None, **values: Any) -> bool:
-    return update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
+    """Update the scenario run row and wake its subscribers."""
+    changed = update_row(sessions, models.ScenarioRun, run_id, only_if, **values)
+    BROKER.publish(f"scenario:{run_id}")
+    return changed
+
+
+async def run_progress(info: Info, global_id: str) -> AsyncIterator[Any]:
+    """The scenario run as it is, then at each change of state, phase or parts, until it is final."""
+    async for value in run_stream(info, models.ScenarioRun, global_id, "scenario:", info.context.present.scenario_run):
+        yield value
 
 
 def _solve(sessions: sessionmaker[Session], run_id: int, settings: Settings) -> None:

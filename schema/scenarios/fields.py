@@ -6,6 +6,8 @@ analysts and platform admins (resolvers/access/policy.py).
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 
 from resolvers.core.context import Info
@@ -68,3 +70,12 @@ class ScenarioMutations:
     def scenario_run_cancel(self, info: Info, input: ScenarioRunInput) -> ScenarioRunPayload:
         out = scenario_runs.scenario_run_cancel(info, input)
         return ScenarioRunPayload(run=out.value, user_errors=out.errors)
+
+
+@strawberry.type
+class ScenarioSubscriptions:
+    @strawberry.subscription(description="The scenario run now, then at each change of state or progress, until it "
+                                         "ends (its KPIs are on the last).")
+    async def scenario_run_progress(self, info: Info, run: strawberry.ID) -> AsyncGenerator[ScenarioRun, None]:
+        async for value in scenario_runs.run_progress(info, run):
+            yield value

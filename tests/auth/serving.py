@@ -1,7 +1,8 @@
 """Real servers for the tests that need a socket, and the one way the tests wait for something.
 
-- `wenming_serve`: a `wenming serve` process on a free port over a fresh, migrated SQLite file,
-  for the external checks (GraphQL over HTTP audit, fuzzing).
+- `wenming_serve`: a `wenming serve` process on a free port over a fresh, migrated SQLite file
+  (or a given database), for the external checks (GraphQL over HTTP audit, fuzzing) and the
+  several-process tests.
 - `serve_in_thread`: an ASGI app under uvicorn in a thread of this process, on a socket bound
   here (so no other process can take the port between choosing and binding it).
 - `wait_for`: poll a condition until it holds, failing with a message once a deadline passes.
@@ -58,10 +59,12 @@ SERVE_ATTEMPTS = 3
 
 
 @contextmanager
-def wenming_serve(directory: Path, **env: str) -> Iterator[tuple[str, str]]:
-    """Yield (GraphQL URL, database URL) of a `wenming serve` subprocess; stop it afterwards."""
-    url = f"sqlite:///{directory / 'served.db'}"
-    upgrade(url)
+def wenming_serve(directory: Path, database_url: str | None = None, **env: str) -> Iterator[tuple[str, str]]:
+    """Yield (GraphQL URL, database URL) of a `wenming serve` subprocess (on `database_url`, a
+    migrated database, or else a fresh SQLite file in `directory`); stop it afterwards."""
+    url = database_url or f"sqlite:///{directory / 'served.db'}"
+    if database_url is None:
+        upgrade(url)
     environment = {**os.environ, "WENMING_DATABASE_URL": url, "WENMING_LOG_LEVEL": "WARNING", **env}
     for attempt in range(1, SERVE_ATTEMPTS + 1):
         port = free_port()
