@@ -102,12 +102,14 @@ def honour_roll(info: Info, unit: str, start: dt.date, end: dt.date, first: int 
         subtree = select(models.Unit.id).where(models.Unit.path.like(f"{scope.path}%"))
         where = (v.unit_id.in_(subtree), sr.checked_in_at >= low, sr.checked_in_at < high)
         people = minutes_by(session, sr.volunteer_id, *where)
-        listings = dict(session.execute(select(models.PublicationPreference.volunteer_id,
-                                               models.PublicationPreference.listing)))
+        pref = models.PublicationPreference
+        listings: dict[Any, PublicationListing] = {k: PublicationListing(value) for k, value in session.execute(
+            select(pref.volunteer_id, pref.listing).where(pref.volunteer_id.in_(
+                select(v.id).where(v.unit_id.in_(subtree)))))}
         listed = [row for row in people if listings.get(row[0], DEFAULT_LISTING) != PublicationListing.NOT_LISTED]
         ratings = _ratings(session, models.Assignment.volunteer_id, [k for k, _, _ in listed])
         top = _ranked(listed, ratings)[:limit]
-        names = dict(session.execute(select(v.id, v.name).where(v.id.in_([k for k, _, _ in top])))) if top else {}
+        names = {k: n for k, n in session.execute(select(v.id, v.name).where(v.id.in_([k for k, _, _ in top])))}
         volunteers = [Honoured(rank, names[k] if listings.get(k, DEFAULT_LISTING) == PublicationListing.FULL_NAME
                                else mask_name(names[k]), None, round(c / 60, 2), round(h / 60, 2), ratings.get(k))
                       for rank, (k, c, h) in enumerate(top, start=1)]
@@ -115,8 +117,8 @@ def honour_roll(info: Info, unit: str, start: dt.date, end: dt.date, first: int 
         team_ratings = _ratings(session, m.team_id, [k for k, _, _ in teams_totals],
                                 (m, m.volunteer_id == models.Assignment.volunteer_id))
         top_teams = _ranked(teams_totals, team_ratings)[:limit]
-        team_names = dict(session.execute(select(models.Team.id, models.Team.name).where(
-            models.Team.id.in_([k for k, _, _ in top_teams])))) if top_teams else {}
+        team_names = {k: n for k, n in session.execute(select(models.Team.id, models.Team.name).where(
+            models.Team.id.in_([k for k, _, _ in top_teams])))}
         teams = [Honoured(rank, team_names[k], globalid.encode("Team", k), round(c / 60, 2), round(h / 60, 2),
                           team_ratings.get(k)) for rank, (k, c, h) in enumerate(top_teams, start=1)]
         return HonourRoll(scope.name, start, end, volunteers, teams)
