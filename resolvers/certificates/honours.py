@@ -79,10 +79,20 @@ def _ratings(session: Session, key: Any, keys: list[int], *join: Any) -> dict[in
     return {int(k): round(float(v), 2) for k, v in session.execute(stmt)}
 
 
-def _ranked(totals: list[tuple[Any, int, int]], ratings: dict[int, float]) -> list[tuple[int, int, int]]:
-    """(key, credit, honour) by approved minutes, then rating, then key (stable ranks)."""
-    rows = [(int(k), c, h) for k, c, h in totals if k is not None and c + h > 0]
-    return sorted(rows, key=lambda row: (-(row[1] + row[2]), -ratings.get(row[0], 0.0), row[0]))
+def _contenders(totals: list[tuple[Any, int, int]], limit: int) -> list[tuple[int, int, int]]:
+    """The rows that may rank in the first `limit` by minutes: the `limit` largest and those tied
+    with the last of them (ratings, read for these only, order the ties)."""
+    rows = sorted(((int(k), c, h) for k, c, h in totals if k is not None and c + h > 0),
+                  key=lambda row: -(row[1] + row[2]))
+    if len(rows) <= limit:
+        return rows
+    cutoff = rows[limit - 1][1] + rows[limit - 1][2]
+    return [row for row in rows if row[1] + row[2] >= cutoff]
+
+
+def _ranked(rows: list[tuple[int, int, int]], ratings: dict[int, float], limit: int) -> list[tuple[int, int, int]]:
+    """The first `limit` (key, credit, honour) by approved minutes, then rating, then key (stable ranks)."""
+    return sorted(rows, key=lambda row: (-(row[1] + row[2]), -ratings.get(row[0], 0.0), row[0]))[:limit]
 
 
 def honour_roll(info: Info, unit: str, start: dt.date, end: dt.date, first: int | None) -> HonourRoll:
@@ -106,17 +116,18 @@ def honour_roll(info: Info, unit: str, start: dt.date, end: dt.date, first: int 
         listings: dict[Any, PublicationListing] = {k: PublicationListing(value) for k, value in session.execute(
             select(pref.volunteer_id, pref.listing).where(pref.volunteer_id.in_(
                 select(v.id).where(v.unit_id.in_(subtree)))))}
-        listed = [row for row in people if listings.get(row[0], DEFAULT_LISTING) != PublicationListing.NOT_LISTED]
+        listed = _contenders([row for row in people
+                              if listings.get(row[0], DEFAULT_LISTING) != PublicationListing.NOT_LISTED], limit)
         ratings = _ratings(session, models.Assignment.volunteer_id, [k for k, _, _ in listed])
-        top = _ranked(listed, ratings)[:limit]
+        top = _ranked(listed, ratings, limit)
         names = {k: n for k, n in session.execute(select(v.id, v.name).where(v.id.in_([k for k, _, _ in top])))}
         volunteers = [Honoured(rank, names[k] if listings.get(k, DEFAULT_LISTING) == PublicationListing.FULL_NAME
                                else mask_name(names[k]), None, round(c / 60, 2), round(h / 60, 2), ratings.get(k))
                       for rank, (k, c, h) in enumerate(top, start=1)]
-        teams_totals = minutes_by(session, m.team_id, m.volunteer_id == sr.volunteer_id, *where)
+        teams_totals = _contenders(minutes_by(session, m.team_id, m.volunteer_id == sr.volunteer_id, *where), limit)
         team_ratings = _ratings(session, m.team_id, [k for k, _, _ in teams_totals],
                                 (m, m.volunteer_id == models.Assignment.volunteer_id))
-        top_teams = _ranked(teams_totals, team_ratings)[:limit]
+        top_teams = _ranked(teams_totals, team_ratings, limit)
         team_names = {k: n for k, n in session.execute(select(models.Team.id, models.Team.name).where(
             models.Team.id.in_([k for k, _, _ in top_teams])))}
         teams = [Honoured(rank, team_names[k], globalid.encode("Team", k), round(c / 60, 2), round(h / 60, 2),

@@ -55,6 +55,9 @@ def test_the_roll_names_volunteers_as_they_allow_and_never_lists_those_who_decli
     text = json.dumps(result, ensure_ascii=False)
     for secret in ("李", "张三丰", "欧阳娜娜", "1390000", people["李四"], people["张三丰"]):
         assert secret not in text, secret
+    # the first two: the tie at 9 hours is read with its ratings before the cut
+    two = anonymous.data(ROLL, {"u": mall.ids["center"], "f": DECEMBER["from"], "t": DECEMBER["to"], "n": 2})
+    assert [e["name"] for e in two["honourRoll"]["volunteers"]] == ["张**", "赵六"]
     # a station of the subtree, another period
     assert len(roll(anonymous, mall, "station")["volunteers"]) == 3  # type: ignore[arg-type]
     assert roll(anonymous, mall, "other_center")["volunteers"] == []
