@@ -4,7 +4,7 @@ A `ServiceCertificate` is issued by the unit that recorded the service (the unit
 volunteer served, in its subtree) for one volunteer and one period, free of charge
 (志愿服务记录与证明出具办法, 2021). The row is the record of the issuance: who issued it and when,
 and a snapshot of what it certifies (the volunteer's name, volunteer number and the tail of his ID
-number, the hours and the service content of the period, the issuer's name), so the PDF says the
+number, the hours and the service content of the period, the issuer's name and contact), so the PDF says the
 same whenever it is rendered again. Its verification code is an HMAC of those facts under the
 server's secret key (resolvers/certificates/issue.py); the row keeps only the code's SHA-256, by
 which the public verification finds it. Certificates are never changed or deleted.
@@ -50,6 +50,8 @@ class ServiceCertificate(Base):
     volunteer_number: Mapped[str] = mapped_column(code_type())
     id_number_tail: Mapped[str] = mapped_column(String(4))
     issuer_name: Mapped[str] = mapped_column(name_type())
+    issuer_contact: Mapped[str] = mapped_column(name_type(), default="")  # 联系人: the unit's contact
+    issuer_phone: Mapped[str] = mapped_column(String(32), default="")  # 联系电话: the unit's, never logged
     credit_minutes: Mapped[int] = mapped_column(Integer)
     honour_minutes: Mapped[int] = mapped_column(Integer)
     service_count: Mapped[int] = mapped_column(Integer)

@@ -41,6 +41,8 @@ class CertificateText:
     service_count: int
     service_content: str
     issuer: str
+    contact: str
+    phone: str
     handler: str
     issued_on: dt.date
     code: str
@@ -67,6 +69,8 @@ def render(text: CertificateText) -> bytes:
                      f"荣誉时长{_hours(text.honour_hours)}小时）"),
         ("服务内容", f"{text.service_content}（共{text.service_count}次）"),
         ("出具单位", text.issuer),
+        ("联系人", text.contact or "—"),
+        ("联系电话", text.phone or "—"),
         ("经办人", text.handler),
         ("出具日期", _date(text.issued_on)),
         ("验证码", text.code),

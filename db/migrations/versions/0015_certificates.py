@@ -40,6 +40,8 @@ def upgrade() -> None:
     sa.Column('volunteer_number', sa.String(length=64), nullable=False),
     sa.Column('id_number_tail', sa.String(length=4), nullable=False),
     sa.Column('issuer_name', sa.String(length=200), nullable=False),
+    sa.Column('issuer_contact', sa.String(length=200), nullable=False),
+    sa.Column('issuer_phone', sa.String(length=32), nullable=False),
     sa.Column('credit_minutes', sa.Integer(), nullable=False),
     sa.Column('honour_minutes', sa.Integer(), nullable=False),
     sa.Column('service_count', sa.Integer(), nullable=False),
