@@ -23,6 +23,7 @@ from examples.network import build_network
 from examples.orders import build_orders, order_count
 from examples.people import build_volunteers
 from examples.rows import TABLE_ORDER, Ids, Row, Tables, empty_tables
+from examples.service import build_service
 
 MAX_VOLUNTEERS = 150_000
 
@@ -90,6 +91,7 @@ def generate_city(
         build_orders(
             spec, stream("orders"), ids, tables, network, catalogue, menus, order_count(volunteers), day
         )
+        build_service(spec, stream("service"), ids, tables, network, catalogue, menus, day)
     build_mall(spec.key, ids, tables, network, created_at)
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

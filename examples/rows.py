@@ -29,6 +29,12 @@ TABLE_ORDER: tuple[str, ...] = (
     "availability_exceptions",
     "team_memberships",
     "orders",
+    "assignments",
+    "service_records",
+    "ratings",
+    "ledger_accounts",
+    "ledger_transactions",
+    "ledger_entries",
     "mall_items",
 )
 

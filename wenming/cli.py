@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the GraphQL API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="fresh SQLite file with Pizhou loaded, GraphiQL on")
+    serve.add_argument("--demo", action="store_true",
+                       help="fresh SQLite file with Pizhou and Kunshan loaded, GraphiQL on")
     serve.add_argument("--workers", type=int, default=1, help="API processes on the one port (default 1)")
     serve.set_defaults(func=_serve)
 

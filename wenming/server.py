@@ -1,6 +1,7 @@
 """`wenming serve [--demo]`: run the API with uvicorn.
 
-`--demo` recreates ./wenming-demo.db, migrates it, loads Pizhou with 5,000 volunteers and serves it
+`--demo` recreates ./wenming-demo.db, migrates it, loads Pizhou with 5,000 volunteers and Kunshan
+with 2,000 (its mall and a quarter of served hours and points: examples/service.py) and serves it
 in development mode (GraphiQL on), whatever WENMING_DATABASE_URL says.
 """
 
@@ -20,19 +21,23 @@ from wenming.settings import Settings, read_settings
 
 DEMO_DB = Path("wenming-demo.db")
 DEMO_VOLUNTEERS = 5000
+#: Kunshan's volunteers in the demo: the recognition tour (hours, points, mall, honour roll, certificates)
+DEMO_KUNSHAN_VOLUNTEERS = 2000
 #: The standard asyncio loop: measured faster than uvloop for this API, whose requests are dominated
 #: by GraphQL execution and DataLoader futures rather than socket I/O (benchmarks/api_bench.py).
 EVENT_LOOP = "asyncio"
 
 
-def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: int = 1) -> str:
-    """A fresh SQLite file, migrated by the loader, with Pizhou loaded; returns its URL."""
+def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: int = 1,
+                 kunshan_volunteers: int = DEMO_KUNSHAN_VOLUNTEERS) -> str:
+    """A fresh SQLite file, migrated by the loader, with Pizhou and Kunshan loaded; returns its URL."""
     from examples.load import load_city  # example data (and alembic) load only for a demo
 
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     url = f"sqlite:///{path.resolve()}"
     load_city(url, "pizhou", volunteers=volunteers, seed=seed)
+    load_city(url, "kunshan", volunteers=kunshan_volunteers, seed=seed)
     return url
 
 
@@ -46,7 +51,8 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None, wo
     settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_format)
     if demo:
-        print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
+        print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers; Kunshan, "
+              f"{DEMO_KUNSHAN_VOLUNTEERS}) ...", flush=True)
         settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development",
                                        runs=dataclasses.replace(settings.runs, executor="inline"))
         username, password = demo_admin(settings.database_url)

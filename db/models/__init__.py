@@ -4,7 +4,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `certificates`
+(record certificates and publication preferences).
 """
 
 from db.models.accounts import (
@@ -19,6 +20,7 @@ from db.models.accounts import (
     RoleGrant,
 )
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.certificates import PublicationListing, PublicationPreference, ServiceCertificate
 from db.models.dispatch import (
     Assignment,
     DispatchProposal,
@@ -84,6 +86,8 @@ __all__ = [
     "OutboxEvent",
     "PersonalDataRead",
     "PracticeBase",
+    "PublicationListing",
+    "PublicationPreference",
     "PracticePoint",
     "Rating",
     "Redemption",
@@ -92,6 +96,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "ScenarioRun",
+    "ServiceCertificate",
     "ServiceCorrection",
     "ServiceItem",
     "ServiceItemProvider",

@@ -1,4 +1,4 @@
-"""Masking of personal data for display: phones (ID numbers: db.identity.mask_id_number).
+"""Masking of personal data for display: phones, names (ID numbers: db.identity.mask_id_number).
 
 Every object shows masked values; whole phones only through `phoneFull` (personal_data.py).
 """
@@ -16,3 +16,9 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) > 2:
         return "*" * (len(digits) - 2) + digits[-2:]
     return "*" * len(digits)
+
+
+def mask_name(name: str) -> str:
+    """"张三" -> "张*", "欧阳娜娜" -> "欧***": the first character and one asterisk per other one."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*" * len(name)

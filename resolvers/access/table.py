@@ -36,7 +36,8 @@ def tables() -> str:
              "|---|---|---|" + "---|" * len(ROLES)]
     for domain in DOMAINS:
         for root, roles in sorted(domain.roots.items()):
-            action = "sign in" if roles is None else ACTIONS[root.partition(".")[0]]
+            kind = root.partition(".")[0]
+            action = ("sign in" if kind == "Mutation" else "public read") if roles is None else ACTIONS[kind]
             lines.append(f"| {domain.name} | `{root}` | {action} | " + " | ".join(_cells(domain, root, roles)) + " |")
     lines += ["", "**Rows** (tables not listed are the catalogue, read by every signed-in caller; "
               "tables without a write rule are written by the platform admin only):", "",

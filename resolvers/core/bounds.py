@@ -73,6 +73,8 @@ LIST_BOUNDS: dict[str, int] = {
     "UserError.field": 10,
     "InsurancePolicy.activityKinds": 100,  # resolvers/insurance/policies.py MAX_KINDS
     "InsurancePolicy.volunteers": 1000,  # MAX_VOLUNTEERS
+    "HonourRollResult.volunteers": 100,  # resolvers/certificates/honours.py MAX_LISTED
+    "HonourRollResult.teams": 100,
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
 }
 

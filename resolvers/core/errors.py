@@ -77,6 +77,8 @@ class ErrorCode(StrEnum):
     REDEMPTION_STATE = "REDEMPTION_STATE"  # the redemption was picked up or cancelled already
     ALREADY_REVERSED = "ALREADY_REVERSED"  # a ledger transaction is reversed once
     NOT_REVERSIBLE = "NOT_REVERSIBLE"  # redemptions are undone by cancelling them, reversals not at all
+    # record certificates
+    NO_SERVICE_RECORDED = "NO_SERVICE_RECORDED"  # the unit recorded no service of the volunteer in the period
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,4 +40,5 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "LedgerTransaction": models.LedgerTransaction,
     "LedgerEntry": models.LedgerEntry,
     "InsurancePolicy": models.InsurancePolicy,
+    "ServiceCertificate": models.ServiceCertificate,
 }

@@ -60,6 +60,8 @@ NOT_SCOPED = {
     "scenarioRunStart": "analysts' runs belong to no unit",
     "scenarioRunCancel": "analysts' runs belong to no unit",
     "taskRemindersSend": "reminds the volunteers of the tasks the caller can read",
+    "publicationPreferenceSet": "a volunteer's own preference: any other volunteer named is refused "
+                                "(tests/certificates/test_honour_roll.py)",
 }
 
 
@@ -164,6 +166,9 @@ CASES: dict[str, Case] = {
     "insurancePolicyCreate": Case(lambda i: _policy_input(i)),
     "insurancePolicyUpdate": Case(lambda i: {"policy": i["policy_b"], "validUntil": "2027-06-30"}),
     "insurancePolicyWithdraw": Case(lambda i: {"policy": i["policy_b2"]}),
+    # record certificates: B's volunteer served 600 hours at B (phase 16); B's unit admin issues
+    "certificateIssue": Case(lambda i: {"unit": i["center_b"], "volunteer": i["loner_b"], "from": "2026-12-01",
+                                        "to": "2026-12-31"}, phase=17),
 }
 
 

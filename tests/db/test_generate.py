@@ -11,9 +11,12 @@ import pytest
 
 from db.enums import BaseCategory, MemberRole, OrderChannel, PointCategory, ServiceDomain, TeamKind, UnitLevel
 from db.identity import validate_id_number
+from db.localtime import LOCAL_TZ
 from examples.generate import Dataset, generate_city
 from examples.people import IdNumberFactory
 from examples.rows import Row
+from examples.service import quarter
+from resolvers.core.settings import PointsSettings
 
 DAY = date(2026, 12, 1)
 KEY = "test-key"
@@ -225,3 +228,37 @@ def test_kunshan_has_a_mall_at_its_center_and_institutes_and_pizhou_none() -> No
         pickup = units[row["pickup_unit_id"]]
         assert str(pickup["path"]).startswith(str(units[row["unit_id"]]["path"]))
     assert generate_city("pizhou", volunteers=0, seed=1, secret_key="k").rows("mall_items") == []
+
+
+def test_kunshan_has_a_quarter_of_served_hours_and_their_points_and_pizhou_none(kunshan: Dataset,
+                                                                                 pizhou: Dataset) -> None:
+    records, orders = kunshan.rows("service_records"), {row["id"]: row for row in kunshan.rows("orders")}
+    assert len(records) == 2 * VOLUNTEERS and len(kunshan.rows("assignments")) == len(records)
+    first, last = quarter(DAY)
+    volunteers = {row["id"]: row for row in kunshan.rows("volunteers")}
+    for record in records:
+        served = record["checked_in_at"].astimezone(LOCAL_TZ).date()  # type: ignore[attr-defined]
+        assert first <= served <= last
+        order = orders[record["order_id"]]
+        assert order["status"] in ("COMPLETED", "RATED") and order["unit_id"] == volunteers[record["volunteer_id"]][
+            "unit_id"]
+    rated = {row["order_id"] for row in kunshan.rows("ratings")}
+    assert {o["id"] for o in orders.values() if o["status"] == "RATED"} == rated
+    # every transaction balances; each earns what the default rules give for its record, once
+    legs: dict[object, int] = defaultdict(int)
+    for entry in kunshan.rows("ledger_entries"):
+        legs[entry["transaction_id"]] += int(entry["amount"])  # type: ignore[call-overload]
+    assert legs and set(legs.values()) == {0}
+    by_record = {r["id"]: r for r in records}
+    keys = [t["idempotency_key"] for t in kunshan.rows("ledger_transactions")]
+    assert len(keys) == len(set(keys)) == len(records)
+    volunteer_accounts = {a["id"] for a in kunshan.rows("ledger_accounts") if a["kind"] == "VOLUNTEER"}
+    earned = {e["transaction_id"]: int(e["amount"]) for e in kunshan.rows("ledger_entries")  # type: ignore[call-overload]
+              if e["account_id"] in volunteer_accounts}
+    codes = {row["id"]: str(row["code"]) for row in kunshan.rows("service_items")}
+    for transaction in kunshan.rows("ledger_transactions"):
+        record = by_record[transaction["service_record_id"]]
+        minutes = int(record["credit_minutes"])  # type: ignore[call-overload]
+        due = PointsSettings().for_service(minutes, codes[orders[record["order_id"]]["item_id"]])  # type: ignore[index]
+        assert earned[transaction["id"]] == due > 0
+    assert pizhou.rows("service_records") == [] and pizhou.rows("ledger_entries") == []

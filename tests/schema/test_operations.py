@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from examples.generate import default_day
 from examples.load import load_city_into
+from examples.service import quarter
 from tests.documents import SKILLS
 from tests.schema.support import GraphQLClient, id_number
 from wenming.settings import Settings
@@ -21,6 +23,8 @@ STATION_ID = 'query { unitByCode(code: "PZ-S0001") { id effectiveMenu { id } } }
 CENTER_ID = 'query { unitByCode(code: "PZ-C") { id } }'
 KUNSHAN_ID = 'query { unitByCode(code: "KS-C") { id } }'
 FIRST_ORDER = "query { orders(first: 1) { edges { node { windowStart } } } }"
+SERVED = ("query S($u: ID!) { serviceHours(groupBy: VOLUNTEER, unit: $u, first: 1) { edges { node { id } } } }")
+ISSUE = (OPERATIONS / "certificate_issue.graphql")
 
 
 def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
@@ -29,6 +33,15 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
     center = api.data(CENTER_ID)["unitByCode"]["id"]
     skills = {s["code"]: s["id"] for s in api.data(SKILLS)["skills"]}
     order_day = api.data(FIRST_ORDER)["orders"]["edges"][0]["node"]["windowStart"][:10]
+    kunshan = api.data(KUNSHAN_ID)["unitByCode"]["id"]
+    first, last = (d.isoformat() for d in quarter(default_day()))  # Kunshan's quarter of service
+    served = api.data(SERVED, {"u": kunshan})["serviceHours"]["edges"][0]["node"]["id"]
+    certificate = {"input": {"unit": kunshan, "volunteer": served, "from": first, "to": last}}
+
+    def issued_code() -> dict[str, Any]:
+        payload = api.data(ISSUE.read_text(encoding="utf-8"), certificate)["certificateIssue"]
+        return {"code": payload["certificate"]["verificationCode"]}
+
     return {
         "whole_tree": dict,
         "tree_navigation": dict,
@@ -40,7 +53,13 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
         "volunteer_search": lambda: {"skill": skills["doctor"], "unitSubtree": center, "availableOn": order_day},
         "orders_of_the_day": lambda: {"date": order_day, "unitSubtree": center},
         "node_lookup": lambda: {"id": station["id"]},
-        "mall_items": lambda: {"unit": api.data(KUNSHAN_ID)["unitByCode"]["id"], "available": True},
+        "mall_items": lambda: {"unit": kunshan, "available": True},
+        "service_hours": lambda: {"unit": kunshan, "from": f"{first}T00:00:00+08:00", "to": f"{last}T23:59:59+08:00"},
+        "stars_propose": lambda: {"input": {"scope": kunshan}},
+        "volunteer_points": lambda: {"volunteer": served},
+        "honour_roll": lambda: {"unit": kunshan, "from": first, "to": last},
+        "certificate_issue": lambda: certificate,
+        "certificate_verify": issued_code,
         "order_submit": lambda: {"input": {
             "item": station["effectiveMenu"][0]["id"], "unit": station["id"], "residentName": "王大爷",
             "residentPhone": "13800001111", "location": {"lat": 34.32, "lon": 117.95},
@@ -75,3 +94,19 @@ def test_every_example_operation_runs(loaded: GraphQLClient) -> None:
             assert payload["userErrors"] == [], (path.name, payload["userErrors"])
         if isinstance(payload, dict) and "totalCount" in payload:
             assert payload["totalCount"] > 0, f"{path.name} matched nothing on the example data"
+
+
+def test_the_recognition_tour_shows_kunshan_s_quarter(loaded: GraphQLClient) -> None:
+    """The README's recognition operations find something on the example data: hours, points, an
+    honour roll, a certificate whose code the public verification accepts."""
+    variables = _variables(loaded)
+
+    def run(name: str) -> dict[str, Any]:
+        data: dict[str, Any] = loaded.data((OPERATIONS / f"{name}.graphql").read_text(encoding="utf-8"),
+                                           variables[name]())
+        return data
+
+    assert run("volunteer_points")["myPoints"]["earned"] > 0
+    roll = run("honour_roll")["honourRoll"]
+    assert roll["volunteers"] and roll["teams"] and roll["volunteers"][0]["hours"] > 0
+    assert run("certificate_verify")["certificateVerify"]["valid"] is True

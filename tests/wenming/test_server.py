@@ -51,20 +51,23 @@ def test_graphql_transport_ws_handshake(server_url: str) -> None:
         assert json.loads(ws.recv(timeout=5)) == {"type": "connection_ack"}
 
 
-STATIONS = "query { units(level: STATION) { totalCount } }"
+STATIONS = ('query { units(level: STATION) { totalCount } kunshan: unitByCode(code: "KS-C") { name } '
+            "mallItems(first: 1) { totalCount } }")
 
 
-def test_demo_database_is_recreated_with_pizhou(tmp_path: Path) -> None:
+def test_demo_database_is_recreated_with_pizhou_and_kunshan(tmp_path: Path) -> None:
     # given a demo file left by an earlier run
     demo = tmp_path / "wenming-demo.db"
-    prepare_demo(demo, volunteers=30)
-    # when the demo is prepared again (loading Pizhou twice into one file would be refused)
-    url = prepare_demo(demo, volunteers=30)
-    # then the fresh file serves Pizhou's 490 stations
+    prepare_demo(demo, volunteers=30, kunshan_volunteers=10)
+    # when the demo is prepared again (loading a city twice into one file would be refused)
+    url = prepare_demo(demo, volunteers=30, kunshan_volunteers=10)
+    # then the fresh file serves Pizhou's 490 stations, Kunshan's and its mall
     engine = make_engine(url)
     api = GraphQLClient(Settings(database_url=url), engine)
     try:
-        assert api.data(STATIONS) == {"units": {"totalCount": 490}}
+        data = api.data(STATIONS)
+        assert data["units"]["totalCount"] > 490 and data["kunshan"]["name"] == "昆山市新时代文明实践中心"
+        assert data["mallItems"]["totalCount"] > 0
     finally:
         api.close()
         engine.dispose()

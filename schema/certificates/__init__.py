@@ -1,0 +1,1 @@
+"""Record certificates and the honour roll in the API."""
