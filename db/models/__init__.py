@@ -4,7 +4,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `training` (courses, sessions,
+certificates).
 """
 
 from db.models.accounts import (
@@ -55,8 +56,22 @@ from db.models.recognition import (
 )
 from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
+from db.models.training import (
+    Certificate,
+    CertificateNotice,
+    Enrolment,
+    SessionLecturer,
+    TrainingCourse,
+    TrainingSession,
+)
 
 __all__ = [
+    "Certificate",
+    "CertificateNotice",
+    "Enrolment",
+    "SessionLecturer",
+    "TrainingCourse",
+    "TrainingSession",
     "Account",
     "AccountAction",
     "AccountEvent",

@@ -77,6 +77,11 @@ class ErrorCode(StrEnum):
     REDEMPTION_STATE = "REDEMPTION_STATE"  # the redemption was picked up or cancelled already
     ALREADY_REVERSED = "ALREADY_REVERSED"  # a ledger transaction is reversed once
     NOT_REVERSIBLE = "NOT_REVERSIBLE"  # redemptions are undone by cancelling them, reversals not at all
+    # training
+    NOT_ENROLLED = "NOT_ENROLLED"  # attendance or an assessment for a volunteer not enrolled in the session
+    NOT_ATTENDED = "NOT_ATTENDED"  # an assessment of a volunteer whose attendance is not recorded
+    ALREADY_ASSESSED = "ALREADY_ASSESSED"  # an enrolment is assessed once (a pass has issued its certificate)
+    SESSION_FULL = "SESSION_FULL"  # more enrolments than the session's capacity
 
 
 @dataclass(frozen=True, slots=True)

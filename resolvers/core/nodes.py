@@ -40,4 +40,8 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "LedgerTransaction": models.LedgerTransaction,
     "LedgerEntry": models.LedgerEntry,
     "InsurancePolicy": models.InsurancePolicy,
+    "TrainingCourse": models.TrainingCourse,
+    "TrainingSession": models.TrainingSession,
+    "Enrolment": models.Enrolment,
+    "Certificate": models.Certificate,
 }

@@ -58,7 +58,8 @@ def _problem(session: Session, run: models.DispatchRun, volunteer_ids: set[int])
                  order_ids=[int(k) for k in run.order_versions], volunteer_ids=volunteer_ids,
                  requires_insurance=opts.get("requires_insurance", True),
                  allow_partial=opts.get("allow_partial", False),
-                 staffing=opts.get("staffing") or "people")
+                 staffing=opts.get("staffing") or "people",
+                 certificate_grace_days=int(opts.get("certificate_grace_days", 0)))
 
 
 def _iso(moment: dt.datetime) -> str:
