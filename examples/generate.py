@@ -23,6 +23,7 @@ from examples.network import build_network
 from examples.orders import build_orders, order_count
 from examples.people import build_volunteers
 from examples.rows import TABLE_ORDER, Ids, Row, Tables, empty_tables
+from examples.training import build_training
 
 MAX_VOLUNTEERS = 150_000
 
@@ -91,5 +92,7 @@ def generate_city(
             spec, stream("orders"), ids, tables, network, catalogue, menus, order_count(volunteers), day
         )
     build_mall(spec.key, ids, tables, network, created_at)
+    build_training(spec, stream("training"), ids, tables, network, dict((existing_catalogue or {}).get("skills", {})),
+                   day, created_at)
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

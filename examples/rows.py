@@ -30,6 +30,11 @@ TABLE_ORDER: tuple[str, ...] = (
     "team_memberships",
     "orders",
     "mall_items",
+    "training_courses",
+    "training_sessions",
+    "training_lecturers",
+    "training_enrolments",
+    "certificates",
 )
 
 Row = dict[str, object]

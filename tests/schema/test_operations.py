@@ -3,6 +3,7 @@ with the example cities, so the documents a frontend team copies stay valid."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ KUNSHAN_ID = 'query { unitByCode(code: "KS-C") { id } }'
 FIRST_ORDER = "query { orders(first: 1) { edges { node { windowStart } } } }"
 
 
+def _days_after(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
 def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
     """Variables for each operation, read from the loaded data; a new operation needs an entry."""
     station = api.data(STATION_ID)["unitByCode"]
@@ -40,6 +45,7 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
         "volunteer_search": lambda: {"skill": skills["doctor"], "unitSubtree": center, "availableOn": order_day},
         "orders_of_the_day": lambda: {"date": order_day, "unitSubtree": center},
         "node_lookup": lambda: {"id": station["id"]},
+        "training_certificates": lambda: {"before": _days_after(order_day, 30)},
         "mall_items": lambda: {"unit": api.data(KUNSHAN_ID)["unitByCode"]["id"], "available": True},
         "order_submit": lambda: {"input": {
             "item": station["effectiveMenu"][0]["id"], "unit": station["id"], "residentName": "王大爷",
