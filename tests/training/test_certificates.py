@@ -22,6 +22,8 @@ from tests.training.support import (
     team_doctor,
 )
 
+PIN = ("mutation P($input: DispatchProposalPinInput!) { dispatchProposalPin(input: $input) { "
+       "proposal { id } userErrors { field message code } } }")
 NEAR_MISSES = ("query R($id: ID!) { dispatchRun(id: $id) { openOrders { edges { node { order { id } reason "
                "nearMiss { volunteer reason detail } } } } } }")
 
@@ -90,7 +92,14 @@ def test_a_pass_makes_a_volunteer_eligible_until_his_certificate_expires_past_it
     assert node["order"]["id"] == late
     assert (node["nearMiss"]["volunteer"], node["nearMiss"]["reason"]) == (doctor, "SKILL_EXPIRED")
     detail = node["nearMiss"]["detail"]
-    assert f"certificate {certificate['number']} (应急救护培训) expired on {valid_until}" in detail, detail
+    named = f"certificate {certificate['number']} (应急救护培训) expired on {valid_until}"
+    assert named in detail, detail
+
+    # the dispatcher who pins him anyway is told the same
+    refused = api.data(PIN, {"input": {"run": run["id"], "order": late, "volunteer": doctor}})["dispatchProposalPin"]
+    assert [e["code"] for e in refused["userErrors"]] == ["RULE_BROKEN"]
+    message = refused["userErrors"][0]["message"]
+    assert message.startswith("H1_SKILL:") and named in message, message
 
 
 def test_a_renewed_certificate_counts_and_a_skill_without_the_flag_keeps_counting_its_row(
