@@ -24,6 +24,7 @@ from examples.orders import build_orders, order_count
 from examples.people import build_volunteers
 from examples.rows import TABLE_ORDER, Ids, Row, Tables, empty_tables
 from examples.service import build_service
+from examples.training import build_training
 
 MAX_VOLUNTEERS = 150_000
 
@@ -93,5 +94,7 @@ def generate_city(
         )
         build_service(spec, stream("service"), ids, tables, network, catalogue, menus, day)
     build_mall(spec.key, ids, tables, network, created_at)
+    build_training(spec, stream("training"), ids, tables, network, dict((existing_catalogue or {}).get("skills", {})),
+                   day, created_at)
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

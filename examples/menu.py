@@ -37,7 +37,8 @@ def build_catalogue(
         if skill.code not in skill_ids:
             skill_ids[skill.code] = ids.take("skills")
             tables["skills"].append(
-                {"id": skill_ids[skill.code], "code": skill.code, "name": skill.name, "domain": skill.domain}
+                {"id": skill_ids[skill.code], "code": skill.code, "name": skill.name, "domain": skill.domain,
+                 "requires_certificate": False}
             )
     item_ids = dict(existing.get("service_items", {}))
     for item in ITEMS:

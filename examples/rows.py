@@ -36,6 +36,11 @@ TABLE_ORDER: tuple[str, ...] = (
     "ledger_transactions",
     "ledger_entries",
     "mall_items",
+    "training_courses",
+    "training_sessions",
+    "training_lecturers",
+    "training_enrolments",
+    "certificates",
 )
 
 Row = dict[str, object]

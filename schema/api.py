@@ -28,19 +28,20 @@ from schema.orders.menu import MenuMutations, MenuQueries
 from schema.orders.types import Order, ServiceItem
 from schema.recognition.fields import RecognitionMutations, RecognitionQueries
 from schema.scenarios.fields import ScenarioMutations, ScenarioQueries, ScenarioSubscriptions
+from schema.training.fields import TrainingMutations, TrainingQueries
 
 
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries, CertificateQueries):
+            InsuranceQueries, CertificateQueries, TrainingQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations, CertificateMutations):
+               InsuranceMutations, CertificateMutations, TrainingMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -1,4 +1,5 @@
-"""The `wenming` command: serve, worker, db, examples, match, scenario, account, points, import.
+"""The `wenming` command: serve, worker, db, examples, match, scenario, account, points, training,
+import.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -72,6 +73,32 @@ def _points(args: argparse.Namespace) -> int:
     return 0
 
 
+def _training(args: argparse.Namespace) -> int:
+    """`wenming training notify`: queue the expiry notices due today (a daily task for cron or a
+    timer; safe to repeat: each certificate and threshold is notified once)."""
+    import datetime as dt
+
+    from db.session import make_engine, session_factory
+    from resolvers.training.notices import send_expiry_notices
+
+    settings = read_settings()
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(f"wenming training notify: --today {args.today!r}: write a date as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            notified = send_expiry_notices(session, settings.training.notice_days, today)
+            session.commit()
+    finally:
+        engine.dispose()
+    print(f"notified the holders of {notified} certificate(s) expiring within "
+          f"{', '.join(map(str, settings.training.notice_days))} days")
+    return 0
+
+
 def _match(args: argparse.Namespace) -> int:
     from matching.cli import main as match_main  # ortools and numpy load only for `match`
 
@@ -132,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     points_sub = points.add_subparsers(dest="points_command", required=True)
     points_sub.add_parser("expire", help="expire the points unspent past WENMING_POINTS_VALID_DAYS").set_defaults(
         func=_points)
+
+    training = sub.add_parser("training", help="training certificates")
+    training_sub = training.add_subparsers(dest="training_command", required=True)
+    notify = training_sub.add_parser("notify", help="notify holders and their team leaders of certificates "
+                                                        "expiring within WENMING_CERTIFICATE_NOTICE_DAYS")
+    notify.add_argument("--today", help="the day to count from (YYYY-MM-DD; default: today, local)")
+    notify.set_defaults(func=_training)
 
     from wenming.accounts_cli import add_parser as add_account_parser  # strawberry: not for `match`, `scenario`
 

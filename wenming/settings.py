@@ -28,6 +28,8 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_STAR_HOURS                | 100,300,600,1000,1500   | hours that reach 1..5 stars (ascending)              |
 | WENMING_STAR_COUNTS               | credit                  | which hours count: credit or credit+honour           |
 | WENMING_STAR_APPROVERS            | 1-2:INSTITUTE,3-5:CENTER | the level of the tree approving each star           |
+| WENMING_CERTIFICATE_GRACE_DAYS    | 0                       | days an expired certificate still counts for dispatch |
+| WENMING_CERTIFICATE_NOTICE_DAYS   | 30,7                    | days before expiry that holders are notified         |
 | WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
 | WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
 
@@ -51,6 +53,7 @@ from resolvers.core.settings import (
     Settings,
     SettingsError,
     StarSettings,
+    TrainingSettings,
     derived_jwt_key,
 )
 from wenming.limits import RATE_STORAGES
@@ -182,6 +185,20 @@ def _stars(env: Mapping[str, str]) -> StarSettings:
                         approvers=tuple(approvers[s] for s in range(1, len(hours) + 1)))
 
 
+def _training(env: Mapping[str, str]) -> TrainingSettings:
+    raw_grace = env.get("WENMING_CERTIFICATE_GRACE_DAYS", "").strip()
+    if raw_grace and (not raw_grace.isdigit() or int(raw_grace) > 365):
+        raise SettingsError(f"WENMING_CERTIFICATE_GRACE_DAYS={raw_grace!r}: set whole days, 0..365")
+    raw = env.get("WENMING_CERTIFICATE_NOTICE_DAYS", "").strip()
+    notice = TrainingSettings.notice_days
+    if raw:
+        parts = [p.strip() for p in raw.split(",")]
+        if not all(p.isdigit() and 0 < int(p) <= 365 for p in parts) or len(parts) > 10:
+            raise SettingsError(f"WENMING_CERTIFICATE_NOTICE_DAYS={raw!r}: set up to 10 days (1..365), e.g. 30,7")
+        notice = tuple(sorted({int(p) for p in parts}, reverse=True))
+    return TrainingSettings(grace_days=int(raw_grace or 0), notice_days=notice)
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or `environ`); a bad value raises SettingsError naming it."""
     env = os.environ if environ is None else environ
@@ -210,6 +227,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_pool_timeout_s=float(_positive(env, "WENMING_DB_POOL_TIMEOUT_S", 5)),
         metrics_token=env.get("WENMING_METRICS_TOKEN", ""),
         runs=_runs(env),
+        training=_training(env),
     )
     check_production(settings)
     return settings

@@ -5,7 +5,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
 points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `certificates`
-(record certificates and publication preferences).
+(record certificates and publication preferences), `training` (courses, sessions, the certificates
+they issue).
 """
 
 from db.models.accounts import (
@@ -57,8 +58,22 @@ from db.models.recognition import (
 )
 from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
+from db.models.training import (
+    Certificate,
+    CertificateNotice,
+    Enrolment,
+    SessionLecturer,
+    TrainingCourse,
+    TrainingSession,
+)
 
 __all__ = [
+    "Certificate",
+    "CertificateNotice",
+    "Enrolment",
+    "SessionLecturer",
+    "TrainingCourse",
+    "TrainingSession",
     "Account",
     "AccountAction",
     "AccountEvent",

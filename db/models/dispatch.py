@@ -70,6 +70,7 @@ class EventKind(StrEnum):
     TASK_CHANGED = "TASK_CHANGED"
     TASK_CANCELLED = "TASK_CANCELLED"
     ORDER_STATUS_CHANGED = "ORDER_STATUS_CHANGED"
+    CERTIFICATE_EXPIRING = "CERTIFICATE_EXPIRING"  # a training certificate runs out soon (resolvers/training)
 
 
 class DispatchRun(Base):

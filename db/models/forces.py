@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,6 +60,8 @@ class Skill(Base):
     code: Mapped[str] = mapped_column(code_type(), unique=True)
     name: Mapped[str] = mapped_column(name_type())
     domain: Mapped[ServiceDomain | None] = mapped_column(enum_column(ServiceDomain))
+    #: dispatch counts this skill only from valid training certificates (db/models/training.py)
+    requires_certificate: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Volunteer(Base):

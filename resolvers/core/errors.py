@@ -79,6 +79,11 @@ class ErrorCode(StrEnum):
     NOT_REVERSIBLE = "NOT_REVERSIBLE"  # redemptions are undone by cancelling them, reversals not at all
     # record certificates
     NO_SERVICE_RECORDED = "NO_SERVICE_RECORDED"  # the unit recorded no service of the volunteer in the period
+    # training
+    NOT_ENROLLED = "NOT_ENROLLED"  # attendance or an assessment for a volunteer not enrolled in the session
+    NOT_ATTENDED = "NOT_ATTENDED"  # an assessment of a volunteer whose attendance is not recorded
+    ALREADY_ASSESSED = "ALREADY_ASSESSED"  # an enrolment is assessed once (a pass has issued its certificate)
+    SESSION_FULL = "SESSION_FULL"  # more enrolments than the session's capacity
 
 
 @dataclass(frozen=True, slots=True)

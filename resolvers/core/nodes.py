@@ -41,4 +41,8 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "LedgerEntry": models.LedgerEntry,
     "InsurancePolicy": models.InsurancePolicy,
     "ServiceCertificate": models.ServiceCertificate,
+    "TrainingCourse": models.TrainingCourse,
+    "TrainingSession": models.TrainingSession,
+    "Enrolment": models.Enrolment,
+    "TrainingCertificate": models.Certificate,
 }

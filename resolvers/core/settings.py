@@ -97,6 +97,17 @@ class StarSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    """Certificates (resolvers/training/): how long an expired one still counts for dispatch, and
+    how many days before expiry its holder and his team leaders are told."""
+
+    #: days after a certificate's last valid day during which dispatch still counts it
+    grace_days: int = 0
+    #: expiry notices go out this many days before the last valid day (each once per certificate)
+    notice_days: tuple[int, ...] = (30, 7)
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """Background runs (jobs/): who solves them, how long a process's claim on a run lasts without
     renewal, how long a queued run waits for a worker, and the address space of one run's solver.
@@ -144,6 +155,7 @@ class Settings:
     #: the bearer token of the metrics scraper; empty: /metrics is not served
     metrics_token: str = ""
     runs: RunSettings = field(default_factory=RunSettings)
+    training: TrainingSettings = field(default_factory=TrainingSettings)
 
     def __post_init__(self) -> None:
         if not self.auth.jwt_key:

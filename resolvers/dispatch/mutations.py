@@ -49,7 +49,9 @@ def _options(checks: Checks, options: Any) -> dict[str, Any]:
 def queue_run(session: Session, info_settings: Settings, *, scope_unit_id: int, date_from: dt.date, date_to: dt.date,
               options: dict[str, Any], actor: str, kind: RunKind = RunKind.DISPATCH,
               repair_order_id: int | None = None) -> models.DispatchRun:
-    """Write a QUEUED run and start it once the transaction commits."""
+    """Write a QUEUED run and start it once the transaction commits. The certificates' grace period
+    in force is kept with the run's options, so its edits are checked as the run was built."""
+    options = {**options, "certificate_grace_days": info_settings.training.grace_days}
     run = models.DispatchRun(kind=kind, scope_unit_id=scope_unit_id, date_from=date_from, date_to=date_to,
                              options=options, created_by=actor, repair_order_id=repair_order_id,
                              **runs.QUEUE.claim(info_settings.runs))

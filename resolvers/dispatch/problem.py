@@ -12,7 +12,9 @@ What goes in:
   exceptions, per-day limits, max travel distance, insurance: the volunteer's own date (every
   activity) and the covers of the policies naming him or a team he belongs to, for the activity
   kinds (service item codes) of the requests (resolvers/insurance/cover.py); each request names
-  its item's code as its `activity`;
+  its item's code as its `activity`; skills that require a certificate from certificates only,
+  counted until their last valid day plus `certificate_grace_days` (resolvers/training/eligibility.py),
+  the words naming each kept in `Built.certificates` for the explanation;
 - current commitments as fixed: each active task (offered, accepted, checked in) of those
   volunteers in the range becomes a one-slot request "C<assignment id>" with the volunteer pinned
   to it, so the engine keeps their time, travel and limits; a task on an order that is itself
@@ -55,6 +57,8 @@ class Built:
     held: list[m.Assignment] = field(default_factory=list)  # those tasks, as the engine's assignments
     declined: set[tuple[int, int]] = field(default_factory=set)  # (volunteer id, order id) declined
     commitments: dict[str, tuple[int, int]] = field(default_factory=dict)  # "C<id>" -> (volunteer, order)
+    #: (volunteer id, skill code) -> the words naming the certificate that skill counts from
+    certificates: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def order_request_id(order_id: int) -> str:
@@ -84,7 +88,8 @@ def scope_orders(session: Session, scope_unit_id: int, date_from: dt.date, date_
 
 def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.date, *,
           order_ids: Iterable[int] | None = None, volunteer_ids: Iterable[int] | None = None,
-          requires_insurance: bool = True, allow_partial: bool = False, staffing: str = "people") -> Built:
+          requires_insurance: bool = True, allow_partial: bool = False, staffing: str = "people",
+          certificate_grace_days: int = 0) -> Built:
     """The matching problem of the scope and dates (see the module docstring).
 
     `order_ids` replaces the scope's REVIEWED orders with exactly these orders (a repair run, or
@@ -115,7 +120,8 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
     item_codes: dict[int, str] = {pk: code for pk, code in session.execute(
         select(models.ServiceItem.id, models.ServiceItem.code).where(models.ServiceItem.id.in_(item_ids)))}
     order_keys = {order_request_id(o.id) for o in orders}
-    vols = load_volunteers(session, orders, needs, providers, volunteer_ids, date_from, date_to)
+    vols = load_volunteers(session, orders, needs, providers, volunteer_ids, date_from, date_to,
+                           grace_days=certificate_grace_days)
     last_day = max([date_to, *(o.window_end.date() for o in orders)])
     cover = insurance_covers(session, vols, set(item_codes.values()), date_from, last_day) if requires_insurance \
         else {}
@@ -130,7 +136,9 @@ def build(session: Session, scope_unit_id: int, date_from: dt.date, date_to: dt.
                models.Assignment.end > origin, models.Assignment.start < period_end)
         .order_by(models.Assignment.id)).all()
     built = Built(problem=m.Problem(date_from, date_to, (), ()), orders={o.id: o for o in orders},
-                  order_versions={str(o.id): o.version for o in orders})
+                  order_versions={str(o.id): o.version for o in orders},
+                  certificates={(vid, code): words for vid, v in vols.items()
+                                for code, words in v.certificates.items()})
     pins: dict[int, list[str]] = defaultdict(list)
     extra_windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
     commitment_requests: list[m.Request] = []

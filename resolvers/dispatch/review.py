@@ -29,7 +29,7 @@ from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.core.validation import Checks
 from resolvers.dispatch.commit import check_run_ready
-from resolvers.dispatch.problem import Built, build, order_request_id, volunteer_key
+from resolvers.dispatch.problem import Built, build, order_request_id, parse_key, volunteer_key
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -58,7 +58,8 @@ def _problem(session: Session, run: models.DispatchRun, volunteer_ids: set[int])
                  order_ids=[int(k) for k in run.order_versions], volunteer_ids=volunteer_ids,
                  requires_insurance=opts.get("requires_insurance", True),
                  allow_partial=opts.get("allow_partial", False),
-                 staffing=opts.get("staffing") or "people")
+                 staffing=opts.get("staffing") or "people",
+                 certificate_grace_days=int(opts.get("certificate_grace_days", 0)))
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -100,8 +101,19 @@ def check(session: Session, run: models.DispatchRun, pairs: list[Pair], touched_
     violations = [v for v in validate(problem, result, rules=[*STRUCTURE, *HARD_RULES])
                   if v.request in keys or v.volunteer in who]
     if violations:
-        raise MutationAborted([Problem(path, f"{v.rule}: {_readable(v.message)}", ErrorCode.RULE_BROKEN)
-                               for v in violations])
+        raise MutationAborted([Problem(path, f"{v.rule}: {_readable(v.message)}{_certificates(built, v)}",
+                                       ErrorCode.RULE_BROKEN) for v in violations])
+
+
+def _certificates(built: Built, violation: m.Violation) -> str:
+    """For a skill violation, the certificates the volunteer's skills for the request count from."""
+    if violation.rule != "H1_SKILL" or not violation.volunteer or not violation.request:
+        return ""
+    request = next((r for r in built.problem.requests if r.id == violation.request), None)
+    vid = parse_key(violation.volunteer)
+    words = [built.certificates[(vid, n.skill)] for n in (request.skills if request else ())
+             if (vid, n.skill) in built.certificates]
+    return f" ({'; '.join(words)})" if words else ""
 
 
 def _readable(message: str) -> str:

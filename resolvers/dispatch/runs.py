@@ -95,7 +95,8 @@ def _solve(sessions: sessionmaker[Session], run_id: int, settings: Settings) -> 
                       order_ids=[run.repair_order_id] if run.repair_order_id else None,
                       requires_insurance=opts.get("requires_insurance", True),
                       allow_partial=opts.get("allow_partial", False),
-                      staffing=opts.get("staffing") or "people")
+                      staffing=opts.get("staffing") or "people",
+                      certificate_grace_days=int(opts.get("certificate_grace_days", 0)))
         kind = run.kind
     _set(sessions, run_id, RunState.RUNNING, order_versions=built.order_versions, phase="candidates")
     options = m.SolveOptions(time_limit=float(opts.get("time_limit", 10.0)), workers=int(opts.get("workers", 1)),
@@ -140,6 +141,7 @@ def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.
     stored = m.result_to_json(result)
     stored["assignments"] = []  # the proposals are rows; keep the summary, open list and timings
     stored["open"] = [o for o in stored["open"] if o["request"].startswith("O")]
+    name_certificates(built, stored["open"])
     with sessions() as session:
         session.execute(delete(models.DispatchProposal).where(models.DispatchProposal.run_id == run_id))
         if proposals:
@@ -155,6 +157,21 @@ def store(sessions: sessionmaker[Session], run_id: int, built: Built, result: m.
         else:
             session.rollback()  # cancelled while solving: keep CANCELLED, drop the proposals
     return done
+
+
+def name_certificates(built: Built, open_orders: list[dict[str, Any]]) -> None:
+    """A near miss stopped by an expired skill names the certificate that skill counted from
+    (course, number, the day it expired), in its detail."""
+    needs = {r.id: [n.skill for n in r.skills] for r in built.problem.requests}
+    for o in open_orders:
+        near = o.get("near_miss")
+        if not near or near["reason"] != m.Reason.SKILL_EXPIRED.value:
+            continue
+        vid = parse_key(near["volunteer"])
+        words = [built.certificates[(vid, code)] for code in needs.get(o["request"], [])
+                 if (vid, code) in built.certificates]
+        if words:
+            near["detail"] = f"{near['detail']}: {'; '.join(words)}"
 
 
 def _local(text: str) -> Any:

@@ -7,6 +7,11 @@ wrong with them. Seven Core statements whatever the number of volunteers: the sk
 eligible volunteers, those of them who declared no weekly window, their needed skills,
 provider-team memberships, weekly windows on the period's weekdays, dated exceptions around it.
 
+Skills that require a certificate (`Skill.requires_certificate`) come from certificates only
+(resolvers/training/eligibility.py: one more statement), each naming its certificate
+(`Candidate.certificates`) for the explanation; a holder of such a certificate is eligible as a
+holder of the skill is.
+
 Availability: weekly windows plus dated extra windows minus dated absences. A volunteer who
 declared no window at all is available at any time (the matching contract's "no availability"),
 minus their absences.
@@ -19,12 +24,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, select, true
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session
 
 import matching as m
 from db import models
 from db.enums import VolunteerStatus
+from resolvers.training.eligibility import certified_skills
 
 COMMITMENT_SKILL = "__commitment__"
 ALL_WEEK = tuple(m.WeeklyWindow(day, 0, 1440) for day in range(7))
@@ -47,24 +53,32 @@ class Candidate:
     dated: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     absences: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     declared_windows: bool = True  # has weekly windows at all (perhaps none on the period's weekdays)
+    certificates: dict[str, str] = field(default_factory=dict)  # skill code -> the words naming its certificate
 
 
 def load_volunteers(session: Session, orders: list[models.Order], needs: dict[int, list[Any]],
                     providers: dict[int, list[tuple[int, str]]], only: Iterable[int] | None,
-                    date_from: dt.date, date_to: dt.date) -> dict[int, Candidate]:
-    """Eligible volunteers by id (see the module docstring)."""
+                    date_from: dt.date, date_to: dt.date, grace_days: int = 0) -> dict[int, Candidate]:
+    """Eligible volunteers by id (see the module docstring); `grace_days`: how long an expired
+    certificate still counts."""
     items = {o.item_id for o in orders if needs.get(o.item_id)}
     codes = sorted({need[0] for i in items for need in needs[i]})
     if not codes:
         return {}
-    skill_ids = list(session.scalars(select(models.Skill.id).where(models.Skill.code.in_(codes))))
+    flags = session.execute(select(models.Skill.id, models.Skill.requires_certificate)
+                            .where(models.Skill.code.in_(codes))).all()
+    plain_ids = [pk for pk, certified in flags if not certified]  # counted from the volunteers' skill rows
+    certified_ids = [pk for pk, certified in flags if certified]  # counted from certificates only
     team_ids = sorted({tid for i in items for tid, _ in providers.get(i, [])})
     eligible = select(models.Volunteer.id).where(models.Volunteer.status == VolunteerStatus.ACTIVE)
     if only is not None:  # named volunteers are checked, not filtered: the rules then say what is wrong
         eligible = eligible.where(models.Volunteer.id.in_(sorted(set(only))))
     else:
-        eligible = eligible.where(exists().where(models.VolunteerSkill.volunteer_id == models.Volunteer.id,
-                                                 models.VolunteerSkill.skill_id.in_(skill_ids)))
+        eligible = eligible.where(or_(
+            exists().where(models.VolunteerSkill.volunteer_id == models.Volunteer.id,
+                           models.VolunteerSkill.skill_id.in_(plain_ids)),
+            exists().where(models.Certificate.volunteer_id == models.Volunteer.id,
+                           models.Certificate.skill_id.in_(certified_ids))))
         if all(providers.get(i) for i in items):
             eligible = eligible.where(models.Volunteer.id.in_(
                 select(models.TeamMembership.volunteer_id).where(models.TeamMembership.team_id.in_(team_ids))))
@@ -86,9 +100,15 @@ def load_volunteers(session: Session, orders: list[models.Order], needs: dict[in
     for vid, code, level, until in session.execute(
             select(vs.volunteer_id, models.Skill.code, vs.level, vs.certified_until)
             .join(models.Skill, models.Skill.id == vs.skill_id)
-            .where(vs.skill_id.in_(skill_ids), mine(vs.volunteer_id)).order_by(vs.volunteer_id, vs.id)):
+            .where(vs.skill_id.in_(plain_ids), mine(vs.volunteer_id)).order_by(vs.volunteer_id, vs.id)):
         if vid in out:
             out[vid].skills.append(m.SkillLevel(code, level, until))
+    for vid, held in certified_skills(session, certified_ids, grace_days,
+                                      sorted(out) if only is not None else None).items():
+        if vid in out:
+            for code, h in held.items():
+                out[vid].skills.append(m.SkillLevel(code, h.level, h.counts_until))
+                out[vid].certificates[code] = h.words()
     tm = models.TeamMembership
     for vid, code in session.execute(
             select(tm.volunteer_id, models.Team.code).join(models.Team, models.Team.id == tm.team_id)

@@ -109,7 +109,7 @@ def skill_create(info: Info, data: Any) -> Outcome[Any]:
         checks.unique(models.Skill.code, code, ("input", "code"), "skill")
         name = checks.name(data.name, ("input", "name"))
         checks.raise_if_any()
-        skill = models.Skill(code=code, name=name, domain=data.domain)
+        skill = models.Skill(code=code, name=name, domain=data.domain, requires_certificate=data.requires_certificate)
         session.add(skill)
         session.flush()
         return skill

@@ -83,7 +83,8 @@ def team(row: models.Team) -> Any:
 
 
 def skill(row: models.Skill) -> Any:
-    return forces_t.Skill(id=encode("Skill", row.id), pk=row.id, code=row.code, name=row.name, domain=row.domain)
+    return forces_t.Skill(id=encode("Skill", row.id), pk=row.id, code=row.code, name=row.name, domain=row.domain,
+                          requires_certificate=row.requires_certificate)
 
 
 def membership(row: models.TeamMembership) -> Any:

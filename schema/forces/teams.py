@@ -45,6 +45,8 @@ class SkillCreateInput:
     code: str
     name: str
     domain: ServiceDomain | None = None
+    requires_certificate: bool = strawberry.field(default=False, description="Count it for dispatch only from "
+                                                                             "valid training certificates.")
 
 
 @strawberry.type

@@ -26,6 +26,8 @@ class Skill(Node):
     code: str
     name: str
     domain: ServiceDomain | None
+    requires_certificate: bool = strawberry.field(description="Dispatch counts this skill only from valid training "
+                                                              "certificates (trainingAssessmentRecord issues them).")
 
 
 @strawberry.type(description="A volunteer team; corps -> detachment -> team, or a specialist team.")

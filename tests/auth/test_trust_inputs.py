@@ -12,8 +12,9 @@ import pytest
 from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLScalarType
 from sqlalchemy import Engine, func, select
 
-from db.models import Base
+from db.models import Base, Role
 from db.session import session_factory
+from resolvers.access.policy import ROOT_ACCESS
 from resolvers.core.validation import MAX_INPUT_CHARS
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
@@ -56,6 +57,13 @@ def _text_field(input_type: GraphQLInputObjectType) -> str | None:
     return None
 
 
+def _admin_may(mutation: str) -> bool:
+    """Whether a platform admin may call the mutation (a volunteer's own preference is his alone;
+    the check under test runs for every caller the root admits, the same code for all)."""
+    roles = ROOT_ACCESS[f"Mutation.{mutation}"]
+    return roles is None or Role.PLATFORM_ADMIN in roles
+
+
 def test_l4_every_mutation_refuses_a_nul_character_naming_the_field(admin: GraphQLClient, engine: Engine) -> None:
     """Each mutation's input, its required fields filled, with NUL in its first text field."""
     before = counts(engine)
@@ -63,7 +71,7 @@ def test_l4_every_mutation_refuses_a_nul_character_naming_the_field(admin: Graph
     for name, field in sorted(root_fields("Mutation").items()):
         input_type = field.args["input"].type.of_type
         text_field = _text_field(input_type)
-        if text_field is None:
+        if text_field is None or not _admin_may(name):
             continue
         variables = {"input": {**sample(input_type), text_field: NUL}}
         body = admin.execute(f"mutation($input: {input_type.name}!) {{ {name}(input: $input) "

@@ -62,6 +62,7 @@ NOT_SCOPED = {
     "taskRemindersSend": "reminds the volunteers of the tasks the caller can read",
     "publicationPreferenceSet": "a volunteer's own preference: any other volunteer named is refused "
                                 "(tests/certificates/test_honour_roll.py)",
+    "skillCertificationSet": "the skill catalogue is the platform admin's alone",
 }
 
 
@@ -169,7 +170,54 @@ CASES: dict[str, Case] = {
     # record certificates: B's volunteer served 600 hours at B (phase 16); B's unit admin issues
     "certificateIssue": Case(lambda i: {"unit": i["center_b"], "volunteer": i["loner_b"], "from": "2026-12-01",
                                         "to": "2026-12-31"}, phase=17),
+    # training: B's course and session, with doctors enrolled (the second attended)
+    "trainingCourseCreate": Case(lambda i: _course_input(i)),
+    "trainingSessionCreate": Case(lambda i: _session_input(i)),
+    "trainingEnrol": Case(lambda i: {"session": i["session_b"], "volunteers": [i["loner_b"]]}),
+    "trainingAttendanceRecord": Case(lambda i: {"session": i["session_b"], "volunteer": i["doctor_b"],
+                                                "attended": True}),
+    "trainingAssessmentRecord": Case(lambda i: {"session": i["session_b"], "volunteer": i["doctor_b2"],
+                                                "score": 90, "passed": True}),
 }
+
+
+def _course_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"unit": ids["center_b"], "code": unique("FA"), "name": "应急救护", "skill": ids["skill"], "level": 2,
+            "hours": 4, "validityDays": 365}
+
+
+def _session_input(ids: dict[str, str]) -> dict[str, Any]:
+    return {"course": ids["course_b"], "base": ids["base_b"], "startsAt": "2026-11-20T09:00:00",
+            "endsAt": "2026-11-20T12:00:00", "lecturers": [ids["lecturer_b"]]}
+
+
+_TRAINING = {
+    "course": ("mutation M($input: TrainingCourseCreateInput!) { trainingCourseCreate(input: $input) { course { id } "
+               "userErrors { code } } }", "trainingCourseCreate", "course"),
+    "session": ("mutation M($input: TrainingSessionCreateInput!) { trainingSessionCreate(input: $input) { "
+                "session { id } userErrors { code } } }", "trainingSessionCreate", "session"),
+    "base": ("mutation M($input: PracticeBaseCreateInput!) { practiceBaseCreate(input: $input) { practiceBase { id } "
+             "userErrors { code } } }", "practiceBaseCreate", "practiceBase"),
+}
+
+
+def _training_b(admin: GraphQLClient, ids: dict[str, str]) -> None:
+    """B's training base, an expert lecturer, a course and a session; doctors enrolled, the second attended."""
+    def made(kind: str, data: dict[str, Any]) -> str:
+        document, field, key = _TRAINING[kind]
+        made_id: str = _ok(admin, document, {"input": data}, field)[key]["id"]
+        return made_id
+
+    ids["base_b"] = made("base", CASES["practiceBaseCreate"].input(ids))
+    ids["lecturer_b"] = register_volunteer(admin, ids["station_b"], idNumber=id_number("19660606"), domains=["HEALTH"])
+    ids["course_b"] = made("course", _course_input(ids))
+    ids["session_b"] = made("session", _session_input(ids))
+    _ok(admin, "mutation M($input: TrainingEnrolInput!) { trainingEnrol(input: $input) { userErrors { code } } }",
+        {"input": {"session": ids["session_b"], "volunteers": [ids["doctor_b"], ids["doctor_b2"]]}}, "trainingEnrol")
+    _ok(admin, "mutation M($input: TrainingAttendanceRecordInput!) { trainingAttendanceRecord(input: $input) { "
+               "userErrors { code } } }",
+        {"input": {"session": ids["session_b"], "volunteer": ids["doctor_b2"], "attended": True}},
+        "trainingAttendanceRecord")
 
 
 def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -283,6 +331,7 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
                                     {"id": ids["item_b"]})["node"]["code"]
     for key in ("policy_b", "policy_b2"):
         ids[key] = _ok(admin, _POLICY, {"input": _policy_input(ids)}, "insurancePolicyCreate")["policy"]["id"]
+    _training_b(admin, ids)
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:

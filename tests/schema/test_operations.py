@@ -3,6 +3,7 @@ with the example cities, so the documents a frontend team copies stay valid."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ KUNSHAN_ID = 'query { unitByCode(code: "KS-C") { id } }'
 FIRST_ORDER = "query { orders(first: 1) { edges { node { windowStart } } } }"
 SERVED = ("query S($u: ID!) { serviceHours(groupBy: VOLUNTEER, unit: $u, first: 1) { edges { node { id } } } }")
 ISSUE = (OPERATIONS / "certificate_issue.graphql")
+
+
+def _days_after(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
 def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
@@ -60,6 +65,7 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
         "honour_roll": lambda: {"unit": kunshan, "from": first, "to": last},
         "certificate_issue": lambda: certificate,
         "certificate_verify": issued_code,
+        "training_certificates": lambda: {"before": _days_after(order_day, 30)},
         "order_submit": lambda: {"input": {
             "item": station["effectiveMenu"][0]["id"], "unit": station["id"], "residentName": "王大爷",
             "residentPhone": "13800001111", "location": {"lat": 34.32, "lon": 117.95},

@@ -1,0 +1,1 @@
+"""Training in the API: courses, sessions, enrolments and certificates."""
