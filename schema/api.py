@@ -25,6 +25,7 @@ from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.orders.fields import OrderMutations, OrderQueries
 from schema.orders.menu import MenuMutations, MenuQueries
 from schema.orders.types import Order, ServiceItem
+from schema.projects.fields import ProjectMutations, ProjectQueries
 from schema.recognition.fields import RecognitionMutations, RecognitionQueries
 from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 
@@ -32,14 +33,14 @@ from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries):
+            InsuranceQueries, ProjectQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations):
+               InsuranceMutations, ProjectMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

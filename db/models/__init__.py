@@ -4,7 +4,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `projects`
+(volunteer service projects and their library).
 """
 
 from db.models.accounts import (
@@ -42,6 +43,15 @@ from db.models.forces import (
 from db.models.insurance import InsurancePolicy, InsurancePolicyKind, InsuredVolunteer
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
+from db.models.projects import (
+    Project,
+    ProjectEvaluation,
+    ProjectEvent,
+    ProjectGrade,
+    ProjectItem,
+    ProjectState,
+    ProjectStation,
+)
 from db.models.recognition import (
     LedgerAccount,
     LedgerAccountKind,
@@ -69,6 +79,13 @@ __all__ = [
     "InsurancePolicy",
     "InsurancePolicyKind",
     "InsuredVolunteer",
+    "Project",
+    "ProjectEvaluation",
+    "ProjectEvent",
+    "ProjectGrade",
+    "ProjectItem",
+    "ProjectState",
+    "ProjectStation",
     "DispatchProposal",
     "DispatchRun",
     "LedgerAccount",

@@ -74,6 +74,8 @@ LIST_BOUNDS: dict[str, int] = {
     "InsurancePolicy.activityKinds": 100,  # resolvers/insurance/policies.py MAX_KINDS
     "InsurancePolicy.volunteers": 1000,  # MAX_VOLUNTEERS
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
+    "Project.serviceItems": 20,  # resolvers/projects/lifecycle.py MAX_ITEMS
+    "Project.stations": 50,  # MAX_STATIONS
 }
 
 

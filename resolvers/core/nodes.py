@@ -40,4 +40,6 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "LedgerTransaction": models.LedgerTransaction,
     "LedgerEntry": models.LedgerEntry,
     "InsurancePolicy": models.InsurancePolicy,
+    "Project": models.Project,
+    "ProjectEvent": models.ProjectEvent,
 }
