@@ -5,6 +5,7 @@ refused with nothing written; a library entry copied into a new draft elsewhere.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from tests.documents import (
     ORDER_REVIEW,
     ORDER_SUBMIT,
 )
-from wenming.settings import Settings
+from wenming.settings import Settings, SettingsError, read_settings
 
 FIELDS = ("project { id name state budgetFen spentFen returnReason copiedFromId unit { id } "
           "serviceItems { id } stations { id } }")
@@ -259,3 +260,48 @@ def test_unknown_ids_in_steps(api: DispatchClient, world: dict[str, Any]) -> Non
     assert errors(missing) == [(["input", "project"], "NOT_FOUND")]
     wrong = api.data(SUBMIT, {"input": {"project": world["east"]}})["projectSubmit"]
     assert errors(wrong) == [(["input", "project"], "MALFORMED_ID")]
+
+
+def closed_project(api: DispatchClient, world: dict[str, Any], institute: str) -> str:
+    """A station project without orders, submitted by the platform admin, approved by the institute, closed."""
+    pid: str = api.ok(CREATE, {"input": project_input(world)}, "projectCreate")["project"]["id"]
+    api.ok(SUBMIT, {"input": {"project": pid}}, "projectSubmit")
+    ok_as(api, institute, APPROVE, {"project": pid}, "projectApprove")
+    api.ok(START, {"input": {"project": pid}}, "projectStart")
+    api.ok(CLOSE, {"input": {"project": pid, "spentFen": 0}}, "projectClose")
+    return pid
+
+
+def test_the_grade_thresholds_are_configuration(api: DispatchClient, world: dict[str, Any], settings: Settings,
+                                                engine: Engine) -> None:
+    institute = staff(settings, engine, "institute-admin", world["institute"])
+    # no orders served, no ratings: 40 x 0 + 30 x 0 + 30 x 1.00 = 30, below the default C (60)
+    ungraded = closed_project(api, world, institute)
+    ok_as(api, institute, EVALUATE, {"project": ungraded, "reviewerScore": 100}, "projectEvaluate")
+    evaluation = api.data(PROJECT, {"id": ungraded})["project"]["evaluation"]
+    assert (evaluation["score"], evaluation["grade"]) == (30, None)
+    assert api.data(LIBRARY, {})["projectLibrary"]["totalCount"] == 0
+    refused = api.data(COPY, {"input": {"entry": ungraded, "unit": world["west"], "startsOn": "2027-01-01",
+                                        "endsOn": "2027-01-31"}})["projectCopy"]
+    assert errors(refused) == [(["input", "entry"], "NOT_FOUND")], "only graded projects are in the library"
+    again = as_(api, institute, EVALUATE, {"project": ungraded, "reviewerScore": 100}, "projectEvaluate")
+    assert errors(again) == [(["input", "project"], "ILLEGAL_TRANSITION")], "a project is evaluated once"
+
+    county = replace(settings, projects=read_settings({"WENMING_PROJECT_GRADES": "A:90,B:50,C:20"}).projects)
+    lenient = DispatchClient(county, engine)
+    try:
+        graded = closed_project(lenient, world, institute)
+        lenient.data_as(institute, EVALUATE, {"input": {"project": graded, "reviewerScore": 100}})
+        assert lenient.data(PROJECT, {"id": graded})["project"]["evaluation"]["grade"] == "C"
+        assert [e["node"]["id"] for e in lenient.data(LIBRARY, {"grade": "C"})["projectLibrary"]["edges"]] == [graded]
+    finally:
+        lenient.close()
+
+
+def test_project_grades_read_from_the_environment() -> None:
+    assert read_settings({}).projects.grade(85) == "A"
+    assert read_settings({}).projects.grade(59) is None
+    assert read_settings({"WENMING_PROJECT_GRADES": "A:95,B:80"}).projects.grade(85) == "B"
+    for value in ("A:70,B:80", "A:90,A:80", "D:10", "A:101", "A:ninety"):
+        with pytest.raises(SettingsError, match="WENMING_PROJECT_GRADES"):
+            read_settings({"WENMING_PROJECT_GRADES": value})
