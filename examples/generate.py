@@ -22,6 +22,7 @@ from examples.menu import build_catalogue, build_menu
 from examples.network import build_network
 from examples.orders import build_orders, order_count
 from examples.people import build_volunteers
+from examples.projects import build_projects
 from examples.rows import TABLE_ORDER, Ids, Row, Tables, empty_tables
 
 MAX_VOLUNTEERS = 150_000
@@ -91,5 +92,6 @@ def generate_city(
             spec, stream("orders"), ids, tables, network, catalogue, menus, order_count(volunteers), day
         )
     build_mall(spec.key, ids, tables, network, created_at)
+    build_projects(spec.key, ids, tables, network, catalogue, day, created_at)
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

@@ -28,8 +28,13 @@ TABLE_ORDER: tuple[str, ...] = (
     "availability_windows",
     "availability_exceptions",
     "team_memberships",
+    "projects",
     "orders",
     "mall_items",
+    "project_items",
+    "project_stations",
+    "project_events",
+    "project_evaluations",
 )
 
 Row = dict[str, object]

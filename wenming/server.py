@@ -1,7 +1,8 @@
 """`wenming serve [--demo]`: run the API with uvicorn.
 
-`--demo` recreates ./wenming-demo.db, migrates it, loads Pizhou with 5,000 volunteers and serves it
-in development mode (GraphiQL on), whatever WENMING_DATABASE_URL says.
+`--demo` recreates ./wenming-demo.db, migrates it, loads Pizhou with 5,000 volunteers and Kunshan
+(its mall, projects and project library) with 1,000, and serves it in development mode (GraphiQL
+on), whatever WENMING_DATABASE_URL says.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ EVENT_LOOP = "asyncio"
 
 
 def prepare_demo(path: Path = DEMO_DB, volunteers: int = DEMO_VOLUNTEERS, seed: int = 1) -> str:
-    """A fresh SQLite file, migrated by the loader, with Pizhou loaded; returns its URL."""
+    """A fresh SQLite file, migrated by the loader, with Pizhou and Kunshan (a fifth of the
+    volunteers) loaded; returns its URL."""
     from examples.load import load_city  # example data (and alembic) load only for a demo
 
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     url = f"sqlite:///{path.resolve()}"
     load_city(url, "pizhou", volunteers=volunteers, seed=seed)
+    load_city(url, "kunshan", volunteers=volunteers // 5, seed=seed)
     return url
 
 
@@ -45,7 +48,8 @@ def serve(host: str, port: int, demo: bool, settings: Settings | None = None, wo
     settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_format)
     if demo:
-        print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers) ...", flush=True)
+        print(f"Preparing the demo database {DEMO_DB} (Pizhou, {DEMO_VOLUNTEERS} volunteers; Kunshan, "
+              f"{DEMO_VOLUNTEERS // 5}) ...", flush=True)
         settings = dataclasses.replace(settings, database_url=prepare_demo(), env="development")
         username, password = demo_admin(settings.database_url)
         print(f"Demo account: {username} / {password} (mutation login; then the header "

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from db import models
 from db.models import Role
+from examples.load import load_city_into
 from tests.auth.support import token_for
 from tests.auth.world import pk
 from tests.dispatch.support import DAY, DispatchClient, register_doctor, start_run
@@ -305,3 +306,23 @@ def test_project_grades_read_from_the_environment() -> None:
     for value in ("A:70,B:80", "A:90,A:80", "D:10", "A:101", "A:ninety"):
         with pytest.raises(SettingsError, match="WENMING_PROJECT_GRADES"):
             read_settings({"WENMING_PROJECT_GRADES": value})
+
+
+BRANDS = ("“市民大讲堂”理论宣讲平台", "“市民修身立德”工程", "“同城伙伴”新市民素质提升工程", "三级心理健康体系建设工程",
+          "“文明12条”专项行动", "美丽昆山建设和创建文明城市网格化挂钩机制", "“空中演播室”云上宣讲平台")
+ALL = "query { projects(first: 100) { edges { node { name state unit { level } orders { totalCount } } } } }"
+
+
+def test_the_kunshan_example_has_its_brand_projects_in_every_state_and_a_graded_library(
+        api: DispatchClient, settings: Settings, engine: Engine) -> None:
+    load_city_into(engine, "kunshan", volunteers=300, seed=2, secret_key=settings.secret_key)
+    projects = [e["node"] for e in api.data(ALL)["projects"]["edges"]]
+    assert {p["name"]: p["unit"]["level"] for p in projects if p["name"] in BRANDS} == dict.fromkeys(BRANDS, "CENTER")
+    assert {p["state"] for p in projects} == {"DRAFT", "SUBMITTED", "APPROVED", "RETURNED", "RUNNING", "CLOSED",
+                                              "EVALUATED"}
+    (running,) = [p for p in projects if p["state"] == "RUNNING"]
+    assert running["orders"]["totalCount"] > 0, "the running project takes the day's orders for its items"
+    library = api.data(LIBRARY, {})["projectLibrary"]
+    assert library["totalCount"] == len([p for p in projects if p["state"] == "EVALUATED"]) == 5
+    grades = {g: api.data(LIBRARY, {"grade": g})["projectLibrary"]["totalCount"] for g in ("A", "B", "C")}
+    assert grades == {"A": 3, "B": 1, "C": 1}, grades

@@ -41,6 +41,7 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
         "orders_of_the_day": lambda: {"date": order_day, "unitSubtree": center},
         "node_lookup": lambda: {"id": station["id"]},
         "mall_items": lambda: {"unit": api.data(KUNSHAN_ID)["unitByCode"]["id"], "available": True},
+        "project_library": lambda: {"region": api.data(KUNSHAN_ID)["unitByCode"]["id"], "grade": "A"},
         "order_submit": lambda: {"input": {
             "item": station["effectiveMenu"][0]["id"], "unit": station["id"], "residentName": "王大爷",
             "residentPhone": "13800001111", "location": {"lat": 34.32, "lon": 117.95},

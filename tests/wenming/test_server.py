@@ -52,19 +52,21 @@ def test_graphql_transport_ws_handshake(server_url: str) -> None:
 
 
 STATIONS = "query { units(level: STATION) { totalCount } }"
+LIBRARY = "query { projectLibrary { totalCount } projects { totalCount } }"
 
 
-def test_demo_database_is_recreated_with_pizhou(tmp_path: Path) -> None:
+def test_demo_database_is_recreated_with_pizhou_and_kunshan(tmp_path: Path) -> None:
     # given a demo file left by an earlier run
     demo = tmp_path / "wenming-demo.db"
     prepare_demo(demo, volunteers=30)
-    # when the demo is prepared again (loading Pizhou twice into one file would be refused)
+    # when the demo is prepared again (loading a city twice into one file would be refused)
     url = prepare_demo(demo, volunteers=30)
-    # then the fresh file serves Pizhou's 490 stations
+    # then the fresh file serves Pizhou's 490 stations, Kunshan's 60 and Kunshan's projects
     engine = make_engine(url)
     api = GraphQLClient(Settings(database_url=url), engine)
     try:
-        assert api.data(STATIONS) == {"units": {"totalCount": 490}}
+        assert api.data(STATIONS) == {"units": {"totalCount": 490 + 60}}
+        assert api.data(LIBRARY) == {"projectLibrary": {"totalCount": 5}, "projects": {"totalCount": 11}}
     finally:
         api.close()
         engine.dispose()
