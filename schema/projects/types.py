@@ -114,7 +114,8 @@ class Project:
         found = [await loader.load(pk) for pk in queries.station_ids(info.context.session, self.pk)]
         return [f for f in found if f is not None]
 
-    @strawberry.field(description="Its results so far, from its orders.")
+    @strawberry.field(description="Its results so far, from its orders you may read (the evaluation keeps them as "
+                                  "they were when it was evaluated).")
     def figures(self, info: Info) -> ProjectFigures:
         return _figures(evaluation.figures(info.context.session, self.pk))
 
