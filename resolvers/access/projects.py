@@ -1,9 +1,10 @@
 """Access to projects (志愿服务项目): staff of a unit write its projects; staff above decide them.
 
 Unit admins write the projects of units in their subtree (a draft, its changes, its submission,
-start and close), with the service items and stations they list; staff of the unit above approve,
-return and evaluate (resolvers/projects/lifecycle.py `above`: a unit admin over the project's
-parent unit, for a center's project over the center, never the account that submitted it). A
+start and close), with the service items and stations they list; of them, staff of the unit above
+approve, return and evaluate (resolvers/projects/lifecycle.py `above`: a unit admin over the
+project's parent unit, for a center's project over the center, never the account that submitted
+it). A
 project is never deleted; its audit trail and evaluation are added, never changed.
 
 Staff (unit admins, dispatchers) read the projects of their subtree, and every staff member reads
@@ -24,17 +25,16 @@ from resolvers.access.rules import (
     STAFF,
     UNIT_ADMIN,
     UNIT_ROLES,
+    ByUnit,
     Check,
     Domain,
     Scope,
     WriteRule,
     fields,
-    values,
 )
 
 _projects = models.Project.__table__
 _evaluations = models.ProjectEvaluation.__table__
-_units = models.Unit.__table__
 
 READERS = DISPATCH | ANALYSTS
 
@@ -50,14 +50,6 @@ def _project_parts(s: Scope, t: Any) -> ColumnElement[bool]:
     return t.c.project_id.in_(select(_projects.c.id).where(_readable(s, _projects)))
 
 
-def _deciding_path(check: Check, unit_id: int | None) -> str | None:
-    """The path of the unit above `unit_id` (a center: the center itself)."""
-    if unit_id is None:
-        return None
-    parent = check.session.connection().execute(select(_units.c.parent_id).where(_units.c.id == unit_id)).scalar()
-    return check.unit_path(parent if parent is not None else unit_id)
-
-
 def _project_unit(check: Check, project_id: int) -> int | None:
     unit: int | None = check.session.connection().execute(
         select(_projects.c.unit_id).where(_projects.c.id == project_id)).scalar()
@@ -66,18 +58,13 @@ def _project_unit(check: Check, project_id: int) -> int | None:
 
 @dataclass(frozen=True)
 class Projects(WriteRule):
-    """A unit admin over the project's unit (before and after a change); an existing project also
-    by a unit admin over the unit above (approval, return, evaluation). Never deleted."""
+    """A unit admin over the project's unit (before and after a change; staff above it are over
+    it too, and the resolvers say which step is whose). Never deleted."""
 
-    sentence: str = "unit admin over the project's unit, or (its decisions) over the unit above; never deleted"
+    sentence: str = "unit admin over the project's unit; never deleted"
 
     def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
-        if obj in check.session.deleted:
-            return False
-        units = values(obj, "unit_id", is_new)
-        if all(check.in_subtree(UNIT_ADMIN, check.unit_path(u)) for u in units):
-            return True
-        return not is_new and len(units) == 1 and check.in_subtree(UNIT_ADMIN, _deciding_path(check, units[0]))
+        return obj not in check.session.deleted and ByUnit("unit_id").allows(check, obj, is_new)
 
     def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
         return None
@@ -99,21 +86,15 @@ class ProjectParts(WriteRule):
 @dataclass(frozen=True)
 class ProjectRecords(WriteRule):
     """The audit trail and the evaluation: added with the caller as the actor, by a unit admin over
-    the project's unit or the unit above; never changed or deleted."""
+    the project's unit; never changed or deleted."""
 
     actor: str = "actor_account_id"
-
-    @property
-    def sentence(self) -> str:
-        return ("new rows only, the caller as the actor, by a unit admin over the project's unit or the unit "
-                "above; never changed or deleted")
+    sentence: str = "new rows only, the caller as the actor, by a unit admin over the project's unit; never changed"
 
     def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
         if not is_new or obj in check.session.deleted or getattr(obj, self.actor) != check.caller.account_id:
             return False
-        unit = _project_unit(check, obj.project_id)
-        return (check.in_subtree(UNIT_ADMIN, check.unit_path(unit))
-                or check.in_subtree(UNIT_ADMIN, _deciding_path(check, unit)))
+        return check.in_subtree(UNIT_ADMIN, check.unit_path(_project_unit(check, obj.project_id)))
 
     def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
         return None

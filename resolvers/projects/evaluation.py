@@ -91,13 +91,12 @@ class _Evaluation:
 
     def __init__(self, data: Any) -> None:
         self.data = data
-        self.note = ""
 
     def check(self, checks: Checks) -> None:
         checks.in_range(self.data.reviewer_score, 0, 100, ("input", "reviewerScore"))
         checks.in_range(self.data.residents_reached, 0, MAX_RESIDENTS, ("input", "residentsReached"))
 
-    def apply(self, info: Info, session: Session, project: models.Project, checks: Checks) -> None:
+    def apply(self, info: Info, session: Session, project: models.Project, note: str) -> None:
         found = figures(session, project.id)
         settings = info.context.settings.projects
         total = score(found, self.data.reviewer_score, settings)
@@ -108,7 +107,7 @@ class _Evaluation:
             residents_reached=self.data.residents_reached, budget_fen=project.budget_fen,
             spent_fen=project.spent_fen or 0, reviewer_score=self.data.reviewer_score, score=total,
             grade=None if grade is None else ProjectGrade(grade), reviewer=actor_of(info),
-            reviewer_account_id=actor_account_id(info), note=checks.text(self.data.note, ("input", "note")),
+            reviewer_account_id=actor_account_id(info), note=note,
             at=utcnow()))
 
 

@@ -24,6 +24,7 @@ from db import models
 from db.enums import UnitLevel
 from db.models import ProjectState
 from db.models.base import utcnow
+from db.session import lock_for_write
 from resolvers.core import globalid
 from resolvers.core.context import actor_account_id, actor_of
 from resolvers.core.errors import ErrorCode, abort
@@ -198,6 +199,7 @@ def project_create(info: Info, data: Any) -> Outcome[Any]:
 def project_update(info: Info, data: Any) -> Outcome[Any]:
     """Change a DRAFT or RETURNED project: only the fields given (lists given replace the old)."""
     def work(session: Session) -> models.Project:
+        lock_for_write(session)
         checks = Checks(session)
         project = load(session, data.project)
         _expect(project, EDITABLE, "changed")
@@ -231,8 +233,11 @@ def _step(info: Info, global_id: str, states: Sequence[ProjectState], to: Projec
           decide: bool = False, note: str | None = None, reason: bool = False,
           extra: Any = None) -> Outcome[Any]:
     """One transition of a project: from `states` to `to`, by its own unit's staff (the access
-    policy) or, with `decide`, by staff of the unit above; audited with `note` (required: `reason`)."""
+    policy) or, with `decide`, by staff of the unit above; audited with `note` (required: `reason`).
+    `extra` writes what a step adds: `extra.check(checks)` with the input's checks, then
+    `extra.apply(info, session, project, note)` once the step is allowed."""
     def work(session: Session) -> models.Project:
+        lock_for_write(session)  # a step reads the state it changes: writers queue (SQLite)
         checks = Checks(session)
         text = checks.text(note, ("input", "reason" if reason else "note"))
         if reason and not text:
@@ -252,7 +257,7 @@ def _step(info: Info, global_id: str, states: Sequence[ProjectState], to: Projec
         if to == ProjectState.RETURNED:
             project.return_reason = text
         if extra is not None:
-            extra.apply(info, session, project, checks)
+            extra.apply(info, session, project, text)
         session.flush()
         event(info, session, project, before, text)
         session.flush()
@@ -288,7 +293,7 @@ class _Spent:
     def check(self, checks: Checks) -> None:
         money(checks, self.spent_fen, ("input", "spentFen"))
 
-    def apply(self, info: Info, session: Session, project: models.Project, checks: Checks) -> None:
+    def apply(self, info: Info, session: Session, project: models.Project, note: str) -> None:
         project.spent_fen = self.spent_fen
 
 
