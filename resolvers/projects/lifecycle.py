@@ -73,10 +73,14 @@ def _expect(project: models.Project, states: Sequence[ProjectState], step: str) 
 
 def above(info: Info, session: Session, project: models.Project, step: str) -> None:
     """FORBIDDEN unless the caller is a unit admin over the unit above the project's (a center's
-    project: over the center) or the platform admin; OWN_REQUEST for the account that submitted it."""
+    project: over the center) or the platform admin; OWN_REQUEST for an account that submitted it
+    (now or before a return)."""
     caller = _caller(info)
-    if caller.account_id == project.submitted_by_account_id:
-        raise abort(PROJECT, f"you submitted this project: staff of the unit above {step} it", ErrorCode.OWN_REQUEST)
+    submitters = set(session.scalars(select(models.ProjectEvent.actor_account_id).where(
+        models.ProjectEvent.project_id == project.id, models.ProjectEvent.to_state == ProjectState.SUBMITTED)))
+    if caller.account_id in submitters | {project.submitted_by_account_id}:
+        raise abort(PROJECT, f"you submitted this project: other staff of the unit above {step} it",
+                    ErrorCode.OWN_REQUEST)
     if caller.is_admin:
         return
     unit = session.get(models.Unit, project.unit_id)

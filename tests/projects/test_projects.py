@@ -164,7 +164,8 @@ def test_a_project_walks_from_draft_to_the_graded_library(api: DispatchClient, w
     assert errors(negative) == [(["input", "spentFen"], "OUT_OF_RANGE")]
     closed = ok_as(api, east, CLOSE, {"project": pid, "spentFen": 240_000}, "projectClose")
     assert (closed["state"], closed["spentFen"]) == ("CLOSED", 240_000)
-    assert errors(as_(api, east, EVALUATE, {"project": pid, "reviewerScore": 90}, "projectEvaluate")) == [
+    east3 = staff(settings, engine, "east-admin-3", world["east"])
+    assert errors(as_(api, east3, EVALUATE, {"project": pid, "reviewerScore": 90}, "projectEvaluate")) == [
         (["input", "project"], "FORBIDDEN")], "the project's own unit does not evaluate it"
     ok_as(api, institute, EVALUATE, {"project": pid, "reviewerScore": 90, "residentsReached": 120}, "projectEvaluate")
 
@@ -203,6 +204,7 @@ def test_a_center_project_is_decided_by_other_center_staff(api: DispatchClient, 
                                                             settings: Settings, engine: Engine) -> None:
     center = staff(settings, engine, "center-admin", world["center"])
     center2 = staff(settings, engine, "center-admin-2", world["center"])
+    center3 = staff(settings, engine, "center-admin-3", world["center"])
     institute = staff(settings, engine, "institute-admin", world["institute"])
     project = ok_as(api, center, CREATE, project_input(world, unit=world["center"]), "projectCreate")
     ok_as(api, center, SUBMIT, {"project": project["id"]}, "projectSubmit")
@@ -210,6 +212,10 @@ def test_a_center_project_is_decided_by_other_center_staff(api: DispatchClient, 
         (["input", "project"], "NOT_FOUND")], "staff below do not read the center's drafts"
     assert errors(as_(api, center, APPROVE, {"project": project["id"]}, "projectApprove")) == [
         (["input", "project"], "OWN_REQUEST")]
+    ok_as(api, center2, RETURN, {"project": project["id"], "reason": "补充目标"}, "projectReturn")
+    ok_as(api, center3, SUBMIT, {"project": project["id"]}, "projectSubmit")
+    assert errors(as_(api, center, APPROVE, {"project": project["id"]}, "projectApprove")) == [
+        (["input", "project"], "OWN_REQUEST")], "nor by one who submitted it before a return"
     assert ok_as(api, center2, APPROVE, {"project": project["id"]}, "projectApprove")["state"] == "APPROVED"
 
 
