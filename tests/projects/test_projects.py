@@ -127,6 +127,8 @@ def test_a_project_walks_from_draft_to_the_graded_library(api: DispatchClient, w
     early = activity(api, world, pid)
     assert (early["order"], errors(early)) == (None, [(["input", "project"], "ILLEGAL_TRANSITION")])
     ok_as(api, east, SUBMIT, {"project": pid}, "projectSubmit")
+    frozen = as_(api, east, UPDATE, {"project": pid, "budgetFen": 900_000}, "projectUpdate")
+    assert errors(frozen) == [(["input", "project"], "ILLEGAL_TRANSITION")], "a submitted project waits"
 
     # the submitter, another staff member of the same station, a station admin elsewhere: none decides it
     own = as_(api, east, APPROVE, {"project": pid}, "projectApprove")
