@@ -22,6 +22,7 @@ from examples.menu import build_catalogue, build_menu
 from examples.network import build_network
 from examples.orders import build_orders, order_count
 from examples.people import build_volunteers
+from examples.projects import build_projects
 from examples.rows import TABLE_ORDER, Ids, Row, Tables, empty_tables
 from examples.service import build_service
 from examples.training import build_training
@@ -96,5 +97,6 @@ def generate_city(
     build_mall(spec.key, ids, tables, network, created_at)
     build_training(spec, stream("training"), ids, tables, network, dict((existing_catalogue or {}).get("skills", {})),
                    day, created_at)
+    build_projects(spec.key, ids, tables, network, catalogue, day, created_at)
     assert list(tables) == list(TABLE_ORDER)
     return Dataset(city=spec.key, seed=seed, day=day, tables=tables)

@@ -91,6 +91,7 @@ def build_orders(
                 else None,
                 "created_at": created + timedelta(minutes=rng.randrange(0, 20 * 60)),
                 "version": 1,
+                "project_id": None,  # examples/projects.py names the running project of some
             }
         )
 

@@ -28,6 +28,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "availability_windows",
     "availability_exceptions",
     "team_memberships",
+    "projects",
     "orders",
     "assignments",
     "service_records",
@@ -41,6 +42,10 @@ TABLE_ORDER: tuple[str, ...] = (
     "training_lecturers",
     "training_enrolments",
     "certificates",
+    "project_items",
+    "project_stations",
+    "project_events",
+    "project_evaluations",
 )
 
 Row = dict[str, object]

@@ -89,6 +89,7 @@ def build_service(city: City, rng: random.Random, ids: Ids, tables: Tables, netw
             "window_end": end + timedelta(minutes=30), "headcount": 1, "priority": 3,
             "channel": OrderChannel.HOTLINE, "note": "",
             "status": OrderStatus.RATED if rated else OrderStatus.COMPLETED, "idempotency_key": None,
+            "project_id": None,
             "created_at": checked_in - timedelta(days=2), "version": 1})
         tables["assignments"].append({
             "id": task_id, "order_id": order_id, "volunteer_id": volunteer, "run_id": None,

@@ -26,6 +26,7 @@ from schema.network.types import Department, PracticeBase, PracticePoint, Unit
 from schema.orders.fields import OrderMutations, OrderQueries
 from schema.orders.menu import MenuMutations, MenuQueries
 from schema.orders.types import Order, ServiceItem
+from schema.projects.fields import ProjectMutations, ProjectQueries
 from schema.recognition.fields import RecognitionMutations, RecognitionQueries
 from schema.scenarios.fields import ScenarioMutations, ScenarioQueries, ScenarioSubscriptions
 from schema.training.fields import TrainingMutations, TrainingQueries
@@ -34,14 +35,14 @@ from schema.training.fields import TrainingMutations, TrainingQueries
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries, CertificateQueries, TrainingQueries):
+            InsuranceQueries, CertificateQueries, TrainingQueries, ProjectQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations, CertificateMutations, TrainingMutations):
+               InsuranceMutations, CertificateMutations, TrainingMutations, ProjectMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -1,8 +1,9 @@
 """`wenming serve [--demo]`: run the API with uvicorn.
 
 `--demo` recreates ./wenming-demo.db, migrates it, loads Pizhou with 5,000 volunteers and Kunshan
-with 2,000 (its mall and a quarter of served hours and points: examples/service.py) and serves it
-in development mode (GraphiQL on), whatever WENMING_DATABASE_URL says.
+with 2,000 (its mall, projects and project library, and a quarter of served hours and points:
+examples/service.py) and serves it in development mode (GraphiQL on), whatever WENMING_DATABASE_URL
+says.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_STAR_APPROVERS            | 1-2:INSTITUTE,3-5:CENTER | the level of the tree approving each star           |
 | WENMING_CERTIFICATE_GRACE_DAYS    | 0                       | days an expired certificate still counts for dispatch |
 | WENMING_CERTIFICATE_NOTICE_DAYS   | 30,7                    | days before expiry that holders are notified         |
+| WENMING_PROJECT_GRADES            | A:85,B:70,C:60          | lowest score (0..100) of each project grade, best |
 | WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
 | WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
 
@@ -49,6 +50,7 @@ from resolvers.core.settings import (
     AuthSettings,
     LimitSettings,
     PointsSettings,
+    ProjectSettings,
     RunSettings,
     Settings,
     SettingsError,
@@ -199,6 +201,26 @@ def _training(env: Mapping[str, str]) -> TrainingSettings:
     return TrainingSettings(grace_days=int(raw_grace or 0), notice_days=notice)
 
 
+def _projects(env: Mapping[str, str]) -> ProjectSettings:
+    raw = env.get("WENMING_PROJECT_GRADES", "")
+    if not raw.strip():
+        return ProjectSettings()
+    grades: list[tuple[str, int]] = []
+    for part in raw.split(","):
+        grade, _, lowest = part.strip().partition(":")
+        grade = grade.strip().upper()
+        if grade not in ("A", "B", "C") or not lowest.strip().isdigit() or int(lowest) > 100:
+            raise SettingsError(f"WENMING_PROJECT_GRADES: {part.strip()!r}: write GRADE:SCORE with GRADE one of A, "
+                                "B, C and SCORE 0..100 (e.g. A:85,B:70,C:60)")
+        grades.append((grade, int(lowest)))
+    names = [g for g, _ in grades]
+    scores = [s for _, s in grades]
+    if names != sorted(set(names)) or scores != sorted(set(scores), reverse=True):
+        raise SettingsError(f"WENMING_PROJECT_GRADES={raw!r}: each grade once, best first, with falling scores "
+                            "(e.g. A:85,B:70,C:60)")
+    return ProjectSettings(grades=tuple(grades))
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or `environ`); a bad value raises SettingsError naming it."""
     env = os.environ if environ is None else environ
@@ -221,6 +243,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         limits=_limits(env),
         points=_points(env),
         stars=_stars(env),
+        projects=_projects(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),

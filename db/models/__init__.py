@@ -6,7 +6,7 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
 points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `certificates`
 (record certificates and publication preferences), `training` (courses, sessions, the certificates
-they issue).
+they issue), `projects` (volunteer service projects and their library).
 """
 
 from db.models.accounts import (
@@ -45,6 +45,15 @@ from db.models.forces import (
 from db.models.insurance import InsurancePolicy, InsurancePolicyKind, InsuredVolunteer
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
+from db.models.projects import (
+    Project,
+    ProjectEvaluation,
+    ProjectEvent,
+    ProjectGrade,
+    ProjectItem,
+    ProjectState,
+    ProjectStation,
+)
 from db.models.recognition import (
     LedgerAccount,
     LedgerAccountKind,
@@ -86,6 +95,13 @@ __all__ = [
     "InsurancePolicy",
     "InsurancePolicyKind",
     "InsuredVolunteer",
+    "Project",
+    "ProjectEvaluation",
+    "ProjectEvent",
+    "ProjectGrade",
+    "ProjectItem",
+    "ProjectState",
+    "ProjectStation",
     "DispatchProposal",
     "DispatchRun",
     "LedgerAccount",

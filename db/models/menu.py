@@ -103,6 +103,8 @@ class Order(Base):
         enum_column(OrderStatus), default=OrderStatus.SUBMITTED, index=True
     )
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    #: the running project (志愿服务项目) this order is an activity of
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

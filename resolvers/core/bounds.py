@@ -81,6 +81,8 @@ LIST_BOUNDS: dict[str, int] = {
     "TrainingSession.lecturers": 20,  # MAX_LECTURERS
     "TrainingSession.enrolments": 500,  # MAX_CAPACITY
     "TrainingEnrolPayload.enrolments": 200,  # resolvers/training/enrolment.py MAX_ENROL
+    "Project.serviceItems": 20,  # resolvers/projects/lifecycle.py MAX_ITEMS
+    "Project.stations": 50,  # MAX_STATIONS
 }
 
 

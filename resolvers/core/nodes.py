@@ -45,4 +45,6 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "TrainingSession": models.TrainingSession,
     "Enrolment": models.Enrolment,
     "TrainingCertificate": models.Certificate,
+    "Project": models.Project,
+    "ProjectEvent": models.ProjectEvent,
 }

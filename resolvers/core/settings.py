@@ -97,6 +97,23 @@ class StarSettings:
 
 
 @dataclass(frozen=True)
+class ProjectSettings:
+    """Evaluation of projects (优秀项目库, resolvers/projects/evaluation.py): the grades' thresholds.
+
+    A closed project's score (0..100) weighs its completion rate, its mean rating and the reviewer's
+    score by `weights`; a score at or above a grade's threshold earns it (the best first)."""
+
+    #: (grade, lowest score) from the best grade down
+    grades: tuple[tuple[str, int], ...] = (("A", 85), ("B", 70), ("C", 60))
+    #: weights of (completion rate, mean rating, reviewer's score), summing to 100
+    weights: tuple[int, int, int] = (40, 30, 30)
+
+    def grade(self, score: int) -> str | None:
+        """The best grade `score` reaches (None: below every threshold, not in the library)."""
+        return next((grade for grade, lowest in self.grades if score >= lowest), None)
+
+
+@dataclass(frozen=True)
 class TrainingSettings:
     """Certificates (resolvers/training/): how long an expired one still counts for dispatch, and
     how many days before expiry its holder and his team leaders are told."""
@@ -144,6 +161,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     points: PointsSettings = field(default_factory=PointsSettings)
     stars: StarSettings = field(default_factory=StarSettings)
+    projects: ProjectSettings = field(default_factory=ProjectSettings)
     #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
     trusted_proxies: tuple[str, ...] = ()
     #: a stalled database fails requests fast (PostgreSQL): per statement, per connection attempt,

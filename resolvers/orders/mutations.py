@@ -1,5 +1,8 @@
 """orderSubmit (点单): validate an order against the unit's effective menu and write it once.
 
+An order may name the running project (志愿服务项目) it is an activity of
+(resolvers/projects/activities.py).
+
 Idempotency: a submission with an `idempotencyKey` already used returns the order first written
 with that key when the payload is the same (a retry), and IDEMPOTENCY_CONFLICT when it differs.
 Two concurrent first submissions race on the unique key; the loser rolls back and answers as a
@@ -21,6 +24,7 @@ from db.models.base import NAME_LENGTH
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import Outcome, run, user_error
 from resolvers.core.validation import Checks
+from resolvers.projects.activities import project_of_order
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -82,8 +86,10 @@ def order_submit(info: Info, data: Any) -> Outcome[Any]:
             checks.add(KEY_PATH, "idempotencyKey is longer than 128 characters", ErrorCode.INVALID)
         if item is not None and unit is not None and item.id not in queries.effective_menu_item_ids(session, unit.id):
             checks.add(("input", "item"), "the unit's effective menu does not offer this item", ErrorCode.NOT_OFFERED)
+        project = project_of_order(session, checks, data.project, item, unit, wall_clock(data.window_start))
         checks.raise_if_any()
         fields = state["fields"] = _fields(data, item.id, unit.id, orderer.id if orderer else None, phone)
+        fields["project_id"] = project
         if key is not None and (existing := _replay(session, key, fields)) is not None:
             return existing
         order = models.Order(code=_new_code(fields["window_start"]), idempotency_key=key, **fields)

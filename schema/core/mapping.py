@@ -161,6 +161,7 @@ def order(row: models.Order) -> Any:
         note=row.note,
         status=row.status,
         created_at=row.created_at,
+        project_id=None if row.project_id is None else encode("Project", row.project_id),
     )
 
 

@@ -25,6 +25,7 @@ from schema.dispatch import mapping as dispatch_mapping
 from schema.dispatch.types import OutboxPage
 from schema.forces.volunteer_types import Availability
 from schema.insurance import mapping as insurance_mapping
+from schema.projects import mapping as project_mapping
 from schema.recognition import mapping as recognition_mapping
 from schema.scenarios import mapping as scenario_mapping
 from schema.training import mapping as training_mapping
@@ -45,7 +46,7 @@ class Present:
     def __init__(self) -> None:
         functions: dict[str, Callable[..., Any]] = {}
         for module in (core_mapping, dispatch_mapping, scenario_mapping, account_mapping, recognition_mapping,
-                       insurance_mapping, certificate_mapping, training_mapping):
+                       insurance_mapping, certificate_mapping, training_mapping, project_mapping):
             for name, fn in _functions(module).items():
                 if name in functions:
                     raise RuntimeError(f"two presenters are named {name!r}: rename one")

@@ -34,6 +34,10 @@ class OrderSubmitInput:
     idempotency_key: str | None = strawberry.field(
         default=None, description="A retry with the same key returns the first order instead of a second."
     )
+    project: strawberry.ID | None = strawberry.field(
+        default=None, description="The RUNNING project (志愿服务项目) this order is an activity of: one of its "
+                                  "service items, at its stations (or its unit's subtree), in its period."
+    )
 
 
 @strawberry.type

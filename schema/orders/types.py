@@ -69,6 +69,8 @@ class Order(Node):
     note: str = strawberry.field(extensions=[DeIdentified(withhold)], description="Withheld (*) for analysts.")
     status: OrderStatus
     created_at: datetime.datetime
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The project (志愿服务项目) this order is an activity of, if any.")
 
     @strawberry.field(description="The resident's whole phone number for roles that may see it (each read is "
                       "audit-logged); null otherwise. See docs/access.md.")

@@ -23,6 +23,7 @@ from db.models import Role
 from db.models.dispatch import AssignmentStatus
 from db.session import session_factory
 from resolvers.access.policy import ROOT_ACCESS
+from resolvers.core.globalid import encode
 from resolvers.dispatch import runs
 from tests.auth import world as w
 from tests.auth.conftest import ClientFor
@@ -178,6 +179,18 @@ CASES: dict[str, Case] = {
                                                 "attended": True}),
     "trainingAssessmentRecord": Case(lambda i: {"session": i["session_b"], "volunteer": i["doctor_b2"],
                                                 "score": 90, "passed": True}),
+    # projects: B's station projects in each state (decided by B's center admin, the unit above) and a library entry
+    "projectCreate": Case(lambda i: {"unit": i["center_b"], "name": "外项目", "domain": "HEALTH", "startsOn": DAY,
+                                     "endsOn": DAY, "budgetFen": 100, "serviceItems": [i["item_b"]]}),
+    "projectUpdate": Case(lambda i: {"project": i["project_draft_b"], "budgetFen": 200}),
+    "projectSubmit": Case(lambda i: {"project": i["project_draft_b2"]}),
+    "projectApprove": Case(lambda i: {"project": i["project_submitted_b"]}),
+    "projectReturn": Case(lambda i: {"project": i["project_submitted_b2"], "reason": "补充材料"}),
+    "projectStart": Case(lambda i: {"project": i["project_approved_b"]}),
+    "projectClose": Case(lambda i: {"project": i["project_running_b"], "spentFen": 0}),
+    "projectEvaluate": Case(lambda i: {"project": i["project_closed_b"], "reviewerScore": 80}),
+    "projectCopy": Case(lambda i: {"entry": i["project_library_b"], "unit": i["center_b"], "startsOn": DAY,
+                                   "endsOn": DAY}),
 }
 
 
@@ -218,6 +231,26 @@ def _training_b(admin: GraphQLClient, ids: dict[str, str]) -> None:
                "userErrors { code } } }",
         {"input": {"session": ids["session_b"], "volunteer": ids["doctor_b2"], "attended": True}},
         "trainingAttendanceRecord")
+
+
+def _projects_b(engine: Engine, ids: dict[str, str]) -> None:
+    """B's station projects in the states the project cases start from, written as stored rows."""
+    states = {"draft_b": "DRAFT", "draft_b2": "DRAFT", "submitted_b": "SUBMITTED", "submitted_b2": "SUBMITTED",
+              "approved_b": "APPROVED", "running_b": "RUNNING", "closed_b": "CLOSED", "library_b": "EVALUATED"}
+    with session_factory(engine)() as session:
+        for key, state in states.items():
+            project = models.Project(unit_id=w.pk(ids["station_b"]), name=key, domain="HEALTH",
+                                     starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), budget_fen=0,
+                                     state=state)
+            session.add(project)
+            session.flush()
+            session.add(models.ProjectItem(project_id=project.id, item_id=w.pk(ids["item_b"])))
+            ids[f"project_{key}"] = encode("Project", project.id)
+            if state == "EVALUATED":
+                session.add(models.ProjectEvaluation(
+                    project_id=project.id, orders_total=0, orders_served=0, approved_minutes=0, ratings=0,
+                    rating_sum=0, budget_fen=0, spent_fen=0, reviewer_score=90, score=90, grade="A"))
+        session.commit()
 
 
 def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -362,6 +395,8 @@ def _served_hours(engine: Engine, ids: dict[str, str], volunteers: list[str], mi
 def _before_phase(phase: int, world: w.World, admin: GraphQLClient, engine: Engine) -> None:
     """What phase `phase` needs, written by the owners (never by a refused call)."""
     ids = world.ids
+    if phase == 0:
+        _projects_b(engine, ids)
     if phase == 1:
         ids["run_b"] = _start_run(admin, ids)
         run = _wait_run(admin, ids["run_b"])

@@ -66,6 +66,7 @@ def _variables(api: GraphQLClient) -> dict[str, Callable[[], dict[str, Any]]]:
         "certificate_issue": lambda: certificate,
         "certificate_verify": issued_code,
         "training_certificates": lambda: {"before": _days_after(order_day, 30)},
+        "project_library": lambda: {"region": api.data(KUNSHAN_ID)["unitByCode"]["id"], "grade": "A"},
         "order_submit": lambda: {"input": {
             "item": station["effectiveMenu"][0]["id"], "unit": station["id"], "residentName": "王大爷",
             "residentPhone": "13800001111", "location": {"lat": 34.32, "lon": 117.95},

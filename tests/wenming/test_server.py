@@ -53,6 +53,7 @@ def test_graphql_transport_ws_handshake(server_url: str) -> None:
 
 STATIONS = ('query { units(level: STATION) { totalCount } kunshan: unitByCode(code: "KS-C") { name } '
             "mallItems(first: 1) { totalCount } }")
+LIBRARY = "query { projectLibrary { totalCount } projects { totalCount } }"
 
 
 def test_demo_database_is_recreated_with_pizhou_and_kunshan(tmp_path: Path) -> None:
@@ -61,17 +62,17 @@ def test_demo_database_is_recreated_with_pizhou_and_kunshan(tmp_path: Path) -> N
     prepare_demo(demo, volunteers=30, kunshan_volunteers=10)
     # when the demo is prepared again (loading a city twice into one file would be refused)
     url = prepare_demo(demo, volunteers=30, kunshan_volunteers=10)
-    # then the fresh file serves Pizhou's 490 stations, Kunshan's and its mall
+    # then the fresh file serves Pizhou's 490 stations, Kunshan's 60, its mall and its projects
     engine = make_engine(url)
     api = GraphQLClient(Settings(database_url=url), engine)
     try:
         data = api.data(STATIONS)
-        assert data["units"]["totalCount"] > 490 and data["kunshan"]["name"] == "昆山市新时代文明实践中心"
+        assert data["units"]["totalCount"] == 490 + 60 and data["kunshan"]["name"] == "昆山市新时代文明实践中心"
         assert data["mallItems"]["totalCount"] > 0
+        assert api.data(LIBRARY) == {"projectLibrary": {"totalCount": 5}, "projects": {"totalCount": 11}}
     finally:
         api.close()
         engine.dispose()
-
 
 
 def _workers(pid: int) -> list[int]:
