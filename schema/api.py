@@ -27,19 +27,20 @@ from schema.orders.menu import MenuMutations, MenuQueries
 from schema.orders.types import Order, ServiceItem
 from schema.recognition.fields import RecognitionMutations, RecognitionQueries
 from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
+from schema.subsidies.fields import SubsidyMutations, SubsidyQueries
 
 
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries):
+            InsuranceQueries, SubsidyQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations):
+               InsuranceMutations, SubsidyMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -4,7 +4,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `subsidies`
+(subsidy rules and monthly batches).
 """
 
 from db.models.accounts import (
@@ -55,6 +56,7 @@ from db.models.recognition import (
 )
 from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
+from db.models.subsidies import SubsidyBatch, SubsidyLine, SubsidyRule
 
 __all__ = [
     "Account",
@@ -100,6 +102,9 @@ __all__ = [
     "Skill",
     "Team",
     "StarAward",
+    "SubsidyBatch",
+    "SubsidyLine",
+    "SubsidyRule",
     "TimeClaim",
     "TeamMembership",
     "UTCDateTime",

@@ -77,6 +77,8 @@ class ErrorCode(StrEnum):
     REDEMPTION_STATE = "REDEMPTION_STATE"  # the redemption was picked up or cancelled already
     ALREADY_REVERSED = "ALREADY_REVERSED"  # a ledger transaction is reversed once
     NOT_REVERSIBLE = "NOT_REVERSIBLE"  # redemptions are undone by cancelling them, reversals not at all
+    # subsidies and allowances
+    OVERLAP = "OVERLAP"  # a rule would pay (or cap) the same days twice: another of its kind covers them
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,4 +40,7 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "LedgerTransaction": models.LedgerTransaction,
     "LedgerEntry": models.LedgerEntry,
     "InsurancePolicy": models.InsurancePolicy,
+    "SubsidyRule": models.SubsidyRule,
+    "SubsidyBatch": models.SubsidyBatch,
+    "SubsidyLine": models.SubsidyLine,
 }

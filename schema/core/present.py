@@ -26,6 +26,7 @@ from schema.forces.volunteer_types import Availability
 from schema.insurance import mapping as insurance_mapping
 from schema.recognition import mapping as recognition_mapping
 from schema.scenarios import mapping as scenario_mapping
+from schema.subsidies import mapping as subsidy_mapping
 
 
 def _functions(module: ModuleType) -> dict[str, Callable[..., Any]]:
@@ -43,7 +44,7 @@ class Present:
     def __init__(self) -> None:
         functions: dict[str, Callable[..., Any]] = {}
         for module in (core_mapping, dispatch_mapping, scenario_mapping, account_mapping, recognition_mapping,
-                       insurance_mapping):
+                       insurance_mapping, subsidy_mapping):
             for name, fn in _functions(module).items():
                 if name in functions:
                     raise RuntimeError(f"two presenters are named {name!r}: rename one")
