@@ -164,12 +164,35 @@ CASES: dict[str, Case] = {
     "insurancePolicyCreate": Case(lambda i: _policy_input(i)),
     "insurancePolicyUpdate": Case(lambda i: {"policy": i["policy_b"], "validUntil": "2027-06-30"}),
     "insurancePolicyWithdraw": Case(lambda i: {"policy": i["policy_b2"]}),
+    # subsidies: B's rules, then B's month (the served hours of phase 16) computed, approved by another
+    # account than its proposer (the platform admin computes it again first), corrected
+    "subsidyRuleCreate": Case(lambda i: {"unit": i["center_b"], "kind": "MONTHLY_CAP", "validFrom": "2027-01-01",
+                                         "validUntil": "2027-01-31", "amountFen": 50000}),
+    "subsidyRuleWithdraw": Case(lambda i: {"rule": i["subsidy_rule_b2"]}),
+    "subsidyBatchCompute": Case(lambda i: {"unit": i["center_b"], "month": "2026-12"}, phase=19),
+    "subsidyBatchApprove": Case(lambda i: {"batch": i["subsidy_batch_b"]}, phase=20),
+    "subsidyAdjustmentPropose": Case(lambda i: {"batch": i["subsidy_batch_b"], "volunteer": i["vb"],
+                                                "amountFen": 500, "reason": "补发"}, phase=21),
+    "subsidyAdjustmentApprove": Case(lambda i: {"line": i["subsidy_adjustment_b"]}, phase=22),
 }
 
 
 def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
     return {"unit": ids["center_b"], "insurer": "人保财险", "policyNumber": unique("PICC"), "validFrom": "2026-12-01",
             "validUntil": "2027-11-30", "activityKinds": [ids["item_b_code"]], "team": ids["team_with_item_b"]}
+
+
+_SUBSIDY_RULE = ("mutation M($input: SubsidyRuleCreateInput!) { subsidyRuleCreate(input: $input) { rule { id } "
+                 "userErrors { code } } }")
+_SUBSIDY_COMPUTE = ("mutation M($input: SubsidyBatchComputeInput!) { subsidyBatchCompute(input: $input) { "
+                    "result { batch { id } } userErrors { code } } }")
+_SUBSIDY_ADJUST = ("mutation M($input: SubsidyAdjustmentProposeInput!) { subsidyAdjustmentPropose(input: $input) { "
+                   "line { id } userErrors { code } } }")
+
+
+def _subsidy_rule_input(ids: dict[str, str], kind: str, month: str) -> dict[str, Any]:
+    return {"unit": ids["center_b"], "kind": kind, "validFrom": f"{month}-01", "validUntil": f"{month}-28",
+            "amountFen": 800}
 
 
 _POLICY = ("mutation M($input: InsurancePolicyCreateInput!) { insurancePolicyCreate(input: $input) { policy { id } "
@@ -278,6 +301,10 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
                                     {"id": ids["item_b"]})["node"]["code"]
     for key in ("policy_b", "policy_b2"):
         ids[key] = _ok(admin, _POLICY, {"input": _policy_input(ids)}, "insurancePolicyCreate")["policy"]["id"]
+    for key, kind, month in (("subsidy_rule_b", "TRANSPORT_FLAT", "2026-12"), ("subsidy_rule_b2", "LIVING_HOUR",
+                                                                               "2026-12")):
+        ids[key] = _ok(admin, _SUBSIDY_RULE, {"input": _subsidy_rule_input(ids, kind, month)},
+                       "subsidyRuleCreate")["rule"]["id"]
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
@@ -357,6 +384,12 @@ def _before_phase(phase: int, world: w.World, admin: GraphQLClient, engine: Engi
         _served_hours(engine, ids, ["loner_b", "spare_doctor_b"], 600 * 60)
     if phase == 18:  # the proposal of phase 17 and the application of phase 16
         ids["award_b"], ids["award_b2"] = (e["node"]["id"] for e in admin.data(_AWARDS)["starAwards"]["edges"])
+    if phase == 20:  # the platform admin proposes B's month (again), so that B's unit admin may approve it
+        ids["subsidy_batch_b"] = _ok(admin, _SUBSIDY_COMPUTE, {"input": CASES["subsidyBatchCompute"].input(ids)},
+                                     "subsidyBatchCompute")["result"]["batch"]["id"]
+    if phase == 22:  # an adjustment the platform admin proposed, for B's unit admin to approve
+        ids["subsidy_adjustment_b"] = _ok(admin, _SUBSIDY_ADJUST, {"input": CASES["subsidyAdjustmentPropose"].input(
+            ids)}, "subsidyAdjustmentPropose")["line"]["id"]
 
 
 def test_every_mutation_has_a_foreign_case() -> None:
