@@ -107,24 +107,23 @@ def compute_lines(session: Session, unit: models.Unit, month: dt.date, batch_id:
     if not rules:
         return []
     A, SR, Ord = models.Assignment, models.ServiceRecord, models.Order
+    served = (A.status == AssignmentStatus.COMPLETED, A.start >= dt.datetime.combine(month, dt.time()),
+              A.start < dt.datetime.combine(end, dt.time()), subtree_condition(unit.path))
     tasks = session.execute(
         select(A.id, A.volunteer_id, A.start, A.distance_km, SR.credit_minutes)
         .join(Ord, Ord.id == A.order_id).join(models.Unit, models.Unit.id == Ord.unit_id)
-        .outerjoin(SR, SR.assignment_id == A.id)
-        .where(subtree_condition(unit.path), A.status == AssignmentStatus.COMPLETED,
-               A.start >= dt.datetime.combine(month, dt.time()), A.start < dt.datetime.combine(end, dt.time()))
-        .order_by(A.start, A.id)).all()
-    # what other batches paid already: read through the connection (whichever unit's batch it was)
-    L = models.SubsidyLine.__table__
-    other = L.c.batch_id != batch_id if batch_id is not None else L.c.id.isnot(None)
-    ids = [t[0] for t in tasks]
-    taken = {(a, LineKind(k)) for a, k in session.connection().execute(
-        select(L.c.assignment_id, L.c.kind).where(L.c.assignment_id.in_(ids), other))} if ids else set()
-    days_taken = {(v, d) for v, d in session.connection().execute(
-        select(L.c.volunteer_id, L.c.day).where(L.c.kind == LineKind.LIVING, L.c.day >= month, L.c.day < end,
-                                                L.c.rule_id.in_(select(models.SubsidyRule.__table__.c.id).where(
-                                                    models.SubsidyRule.__table__.c.kind == SubsidyKind.LIVING_DAY)),
-                                                other))}
+        .outerjoin(SR, SR.assignment_id == A.id).where(*served).order_by(A.start, A.id)).all()
+    # what other batches (whichever unit's) paid already: ids only, read through the connection
+    L, R_ = models.SubsidyLine.__table__, models.SubsidyRule.__table__
+    other = L.c.batch_id != batch_id if batch_id is not None else L.c.batch_id.isnot(None)
+    month_tasks = (select(A.id).join(Ord, Ord.id == A.order_id).join(models.Unit, models.Unit.id == Ord.unit_id)
+                   .where(*served))
+    connection = session.connection()
+    taken = {(a, LineKind(k)) for a, k in connection.execute(
+        select(L.c.assignment_id, L.c.kind).where(L.c.assignment_id.in_(month_tasks), other))}
+    days_taken = {(v, d) for v, d in connection.execute(
+        select(L.c.volunteer_id, L.c.day).join(R_, R_.c.id == L.c.rule_id)
+        .where(R_.c.kind == SubsidyKind.LIVING_DAY, L.c.day >= month, L.c.day < end, other))}
     lines: list[Line] = []
     for aid, vid, start, km, minutes in tasks:
         day = start.date()

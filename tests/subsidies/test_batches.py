@@ -285,3 +285,26 @@ def test_a_unit_admin_reaches_his_own_subtree_only(api: DispatchClient, world: d
     assert api.data_as(east, BATCH, {"unit": world["center"], "month": MONTH})["subsidyBatch"] is None
     approve = api.data_as(east, APPROVE, {"input": {"batch": center_batch["result"]["batch"]["id"]}})
     assert [e["code"] for e in approve["subsidyBatchApprove"]["userErrors"]] == ["NOT_FOUND"]
+
+
+def test_a_living_allowance_per_day_pays_each_approved_service_day_once(api: DispatchClient, world: dict[str, Any],
+                                                                        engine: Engine) -> None:
+    station = world["east"]
+    api.ok(RULE, {"input": {"unit": station, "kind": "LIVING_DAY", "validFrom": "2026-12-01",
+                            "validUntil": "2026-12-15", "amountFen": 3000}}, "subsidyRuleCreate")
+    api.ok(RULE, {"input": {"unit": station, "kind": "TRANSPORT_FLAT", "validFrom": "2026-12-10",
+                            "validUntil": "2026-12-31", "amountFen": 200}}, "subsidyRuleCreate")
+    doctor = register_doctor(api, world["center"], world["team"], world["doctor"], 34.33, 117.95)
+    order = submit_order(api, world, station, 34.33, 117.96)
+    morning = served(engine, order, doctor, dt.datetime(2026, 12, 7, 8, 0), 2.0, 60)
+    served(engine, order, doctor, dt.datetime(2026, 12, 7, 14, 0), 2.0, 30)  # the same day: no second allowance
+    served(engine, order, doctor, dt.datetime(2026, 12, 9, 8, 0), 2.0, 0)  # no approved hours: no allowance
+    later = served(engine, order, doctor, dt.datetime(2026, 12, 12, 8, 0), 2.0, 45)  # allowance and transport
+    served(engine, order, doctor, dt.datetime(2026, 12, 20, 8, 0), 2.0, 45)  # after the allowance's period
+    batch = api.ok(COMPUTE, {"input": {"unit": station, "month": MONTH}}, "subsidyBatchCompute")["result"]["batch"]
+    got = sorted((ln["kind"], ln["day"], ln["amountFen"]) for ln in nodes(batch))
+    assert got == [("LIVING", "2026-12-07", 3000), ("LIVING", "2026-12-12", 3000),
+                   ("TRANSPORT", "2026-12-12", 200), ("TRANSPORT", "2026-12-20", 200)]
+    living = {task_pk(ln["taskId"]) for ln in nodes(batch) if ln["kind"] == "LIVING"}
+    assert living == {morning, later}, "the day's first task earns the day"
+    assert batch["pendingFen"] == 6400 == sum(ln["amountFen"] for ln in nodes(batch))
