@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from resolvers.subsidies.export import ExportError
 from tests.auth.support import token_for
 from tests.auth.world import pk
 from tests.dispatch.support import DispatchClient, register_doctor, submit_order
+from wenming.cli import main
 from wenming.import_cli import ImportCliError
 from wenming.settings import Settings
 from wenming.subsidies_cli import export_batch
@@ -97,7 +99,7 @@ def codes(payload: dict[str, Any]) -> list[tuple[Any, str]]:
 
 def test_a_month_is_computed_approved_by_another_account_frozen_corrected_and_exported(
         api: DispatchClient, world: dict[str, Any], settings: Settings, engine: Engine, db_url: str,
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     center = world["center"]
     proposer = token_for(settings, engine, "center-admin", [(Role.UNIT_ADMIN, {"unit_id": pk(center)})])
     approver = token_for(settings, engine, "center-admin-2", [(Role.UNIT_ADMIN, {"unit_id": pk(center)})])
@@ -211,6 +213,16 @@ def test_a_month_is_computed_approved_by_another_account_frozen_corrected_and_ex
         export_batch(url, _code(api, center), MONTH, "nobody", tmp_path / "x.csv")
     with pytest.raises(ExportError, match=r"\.csv or \.xlsx"):
         export_batch(url, _code(api, center), MONTH, "center-admin", tmp_path / "x.pdf")
+
+    # the command line: the summary on stdout, exit code 2 for what cannot be exported
+    monkeypatch.setenv("WENMING_DATABASE_URL", url)
+    command = ["subsidies", "export", "--unit", _code(api, center), "--as", "center-admin", "-o",
+               str(tmp_path / "cli.xlsx")]
+    capsys.readouterr()
+    assert main([*command, "--month", MONTH]) == 0
+    assert json.loads(capsys.readouterr().out)["total_fen"] == 10000
+    assert main([*command, "--month", "2026-13"]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
 
 
 def _code(api: DispatchClient, unit: str) -> str:
