@@ -5,7 +5,7 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
 points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `subsidies`
-(subsidy rules and monthly batches).
+(subsidy rules and monthly batches), `civility` (the civility self-assessment).
 """
 
 from db.models.accounts import (
@@ -20,6 +20,7 @@ from db.models.accounts import (
     RoleGrant,
 )
 from db.models.base import Base, UTCDateTime, utcnow
+from db.models.civility import CivilityAnswer, CivilityItem, CivilityQuestionnaire, CivilityResponse
 from db.models.dispatch import (
     Assignment,
     DispatchProposal,
@@ -67,6 +68,10 @@ __all__ = [
     "AvailabilityException",
     "AvailabilityWindow",
     "Base",
+    "CivilityAnswer",
+    "CivilityItem",
+    "CivilityQuestionnaire",
+    "CivilityResponse",
     "Department",
     "InsurancePolicy",
     "InsurancePolicyKind",
