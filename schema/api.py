@@ -11,6 +11,7 @@ import strawberry
 
 from resolvers.core import bounds
 from schema.accounts.fields import AccountMutations, AccountQueries
+from schema.civility.fields import CivilityMutations, CivilityQueries
 from schema.core.checked import check_root_fields
 from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
@@ -33,14 +34,14 @@ from schema.subsidies.fields import SubsidyMutations, SubsidyQueries
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries, SubsidyQueries):
+            InsuranceQueries, SubsidyQueries, CivilityQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations, SubsidyMutations):
+               InsuranceMutations, SubsidyMutations, CivilityMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

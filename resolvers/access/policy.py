@@ -1,8 +1,8 @@
 """The choke point: every read and write of a request session passes the domains' declarations.
 
 Who may do what is declared per domain (network.py, forces.py, orders.py, dispatch.py,
-accounts.py, scenarios.py, recognition.py, insurance.py, subsidies.py, in the words of rules.py);
-this module only enforces it, in three places:
+accounts.py, scenarios.py, recognition.py, insurance.py, subsidies.py, civility.py, in the words
+of rules.py); this module only enforces it, in three places:
 
 1. Root fields (`ROOT_ACCESS`, all domains' `roots`): which roles may call each query, mutation
    and subscription at all; checked before execution by wenming.access.Authorise. A field
@@ -33,6 +33,7 @@ from db import models
 from db.models import Role
 from resolvers.access import (
     accounts,
+    civility,
     dispatch,
     forces,
     insurance,
@@ -48,7 +49,8 @@ from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 
 #: Every domain's declarations, in the order docs/access.md lists them.
 DOMAINS: tuple[Domain, ...] = (network.DOMAIN, forces.DOMAIN, orders.DOMAIN, dispatch.DOMAIN, accounts.DOMAIN,
-                               scenarios.DOMAIN, recognition.DOMAIN, insurance.DOMAIN, subsidies.DOMAIN)
+                               scenarios.DOMAIN, recognition.DOMAIN, insurance.DOMAIN, subsidies.DOMAIN,
+                               civility.DOMAIN)
 
 
 def _merged(kind: str) -> dict[Any, Any]:

@@ -73,6 +73,9 @@ LIST_BOUNDS: dict[str, int] = {
     "UserError.field": 10,
     "InsurancePolicy.activityKinds": 100,  # resolvers/insurance/policies.py MAX_KINDS
     "InsurancePolicy.volunteers": 1000,  # MAX_VOLUNTEERS
+    "CivilityQuestionnaire.items": 50,  # resolvers/civility/survey.py MAX_ITEMS
+    "CivilityIndex.items": 50,  # one mean per item
+    "CivilityIndex.parts": 50,  # resolvers/civility/index.py MAX_PARTS
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
 }
 

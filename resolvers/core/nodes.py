@@ -43,4 +43,6 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "SubsidyRule": models.SubsidyRule,
     "SubsidyBatch": models.SubsidyBatch,
     "SubsidyLine": models.SubsidyLine,
+    "CivilityQuestionnaire": models.CivilityQuestionnaire,
+    "CivilityResponse": models.CivilityResponse,
 }

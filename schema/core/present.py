@@ -17,6 +17,7 @@ from resolvers.core.errors import Problem
 from resolvers.core.nodes import NODE_MODELS
 from schema.accounts import fields as account_t
 from schema.accounts import mapping as account_mapping
+from schema.civility import mapping as civility_mapping
 from schema.core import mapping as core_mapping
 from schema.core.common import UserError
 from schema.core.relay import Connection, Edge, PageInfo
@@ -44,7 +45,7 @@ class Present:
     def __init__(self) -> None:
         functions: dict[str, Callable[..., Any]] = {}
         for module in (core_mapping, dispatch_mapping, scenario_mapping, account_mapping, recognition_mapping,
-                       insurance_mapping, subsidy_mapping):
+                       insurance_mapping, subsidy_mapping, civility_mapping):
             for name, fn in _functions(module).items():
                 if name in functions:
                     raise RuntimeError(f"two presenters are named {name!r}: rename one")
