@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, MetaData, select
 
 from db import models
+from db.localtime import LOCAL_TZ
 from db.models import Role
 from db.models.dispatch import AssignmentStatus
 from db.session import session_factory
@@ -174,7 +175,22 @@ CASES: dict[str, Case] = {
     "subsidyAdjustmentPropose": Case(lambda i: {"batch": i["subsidy_batch_b"], "volunteer": i["vb"],
                                                 "amountFen": 500, "reason": "补发"}, phase=21),
     "subsidyAdjustmentApprove": Case(lambda i: {"line": i["subsidy_adjustment_b"]}, phase=22),
+    # civility: a questionnaire of B's center, a household's response at B's station
+    "civilityQuestionnaireCreate": Case(lambda i: _questionnaire_input(i)),
+    "civilityResponseSubmit": Case(lambda i: {"questionnaire": i["questionnaire_b"], "station": i["station_b"],
+                                              "household": "3栋101", "scores": [4, 5]}),
 }
+
+
+def _questionnaire_input(ids: dict[str, str]) -> dict[str, Any]:
+    today = dt.datetime.now(LOCAL_TZ).date()
+    return {"unit": ids["center_b"], "title": "修身立德自评", "validFrom": str(today - dt.timedelta(days=1)),
+            "validUntil": str(today + dt.timedelta(days=30)),
+            "items": [{"text": "孝老爱亲", "weight": 60}, {"text": "邻里和睦", "weight": 40}]}
+
+
+_QUESTIONNAIRE = ("mutation M($input: CivilityQuestionnaireCreateInput!) { civilityQuestionnaireCreate(input: $input) "
+                  "{ questionnaire { id } userErrors { code } } }")
 
 
 def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
@@ -301,6 +317,8 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
                                     {"id": ids["item_b"]})["node"]["code"]
     for key in ("policy_b", "policy_b2"):
         ids[key] = _ok(admin, _POLICY, {"input": _policy_input(ids)}, "insurancePolicyCreate")["policy"]["id"]
+    ids["questionnaire_b"] = _ok(admin, _QUESTIONNAIRE, {"input": _questionnaire_input(ids)},
+                                 "civilityQuestionnaireCreate")["questionnaire"]["id"]
     for key, kind, month in (("subsidy_rule_b", "TRANSPORT_FLAT", "2026-12"), ("subsidy_rule_b2", "LIVING_HOUR",
                                                                                "2026-12")):
         ids[key] = _ok(admin, _SUBSIDY_RULE, {"input": _subsidy_rule_input(ids, kind, month)},
