@@ -4,8 +4,9 @@ what earned it. Only approved lines count; a pending adjustment waits for its ap
 
 Personal data (the whole phone, the ID number's last four characters; no more is stored) is
 added only when asked for and only for a caller who may see volunteers' personal data
-(resolvers/access/personal_data.py `caller_may`), and each such export is audit-logged. The
-batch and its volunteers are read through the caller's restricted session.
+(resolvers/access/personal_data.py `caller_may`), and each such export is audit-logged. An
+account that reads de-identified (an ANALYST grant) exports nothing: a payment list names people.
+The batch and its volunteers are read through the caller's restricted session.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def tables(session: Session, caller: Any, batch: models.SubsidyBatch, *, persona
     personal data is asked for by a caller who may not see it."""
     if batch.state != BatchState.APPROVED:
         raise ExportError("the batch is not approved: only an approved batch is paid")
+    if caller.deidentified:
+        raise ExportError("an account with an ANALYST grant reads de-identified: it exports no payment list")
     if personal and not caller_may(caller, VOLUNTEER_PHONE_ROLES):
         raise ExportError("your roles do not show volunteers' personal data: export without it")
     L, V = models.SubsidyLine, models.Volunteer

@@ -201,10 +201,14 @@ def test_a_month_is_computed_approved_by_another_account_frozen_corrected_and_ex
     assert sum(r[3] for r in detail[1:]) == 10000 and len(detail) - 1 == len(nodes(paid))
     assert count(engine, models.PersonalDataRead) == reads + 2, "each volunteer's personal data read is audited"
 
-    # who may not: an analyst gets no personal data, another network's admin no batch, nobody a proposed one
+    # who may not: an analyst exports nothing, a dispatcher or another unit's admin finds no batch, nobody
+    # exports a proposed one
     token_for(settings, engine, "analyst", [(Role.ANALYST, {})])
-    with pytest.raises(ExportError, match="personal data"):
-        export_batch(url, _code(api, center), MONTH, "analyst", tmp_path / "x.csv", personal=True)
+    with pytest.raises(ExportError, match="de-identified"):
+        export_batch(url, _code(api, center), MONTH, "analyst", tmp_path / "x.csv")
+    token_for(settings, engine, "center-dispatcher", [(Role.DISPATCHER, {"unit_id": pk(center)})])
+    with pytest.raises(ExportError, match="no subsidy batch"):
+        export_batch(url, _code(api, center), MONTH, "center-dispatcher", tmp_path / "x.csv")
     with pytest.raises(ExportError, match="no subsidy batch"):
         export_batch(url, _code(api, center), MONTH, "institute-admin", tmp_path / "x.csv")
     with pytest.raises(ExportError, match="not approved"):
