@@ -12,7 +12,8 @@ service starts in M (Asia/Shanghai wall clock), by U's rules in force on the tas
 A task already paid by another batch (another unit's) earns nothing again.
 
 `compute` writes the lines of a new or PROPOSED batch (replacing the old ones, the caller now its
-proposer) and leaves an APPROVED batch exactly as it is. `approve` is never by the proposer nor
+proposer) and leaves an APPROVED batch exactly as it is; `driftFen` then tells what computing it
+now would pay more (or less) than its approved lines, the correction to propose. `approve` is never by the proposer nor
 by a volunteer the batch pays; it stamps every line. An adjustment (a signed amount with its
 reason) is added to an approved batch and approved the same way. Totals are sums of lines.
 """
@@ -298,6 +299,18 @@ def totals(session: Session, batch_id: int) -> tuple[int, int]:
     rows = dict(session.execute(select(L.approved_at.isnot(None), func.coalesce(func.sum(L.amount_fen), 0))
                                 .where(L.batch_id == batch_id).group_by(L.approved_at.isnot(None))).all())
     return int(rows.get(True, 0)), int(rows.get(False, 0))
+
+
+def drift(session: Session, batch: models.SubsidyBatch) -> int:
+    """What computing the batch now would pay, less what its approved lines (adjustments included)
+    pay, in fen: the correction still to make (0 for a proposed batch, which is computed again instead)."""
+    if batch.state != BatchState.APPROVED:
+        return 0
+    unit = session.get(models.Unit, batch.unit_id)
+    if unit is None:
+        return 0
+    now = sum(x.amount_fen for x in compute_lines(session, unit, batch.month, batch.id))
+    return now - totals(session, batch.id)[0]
 
 
 def lines_page(info: Info, batch_id: int, first: int | None, after: str | None) -> Any:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from db import models
 from db.models.subsidies import BatchState, LineKind, SubsidyKind
 from resolvers.core.context import Info
 from resolvers.core.globalid import encode
@@ -88,6 +89,12 @@ class SubsidyBatch:
     @strawberry.field(description="The sum of the lines awaiting approval, in fen.")
     def pending_fen(self, info: Info) -> int:
         return batches.totals(info.context.session, self.pk)[1]
+
+    @strawberry.field(description="An approved batch: what computing it now would pay, less what its approved lines "
+                                  "pay (late tasks or hours approved since), the correction to propose; 0 otherwise.")
+    def drift_fen(self, info: Info) -> int:
+        row = info.context.session.get(models.SubsidyBatch, self.pk)
+        return 0 if row is None else batches.drift(info.context.session, row)
 
     @strawberry.field(description="The lines, oldest first.")
     def lines(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[SubsidyLine]:

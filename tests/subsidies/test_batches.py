@@ -33,8 +33,8 @@ from wenming.subsidies_cli import export_batch
 ERRORS = "userErrors { field message code }"
 RULE = ("mutation R($input: SubsidyRuleCreateInput!) { subsidyRuleCreate(input: $input) { "
         f"rule {{ id kind amountFen minKm maxKm }} {ERRORS} }} }}")
-BATCH_FIELDS = ("id month state totalFen pendingFen approvedAt lines(first: 100) { edges { node { id kind amountFen "
-                "day taskId ruleId quantity basis approvedAt volunteer { id } } } }")
+BATCH_FIELDS = ("id month state totalFen pendingFen driftFen approvedAt lines(first: 100) { edges { node { id kind "
+                "amountFen day taskId ruleId quantity basis approvedAt volunteer { id } } } }")
 COMPUTE = ("mutation C($input: SubsidyBatchComputeInput!) { subsidyBatchCompute(input: $input) { "
            f"result {{ changed batch {{ {BATCH_FIELDS} }} }} {ERRORS} }} }}")
 APPROVE = ("mutation A($input: SubsidyBatchApproveInput!) { subsidyBatchApprove(input: $input) { "
@@ -154,22 +154,23 @@ def test_a_month_is_computed_approved_by_another_account_frozen_corrected_and_ex
     rerun = api.data_as(proposer, COMPUTE, {"input": {"unit": center, "month": MONTH}})["subsidyBatchCompute"]
     assert rerun["result"]["changed"] is False and rerun["result"]["batch"]["state"] == "APPROVED"
     assert lines_table(engine) == frozen
+    assert rerun["result"]["batch"]["driftFen"] == 2500, "the late task would pay 500 + 2000 (under the cap)"
     again_approved = api.data_as(approver, APPROVE, {"input": {"batch": batch["id"]}})["subsidyBatchApprove"]
     assert codes(again_approved) == [(["input", "batch"], "ILLEGAL_TRANSITION")]
 
     # the correction is a new adjustment line, approved by another account
     adjustment = api.data_as(approver, ADJUST, {"input": {"batch": batch["id"], "volunteer": second,
-                                                          "amountFen": 1500, "reason": "12月11日任务补发"}})
+                                                          "amountFen": 2500, "reason": "12月11日任务补发"}})
     line = adjustment["subsidyAdjustmentPropose"]["line"]
     assert line["approvedAt"] is None and line["basis"] == "adjustment: 12月11日任务补发"
     pending = api.data_as(proposer, BATCH, {"unit": center, "month": MONTH})["subsidyBatch"]
-    assert (pending["totalFen"], pending["pendingFen"]) == (8500, 1500)
+    assert (pending["totalFen"], pending["pendingFen"], pending["driftFen"]) == (8500, 2500, 2500)
     refused = api.data_as(approver, ADJUST_APPROVE, {"input": {"line": line["id"]}})["subsidyAdjustmentApprove"]
     assert codes(refused) == [(["input", "line"], "OWN_REQUEST")]
     ok = api.data_as(proposer, ADJUST_APPROVE, {"input": {"line": line["id"]}})["subsidyAdjustmentApprove"]
     assert ok["userErrors"] == [] and ok["line"]["approvedAt"]
     paid = api.data_as(proposer, BATCH, {"unit": center, "month": MONTH})["subsidyBatch"]
-    assert (paid["totalFen"], paid["pendingFen"]) == (10000, 0)
+    assert (paid["totalFen"], paid["pendingFen"], paid["driftFen"]) == (11000, 0, 0)
     assert sum(ln["amountFen"] for ln in nodes(paid)) == paid["totalFen"]
     assert [ln for ln in lines_table(engine) if ln not in frozen] != [] and all(ln in lines_table(engine)
                                                                               for ln in frozen)
@@ -184,21 +185,21 @@ def test_a_month_is_computed_approved_by_another_account_frozen_corrected_and_ex
     # the export: a row per volunteer, totals equal to the batch's; the workbook has every line
     url = db_url
     out = export_batch(url, _code(api, center), MONTH, "center-admin", tmp_path / "batch.csv")
-    assert out["total_fen"] == 10000 and out["volunteers"] == 2
+    assert out["total_fen"] == 11000 and out["volunteers"] == 2
     with (tmp_path / "batch.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert "phone" not in rows[0]
-    assert sorted((r["name"], int(r["total_fen"])) for r in rows) == [("王医生", 6000), ("赵医生", 4000)]
+    assert sorted((r["name"], int(r["total_fen"])) for r in rows) == [("王医生", 6000), ("赵医生", 5000)]
     assert sum(int(r["total_fen"]) for r in rows) == paid["totalFen"]
-    assert sum(Decimal(r["total_yuan"]) for r in rows) == Decimal("100.00")
+    assert sum(Decimal(r["total_yuan"]) for r in rows) == Decimal("110.00")
     reads = count(engine, models.PersonalDataRead)
     export_batch(url, _code(api, center), MONTH, "center-admin", tmp_path / "batch.xlsx", personal=True)
     book = load_workbook(tmp_path / "batch.xlsx", read_only=True)
     summary = list(book["summary"].values)
     detail = list(book["lines"].values)
     assert summary[0][:4] == ("volunteer_number", "name", "phone", "id_number_tail")
-    assert sum(r[summary[0].index("total_fen")] for r in summary[1:]) == 10000
-    assert sum(r[3] for r in detail[1:]) == 10000 and len(detail) - 1 == len(nodes(paid))
+    assert sum(r[summary[0].index("total_fen")] for r in summary[1:]) == 11000
+    assert sum(r[3] for r in detail[1:]) == 11000 and len(detail) - 1 == len(nodes(paid))
     assert count(engine, models.PersonalDataRead) == reads + 2, "each volunteer's personal data read is audited"
 
     # who may not: an analyst exports nothing, a dispatcher or another unit's admin finds no batch, nobody
@@ -224,7 +225,7 @@ def test_a_month_is_computed_approved_by_another_account_frozen_corrected_and_ex
                str(tmp_path / "cli.xlsx")]
     capsys.readouterr()
     assert main([*command, "--month", MONTH]) == 0
-    assert json.loads(capsys.readouterr().out)["total_fen"] == 10000
+    assert json.loads(capsys.readouterr().out)["total_fen"] == 11000
     assert main([*command, "--month", "2026-13"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
 
