@@ -12,6 +12,7 @@ import strawberry
 from resolvers.core import bounds
 from schema.accounts.fields import AccountMutations, AccountQueries
 from schema.certificates.fields import CertificateMutations, CertificateQueries
+from schema.civility.fields import CivilityMutations, CivilityQueries
 from schema.core.checked import check_root_fields
 from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
@@ -29,20 +30,23 @@ from schema.orders.types import Order, ServiceItem
 from schema.projects.fields import ProjectMutations, ProjectQueries
 from schema.recognition.fields import RecognitionMutations, RecognitionQueries
 from schema.scenarios.fields import ScenarioMutations, ScenarioQueries, ScenarioSubscriptions
+from schema.subsidies.fields import SubsidyMutations, SubsidyQueries
 from schema.training.fields import TrainingMutations, TrainingQueries
 
 
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries, CertificateQueries, TrainingQueries, ProjectQueries):
+            InsuranceQueries, CertificateQueries, TrainingQueries, ProjectQueries, SubsidyQueries,
+            CivilityQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations, CertificateMutations, TrainingMutations, ProjectMutations):
+               InsuranceMutations, CertificateMutations, TrainingMutations, ProjectMutations, SubsidyMutations,
+               CivilityMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -1,5 +1,5 @@
 """The `wenming` command: serve, worker, db, examples, match, scenario, account, points, training,
-import.
+import, subsidies.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wenming.import_cli import add_parser as add_import_parser
 
     add_import_parser(sub)
+    from wenming.subsidies_cli import add_parser as add_subsidies_parser
+
+    add_subsidies_parser(sub)
     return parser
 
 

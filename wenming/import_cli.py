@@ -16,15 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from db.models import Account, Unit
 from db.session import make_engine, session_factory
-from resolvers.access.auth import load_caller
+from resolvers.access.auth import Caller, load_caller
 from resolvers.access.policy import AuthHolder, restrict_session
 from resolvers.imports import KINDS
 from resolvers.imports.files import ImportFileError
@@ -34,6 +37,22 @@ from wenming.settings import read_settings
 
 class ImportCliError(Exception):
     """The import cannot start; the message says why."""
+
+
+@contextmanager
+def acting_session(engine: Engine, username: str) -> Iterator[tuple[Session, Caller]]:
+    """A session restricted by the access policy as account `username`'s API requests are, and
+    its caller; ImportCliError when no active account has that name."""
+    with session_factory(engine)() as session:
+        account_id = session.scalar(select(Account.id).where(Account.username == username))
+        caller = load_caller(session, account_id) if account_id is not None else None
+        if caller is None:
+            raise ImportCliError(f"no active account {username!r}")
+        session.rollback()
+        holder = AuthHolder()
+        holder.set(caller)
+        restrict_session(session, holder)
+        yield session, caller
 
 
 def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, username: str,
@@ -46,15 +65,7 @@ def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, 
         raise ImportCliError(f"unknown kind {kind_name!r}: one of {', '.join(KINDS)}")
     engine = make_engine(database_url)
     try:
-        with session_factory(engine)() as session:
-            account_id = session.scalar(select(Account.id).where(Account.username == username))
-            caller = load_caller(session, account_id) if account_id is not None else None
-            if caller is None:
-                raise ImportCliError(f"no active account {username!r}")
-            session.rollback()
-            holder = AuthHolder()
-            holder.set(caller)
-            restrict_session(session, holder)
+        with acting_session(engine, username) as (session, caller):
             scope = None
             if scope_code is not None:
                 scope = session.scalar(select(Unit).where(Unit.code == scope_code))

@@ -6,7 +6,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
 points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `certificates`
 (record certificates and publication preferences), `training` (courses, sessions, the certificates
-they issue), `projects` (volunteer service projects and their library).
+they issue), `projects` (volunteer service projects and their library), `subsidies` (subsidy rules
+and monthly batches), `civility` (the civility self-assessment).
 """
 
 from db.models.accounts import (
@@ -22,6 +23,7 @@ from db.models.accounts import (
 )
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.certificates import PublicationListing, PublicationPreference, ServiceCertificate
+from db.models.civility import CivilityAnswer, CivilityItem, CivilityQuestionnaire, CivilityResponse
 from db.models.dispatch import (
     Assignment,
     DispatchProposal,
@@ -67,6 +69,7 @@ from db.models.recognition import (
 )
 from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
+from db.models.subsidies import SubsidyBatch, SubsidyLine, SubsidyRule
 from db.models.training import (
     Certificate,
     CertificateNotice,
@@ -91,6 +94,10 @@ __all__ = [
     "AvailabilityException",
     "AvailabilityWindow",
     "Base",
+    "CivilityAnswer",
+    "CivilityItem",
+    "CivilityQuestionnaire",
+    "CivilityResponse",
     "Department",
     "InsurancePolicy",
     "InsurancePolicyKind",
@@ -136,6 +143,9 @@ __all__ = [
     "Skill",
     "Team",
     "StarAward",
+    "SubsidyBatch",
+    "SubsidyLine",
+    "SubsidyRule",
     "TimeClaim",
     "TeamMembership",
     "UTCDateTime",

@@ -76,11 +76,16 @@ def _loader(info: Info, name: str, model: Any, column: Any, subject: str) -> _Ph
     return loaders[name]
 
 
-def _may(info: Info, roles: frozenset[Role]) -> bool:
-    """May the caller see whole phones? Not with an ANALYST grant, whatever else it holds: it
-    widens what the session reads to everything, de-identified (deidentify.py)."""
-    caller = info.context.auth.caller if info.context.auth is not None else None
+def caller_may(caller: Any, roles: frozenset[Role]) -> bool:
+    """May `caller` see whole personal data of the rows he reads? One of `roles`, and no ANALYST
+    grant, whatever else it holds: it widens what the session reads to everything, de-identified
+    (deidentify.py)."""
     return caller is not None and bool(caller.roles & roles) and not caller.deidentified
+
+
+def _may(info: Info, roles: frozenset[Role]) -> bool:
+    """May the caller see whole phones? (`caller_may`)"""
+    return caller_may(info.context.auth.caller if info.context.auth is not None else None, roles)
 
 
 async def volunteer_phone(info: Info, volunteer_pk: int) -> str | None:

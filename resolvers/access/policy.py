@@ -1,8 +1,8 @@
 """The choke point: every read and write of a request session passes the domains' declarations.
 
 Who may do what is declared per domain (network.py, forces.py, orders.py, dispatch.py,
-accounts.py, scenarios.py, recognition.py, insurance.py, certificates.py, training.py, projects.py, in
-the words of rules.py); this module only enforces it, in three places:
+accounts.py, scenarios.py, recognition.py, insurance.py, certificates.py, training.py, projects.py,
+subsidies.py, civility.py, in the words of rules.py); this module only enforces it, in three places:
 
 1. Root fields (`ROOT_ACCESS`, all domains' `roots`): which roles may call each query, mutation
    and subscription at all; checked before execution by wenming.access.Authorise. A field
@@ -34,6 +34,7 @@ from db.models import Role
 from resolvers.access import (
     accounts,
     certificates,
+    civility,
     dispatch,
     forces,
     insurance,
@@ -42,6 +43,7 @@ from resolvers.access import (
     projects,
     recognition,
     scenarios,
+    subsidies,
     training,
 )
 from resolvers.access.auth import Caller
@@ -51,7 +53,7 @@ from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 #: Every domain's declarations, in the order docs/access.md lists them.
 DOMAINS: tuple[Domain, ...] = (network.DOMAIN, forces.DOMAIN, orders.DOMAIN, dispatch.DOMAIN, accounts.DOMAIN,
                                scenarios.DOMAIN, recognition.DOMAIN, insurance.DOMAIN, certificates.DOMAIN,
-                               training.DOMAIN, projects.DOMAIN)
+                               training.DOMAIN, projects.DOMAIN, subsidies.DOMAIN, civility.DOMAIN)
 
 
 def _merged(kind: str) -> dict[Any, Any]:

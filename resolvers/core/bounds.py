@@ -75,6 +75,9 @@ LIST_BOUNDS: dict[str, int] = {
     "InsurancePolicy.volunteers": 1000,  # MAX_VOLUNTEERS
     "HonourRollResult.volunteers": 100,  # resolvers/certificates/honours.py MAX_LISTED
     "HonourRollResult.teams": 100,
+    "CivilityQuestionnaire.items": 50,  # resolvers/civility/survey.py MAX_ITEMS
+    "CivilityIndex.items": 50,  # one mean per item
+    "CivilityIndex.parts": 50,  # resolvers/civility/index.py MAX_PARTS
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
     "Query.trainingCourses": 500,  # resolvers/training/courses.py MAX_LISTED
     "Query.trainingSessions": 500,  # MAX_LISTED

@@ -84,6 +84,8 @@ class ErrorCode(StrEnum):
     NOT_ATTENDED = "NOT_ATTENDED"  # an assessment of a volunteer whose attendance is not recorded
     ALREADY_ASSESSED = "ALREADY_ASSESSED"  # an enrolment is assessed once (a pass has issued its certificate)
     SESSION_FULL = "SESSION_FULL"  # more enrolments than the session's capacity
+    # subsidies and allowances
+    OVERLAP = "OVERLAP"  # a rule would pay (or cap) the same days twice: another of its kind covers them
 
 
 @dataclass(frozen=True, slots=True)

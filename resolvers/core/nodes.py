@@ -47,4 +47,9 @@ OTHER_MODELS: dict[str, type[Any]] = {
     "TrainingCertificate": models.Certificate,
     "Project": models.Project,
     "ProjectEvent": models.ProjectEvent,
+    "SubsidyRule": models.SubsidyRule,
+    "SubsidyBatch": models.SubsidyBatch,
+    "SubsidyLine": models.SubsidyLine,
+    "CivilityQuestionnaire": models.CivilityQuestionnaire,
+    "CivilityResponse": models.CivilityResponse,
 }

@@ -18,6 +18,7 @@ from resolvers.core.nodes import NODE_MODELS
 from schema.accounts import fields as account_t
 from schema.accounts import mapping as account_mapping
 from schema.certificates import mapping as certificate_mapping
+from schema.civility import mapping as civility_mapping
 from schema.core import mapping as core_mapping
 from schema.core.common import UserError
 from schema.core.relay import Connection, Edge, PageInfo
@@ -28,6 +29,7 @@ from schema.insurance import mapping as insurance_mapping
 from schema.projects import mapping as project_mapping
 from schema.recognition import mapping as recognition_mapping
 from schema.scenarios import mapping as scenario_mapping
+from schema.subsidies import mapping as subsidy_mapping
 from schema.training import mapping as training_mapping
 
 
@@ -46,7 +48,8 @@ class Present:
     def __init__(self) -> None:
         functions: dict[str, Callable[..., Any]] = {}
         for module in (core_mapping, dispatch_mapping, scenario_mapping, account_mapping, recognition_mapping,
-                       insurance_mapping, certificate_mapping, training_mapping, project_mapping):
+                       insurance_mapping, certificate_mapping, training_mapping, project_mapping, subsidy_mapping,
+                       civility_mapping):
             for name, fn in _functions(module).items():
                 if name in functions:
                     raise RuntimeError(f"two presenters are named {name!r}: rename one")

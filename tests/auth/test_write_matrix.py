@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, MetaData, select
 
 from db import models
+from db.localtime import LOCAL_TZ
 from db.models import Role
 from db.models.dispatch import AssignmentStatus
 from db.session import session_factory
@@ -191,6 +192,20 @@ CASES: dict[str, Case] = {
     "projectEvaluate": Case(lambda i: {"project": i["project_closed_b"], "reviewerScore": 80}),
     "projectCopy": Case(lambda i: {"entry": i["project_library_b"], "unit": i["center_b"], "startsOn": DAY,
                                    "endsOn": DAY}),
+    # subsidies: B's rules, then B's month (the served hours of phase 16) computed, approved by another
+    # account than its proposer (the platform admin computes it again first), corrected
+    "subsidyRuleCreate": Case(lambda i: {"unit": i["center_b"], "kind": "MONTHLY_CAP", "validFrom": "2027-01-01",
+                                         "validUntil": "2027-01-31", "amountFen": 50000}),
+    "subsidyRuleWithdraw": Case(lambda i: {"rule": i["subsidy_rule_b2"]}),
+    "subsidyBatchCompute": Case(lambda i: {"unit": i["center_b"], "month": "2026-12"}, phase=19),
+    "subsidyBatchApprove": Case(lambda i: {"batch": i["subsidy_batch_b"]}, phase=20),
+    "subsidyAdjustmentPropose": Case(lambda i: {"batch": i["subsidy_batch_b"], "volunteer": i["vb"],
+                                                "amountFen": 500, "reason": "补发"}, phase=21),
+    "subsidyAdjustmentApprove": Case(lambda i: {"line": i["subsidy_adjustment_b"]}, phase=22),
+    # civility: a questionnaire of B's center, a household's response at B's station
+    "civilityQuestionnaireCreate": Case(lambda i: _questionnaire_input(i)),
+    "civilityResponseSubmit": Case(lambda i: {"questionnaire": i["questionnaire_b"], "station": i["station_b"],
+                                              "household": "3栋101", "scores": [4, 5]}),
 }
 
 
@@ -253,9 +268,33 @@ def _projects_b(engine: Engine, ids: dict[str, str]) -> None:
         session.commit()
 
 
+def _questionnaire_input(ids: dict[str, str]) -> dict[str, Any]:
+    today = dt.datetime.now(LOCAL_TZ).date()
+    return {"unit": ids["center_b"], "title": "修身立德自评", "validFrom": str(today - dt.timedelta(days=1)),
+            "validUntil": str(today + dt.timedelta(days=30)),
+            "items": [{"text": "孝老爱亲", "weight": 60}, {"text": "邻里和睦", "weight": 40}]}
+
+
+_QUESTIONNAIRE = ("mutation M($input: CivilityQuestionnaireCreateInput!) { civilityQuestionnaireCreate(input: $input) "
+                  "{ questionnaire { id } userErrors { code } } }")
+
+
 def _policy_input(ids: dict[str, str]) -> dict[str, Any]:
     return {"unit": ids["center_b"], "insurer": "人保财险", "policyNumber": unique("PICC"), "validFrom": "2026-12-01",
             "validUntil": "2027-11-30", "activityKinds": [ids["item_b_code"]], "team": ids["team_with_item_b"]}
+
+
+_SUBSIDY_RULE = ("mutation M($input: SubsidyRuleCreateInput!) { subsidyRuleCreate(input: $input) { rule { id } "
+                 "userErrors { code } } }")
+_SUBSIDY_COMPUTE = ("mutation M($input: SubsidyBatchComputeInput!) { subsidyBatchCompute(input: $input) { "
+                    "result { batch { id } } userErrors { code } } }")
+_SUBSIDY_ADJUST = ("mutation M($input: SubsidyAdjustmentProposeInput!) { subsidyAdjustmentPropose(input: $input) { "
+                   "line { id } userErrors { code } } }")
+
+
+def _subsidy_rule_input(ids: dict[str, str], kind: str, month: str) -> dict[str, Any]:
+    return {"unit": ids["center_b"], "kind": kind, "validFrom": f"{month}-01", "validUntil": f"{month}-28",
+            "amountFen": 800}
 
 
 _POLICY = ("mutation M($input: InsurancePolicyCreateInput!) { insurancePolicyCreate(input: $input) { policy { id } "
@@ -365,6 +404,12 @@ def _extend_b(world: w.World, admin: GraphQLClient, client_for: ClientFor) -> No
     for key in ("policy_b", "policy_b2"):
         ids[key] = _ok(admin, _POLICY, {"input": _policy_input(ids)}, "insurancePolicyCreate")["policy"]["id"]
     _training_b(admin, ids)
+    ids["questionnaire_b"] = _ok(admin, _QUESTIONNAIRE, {"input": _questionnaire_input(ids)},
+                                 "civilityQuestionnaireCreate")["questionnaire"]["id"]
+    for key, kind, month in (("subsidy_rule_b", "TRANSPORT_FLAT", "2026-12"), ("subsidy_rule_b2", "LIVING_HOUR",
+                                                                               "2026-12")):
+        ids[key] = _ok(admin, _SUBSIDY_RULE, {"input": _subsidy_rule_input(ids, kind, month)},
+                       "subsidyRuleCreate")["rule"]["id"]
 
 
 def _start_run(client: GraphQLClient, ids: dict[str, str]) -> str:
@@ -446,6 +491,12 @@ def _before_phase(phase: int, world: w.World, admin: GraphQLClient, engine: Engi
         _served_hours(engine, ids, ["loner_b", "spare_doctor_b"], 600 * 60)
     if phase == 18:  # the proposal of phase 17 and the application of phase 16
         ids["award_b"], ids["award_b2"] = (e["node"]["id"] for e in admin.data(_AWARDS)["starAwards"]["edges"])
+    if phase == 20:  # the platform admin proposes B's month (again), so that B's unit admin may approve it
+        ids["subsidy_batch_b"] = _ok(admin, _SUBSIDY_COMPUTE, {"input": CASES["subsidyBatchCompute"].input(ids)},
+                                     "subsidyBatchCompute")["result"]["batch"]["id"]
+    if phase == 22:  # an adjustment the platform admin proposed, for B's unit admin to approve
+        ids["subsidy_adjustment_b"] = _ok(admin, _SUBSIDY_ADJUST, {"input": CASES["subsidyAdjustmentPropose"].input(
+            ids)}, "subsidyAdjustmentPropose")["line"]["id"]
 
 
 def test_every_mutation_has_a_foreign_case() -> None:

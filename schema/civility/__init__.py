@@ -1,0 +1,1 @@
+"""The civility self-assessment in the API: questionnaires, responses entered by stations, indexes."""

@@ -1,0 +1,1 @@
+"""Subsidies and allowances in the API: units' rules and monthly batches."""
