@@ -11,6 +11,7 @@ import strawberry
 
 from resolvers.core import bounds
 from schema.accounts.fields import AccountMutations, AccountQueries
+from schema.assessment.fields import AssessmentMutations, AssessmentQueries
 from schema.core.checked import check_root_fields
 from schema.core.node import NodeQueries
 from schema.dispatch.fields import DispatchMutations, DispatchQueries, DispatchSubscriptions
@@ -32,14 +33,14 @@ from schema.scenarios.fields import ScenarioMutations, ScenarioQueries
 @strawberry.type
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
-            InsuranceQueries):
+            InsuranceQueries, AssessmentQueries):
     """Everything readable."""
 
 
 @strawberry.type
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
-               InsuranceMutations):
+               InsuranceMutations, AssessmentMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -28,8 +28,12 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_STAR_HOURS                | 100,300,600,1000,1500   | hours that reach 1..5 stars (ascending)              |
 | WENMING_STAR_COUNTS               | credit                  | which hours count: credit or credit+honour           |
 | WENMING_STAR_APPROVERS            | 1-2:INSTITUTE,3-5:CENTER | the level of the tree approving each star           |
+| WENMING_ASSESSMENT_WEIGHTS        | (see below)             | INDICATOR:WEIGHT,...: assessment weights, sum 1      |
+| WENMING_ASSESSMENT_NORMALISATION  | minmax                  | minmax or zscore, within a level of the tree         |
 | WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
 | WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
+
+The assessment's default weights: resolvers/core/settings.py DEFAULT_ASSESSMENT_WEIGHTS.
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
@@ -41,9 +45,12 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from resolvers.assessment.indicators import weight_problems
+from resolvers.assessment.scoring import NORMALISATIONS
 from resolvers.core.settings import (
     DEV_SECRET_KEY,
     MIN_KEY_LENGTH,
+    AssessmentSettings,
     AuthSettings,
     LimitSettings,
     PointsSettings,
@@ -168,6 +175,28 @@ def _stars(env: Mapping[str, str]) -> StarSettings:
                         approvers=tuple(approvers[s] for s in range(1, len(hours) + 1)))
 
 
+def _assessment(env: Mapping[str, str]) -> AssessmentSettings:
+    raw = env.get("WENMING_ASSESSMENT_WEIGHTS", "")
+    weights = AssessmentSettings.weights
+    if raw.strip():
+        parsed: dict[str, float] = {}
+        for part in raw.split(","):
+            key, _, number = part.strip().partition(":")
+            try:
+                parsed[key.strip()] = float(number)
+            except ValueError:
+                raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS: {part.strip()[:60]!r}: write INDICATOR:WEIGHT, "
+                                    "e.g. completion_rate:0.2") from None
+        problems = weight_problems(parsed)
+        if problems:
+            raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS={raw[:200]!r}: {problems[0][1]}")
+        weights = tuple(parsed.items())
+    method = env.get("WENMING_ASSESSMENT_NORMALISATION", "minmax").strip().lower()
+    if method not in NORMALISATIONS:
+        raise SettingsError(f"WENMING_ASSESSMENT_NORMALISATION={method!r}: set {' or '.join(NORMALISATIONS)}")
+    return AssessmentSettings(weights=weights, normalisation=method)
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or `environ`); a bad value raises SettingsError naming it."""
     env = os.environ if environ is None else environ
@@ -190,6 +219,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         limits=_limits(env),
         points=_points(env),
         stars=_stars(env),
+        assessment=_assessment(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),

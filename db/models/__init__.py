@@ -4,7 +4,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `assessment`
+(published quarterly rankings).
 """
 
 from db.models.accounts import (
@@ -18,6 +19,7 @@ from db.models.accounts import (
     Role,
     RoleGrant,
 )
+from db.models.assessment import AssessmentPublication, AssessmentScore
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.dispatch import (
     Assignment,
@@ -61,6 +63,8 @@ __all__ = [
     "AccountAction",
     "AccountEvent",
     "ApiKey",
+    "AssessmentPublication",
+    "AssessmentScore",
     "Assignment",
     "AvailabilityException",
     "AvailabilityWindow",

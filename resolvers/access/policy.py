@@ -1,7 +1,7 @@
 """The choke point: every read and write of a request session passes the domains' declarations.
 
 Who may do what is declared per domain (network.py, forces.py, orders.py, dispatch.py,
-accounts.py, scenarios.py, recognition.py, insurance.py, in the words of rules.py); this module only
+accounts.py, scenarios.py, recognition.py, insurance.py, assessment.py, in the words of rules.py); this module only
 enforces it, in three places:
 
 1. Root fields (`ROOT_ACCESS`, all domains' `roots`): which roles may call each query, mutation
@@ -31,14 +31,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from db import models
 from db.models import Role
-from resolvers.access import accounts, dispatch, forces, insurance, network, orders, recognition, scenarios
+from resolvers.access import accounts, assessment, dispatch, forces, insurance, network, orders, recognition, scenarios
 from resolvers.access.auth import Caller
 from resolvers.access.rules import Check, Domain, Readable, Scope, WriteRule
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 
 #: Every domain's declarations, in the order docs/access.md lists them.
 DOMAINS: tuple[Domain, ...] = (network.DOMAIN, forces.DOMAIN, orders.DOMAIN, dispatch.DOMAIN, accounts.DOMAIN,
-                               scenarios.DOMAIN, recognition.DOMAIN, insurance.DOMAIN)
+                               scenarios.DOMAIN, recognition.DOMAIN, insurance.DOMAIN, assessment.DOMAIN)
 
 
 def _merged(kind: str) -> dict[Any, Any]:

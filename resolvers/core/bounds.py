@@ -73,6 +73,10 @@ LIST_BOUNDS: dict[str, int] = {
     "UserError.field": 10,
     "InsurancePolicy.activityKinds": 100,  # resolvers/insurance/policies.py MAX_KINDS
     "InsurancePolicy.volunteers": 1000,  # MAX_VOLUNTEERS
+    "Query.assessmentIndicators": 50,  # resolvers/assessment/indicators.py INDICATORS
+    "Query.assessmentTrend": 40,  # resolvers/assessment/ranking.py MAX_TREND
+    "Assessment.weights": 50,  # one per indicator
+    "UnitAssessment.contributions": 50,  # one per indicator
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
 }
 

@@ -164,6 +164,8 @@ CASES: dict[str, Case] = {
     "insurancePolicyCreate": Case(lambda i: _policy_input(i)),
     "insurancePolicyUpdate": Case(lambda i: {"policy": i["policy_b"], "validUntil": "2027-06-30"}),
     "insurancePolicyWithdraw": Case(lambda i: {"policy": i["policy_b2"]}),
+    # assessment: publishing the ranking of B's center for a quarter that is over
+    "assessmentPublish": Case(lambda i: {"scope": i["center_b"], "quarter": "2026Q3"}),
 }
 
 
