@@ -164,8 +164,9 @@ CASES: dict[str, Case] = {
     "insurancePolicyCreate": Case(lambda i: _policy_input(i)),
     "insurancePolicyUpdate": Case(lambda i: {"policy": i["policy_b"], "validUntil": "2027-06-30"}),
     "insurancePolicyWithdraw": Case(lambda i: {"policy": i["policy_b2"]}),
-    # assessment: publishing the ranking of B's center for a quarter that is over
-    "assessmentPublish": Case(lambda i: {"scope": i["center_b"], "quarter": "2026Q3"}),
+    # assessment: publishing the ranking of B's center for a quarter that is over (after unitDelete:
+    # a published unit stays in use)
+    "assessmentPublish": Case(lambda i: {"scope": i["center_b"], "quarter": "2026Q3"}, phase=1),
 }
 
 
