@@ -45,11 +45,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from resolvers.assessment.indicators import weight_problems
-from resolvers.assessment.scoring import NORMALISATIONS
 from resolvers.core.settings import (
     DEV_SECRET_KEY,
     MIN_KEY_LENGTH,
+    NORMALISATIONS,
     AssessmentSettings,
     AuthSettings,
     LimitSettings,
@@ -187,6 +186,8 @@ def _assessment(env: Mapping[str, str]) -> AssessmentSettings:
             except ValueError:
                 raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS: {part.strip()[:60]!r}: write INDICATOR:WEIGHT, "
                                     "e.g. completion_rate:0.2") from None
+        from resolvers.assessment.indicators import weight_problems  # the models load only when weights are set
+
         problems = weight_problems(parsed)
         if problems:
             raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS={raw[:200]!r}: {problems[0][1]}")

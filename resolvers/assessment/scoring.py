@@ -25,8 +25,10 @@ from sqlalchemy import Connection
 
 from db.enums import UnitLevel
 from resolvers.assessment.indicators import INDICATORS, Quarter, ScopeUnit, indicator_values, scope_units, unit_facts
+from resolvers.core.settings import NORMALISATIONS
 
-NORMALISATIONS = ("minmax", "zscore")
+__all__ = ["NORMALISATIONS", "Assessment", "Contribution", "UnitScore", "assess", "normalise", "score_units"]
+
 SCALE = 100.0
 
 

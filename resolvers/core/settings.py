@@ -106,6 +106,10 @@ DEFAULT_ASSESSMENT_WEIGHTS: tuple[tuple[str, float], ...] = (
 )
 
 
+#: How the assessment normalises values within a level of the tree (resolvers/assessment/scoring.py).
+NORMALISATIONS = ("minmax", "zscore")
+
+
 @dataclass(frozen=True)
 class AssessmentSettings:
     """The quarterly assessment (季度考核, resolvers/assessment/): configuration, not code."""

@@ -8,10 +8,13 @@ import datetime as dt
 import statistics
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from db.models.base import UTCDateTime
+from examples.history import load_history_into
+from examples.load import load_city_into
 from tests.dispatch.support import DispatchClient
+from wenming.settings import Settings
 
 ASSESSMENT = """
 query A($scope: ID!, $quarter: String!, $weights: [AssessmentWeightInput!], $after: String) {
@@ -99,3 +102,12 @@ def expected_indicators(conn: Connection, path: str) -> dict[str, float | None]:
         "hours_per_volunteer": ratio((minutes or 0) / 60, registered), "active_share": ratio(active, registered),
         "activities_per_station": ratio(served, stations),
     }
+
+
+def load_city_quarter(engine: Engine, settings: Settings, city: str, volunteers: int, per_day: int) -> int:
+    """The example city with history from 20 June to 7 October 2026 (Q3 and a little either side)."""
+    report = load_city_into(engine, city, volunteers=volunteers, seed=2, day=dt.date(2026, 6, 1),
+                            secret_key=settings.secret_key)
+    with engine.begin() as conn:
+        load_history_into(conn, report.center_id, dt.date(2026, 6, 20), days=110, orders_per_day=per_day)
+    return report.center_id

@@ -6,7 +6,6 @@ as the normalised values predict; the number of SQL statements does not grow wit
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 from collections import defaultdict
 from typing import Any
@@ -15,25 +14,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from db import models
-from examples.history import load_history_into
-from examples.load import load_city_into
 from resolvers.core.globalid import encode
 from resolvers.core.settings import DEFAULT_ASSESSMENT_WEIGHTS
-from tests.assessment.support import all_units, expected_indicators
+from tests.assessment.support import all_units, expected_indicators, load_city_quarter
 from tests.dispatch.support import DispatchClient
 from tests.schema.support import StatementCounter
 from wenming.settings import Settings, read_settings
 
 LEVELS = ("CENTER", "INSTITUTE", "STATION")
-
-
-def load_city_quarter(engine: Engine, settings: Settings, city: str, volunteers: int, per_day: int) -> int:
-    """The example city with history from 20 June to 7 October 2026 (Q3 and a little either side)."""
-    report = load_city_into(engine, city, volunteers=volunteers, seed=2, day=dt.date(2026, 6, 1),
-                            secret_key=settings.secret_key)
-    with engine.begin() as conn:
-        load_history_into(conn, report.center_id, dt.date(2026, 6, 20), days=110, orders_per_day=per_day)
-    return report.center_id
 
 
 def ranking(nodes: list[dict[str, Any]], level: str) -> list[str]:
