@@ -60,7 +60,19 @@ def load_history_into(conn: Connection, center_id: int, start: date, *, days: in
         rows["order_events"].append({"id": take("order_events"), "order_id": order_id, "from_status": before,
                                      "to_status": to, "actor": "history", "note": "", "at": at})
 
+    tables = models.Base.metadata.tables
+    counts = dict.fromkeys(TABLES, 0)
+
+    def flush() -> None:  # parents first; a day's rows at a time keeps a county's quarter small in memory
+        for name in TABLES:
+            for begin_at in range(0, len(rows[name]), CHUNK_ROWS):
+                conn.execute(insert(tables[name]), rows[name][begin_at:begin_at + CHUNK_ROWS])
+            counts[name] += len(rows[name])
+            rows[name].clear()
+
     for day_index in range(days):
+        if len(rows["order_events"]) >= CHUNK_ROWS:
+            flush()
         day = start + timedelta(days=day_index)
         midnight = datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ).astimezone(UTC)
         for n in range(orders_per_day):
@@ -131,15 +143,12 @@ def load_history_into(conn: Connection, center_id: int, start: date, *, days: in
                                         "created_at": rated})
                 event(oid, OrderStatus.COMPLETED, OrderStatus.RATED, rated)
                 order["status"] = OrderStatus.RATED
-    tables = models.Base.metadata.tables
-    for name in TABLES:
-        for begin_at in range(0, len(rows[name]), CHUNK_ROWS):
-            conn.execute(insert(tables[name]), rows[name][begin_at:begin_at + CHUNK_ROWS])
+    flush()
     if conn.dialect.name == "postgresql":
         for name in TABLES:
-            if rows[name]:
+            if counts[name]:
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                   f"(SELECT MAX(id) FROM {name}))"))
         # fresh statistics, as after any bulk load: the planner sees the new rows
         conn.execute(text(f"ANALYZE {', '.join(TABLES)}, units, volunteers"))
-    return {name: len(rows[name]) for name in TABLES}
+    return counts
