@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Connection, Select, case, extract, func, select, union_all
+from sqlalchemy import CTE, Connection, Select, case, func, select, text, union_all
 
 from db import models
 from db.enums import OrderStatus, UnitLevel, VolunteerStatus
@@ -179,86 +179,122 @@ class Window:
     end: dt.datetime
 
 
-def _seconds(later: Any, earlier: Any) -> Any:
-    return extract("epoch", later - earlier)
+def _in_scope(column: Any, w: Window) -> Any:
+    """`column` (a unit id) names a unit of the scope."""
+    return column.in_(select(models.Unit.id).where(models.Unit.path.like(w.path + "%")))
+
+
+def _rolled_up(conn: Connection, w: Window, per_unit: Any, sums: list[str]) -> dict[int, dict[str, float]]:
+    """Sums of the per-unit rows `per_unit` (a subquery with `unit_id` and the columns `sums`) over
+    each unit's subtree: the unit rows joined to the ancestry, a few thousand rows whatever the data."""
+    anc = ancestry(w.path)
+    rows = conn.execute(select(anc.c.ancestor_id, *(func.sum(per_unit.c[name]) for name in sums))
+                        .select_from(per_unit.join(anc, anc.c.unit_id == per_unit.c.unit_id))
+                        .group_by(anc.c.ancestor_id))
+    return {int(row[0]): {name: float(row[i + 1] or 0) for i, name in enumerate(sums)} for row in rows}
+
+
+def _quarter_orders(w: Window, postgres: bool) -> tuple[Any, Any]:
+    """The quarter's orders of the scope, each with its first DISPATCHED and COMPLETED times and its
+    rating: (the orders CTE, the per-order subquery). Materialised on PostgreSQL, so the events are
+    grouped once."""
+    o, e, r = models.Order.__table__, models.OrderEvent.__table__, models.Rating.__table__
+    orders = (select(o.c.id, o.c.unit_id, o.c.status, o.c.created_at)
+              .where(o.c.created_at >= w.start, o.c.created_at < w.end, _in_scope(o.c.unit_id, w))
+              .cte("quarter_orders"))
+    if postgres:
+        orders = orders.prefix_with("MATERIALIZED")
+    firsts = (select(e.c.order_id,
+                     func.min(case((e.c.to_status == OrderStatus.DISPATCHED, e.c.at))).label("dispatched_at"),
+                     func.min(case((e.c.to_status == OrderStatus.COMPLETED, e.c.at))).label("completed_at"))
+              .join(orders, orders.c.id == e.c.order_id)
+              .where(e.c.to_status.in_((OrderStatus.DISPATCHED, OrderStatus.COMPLETED)))
+              .group_by(e.c.order_id).subquery("firsts"))
+    per_order = (select(orders.c.unit_id, orders.c.created_at, firsts.c.dispatched_at, firsts.c.completed_at,
+                        case((orders.c.status.in_(SERVED), 1), else_=0).label("served"), r.c.score)
+                 .select_from(orders.outerjoin(firsts, firsts.c.order_id == orders.c.id)
+                              .outerjoin(r, r.c.order_id == orders.c.id)))
+    return orders, per_order
 
 
 def _order_facts(conn: Connection, w: Window) -> dict[int, Facts]:
     """received, served, mean_rating, median dispatch and completion minutes per ancestor."""
-    o, e, r = models.Order.__table__, models.OrderEvent.__table__, models.Rating.__table__
-    anc = ancestry(w.path)
-    received = (o.c.created_at >= w.start, o.c.created_at < w.end)
-    events = (select(e.c.order_id,
-                     func.min(case((e.c.to_status == OrderStatus.DISPATCHED, e.c.at))).label("dispatched_at"),
-                     func.min(case((e.c.to_status == OrderStatus.COMPLETED, e.c.at))).label("completed_at"))
-              .join(o, o.c.id == e.c.order_id).where(*received)
-              .where(e.c.to_status.in_((OrderStatus.DISPATCHED, OrderStatus.COMPLETED)))
-              .group_by(e.c.order_id).subquery("firsts"))
-    joined = (o.join(anc, anc.c.unit_id == o.c.unit_id).outerjoin(events, events.c.order_id == o.c.id)
-              .outerjoin(r, r.c.order_id == o.c.id))
-    columns: list[Any] = [anc.c.ancestor_id, func.count(o.c.id),
-                          func.sum(case((o.c.status.in_(SERVED), 1), else_=0)), func.avg(r.c.score)]
     postgres = conn.dialect.name == "postgresql"
+    _, per_order = _quarter_orders(w, postgres)
     if postgres:
-        columns += [func.percentile_cont(0.5).within_group(_seconds(events.c.dispatched_at, o.c.created_at)),
-                    func.percentile_cont(0.5).within_group(_seconds(events.c.completed_at, o.c.created_at))]
-    out: dict[int, Facts] = {}
-    for row in conn.execute(select(*columns).select_from(joined).where(*received).group_by(anc.c.ancestor_id)):
-        facts: Facts = {"received": float(row[1]), "served": float(row[2] or 0),
-                        "mean_rating": None if row[3] is None else float(row[3])}
-        if postgres:
-            facts["median_dispatch_minutes"] = None if row[4] is None else float(row[4]) / 60
-            facts["median_completion_minutes"] = None if row[5] is None else float(row[5]) / 60
-        out[int(row[0])] = facts
-    if not postgres:
-        # SQLite has no percentile_cont: one grouped fetch of the durations, medians here (the same
-        # interpolated median: the mean of the two middle values of an even count).
-        spans: dict[int, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-        for ancestor, created, dispatched, completed in conn.execute(
-                select(anc.c.ancestor_id, o.c.created_at, events.c.dispatched_at, events.c.completed_at)
-                .select_from(joined).where(*received)
-                .where((events.c.dispatched_at.is_not(None)) | (events.c.completed_at.is_not(None)))):
-            to_dispatch, to_complete = spans[int(ancestor)]
-            if dispatched is not None:
-                to_dispatch.append((dispatched - created).total_seconds())
-            if completed is not None:
-                to_complete.append((completed - created).total_seconds())
-        for ancestor, facts in out.items():
-            to_dispatch, to_complete = spans.get(ancestor, ([], []))
-            facts["median_dispatch_minutes"] = statistics.median(to_dispatch) / 60 if to_dispatch else None
-            facts["median_completion_minutes"] = statistics.median(to_complete) / 60 if to_complete else None
-    return out
+        # one statement: per-order rows once, counts rolled up per unit, medians over each subtree
+        base = per_order.add_columns(
+            func.date_part("epoch", per_order.selected_columns.dispatched_at
+                           - per_order.selected_columns.created_at).label("to_dispatch"),
+            func.date_part("epoch", per_order.selected_columns.completed_at
+                           - per_order.selected_columns.created_at).label("to_complete")).cte("per_order")
+        base = base.prefix_with("MATERIALIZED")
+        anc = ancestry(w.path)
+        medians = (select(anc.c.ancestor_id,
+                          func.count().label("received"), func.sum(base.c.served).label("served"),
+                          func.avg(base.c.score).label("rating"),
+                          func.percentile_cont(0.5).within_group(base.c.to_dispatch).label("dispatch"),
+                          func.percentile_cont(0.5).within_group(base.c.to_complete).label("complete"))
+                   .select_from(base.join(anc, anc.c.unit_id == base.c.unit_id)).group_by(anc.c.ancestor_id))
+        out: dict[int, Facts] = {}
+        for row in conn.execute(medians):
+            out[int(row.ancestor_id)] = {
+                "received": float(row.received), "served": float(row.served or 0),
+                "mean_rating": None if row.rating is None else float(row.rating),
+                "median_dispatch_minutes": None if row.dispatch is None else float(row.dispatch) / 60,
+                "median_completion_minutes": None if row.complete is None else float(row.complete) / 60}
+        return out
+    # SQLite has no percentile_cont: one fetch of the scope's per-order rows, grouped here over the
+    # tree (the same interpolated median: the mean of the two middle values of an even count)
+    units = {int(uid): path for uid, path in conn.execute(
+        select(models.Unit.id, models.Unit.path).where(models.Unit.path.like(w.path + "%")))}
+    rows = conn.execute(per_order).all()  # unit_id, created_at, dispatched_at, completed_at, served, score
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        for ancestor in (int(p) for p in units[int(row[0])].strip("/").split("/")):
+            if ancestor in units:
+                groups[ancestor].append(row)
+    found: dict[int, Facts] = {}
+    for ancestor, members in groups.items():
+        to_dispatch = [(d - c).total_seconds() for _, c, d, _, _, _ in members if d is not None]
+        to_complete = [(f - c).total_seconds() for _, c, _, f, _, _ in members if f is not None]
+        scores = [m[5] for m in members if m[5] is not None]
+        found[ancestor] = {
+            "received": float(len(members)), "served": float(sum(m[4] for m in members)),
+            "mean_rating": sum(scores) / len(scores) if scores else None,
+            "median_dispatch_minutes": statistics.median(to_dispatch) / 60 if to_dispatch else None,
+            "median_completion_minutes": statistics.median(to_complete) / 60 if to_complete else None}
+    return found
 
 
 def _task_facts(conn: Connection, w: Window) -> dict[int, Facts]:
     """Tasks due (COMPLETED or NO_SHOW) and no-shows on the quarter's orders, per ancestor."""
     o, a = models.Order.__table__, models.Assignment.__table__
-    anc = ancestry(w.path)
-    rows = conn.execute(
-        select(anc.c.ancestor_id, func.count(a.c.id),
-               func.sum(case((a.c.status == AssignmentStatus.NO_SHOW, 1), else_=0)))
-        .select_from(a.join(o, o.c.id == a.c.order_id).join(anc, anc.c.unit_id == o.c.unit_id))
-        .where(o.c.created_at >= w.start, o.c.created_at < w.end,
-               a.c.status.in_((AssignmentStatus.COMPLETED, AssignmentStatus.NO_SHOW)))
-        .group_by(anc.c.ancestor_id))
-    return {int(r[0]): {"tasks_due": float(r[1]), "no_shows": float(r[2] or 0)} for r in rows}
+    per_unit = (select(o.c.unit_id, func.count(a.c.id).label("tasks_due"),
+                       func.sum(case((a.c.status == AssignmentStatus.NO_SHOW, 1), else_=0)).label("no_shows"))
+                .select_from(a.join(o, o.c.id == a.c.order_id))
+                .where(o.c.created_at >= w.start, o.c.created_at < w.end, _in_scope(o.c.unit_id, w),
+                       a.c.status.in_((AssignmentStatus.COMPLETED, AssignmentStatus.NO_SHOW)))
+                .group_by(o.c.unit_id).subquery("tasks"))
+    return {unit: dict(f) for unit, f in _rolled_up(conn, w, per_unit, ["tasks_due", "no_shows"]).items()}
 
 
 def _volunteer_facts(conn: Connection, w: Window) -> dict[int, Facts]:
     """Registered volunteers, those active in the quarter and their approved hours, per ancestor."""
     v, sr = models.Volunteer.__table__, models.ServiceRecord.__table__
-    anc = ancestry(w.path)
     served = (select(sr.c.volunteer_id,
                      func.sum(func.coalesce(sr.c.credit_minutes, 0) + sr.c.honour_minutes).label("minutes"))
               .where(sr.c.checked_in_at >= w.start, sr.c.checked_in_at < w.end, sr.c.checked_out_at.is_not(None))
               .group_by(sr.c.volunteer_id).subquery("served"))
-    rows = conn.execute(
-        select(anc.c.ancestor_id, func.count(v.c.id), func.count(served.c.volunteer_id), func.sum(served.c.minutes))
-        .select_from(v.join(anc, anc.c.unit_id == v.c.unit_id).outerjoin(served, served.c.volunteer_id == v.c.id))
-        .where(v.c.status != VolunteerStatus.LEFT)
-        .group_by(anc.c.ancestor_id))
-    return {int(r[0]): {"registered": float(r[1]), "active": float(r[2]),
-                        "approved_hours": float(r[3] or 0) / 60} for r in rows}
+    per_unit = (select(v.c.unit_id, func.count(v.c.id).label("registered"),
+                       func.count(served.c.volunteer_id).label("active"),
+                       func.sum(served.c.minutes).label("minutes"))
+                .select_from(v.outerjoin(served, served.c.volunteer_id == v.c.id))
+                .where(v.c.status != VolunteerStatus.LEFT, _in_scope(v.c.unit_id, w))
+                .group_by(v.c.unit_id).subquery("people"))
+    rolled = _rolled_up(conn, w, per_unit, ["registered", "active", "minutes"])
+    return {unit: {"registered": f["registered"], "active": f["active"], "approved_hours": f["minutes"] / 60}
+            for unit, f in rolled.items()}
 
 
 #: The statements that count facts; each returns {unit id: facts} over the whole scope.
@@ -275,6 +311,9 @@ def unit_facts(conn: Connection, units: list[ScopeUnit], quarter: Quarter) -> di
     start, end = quarter.utc_bounds()
     window = Window(units[0].path, start, end)
     facts: dict[int, Facts] = {u.id: {} for u in units}
+    if conn.dialect.name == "postgresql":
+        # these few large aggregates gain nothing from JIT compilation, which costs them seconds
+        conn.execute(text("SET LOCAL jit = off"))
     for source in FACT_SOURCES:
         for unit_id, found in source(conn, window).items():
             if unit_id in facts:
