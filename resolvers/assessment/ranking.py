@@ -8,7 +8,8 @@ trend over the published quarters.
 - `publish(info, data)`: stores the ranking of a center's tree for a quarter that is over, with the
   configured weights, who published it and when (one publication per center and quarter, never
   changed).
-- `publication(info, scope, quarter)`, `trend(info, unit, last)`: read the published snapshots.
+- `publication(info, scope, quarter)`, `trend(info, unit, last)`: read the published snapshots,
+  within the city (staff with a grant in the tree, analysts, the platform admin).
 
 Figures are totals and shares, never a person: the computation reads through the connection (no
 row criteria) once the caller is known to cover the scope.
@@ -64,6 +65,20 @@ def _scope(info: Info, scope: str, path: tuple[str, ...]) -> models.Unit:
         raise ClientError(f"{path[-1]}: you are not staff over this unit: ask for a unit your grants cover",
                           ErrorCode.FORBIDDEN, path)
     return unit
+
+
+def _tree_reader(info: Info, unit_pk: int, path: tuple[str, ...]) -> None:
+    """A published ranking is read within its city: staff with a grant in the unit's tree (the
+    center's subtree), analysts and the platform admin; FORBIDDEN naming the field otherwise."""
+    caller = info.context.auth.caller
+    unit_path = info.context.session.scalar(select(models.Unit.path).where(models.Unit.id == unit_pk))
+    if caller is None or unit_path is None:
+        raise ClientError(f"{path[-1]}: no Unit has this ID", ErrorCode.NOT_FOUND, path)
+    root = "/" + unit_path.strip("/").split("/")[0] + "/"
+    if not (caller.is_admin or Role.ANALYST in caller.roles
+            or any(g.unit_path and g.unit_path.startswith(root) for g in caller.grants_of(*UNIT_ROLES))):
+        raise ClientError(f"{path[-1]}: the rankings of another city are not yours to read", ErrorCode.FORBIDDEN,
+                          path)
 
 
 def what_if_weights(entries: Sequence[Any] | None, path: tuple[str, ...] = ("weights",)
@@ -189,6 +204,7 @@ def publication(info: Info, scope: str, quarter: str) -> AssessmentView | None:
     q = quarter_of(quarter, ("quarter",))
     session = info.context.session
     pk = globalid.decode_as(scope, "Unit", ("scope",))
+    _tree_reader(info, pk, ("scope",))
     found = session.scalar(select(models.AssessmentPublication).where(
         models.AssessmentPublication.scope_unit_id == pk, models.AssessmentPublication.quarter == q.label))
     return None if found is None else _published(session, found)
@@ -208,6 +224,7 @@ def trend(info: Info, unit: str, last: int) -> list[TrendPoint]:
     if not 1 <= last <= MAX_TREND:
         raise ClientError(f"last: give 1 to {MAX_TREND} quarters", ErrorCode.OUT_OF_RANGE, ("last",))
     pk = globalid.decode_as(unit, "Unit", ("unit",))
+    _tree_reader(info, pk, ("unit",))
     P, S = models.AssessmentPublication, models.AssessmentScore
     rows = info.context.session.execute(
         select(P.quarter, S.score, S.rank, S.ranked, P.published_at).join(P, P.id == S.publication_id)

@@ -80,6 +80,18 @@ def test_center_staff_publish_quarters_and_a_unit_reads_its_trend(api: DispatchC
             .where(models.AssessmentPublication.quarter == "2026Q2"))
     assert by == "center.admin"  # the audit names the signed-in account
 
+    # a station's dispatcher reads his city's ranking and trend; another city's staff do not
+    station = token_for(settings, engine, "east.dispatcher", [(Role.DISPATCHER, {"unit_id": pk(world["east"])})])
+    assert api.data_as(station, TREND, {"u": world["west"], "last": 8})["assessmentTrend"] != []
+    assert api.data_as(station, PUBLISHED, {"s": world["center"], "q": "2026Q3"})["assessmentPublication"]
+    elsewhere = create_unit(api, "CENTER")
+    stranger = token_for(settings, engine, "other.admin", [(Role.UNIT_ADMIN, {"unit_id": pk(elsewhere)})])
+    for document, variables in ((TREND, {"u": world["east"], "last": 8}),
+                                (PUBLISHED, {"s": world["center"], "q": "2026Q3"})):
+        body = api.client.post("/graphql", json={"query": document, "variables": variables},
+                               headers={"Authorization": f"Bearer {stranger}"}).json()
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+
 
 def test_bad_publications_are_refused_naming_the_field_with_nothing_written(
         api: DispatchClient, world: dict[str, Any], engine: Engine, settings: Settings) -> None:
