@@ -4,9 +4,11 @@ error naming the field and writes nothing; staff reach only the subtrees they co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from db import models
@@ -17,7 +19,7 @@ from tests.auth.support import token_for
 from tests.auth.world import pk
 from tests.dispatch.support import DispatchClient, register_doctor
 from tests.schema.support import create_unit
-from wenming.settings import Settings
+from wenming.settings import Settings, read_settings
 
 PUBLISH = ("mutation P($input: AssessmentPublishInput!) { assessmentPublish(input: $input) { "
            "assessment { quarter scopeId publishedAt publishedBy normalisation weights { indicator weight } "
@@ -160,3 +162,23 @@ def test_what_if_weights_are_checked_and_staff_read_only_their_subtree(
     refused_call = api.client.post("/graphql", json={"query": TREND, "variables": {"u": world["east"], "last": 2}},
                                    headers={"Authorization": f"Bearer {resident}"})
     assert refused_call.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_z_scores_from_configuration_centre_each_level(api: DispatchClient, world: dict[str, Any], engine: Engine,
+                                                       settings: Settings) -> None:
+    with_history(api, world, engine)
+    reconfigured = dataclasses.replace(settings, assessment=read_settings(
+        {"WENMING_ASSESSMENT_NORMALISATION": "zscore"}).assessment)
+    other = DispatchClient(reconfigured, engine)
+    try:
+        found = other.data(ASSESSMENT, {"scope": world["center"], "quarter": "2026Q3"})["assessment"]
+    finally:
+        other.close()
+    assert found["normalisation"] == "zscore"
+    stations = [e["node"] for e in found["units"]["edges"] if e["node"]["level"] == "STATION"]
+    assert len(stations) == 2
+    for key in ("orders_received", "completion_rate", "hours_per_volunteer"):
+        z = [next(c["normalised"] for c in s["contributions"] if c["indicator"] == key) for s in stations]
+        assert sum(z) == pytest.approx(0, abs=1e-9) and all(abs(v) in (0, pytest.approx(1)) for v in z), (key, z)
+    for node in (e["node"] for e in found["units"]["edges"]):
+        assert node["score"] == pytest.approx(sum(c["contribution"] for c in node["contributions"]), abs=1e-9)
