@@ -11,6 +11,7 @@ import strawberry
 
 from resolvers.core import bounds
 from schema.accounts.fields import AccountMutations, AccountQueries
+from schema.assessment.fields import AssessmentMutations, AssessmentQueries
 from schema.certificates.fields import CertificateMutations, CertificateQueries
 from schema.civility.fields import CivilityMutations, CivilityQueries
 from schema.core.checked import check_root_fields
@@ -38,7 +39,7 @@ from schema.training.fields import TrainingMutations, TrainingQueries
 class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQueries, MenuQueries, OrderQueries,
             DispatchQueries, ScenarioQueries, ChangeRequestQueries, RecognitionQueries,
             InsuranceQueries, CertificateQueries, TrainingQueries, ProjectQueries, SubsidyQueries,
-            CivilityQueries):
+            CivilityQueries, AssessmentQueries):
     """Everything readable."""
 
 
@@ -46,7 +47,7 @@ class Query(AccountQueries, NodeQueries, UnitQueries, TeamQueries, VolunteerQuer
 class Mutation(AccountMutations, UnitMutations, TeamMutations, VolunteerMutations, MenuMutations, OrderMutations,
                DispatchMutations, ScenarioMutations, ChangeRequestMutations, RecognitionMutations,
                InsuranceMutations, CertificateMutations, TrainingMutations, ProjectMutations, SubsidyMutations,
-               CivilityMutations):
+               CivilityMutations, AssessmentMutations):
     """Everything writable; each mutation takes one `input` and returns `userErrors`."""
 
 

@@ -1,5 +1,5 @@
 """The `wenming` command: serve, worker, db, examples, match, scenario, account, points, training,
-import, subsidies.
+import, subsidies, assessment.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -99,6 +99,51 @@ def _training(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assessment(args: argparse.Namespace) -> int:
+    """`wenming assessment QUARTER [--scope CODE] [--csv FILE|-]`: the quarter's assessment of a
+    center's tree (every indicator per unit), as the analysts' CSV table or a ranking summary."""
+    from sqlalchemy import select
+
+    from db.enums import UnitLevel
+    from db.models import Unit
+    from db.session import make_engine
+    from resolvers.assessment.indicators import Quarter
+    from resolvers.assessment.scoring import assess
+    from resolvers.assessment.table import write_csv
+
+    settings = read_settings()
+    try:
+        quarter = Quarter.parse(args.quarter)
+    except ValueError as exc:
+        print(f"wenming assessment: {exc}", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            where = Unit.code == args.scope if args.scope else Unit.level == UnitLevel.CENTER
+            scopes = conn.execute(select(Unit.id, Unit.path, Unit.code).where(where)).all()
+            if len(scopes) != 1:
+                print("wenming assessment: " + (f"no unit has the code {args.scope!r}" if args.scope else
+                      "name the center with --scope CODE (the database holds "
+                      f"{len(scopes)} centers)"), file=sys.stderr)
+                return 2
+            unit_id, path, code = scopes[0]
+            config = settings.assessment
+            result = assess(conn, path, unit_id, quarter, config.weights, config.normalisation)
+    finally:
+        engine.dispose()
+    if args.csv == "-":
+        write_csv(result, sys.stdout)
+    elif args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as out:
+            count = write_csv(result, out)
+        print(f"{code} {quarter.label}: {count} units written to {args.csv}")
+    else:
+        for unit in (u for u in result.units if u.rank <= 3):  # the top three of each level
+            print(f"{unit.level.value:<9} {unit.rank:>3}/{unit.ranked:<3} {unit.score:7.2f}  {unit.code} {unit.name}")
+    return 0
+
+
 def _match(args: argparse.Namespace) -> int:
     from matching.cli import main as match_main  # ortools and numpy load only for `match`
 
@@ -166,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "expiring within WENMING_CERTIFICATE_NOTICE_DAYS")
     notify.add_argument("--today", help="the day to count from (YYYY-MM-DD; default: today, local)")
     notify.set_defaults(func=_training)
+    assessment = sub.add_parser("assessment", help="the quarterly assessment of a center's tree")
+    assessment.add_argument("quarter", help="e.g. 2026Q3")
+    assessment.add_argument("--scope", help="the code of the unit whose subtree is assessed (default: the center)")
+    assessment.add_argument("--csv", metavar="FILE", help="write every indicator per unit as CSV (- for stdout)")
+    assessment.set_defaults(func=_assessment)
 
     from wenming.accounts_cli import add_parser as add_account_parser  # strawberry: not for `match`, `scenario`
 

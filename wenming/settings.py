@@ -31,8 +31,12 @@ every layer (its shape: resolvers/core/settings.py). Nothing else reads WENMING_
 | WENMING_CERTIFICATE_GRACE_DAYS    | 0                       | days an expired certificate still counts for dispatch |
 | WENMING_CERTIFICATE_NOTICE_DAYS   | 30,7                    | days before expiry that holders are notified         |
 | WENMING_PROJECT_GRADES            | A:85,B:70,C:60          | lowest score (0..100) of each project grade, best |
+| WENMING_ASSESSMENT_WEIGHTS        | (see below)             | INDICATOR:WEIGHT,...: assessment weights, sum 1      |
+| WENMING_ASSESSMENT_NORMALISATION  | minmax                  | minmax or zscore, within a level of the tree         |
 | WENMING_RUN_LEASE_SECONDS         | 30                      | a process's claim on a run lasts this long unrenewed |
 | WENMING_RUN_MEMORY_MB             | 4096                    | address space of one run's solver process            |
+
+The assessment's default weights: resolvers/core/settings.py DEFAULT_ASSESSMENT_WEIGHTS.
 
 (1) WENMING_MAX_DEPTH, _MAX_ALIASES, _MAX_TOKENS, _MAX_COST, _MAX_BODY_BYTES,
 _RATE_PER_ADDRESS, _RATE_PER_ACCOUNT, _LOGIN_FAILURES_PER_ADDRESS.
@@ -47,6 +51,8 @@ from typing import Any
 from resolvers.core.settings import (
     DEV_SECRET_KEY,
     MIN_KEY_LENGTH,
+    NORMALISATIONS,
+    AssessmentSettings,
     AuthSettings,
     LimitSettings,
     PointsSettings,
@@ -221,6 +227,30 @@ def _projects(env: Mapping[str, str]) -> ProjectSettings:
     return ProjectSettings(grades=tuple(grades))
 
 
+def _assessment(env: Mapping[str, str]) -> AssessmentSettings:
+    raw = env.get("WENMING_ASSESSMENT_WEIGHTS", "")
+    weights = AssessmentSettings.weights
+    if raw.strip():
+        parsed: dict[str, float] = {}
+        for part in raw.split(","):
+            key, _, number = part.strip().partition(":")
+            try:
+                parsed[key.strip()] = float(number)
+            except ValueError:
+                raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS: {part.strip()[:60]!r}: write INDICATOR:WEIGHT, "
+                                    "e.g. completion_rate:0.2") from None
+        from resolvers.assessment.indicators import weight_problems  # the models load only when weights are set
+
+        problems = weight_problems(parsed)
+        if problems:
+            raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS={raw[:200]!r}: {problems[0][1]}")
+        weights = tuple(parsed.items())
+    method = env.get("WENMING_ASSESSMENT_NORMALISATION", "minmax").strip().lower()
+    if method not in NORMALISATIONS:
+        raise SettingsError(f"WENMING_ASSESSMENT_NORMALISATION={method!r}: set {' or '.join(NORMALISATIONS)}")
+    return AssessmentSettings(weights=weights, normalisation=method)
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or `environ`); a bad value raises SettingsError naming it."""
     env = os.environ if environ is None else environ
@@ -244,6 +274,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         points=_points(env),
         stars=_stars(env),
         projects=_projects(env),
+        assessment=_assessment(env),
         trusted_proxies=tuple(p.strip() for p in env.get("WENMING_TRUSTED_PROXIES", "").split(",") if p.strip()),
         db_statement_timeout_ms=_positive(env, "WENMING_DB_STATEMENT_TIMEOUT_MS", 15_000),
         db_connect_timeout_s=_positive(env, "WENMING_DB_CONNECT_TIMEOUT_S", 5),

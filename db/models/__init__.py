@@ -7,7 +7,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `certificates`
 (record certificates and publication preferences), `training` (courses, sessions, the certificates
 they issue), `projects` (volunteer service projects and their library), `subsidies` (subsidy rules
-and monthly batches), `civility` (the civility self-assessment).
+and monthly batches), `civility` (the civility self-assessment), `assessment` (published quarterly
+rankings).
 """
 
 from db.models.accounts import (
@@ -21,6 +22,7 @@ from db.models.accounts import (
     Role,
     RoleGrant,
 )
+from db.models.assessment import AssessmentPublication, AssessmentScore
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.certificates import PublicationListing, PublicationPreference, ServiceCertificate
 from db.models.civility import CivilityAnswer, CivilityItem, CivilityQuestionnaire, CivilityResponse
@@ -90,6 +92,8 @@ __all__ = [
     "AccountAction",
     "AccountEvent",
     "ApiKey",
+    "AssessmentPublication",
+    "AssessmentScore",
     "Assignment",
     "AvailabilityException",
     "AvailabilityWindow",

@@ -2,7 +2,8 @@
 
 Who may do what is declared per domain (network.py, forces.py, orders.py, dispatch.py,
 accounts.py, scenarios.py, recognition.py, insurance.py, certificates.py, training.py, projects.py,
-subsidies.py, civility.py, in the words of rules.py); this module only enforces it, in three places:
+subsidies.py, civility.py, assessment.py, in the words of rules.py); this module only enforces it, in three
+places:
 
 1. Root fields (`ROOT_ACCESS`, all domains' `roots`): which roles may call each query, mutation
    and subscription at all; checked before execution by wenming.access.Authorise. A field
@@ -33,6 +34,7 @@ from db import models
 from db.models import Role
 from resolvers.access import (
     accounts,
+    assessment,
     certificates,
     civility,
     dispatch,
@@ -53,7 +55,7 @@ from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 #: Every domain's declarations, in the order docs/access.md lists them.
 DOMAINS: tuple[Domain, ...] = (network.DOMAIN, forces.DOMAIN, orders.DOMAIN, dispatch.DOMAIN, accounts.DOMAIN,
                                scenarios.DOMAIN, recognition.DOMAIN, insurance.DOMAIN, certificates.DOMAIN,
-                               training.DOMAIN, projects.DOMAIN, subsidies.DOMAIN, civility.DOMAIN)
+                               training.DOMAIN, projects.DOMAIN, subsidies.DOMAIN, civility.DOMAIN, assessment.DOMAIN)
 
 
 def _merged(kind: str) -> dict[Any, Any]:

@@ -78,6 +78,10 @@ LIST_BOUNDS: dict[str, int] = {
     "CivilityQuestionnaire.items": 50,  # resolvers/civility/survey.py MAX_ITEMS
     "CivilityIndex.items": 50,  # one mean per item
     "CivilityIndex.parts": 50,  # resolvers/civility/index.py MAX_PARTS
+    "Query.assessmentIndicators": 50,  # resolvers/assessment/indicators.py INDICATORS
+    "Query.assessmentTrend": 40,  # resolvers/assessment/ranking.py MAX_TREND
+    "Assessment.weights": 50,  # one per indicator
+    "UnitAssessment.contributions": 50,  # one per indicator
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
     "Query.trainingCourses": 500,  # resolvers/training/courses.py MAX_LISTED
     "Query.trainingSessions": 500,  # MAX_LISTED

@@ -96,6 +96,30 @@ class StarSettings:
         return self.approvers[stars - 1]
 
 
+#: The default weights of the quarterly assessment's indicators (resolvers/assessment/indicators.py);
+#: an indicator not named weighs 0 (shown, not counted). They sum to 1.
+DEFAULT_ASSESSMENT_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("orders_received", 0.10), ("orders_served", 0.10), ("median_dispatch_minutes", 0.10),
+    ("median_completion_minutes", 0.10), ("completion_rate", 0.15), ("no_show_rate", 0.10),
+    ("mean_rating", 0.10), ("hours_per_volunteer", 0.10), ("active_share", 0.10),
+    ("activities_per_station", 0.05),
+)
+
+
+#: How the assessment normalises values within a level of the tree (resolvers/assessment/scoring.py).
+NORMALISATIONS = ("minmax", "zscore")
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """The quarterly assessment (季度考核, resolvers/assessment/): configuration, not code."""
+
+    #: (indicator key, weight) pairs summing to 1 (WENMING_ASSESSMENT_WEIGHTS)
+    weights: tuple[tuple[str, float], ...] = DEFAULT_ASSESSMENT_WEIGHTS
+    #: how values are normalised within a level of the tree: "minmax" or "zscore"
+    normalisation: str = "minmax"
+
+
 @dataclass(frozen=True)
 class ProjectSettings:
     """Evaluation of projects (优秀项目库, resolvers/projects/evaluation.py): the grades' thresholds.
@@ -162,6 +186,7 @@ class Settings:
     points: PointsSettings = field(default_factory=PointsSettings)
     stars: StarSettings = field(default_factory=StarSettings)
     projects: ProjectSettings = field(default_factory=ProjectSettings)
+    assessment: AssessmentSettings = field(default_factory=AssessmentSettings)
     #: reverse proxies whose X-Forwarded-For names the client (none: the peer address is the client)
     trusted_proxies: tuple[str, ...] = ()
     #: a stalled database fails requests fast (PostgreSQL): per statement, per connection attempt,

@@ -119,6 +119,8 @@ DEPENDENTS = (
     (models.PracticeBase.unit_id, "practice bases"),
     (models.PracticePoint.unit_id, "practice points"),
     (models.Department.unit_id, "departments"),
+    (models.AssessmentScore.unit_id, "published assessments"),
+    (models.AssessmentPublication.scope_unit_id, "published assessments"),
 )
 
 

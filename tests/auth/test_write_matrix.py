@@ -206,6 +206,9 @@ CASES: dict[str, Case] = {
     "civilityQuestionnaireCreate": Case(lambda i: _questionnaire_input(i)),
     "civilityResponseSubmit": Case(lambda i: {"questionnaire": i["questionnaire_b"], "station": i["station_b"],
                                               "household": "3栋101", "scores": [4, 5]}),
+    # assessment: publishing the ranking of B's center for a quarter that is over (after unitDelete:
+    # a published unit stays in use)
+    "assessmentPublish": Case(lambda i: {"scope": i["center_b"], "quarter": "2026Q3"}, phase=1),
 }
 
 

@@ -1,5 +1,5 @@
 """Smoke tests of the benchmark machinery: memory measurement, the per-run child, the GAP script, the
-abuse benchmark."""
+abuse benchmark, the assessment benchmark."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_run, gap_bench
+from benchmarks import assessment_bench, bench_run, gap_bench
 from benchmarks.gapio import DEFAULT_BENCH_DIR
 from benchmarks.measure import run_measured
 
@@ -92,3 +92,14 @@ def test_abuse_bench_runs_both_phases_against_a_real_server(tmp_path: Path) -> N
     assert figures["abuse_queries"] > 0 and "OUT_OF_RANGE" not in figures["abuse_codes"]  # under every limit
     assert figures["ratio_p95"] > 0 and figures["peak_rss_mb"] > 50
     assert "p95 ratio with/without abuse" in done.stdout and "server peak RSS" in done.stdout
+
+
+def test_assessment_bench_counts_the_same_statements_for_both_trees(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The assessment benchmark at a tiny size, on SQLite: both trees, the baseline, the verdict."""
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    assert assessment_bench.main(["--url", url, "--volunteers", "300", "--small-volunteers", "100", "--days", "5",
+                                  "--orders-per-day", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "516 units" in out and "76 units" in out and "per-unit baseline" in out
+    assert "independent of the number of units" in out

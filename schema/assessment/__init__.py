@@ -1,0 +1,1 @@
+"""The quarterly assessment in the API (resolvers/assessment/)."""
