@@ -4,7 +4,8 @@ Modules: `base` (Base, column types), `network` (units, departments, bases, poin
 (teams, skills, volunteers and their details), `menu` (service items, menu offers, orders),
 `dispatch` (runs, tasks, service records), `accounts`, `scenarios` (analysts' scenario runs),
 `requests` (volunteers' time claims and change requests, which staff decide), `recognition` (the
-points ledger and the exchange mall), `insurance` (volunteers' insurance policies).
+points ledger and the exchange mall), `insurance` (volunteers' insurance policies), `imports`
+(the audit of applied imports).
 """
 
 from db.models.accounts import (
@@ -39,6 +40,7 @@ from db.models.forces import (
     VolunteerDomain,
     VolunteerSkill,
 )
+from db.models.imports import ImportChange, ImportRun
 from db.models.insurance import InsurancePolicy, InsurancePolicyKind, InsuredVolunteer
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
@@ -57,6 +59,8 @@ from db.models.requests import TimeClaim, VolunteerChangeRequest
 from db.models.scenarios import ScenarioRun
 
 __all__ = [
+    "ImportChange",
+    "ImportRun",
     "Account",
     "AccountAction",
     "AccountEvent",

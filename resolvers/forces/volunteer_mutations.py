@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from db import models
@@ -82,11 +82,15 @@ def _write_details(session: Session, volunteer_id: int, skills: list[tuple[int, 
     session.flush()
 
 
-def register_volunteer(session: Session, secret_key: str, data: Any) -> models.Volunteer:
-    """The volunteerRegister path: every check, then the write (also the roster import's path)."""
-    checks = Checks(session)
+def check_registration(checks: Checks, secret_key: str, data: Any, *, unique: bool = True
+                       ) -> tuple[models.Volunteer, list[tuple[int, int, Any]]] | None:
+    """volunteerRegister's checks of `data`: the new volunteer (not added) and its skills, or None
+    with the problems in `checks`. `unique=False` leaves out the two look-ups of an already
+    registered volunteer number and ID number, for a caller that checks many rows at once (the
+    roster import); the database's unique constraints hold either way."""
     number = checks.name(data.volunteer_number, ("input", "volunteerNumber"), max_length=64)
-    checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
+    if unique:
+        checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
     name = checks.name(data.name, ("input", "name"))
     phone = checks.phone(data.phone, ("input", "phone"), required=True)
     stored = None
@@ -94,7 +98,7 @@ def register_volunteer(session: Session, secret_key: str, data: Any) -> models.V
         stored = prepare_id_number(data.id_number, secret_key)
     except IdNumberError as exc:
         checks.problems.append(db_problem(exc, ("input", "idNumber")))
-    if stored is not None:
+    if stored is not None and unique:
         checks.unique(models.Volunteer.id_number_fingerprint, stored.fingerprint, ("input", "idNumber"),
                       "volunteer")
     checks.location(data.home_location, ("input", "homeLocation"))
@@ -102,7 +106,8 @@ def register_volunteer(session: Session, secret_key: str, data: Any) -> models.V
     _limits(checks, data)
     skills = _skills(checks, data.skills)
     _weekly(checks, data.weekly)
-    checks.raise_if_any()
+    if checks.problems:
+        return None
     assert stored is not None and unit is not None
     volunteer = models.Volunteer(
         volunteer_number=number, name=name, phone=phone, id_number_fingerprint=stored.fingerprint,
@@ -111,10 +116,45 @@ def register_volunteer(session: Session, secret_key: str, data: Any) -> models.V
         max_travel_km=data.max_travel_km, max_tasks_per_day=data.max_tasks_per_day,
         max_minutes_per_day=data.max_minutes_per_day, synthetic=data.synthetic,
     )
+    return volunteer, skills
+
+
+def register_volunteer(session: Session, secret_key: str, data: Any) -> models.Volunteer:
+    """The volunteerRegister path: every check, then the write."""
+    checks = Checks(session)
+    checked = check_registration(checks, secret_key, data)
+    checks.raise_if_any()
+    assert checked is not None
+    volunteer, skills = checked
     session.add(volunteer)
     session.flush()
     _write_details(session, volunteer.id, skills, data.domains, data.weekly, new=True)
     return volunteer
+
+
+def insert_volunteers(session: Session, registrations: Sequence[tuple[models.Volunteer, list[tuple[int, int, Any]],
+                                                                         Sequence[Any], Sequence[Any]]]) -> list[int]:
+    """Write many checked registrations (check_registration's volunteer and skills, the domains and
+    weekly windows) at once: one INSERT of the volunteers and one per kind of detail row, through
+    the session, so the access policy checks their rows as it checks flushed objects. The new
+    volunteers' ids, in order."""
+    if not registrations:
+        return []
+    columns = {c.key for c in models.Volunteer.__table__.columns} - {"id"}
+    rows = [{k: v for k, v in vars(volunteer).items() if k in columns} for volunteer, *_ in registrations]
+    statement = insert(models.Volunteer).returning(models.Volunteer.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(statement, rows))
+    skills = [{"volunteer_id": pk, "skill_id": skill_id, "level": level, "certified_until": until}
+              for pk, (_, checked, _, _) in zip(ids, registrations, strict=True) for skill_id, level, until in checked]
+    domains = [{"volunteer_id": pk, "domain": domain}
+               for pk, (_, _, wanted, _) in zip(ids, registrations, strict=True) for domain in dict.fromkeys(wanted)]
+    weekly = [{"volunteer_id": pk, "weekday": w.weekday, "start_minute": w.start_minute, "end_minute": w.end_minute}
+              for pk, (_, _, _, windows) in zip(ids, registrations, strict=True) for w in windows]
+    for model, detail in ((models.VolunteerSkill, skills), (models.VolunteerDomain, domains),
+                          (models.AvailabilityWindow, weekly)):
+        if detail:
+            session.execute(insert(model), detail)
+    return ids
 
 
 def volunteer_register(info: Info, data: Any) -> Outcome[Any]:

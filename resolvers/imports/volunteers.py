@@ -1,8 +1,10 @@
 """The volunteer roster (志愿者花名册): one row per volunteer, keyed by the volunteer number.
 
-A new volunteer number is registered through `register_volunteer` (volunteerRegister's path), a
-known one updated through `update_volunteer` (volunteerUpdate's path) with only the fields that
-differ, so re-importing the same file changes nothing and every check of the API applies: the ID
+Rows are written a chunk at a time (framework.CHUNK_ROWS): what they name is read in one query
+per chunk, a new volunteer number is checked by `check_registration` (volunteerRegister's checks)
+and the chunk's new volunteers inserted together (`insert_volunteers`), a known one updated
+through `update_volunteer` (volunteerUpdate's path) with only the fields that differ, so
+re-importing the same file changes nothing and every check of the API applies: the ID
 number (format, region, birth date, checksum, already registered), the phone, coordinates, skill
 levels, limits, weekly windows, and the access policy of the caller's session (a unit admin
 writes only volunteers of his subtree). A blank optional cell keeps what is stored.
@@ -11,6 +13,7 @@ writes only volunteers of his subtree). A blank optional cell keeps what is stor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,11 +24,25 @@ from db import models
 from db.enums import ServiceDomain
 from db.errors import IdNumberError
 from db.identity import normalise_id_number, prepare_id_number
+from resolvers.access.policy import WRITES
+from resolvers.access.rules import Check
 from resolvers.core import globalid
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import db_problem
-from resolvers.forces.volunteer_mutations import register_volunteer, update_volunteer
-from resolvers.imports.framework import CREATED, UNCHANGED, UPDATED, CellError, Column, ImportContext, Kind
+from resolvers.core.validation import Checks
+from resolvers.forces.volunteer_mutations import check_registration, insert_volunteers, update_volunteer
+from resolvers.imports.framework import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    CellError,
+    Column,
+    ImportContext,
+    Kind,
+    Written,
+    guarded,
+    refused,
+)
 
 _LIST = re.compile(r"[;；,，、\n]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -188,18 +205,22 @@ class _Update:
     weekly: list[_Window] | None = None
 
 
-def _by_code(context: ImportContext, model: Any, code: str) -> Any:
-    cache = context.cache.setdefault(model.__tablename__, {})
-    if code not in cache:
-        cache[code] = context.session.scalar(select(model).where(model.code == code))
-    return cache[code]
+def _by_code(context: ImportContext, model: Any, codes: Iterable[str]) -> dict[str, Any]:
+    """The rows of `model` (units, skills) by code, read once per import (one query per chunk for
+    the codes not read yet); an unknown code maps to None."""
+    cache: dict[str, Any] = context.cache.setdefault(model.__tablename__, {})
+    missing = {code for code in codes if code not in cache}
+    if missing:
+        found = {row.code: row for row in context.session.scalars(select(model).where(model.code.in_(missing)))}
+        cache.update({code: found.get(code) for code in missing})
+    return cache
 
 
 def _resolve(context: ImportContext, v: dict[str, Any]) -> tuple[Any, list[_Skill] | None]:
-    """The unit and the skills the row names by code; unknown ones (and a unit outside the
-    import's scope) are problems at their columns."""
+    """The unit and the skills the row names by code (read by `_by_code` for the chunk); unknown
+    ones (and a unit outside the import's scope) are problems at their columns."""
     problems: list[Problem] = []
-    unit = _by_code(context, models.Unit, v["unit"])
+    unit = context.cache["units"][v["unit"]]
     if unit is None:
         problems.append(Problem(("input", "unit"), "no unit has this code", ErrorCode.NOT_FOUND))
     elif context.scope is not None and not unit.path.startswith(context.scope.path):
@@ -208,7 +229,7 @@ def _resolve(context: ImportContext, v: dict[str, Any]) -> tuple[Any, list[_Skil
     if v["skills"] is not None:
         skills = []
         for i, (code, level, until) in enumerate(v["skills"]):
-            skill = _by_code(context, models.Skill, code)
+            skill = context.cache["skills"][code]
             if skill is None:
                 problems.append(Problem(("input", "skills", str(i), "skill"), f"skill {i + 1}: no skill has this code",
                                         ErrorCode.NOT_FOUND))
@@ -223,14 +244,27 @@ def _weekly(v: dict[str, Any]) -> list[_Window] | None:
     return None if v["weekly"] is None else [_Window(*w) for w in v["weekly"]]
 
 
-def _stored(context: ImportContext, volunteer_id: int, *columns: Any) -> set[tuple[Any, ...]]:
-    """The volunteer's detail rows, as tuples of `columns` (of one table with a volunteer_id)."""
-    owner = columns[0].class_.volunteer_id
-    return {tuple(r) for r in context.session.execute(select(*columns).where(owner == volunteer_id))}
+_DETAILS = {
+    "skills": (models.VolunteerSkill.volunteer_id, models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
+               models.VolunteerSkill.certified_until),
+    "domains": (models.VolunteerDomain.volunteer_id, models.VolunteerDomain.domain),
+    "weekly": (models.AvailabilityWindow.volunteer_id, models.AvailabilityWindow.weekday,
+               models.AvailabilityWindow.start_minute, models.AvailabilityWindow.end_minute),
+}
 
 
-def _changes(context: ImportContext, volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None,
-             v: dict[str, Any]) -> dict[str, Any]:
+def _details(context: ImportContext, volunteer_ids: list[int]) -> dict[str, dict[int, set[tuple[Any, ...]]]]:
+    """The stored skills, domains and weekly windows of these volunteers: one query per kind."""
+    out: dict[str, dict[int, set[tuple[Any, ...]]]] = {name: {} for name in _DETAILS}
+    if volunteer_ids:
+        for name, columns in _DETAILS.items():
+            for owner, *rest in context.session.execute(select(*columns).where(columns[0].in_(volunteer_ids))):
+                out[name].setdefault(int(owner), set()).add(tuple(rest))  # type: ignore[arg-type]
+    return out
+
+
+def _changes(volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None, v: dict[str, Any],
+             details: dict[str, dict[int, set[tuple[Any, ...]]]]) -> dict[str, Any]:
     """The update's fields that differ from what is stored (none: the row is unchanged)."""
     changes: dict[str, Any] = {}
     if v["name"].strip() != volunteer.name:
@@ -245,48 +279,112 @@ def _changes(context: ImportContext, volunteer: models.Volunteer, unit: Any, ski
         if v[key] is not None and v[key] != getattr(volunteer, key):
             changes[key] = v[key]
     if skills is not None:
-        stored = _stored(context, volunteer.id, models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
-                         models.VolunteerSkill.certified_until)
+        stored = details["skills"].get(volunteer.id, set())
         wanted = {(globalid.decode_as(s.skill, "Skill"), s.level, s.certified_until) for s in skills}
         if stored != wanted or len(wanted) != len(skills):
             changes["skills"] = skills
-    if v["domains"] is not None and _stored(context, volunteer.id, models.VolunteerDomain.domain) != {
-            (d,) for d in v["domains"]}:
+    if v["domains"] is not None and details["domains"].get(volunteer.id, set()) != {(d,) for d in v["domains"]}:
         changes["domains"] = v["domains"]
     weekly = _weekly(v)
     if weekly is not None:
-        windows = _stored(context, volunteer.id, models.AvailabilityWindow.weekday,
-                          models.AvailabilityWindow.start_minute, models.AvailabilityWindow.end_minute)
+        windows = details["weekly"].get(volunteer.id, set())
         if windows != {(w.weekday, w.start_minute, w.end_minute) for w in weekly} or len(windows) != len(weekly):
             changes["weekly"] = weekly
     return changes
 
 
-def write(context: ImportContext, v: dict[str, Any]) -> str:
-    session = context.session
-    unit, skills = _resolve(context, v)
-    number = v["volunteer_number"]
-    volunteer = session.scalar(select(models.Volunteer).where(models.Volunteer.volunteer_number == number))
-    if volunteer is None:
-        register_volunteer(session, context.secret_key, _Register(
-            volunteer_number=v["volunteer_number"], name=v["name"], phone=v["phone"], id_number=v["id_number"],
-            home_location=_Location(v["lat"], v["lon"]), unit=globalid.encode("Unit", unit.id),
-            insurance_valid_until=v["insurance_valid_until"], max_travel_km=v["max_travel_km"],
-            max_tasks_per_day=v["max_tasks_per_day"], max_minutes_per_day=v["max_minutes_per_day"],
-            skills=skills or [], domains=v["domains"] or [], weekly=_weekly(v) or []))
-        return CREATED
+def _update(context: ImportContext, volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None,
+            v: dict[str, Any], details: dict[str, dict[int, set[tuple[Any, ...]]]]) -> Written:
+    """A known volunteer number: unchanged, or updated through volunteerUpdate's path (its own savepoint)."""
     try:
         stored = prepare_id_number(v["id_number"], context.secret_key)
     except IdNumberError as exc:
-        raise MutationAborted([db_problem(exc, ("input", "idNumber"))]) from None
+        return refused(db_problem(exc, ("input", "idNumber")))
     if stored.fingerprint != volunteer.id_number_fingerprint:
-        raise MutationAborted([Problem(("input", "idNumber"), "differs from the ID number registered under this "
-                                       "volunteer number: correct one of the two", ErrorCode.CONFLICT)])
-    changes = _changes(context, volunteer, unit, skills, v)
+        return refused(Problem(("input", "idNumber"), "differs from the ID number registered under this volunteer "
+                               "number: correct one of the two", ErrorCode.CONFLICT))
+    changes = _changes(volunteer, unit, skills, v, details)
     if not changes:
-        return UNCHANGED
-    update_volunteer(session, context.caller, _Update(id=globalid.encode("Volunteer", volunteer.id), **changes))
-    return UPDATED
+        return Written(UNCHANGED, subject_id=volunteer.id)
+
+    def work() -> Written:
+        update_volunteer(context.session, context.caller,
+                         _Update(id=globalid.encode("Volunteer", volunteer.id), **changes))
+        return Written(UPDATED, subject_id=volunteer.id, fields=sorted(changes))
+
+    return guarded(context, VOLUNTEERS, work)
+
+
+def _register(v: dict[str, Any], unit: Any, skills: list[_Skill] | None) -> _Register:
+    return _Register(
+        volunteer_number=v["volunteer_number"], name=v["name"], phone=v["phone"], id_number=v["id_number"],
+        home_location=_Location(v["lat"], v["lon"]), unit=globalid.encode("Unit", unit.id),
+        insurance_valid_until=v["insurance_valid_until"], max_travel_km=v["max_travel_km"],
+        max_tasks_per_day=v["max_tasks_per_day"], max_minutes_per_day=v["max_minutes_per_day"],
+        skills=skills or [], domains=v["domains"] or [], weekly=_weekly(v) or [])
+
+
+def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dict[int, Written]:
+    """A chunk of rows: what they name is read at once (units, skills, the volunteers by number and
+    by ID number, the stored details), each row is checked as volunteerRegister or volunteerUpdate
+    checks it, and the new volunteers are inserted together."""
+    session = context.session
+    _by_code(context, models.Unit, (v["unit"] for _, v in rows))
+    _by_code(context, models.Skill, (code for _, v in rows for code, _, _ in v["skills"] or ()))
+    numbers = [v["volunteer_number"] for _, v in rows]
+    number_column, fingerprint_column = models.Volunteer.volunteer_number, models.Volunteer.id_number_fingerprint
+    visible = {volunteer.volunteer_number: volunteer
+               for volunteer in session.scalars(select(models.Volunteer).where(number_column.in_(numbers)))}
+    # What the unique constraints see, also beyond the caller's view (read through the connection:
+    # only whether a value is taken, never whose).
+    connection = session.connection()
+    registered = set(connection.execute(select(number_column).where(number_column.in_(numbers))).scalars())
+    fingerprints: dict[int, str] = {}
+    for number, v in rows:
+        try:
+            fingerprints[number] = prepare_id_number(v["id_number"], context.secret_key).fingerprint
+        except IdNumberError:
+            continue  # check_registration reports it
+    taken = set(connection.execute(select(fingerprint_column).where(
+        fingerprint_column.in_(set(fingerprints.values())))).scalars())
+    details = _details(context, [volunteer.id for volunteer in visible.values()])
+    caller = context.caller
+    check, rule = Check(session, caller), WRITES[models.Volunteer]
+    out: dict[int, Written] = {}
+    new: list[tuple[int, models.Volunteer, list[tuple[int, int, Any]], dict[str, Any]]] = []
+    for number, v in rows:
+        try:
+            unit, skills = _resolve(context, v)
+        except MutationAborted as exc:
+            out[number] = refused(*exc.problems)
+            continue
+        known = visible.get(v["volunteer_number"])
+        if known is not None:
+            out[number] = _update(context, known, unit, skills, v, details)
+            continue
+        if v["volunteer_number"] in registered:
+            out[number] = refused(Problem(("input", "volunteerNumber"), "is registered already, outside what you may "
+                                          "see: ask the staff above you", ErrorCode.DUPLICATE))
+            continue
+        checks = Checks(session)
+        if fingerprints.get(number) in taken:
+            checks.add(("input", "idNumber"), "idNumber: a volunteer with this value already exists",
+                       ErrorCode.DUPLICATE)
+        checked = check_registration(checks, context.secret_key, _register(v, unit, skills), unique=False)
+        if checked is None or checks.problems:
+            out[number] = refused(*checks.problems)
+            continue
+        volunteer, skill_rows = checked
+        if not caller.is_admin and not rule.allows(check, volunteer, True):  # the policy's own rule, row by row
+            out[number] = refused(Problem(("input", "unit"), "volunteers: outside what your roles allow you to change",
+                                          ErrorCode.FORBIDDEN))
+            continue
+        new.append((number, volunteer, skill_rows, v))
+    ids = insert_volunteers(session, [(volunteer, skill_rows, v["domains"] or [], _weekly(v) or [])
+                                      for _, volunteer, skill_rows, v in new])
+    for (number, _, _, v), pk in zip(new, ids, strict=True):
+        out[number] = Written(CREATED, subject_id=pk, fields=[key for key, value in v.items() if value is not None])
+    return out
 
 
 VOLUNTEERS = Kind(
@@ -296,4 +394,5 @@ VOLUNTEERS = Kind(
     unique={"volunteer_number": str.strip, "id_number": normalise_id_number},
     write=write,
     refusal_column="unit",
+    subject_type="Volunteer",
 )
