@@ -24,12 +24,13 @@ with codes and messages that never repeat a cell's value: personal data is never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import ColumnElement, any_, bindparam, insert, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -166,6 +167,15 @@ class Report:
                 yield [*cells, *[""] * (len(self.header) - len(cells)), "; ".join(by_row.get(number, []))]
 
         write_xlsx(path, [("report", rows())])
+
+
+def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values` for a chunk's values: on PostgreSQL `= ANY` of one array parameter (a
+    thousand placeholders would be parsed by the driver in Python for each query)."""
+    wanted = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, wanted, type_=postgresql.ARRAY(column.type)))
+    return column.in_(wanted)
 
 
 def write_template(kind: Kind, path: Path) -> None:

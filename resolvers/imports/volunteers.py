@@ -23,7 +23,7 @@ from sqlalchemy import select
 from db import models
 from db.enums import ServiceDomain
 from db.errors import IdNumberError
-from db.identity import normalise_id_number, prepare_id_number
+from db.identity import StoredIdNumber, normalise_id_number, prepare_id_number
 from resolvers.access.policy import WRITES
 from resolvers.access.rules import Check
 from resolvers.core import globalid
@@ -40,6 +40,7 @@ from resolvers.imports.framework import (
     ImportContext,
     Kind,
     Written,
+    among,
     guarded,
     refused,
 )
@@ -211,7 +212,8 @@ def _by_code(context: ImportContext, model: Any, codes: Iterable[str]) -> dict[s
     cache: dict[str, Any] = context.cache.setdefault(model.__tablename__, {})
     missing = {code for code in codes if code not in cache}
     if missing:
-        found = {row.code: row for row in context.session.scalars(select(model).where(model.code.in_(missing)))}
+        rows = context.session.scalars(select(model).where(among(context.session, model.code, missing)))
+        found = {row.code: row for row in rows}
         cache.update({code: found.get(code) for code in missing})
     return cache
 
@@ -244,6 +246,10 @@ def _weekly(v: dict[str, Any]) -> list[_Window] | None:
     return None if v["weekly"] is None else [_Window(*w) for w in v["weekly"]]
 
 
+#: what a row is compared with (columns, not ORM objects: an update loads its volunteer itself)
+_COMPARED = tuple(getattr(models.Volunteer, key) for key in (
+    "id", "volunteer_number", "id_number_fingerprint", "name", "phone", "home_lat", "home_lon", "unit_id",
+    "insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"))
 _DETAILS = {
     "skills": (models.VolunteerSkill.volunteer_id, models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
                models.VolunteerSkill.certified_until),
@@ -258,12 +264,13 @@ def _details(context: ImportContext, volunteer_ids: list[int]) -> dict[str, dict
     out: dict[str, dict[int, set[tuple[Any, ...]]]] = {name: {} for name in _DETAILS}
     if volunteer_ids:
         for name, columns in _DETAILS.items():
-            for owner, *rest in context.session.execute(select(*columns).where(columns[0].in_(volunteer_ids))):
+            statement = select(*columns).where(among(context.session, columns[0], volunteer_ids))
+            for owner, *rest in context.session.execute(statement):
                 out[name].setdefault(int(owner), set()).add(tuple(rest))  # type: ignore[arg-type]
     return out
 
 
-def _changes(volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None, v: dict[str, Any],
+def _changes(volunteer: Any, unit: Any, skills: list[_Skill] | None, v: dict[str, Any],
              details: dict[str, dict[int, set[tuple[Any, ...]]]]) -> dict[str, Any]:
     """The update's fields that differ from what is stored (none: the row is unchanged)."""
     changes: dict[str, Any] = {}
@@ -293,13 +300,15 @@ def _changes(volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None
     return changes
 
 
-def _update(context: ImportContext, volunteer: models.Volunteer, unit: Any, skills: list[_Skill] | None,
-            v: dict[str, Any], details: dict[str, dict[int, set[tuple[Any, ...]]]]) -> Written:
+def _update(context: ImportContext, volunteer: Any, unit: Any, skills: list[_Skill] | None,
+            v: dict[str, Any], stored: StoredIdNumber | None, details: dict[str, dict[int, set[tuple[Any, ...]]]]
+            ) -> Written:
     """A known volunteer number: unchanged, or updated through volunteerUpdate's path (its own savepoint)."""
-    try:
-        stored = prepare_id_number(v["id_number"], context.secret_key)
-    except IdNumberError as exc:
-        return refused(db_problem(exc, ("input", "idNumber")))
+    if stored is None:
+        try:
+            stored = prepare_id_number(v["id_number"], context.secret_key)
+        except IdNumberError as exc:
+            return refused(db_problem(exc, ("input", "idNumber")))
     if stored.fingerprint != volunteer.id_number_fingerprint:
         return refused(Problem(("input", "idNumber"), "differs from the ID number registered under this volunteer "
                                "number: correct one of the two", ErrorCode.CONFLICT))
@@ -333,20 +342,20 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
     _by_code(context, models.Skill, (code for _, v in rows for code, _, _ in v["skills"] or ()))
     numbers = [v["volunteer_number"] for _, v in rows]
     number_column, fingerprint_column = models.Volunteer.volunteer_number, models.Volunteer.id_number_fingerprint
-    visible = {volunteer.volunteer_number: volunteer
-               for volunteer in session.scalars(select(models.Volunteer).where(number_column.in_(numbers)))}
+    visible = {volunteer.volunteer_number: volunteer for volunteer in session.execute(
+        select(*_COMPARED).where(among(session, number_column, numbers)))}
     # What the unique constraints see, also beyond the caller's view (read through the connection:
     # only whether a value is taken, never whose).
     connection = session.connection()
-    registered = set(connection.execute(select(number_column).where(number_column.in_(numbers))).scalars())
-    fingerprints: dict[int, str] = {}
+    registered = set(connection.execute(select(number_column).where(among(session, number_column, numbers))).scalars())
+    prepared: dict[int, StoredIdNumber] = {}
     for number, v in rows:
         try:
-            fingerprints[number] = prepare_id_number(v["id_number"], context.secret_key).fingerprint
+            prepared[number] = prepare_id_number(v["id_number"], context.secret_key)
         except IdNumberError:
-            continue  # check_registration reports it
+            continue  # check_registration or _update reports it
     taken = set(connection.execute(select(fingerprint_column).where(
-        fingerprint_column.in_(set(fingerprints.values())))).scalars())
+        among(session, fingerprint_column, {p.fingerprint for p in prepared.values()}))).scalars())
     details = _details(context, [volunteer.id for volunteer in visible.values()])
     caller = context.caller
     check, rule = Check(session, caller), WRITES[models.Volunteer]
@@ -360,17 +369,19 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
             continue
         known = visible.get(v["volunteer_number"])
         if known is not None:
-            out[number] = _update(context, known, unit, skills, v, details)
+            out[number] = _update(context, known, unit, skills, v, prepared.get(number), details)
             continue
         if v["volunteer_number"] in registered:
             out[number] = refused(Problem(("input", "volunteerNumber"), "is registered already, outside what you may "
                                           "see: ask the staff above you", ErrorCode.DUPLICATE))
             continue
         checks = Checks(session)
-        if fingerprints.get(number) in taken:
+        stored_id = prepared.get(number)
+        if stored_id is not None and stored_id.fingerprint in taken:
             checks.add(("input", "idNumber"), "idNumber: a volunteer with this value already exists",
                        ErrorCode.DUPLICATE)
-        checked = check_registration(checks, context.secret_key, _register(v, unit, skills), unique=False)
+        checked = check_registration(checks, context.secret_key, _register(v, unit, skills), unique=False,
+                                     stored_id=stored_id)
         if checked is None or checks.problems:
             out[number] = refused(*checks.problems)
             continue
@@ -382,8 +393,8 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
         new.append((number, volunteer, skill_rows, v))
     ids = insert_volunteers(session, [(volunteer, skill_rows, v["domains"] or [], _weekly(v) or [])
                                       for _, volunteer, skill_rows, v in new])
-    for (number, _, _, v), pk in zip(new, ids, strict=True):
-        out[number] = Written(CREATED, subject_id=pk, fields=[key for key, value in v.items() if value is not None])
+    for (number, *_), pk in zip(new, ids, strict=True):
+        out[number] = Written(CREATED, subject_id=pk)
     return out
 
 
