@@ -188,7 +188,7 @@ def report(figures: dict[str, Any]) -> None:
           f"({loader['all_rows']:,} rows of a whole city)  peak RSS {loader['peak_rss_mb']:>6,.0f} MB")
     apply_rate = figures["apply"]["rows"] / figures["apply"]["seconds"]
     print(f"  loader / import apply: {loader_rate / apply_rate:.1f}x; "
-          f"apply / dry run time: {figures["apply"]["seconds"] / figures["dry_run"]["seconds"]:.1f}x")
+          f"apply / dry run time: {figures['apply']['seconds'] / figures['dry_run']['seconds']:.1f}x")
     if figures["backend"] == "postgresql":
         ok = apply_rate >= TARGET_ROWS_S and figures["apply"]["peak_rss_mb"] < TARGET_RSS_MB
         print(f"  target (>= {TARGET_ROWS_S:,.0f} rows/s apply, peak RSS < {TARGET_RSS_MB:,.0f} MB): "
