@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wenming.import_cli import add_parser as add_import_parser
 
     add_import_parser(sub)
+    from wenming.export_cli import add_parser as add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 

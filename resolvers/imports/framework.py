@@ -103,7 +103,8 @@ class Kind:
     name: str
     columns: tuple[Column, ...]
     key: str  # the column whose value names the row's object (re-imports update it)
-    unique: Mapping[str, Callable[[Any], Any]]  # column key -> normaliser; a repeat in the file is a DUPLICATE
+    #: column key -> normaliser (None: the value is not compared); a repeat in the file is a DUPLICATE
+    unique: Mapping[str, Callable[[Any], Any]]
     #: a chunk of rows whose cells parsed, (row number, values) -> what each did, by row number
     write: Callable[[ImportContext, list[tuple[int, dict[str, Any]]]], dict[int, Written]]
     refusal_column: str  # where a refusal of the row as a whole (the access policy) is reported
@@ -311,6 +312,8 @@ def run_import(context: ImportContext, kind: Kind, path: Path, *, dry_run: bool,
                     if values[key] is None:
                         continue
                     value = normalise(values[key])
+                    if value is None:
+                        continue
                     first = seen[key].setdefault(value, number)
                     if first != number:
                         errors.append(RowError(number, kind.column(key).header, ErrorCode.DUPLICATE.value,

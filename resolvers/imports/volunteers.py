@@ -53,6 +53,16 @@ _WEEKDAYS = {**{str(i): i for i in range(7)},
              "周天": 6, "星期天": 6}
 
 
+#: an ID number as exported (db.identity.mask_id_number): 14 asterisks and the last four
+_MASKED = re.compile(r"^\*{14}([0-9X]{4})$")
+
+
+def _unique_id_number(text: str) -> str | None:
+    """The ID number a row names, for the in-file repeat check (None: masked, not compared)."""
+    number = normalise_id_number(text)
+    return None if _MASKED.match(number) else number
+
+
 def parse_date(text: str) -> date:
     match = _DATE.match(text)
     try:
@@ -248,8 +258,8 @@ def _weekly(v: dict[str, Any]) -> list[_Window] | None:
 
 #: what a row is compared with (columns, not ORM objects: an update loads its volunteer itself)
 _COMPARED = tuple(getattr(models.Volunteer, key) for key in (
-    "id", "volunteer_number", "id_number_fingerprint", "name", "phone", "home_lat", "home_lon", "unit_id",
-    "insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"))
+    "id", "volunteer_number", "id_number_fingerprint", "id_number_tail", "name", "phone", "home_lat", "home_lon",
+    "unit_id", "insurance_valid_until", "max_travel_km", "max_tasks_per_day", "max_minutes_per_day"))
 _DETAILS = {
     "skills": (models.VolunteerSkill.volunteer_id, models.VolunteerSkill.skill_id, models.VolunteerSkill.level,
                models.VolunteerSkill.certified_until),
@@ -304,12 +314,17 @@ def _update(context: ImportContext, volunteer: Any, unit: Any, skills: list[_Ski
             v: dict[str, Any], stored: StoredIdNumber | None, details: dict[str, dict[int, set[tuple[Any, ...]]]]
             ) -> Written:
     """A known volunteer number: unchanged, or updated through volunteerUpdate's path (its own savepoint)."""
-    if stored is None:
-        try:
-            stored = prepare_id_number(v["id_number"], context.secret_key)
-        except IdNumberError as exc:
-            return refused(db_problem(exc, ("input", "idNumber")))
-    if stored.fingerprint != volunteer.id_number_fingerprint:
+    masked = _MASKED.match(normalise_id_number(v["id_number"]))
+    if masked is not None:  # as exported: the registered volunteer's, if its last four match
+        same = masked[1] == volunteer.id_number_tail
+    else:
+        if stored is None:
+            try:
+                stored = prepare_id_number(v["id_number"], context.secret_key)
+            except IdNumberError as exc:
+                return refused(db_problem(exc, ("input", "idNumber")))
+        same = stored.fingerprint == volunteer.id_number_fingerprint
+    if not same:
         return refused(Problem(("input", "idNumber"), "differs from the ID number registered under this volunteer "
                                "number: correct one of the two", ErrorCode.CONFLICT))
     changes = _changes(volunteer, unit, skills, v, details)
@@ -375,6 +390,11 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
             out[number] = refused(Problem(("input", "volunteerNumber"), "is registered already, outside what you may "
                                           "see: ask the staff above you", ErrorCode.DUPLICATE))
             continue
+        if _MASKED.match(normalise_id_number(v["id_number"])):
+            out[number] = refused(Problem(("input", "idNumber"), "is masked, as exported: a masked ID number names "
+                                          "only a volunteer registered under the row's number; enter the whole ID "
+                                          "number of a new volunteer", ErrorCode.INVALID))
+            continue
         checks = Checks(session)
         stored_id = prepared.get(number)
         if stored_id is not None and stored_id.fingerprint in taken:
@@ -402,7 +422,7 @@ VOLUNTEERS = Kind(
     name="volunteers",
     columns=COLUMNS,
     key="volunteer_number",
-    unique={"volunteer_number": str.strip, "id_number": normalise_id_number},
+    unique={"volunteer_number": str.strip, "id_number": _unique_id_number},
     write=write,
     refusal_column="unit",
     subject_type="Volunteer",
