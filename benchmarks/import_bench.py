@@ -3,9 +3,12 @@
 bulk path (examples/load.py: Core `insert()` executemany) over as many volunteers in the same run.
 
 Each phase runs in a child process, measured with benchmarks/measure.py (peak RSS of the process
-tree): reading the file, checking every row, and for the apply writing the
-volunteers, their skills, domains and weekly windows and the import's audit, in one transaction.
-The database holds Pizhou's units and skills (loaded with no volunteers) before each phase.
+tree; rows/s over the phase's own wall time, its CPU time beside it): reading the file, checking
+every row, and for the apply writing the volunteers, their skills, domains and weekly windows
+and the import's audit, in one transaction (a re-import of the same file follows: nothing changes).
+The database holds Pizhou's units and skills (loaded with no volunteers) before each phase; the
+loader's figure is its insert of a whole generated Pizhou with as many volunteers (about nine rows
+per volunteer: details, teams, orders), per volunteer and per row.
 Target: at least 5,000 rows/s apply on PostgreSQL with peak RSS under 1 GB.
 
     python -m benchmarks.import_bench [--volunteers 150000] [--backends postgresql,sqlite]
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import sys
 import tempfile
@@ -123,11 +127,11 @@ def _phase(args: argparse.Namespace) -> int:
     """The child: one import (`--dry-run` or apply), printing its figures as one JSON line."""
     from wenming.import_cli import import_file
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = import_file(args.url, KEY, Path(args.file), "volunteers", ACTOR, dry_run=args.dry_run)
-    seconds = time.perf_counter() - started
-    Path(args.out).write_text(json.dumps({"seconds": seconds, "rows": report.rows, "errors": len(report.errors),
-                                          "applied": report.applied, **report.outcomes}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    Path(args.out).write_text(json.dumps({"seconds": seconds, "cpu_s": cpu, "rows": report.rows,
+                                          "errors": len(report.errors), "applied": report.applied, **report.outcomes}))
     return 0 if not report.errors else 1
 
 
@@ -137,13 +141,14 @@ def _loader_phase(args: argparse.Namespace) -> int:
     try:
         dataset = generate_city("pizhou", volunteers=args.volunteers, day=DAY, secret_key=KEY)
         volunteers = len(dataset.rows("volunteers"))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with engine.begin() as conn:
             insert_dataset(conn, dataset)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         engine.dispose()
-    Path(args.out).write_text(json.dumps({"seconds": seconds, "rows": volunteers, "all_rows": dataset.total_rows}))
+    Path(args.out).write_text(json.dumps({"seconds": seconds, "cpu_s": cpu, "rows": volunteers,
+                                          "all_rows": dataset.total_rows}))
     return 0
 
 
@@ -181,11 +186,12 @@ def report(figures: dict[str, Any]) -> None:
         phase = figures[key]
         rate = phase["rows"] / phase["seconds"]
         print(f"  import {label:<10} {phase['seconds']:7.1f} s  {rate:>9,.0f} rows/s  peak RSS "
-              f"{phase['peak_rss_mb']:>6,.0f} MB  (created {phase['created']:,}, updated {phase['updated']:,}, "
-              f"unchanged {phase['unchanged']:,}, errors {phase['errors']:,})")
+              f"{phase['peak_rss_mb']:>6,.0f} MB  CPU {phase['cpu_s']:6.1f} s  (created {phase['created']:,}, "
+              f"updated {phase['updated']:,}, unchanged {phase['unchanged']:,}, errors {phase['errors']:,})")
     loader = figures["loader"]
-    print(f"  loader insert     {loader['seconds']:7.1f} s  {loader_rate:>9,.0f} volunteers/s "
-          f"({loader['all_rows']:,} rows of a whole city)  peak RSS {loader['peak_rss_mb']:>6,.0f} MB")
+    print(f"  loader insert     {loader['seconds']:7.1f} s  {loader_rate:>9,.0f} volunteers/s  peak RSS "
+          f"{loader['peak_rss_mb']:>6,.0f} MB  CPU {loader['cpu_s']:6.1f} s  ({loader['all_rows']:,} rows of a whole "
+          f"city: {loader['all_rows'] / loader['seconds']:,.0f} rows/s)")
     apply_rate = figures["apply"]["rows"] / figures["apply"]["seconds"]
     print(f"  loader / import apply: {loader_rate / apply_rate:.1f}x; "
           f"apply / dry run time: {figures['apply']['seconds'] / figures['dry_run']['seconds']:.1f}x")
@@ -215,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
     results = []
+    print("load average of the machine at the start: {:.1f} {:.1f} {:.1f} (CPU: this process's own time; "
+          "the wall time includes the database server's and waiting for a busy machine)".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             figures = bench_backend(backend.strip(), args.volunteers, args.format, Path(tmp), args.postgres_url)
