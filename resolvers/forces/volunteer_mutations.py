@@ -84,8 +84,8 @@ def _write_details(session: Session, volunteer_id: int, skills: list[tuple[int, 
 
 def check_registration(checks: Checks, secret_key: str, data: Any, *, unique: bool = True,
                        stored_id: StoredIdNumber | None = None
-                       ) -> tuple[models.Volunteer, list[tuple[int, int, Any]]] | None:
-    """volunteerRegister's checks of `data`: the new volunteer (not added) and its skills, or None
+                       ) -> tuple[dict[str, Any], list[tuple[int, int, Any]]] | None:
+    """volunteerRegister's checks of `data`: the new volunteer's columns and its skills, or None
     with the problems in `checks`. For a caller that checks many rows at once (the roster import):
     `unique=False` leaves out the two look-ups of an already registered volunteer number and ID
     number (the database's unique constraints hold either way), and `stored_id` is the ID number
@@ -112,14 +112,14 @@ def check_registration(checks: Checks, secret_key: str, data: Any, *, unique: bo
     if checks.problems:
         return None
     assert stored is not None and unit is not None
-    volunteer = models.Volunteer(
-        volunteer_number=number, name=name, phone=phone, id_number_fingerprint=stored.fingerprint,
-        id_number_tail=stored.tail, home_lat=data.home_location.lat, home_lon=data.home_location.lon,
-        unit_id=unit.id, insurance_valid_until=data.insurance_valid_until, status=VolunteerStatus.ACTIVE,
-        max_travel_km=data.max_travel_km, max_tasks_per_day=data.max_tasks_per_day,
-        max_minutes_per_day=data.max_minutes_per_day, synthetic=data.synthetic,
-    )
-    return volunteer, skills
+    columns = {
+        "volunteer_number": number, "name": name, "phone": phone, "id_number_fingerprint": stored.fingerprint,
+        "id_number_tail": stored.tail, "home_lat": data.home_location.lat, "home_lon": data.home_location.lon,
+        "unit_id": unit.id, "insurance_valid_until": data.insurance_valid_until, "status": VolunteerStatus.ACTIVE,
+        "max_travel_km": data.max_travel_km, "max_tasks_per_day": data.max_tasks_per_day,
+        "max_minutes_per_day": data.max_minutes_per_day, "synthetic": data.synthetic,
+    }
+    return columns, skills
 
 
 def register_volunteer(session: Session, secret_key: str, data: Any) -> models.Volunteer:
@@ -128,7 +128,8 @@ def register_volunteer(session: Session, secret_key: str, data: Any) -> models.V
     checked = check_registration(checks, secret_key, data)
     checks.raise_if_any()
     assert checked is not None
-    volunteer, skills = checked
+    columns, skills = checked
+    volunteer = models.Volunteer(**columns)
     session.add(volunteer)
     session.flush()
     _write_details(session, volunteer.id, skills, data.domains, data.weekly, new=True)
@@ -146,16 +147,15 @@ def _new_ids(session: Session, table: Any, count: int) -> list[int] | None:
     return list(connection.execute(statement, {"table": table.name, "count": count}).scalars())
 
 
-def insert_volunteers(session: Session, registrations: Sequence[tuple[models.Volunteer, list[tuple[int, int, Any]],
+def insert_volunteers(session: Session, registrations: Sequence[tuple[dict[str, Any], list[tuple[int, int, Any]],
                                                                          Sequence[Any], Sequence[Any]]]) -> list[int]:
-    """Write many checked registrations (check_registration's volunteer and skills, the domains and
+    """Write many checked registrations (check_registration's columns and skills, the domains and
     weekly windows) at once: one INSERT of the volunteers and one per kind of detail row (of the
     tables: Core's executemany, without the ORM's work per row), through the session, so the
     access policy checks their rows as it checks flushed objects. The new volunteers' ids, in order."""
     if not registrations:
         return []
-    columns = {c.key for c in models.Volunteer.__table__.columns} - {"id"}  # the keys are the column names
-    rows = [{k: v for k, v in vars(volunteer).items() if k in columns} for volunteer, *_ in registrations]
+    rows = [columns for columns, *_ in registrations]
     ids = _new_ids(session, models.Volunteer.__table__, len(rows))
     table: Table = models.Volunteer.__table__  # type: ignore[assignment]
     if ids is None:

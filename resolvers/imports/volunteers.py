@@ -134,7 +134,8 @@ COLUMNS = (
            example="PZ-V000123"),
     Column("name", "姓名", True, fields=("name",), example="王芳"),
     Column("id_number", "身份证号", True, fields=("idNumber",),
-           note="18 characters, entered as text (an Excel number loses digits); only a fingerprint is stored",
+           note="18 characters, entered as text (an Excel number loses digits); only a fingerprint is stored. "
+                "As exported (**************123X) it names the volunteer registered under the number",
            example="110105194912310021"),
     Column("phone", "手机号", True, fields=("phone",), example="13812345678"),
     Column("unit", "所属站点编码", True, fields=("unit",), note="the code of the volunteer's station (or other unit)",
@@ -228,6 +229,15 @@ def _by_code(context: ImportContext, model: Any, codes: Iterable[str]) -> dict[s
     return cache
 
 
+def _global_id(context: ImportContext, type_name: str, pk: int) -> str:
+    """The global ID of a unit or skill (the API's write paths take those), encoded once an import."""
+    cache: dict[tuple[str, int], str] = context.cache.setdefault("global ids", {})
+    key = (type_name, pk)
+    if key not in cache:
+        cache[key] = globalid.encode(type_name, pk)
+    return cache[key]
+
+
 def _resolve(context: ImportContext, v: dict[str, Any]) -> tuple[Any, list[_Skill] | None]:
     """The unit and the skills the row names by code (read by `_by_code` for the chunk); unknown
     ones (and a unit outside the import's scope) are problems at their columns."""
@@ -246,7 +256,7 @@ def _resolve(context: ImportContext, v: dict[str, Any]) -> tuple[Any, list[_Skil
                 problems.append(Problem(("input", "skills", str(i), "skill"), f"skill {i + 1}: no skill has this code",
                                         ErrorCode.NOT_FOUND))
             else:
-                skills.append(_Skill(globalid.encode("Skill", skill.id), level, until))
+                skills.append(_Skill(_global_id(context, "Skill", skill.id), level, until))
     if problems:
         raise MutationAborted(problems)
     return unit, skills
@@ -339,10 +349,10 @@ def _update(context: ImportContext, volunteer: Any, unit: Any, skills: list[_Ski
     return guarded(context, VOLUNTEERS, work)
 
 
-def _register(v: dict[str, Any], unit: Any, skills: list[_Skill] | None) -> _Register:
+def _register(context: ImportContext, v: dict[str, Any], unit: Any, skills: list[_Skill] | None) -> _Register:
     return _Register(
         volunteer_number=v["volunteer_number"], name=v["name"], phone=v["phone"], id_number=v["id_number"],
-        home_location=_Location(v["lat"], v["lon"]), unit=globalid.encode("Unit", unit.id),
+        home_location=_Location(v["lat"], v["lon"]), unit=_global_id(context, "Unit", unit.id),
         insurance_valid_until=v["insurance_valid_until"], max_travel_km=v["max_travel_km"],
         max_tasks_per_day=v["max_tasks_per_day"], max_minutes_per_day=v["max_minutes_per_day"],
         skills=skills or [], domains=v["domains"] or [], weekly=_weekly(v) or [])
@@ -374,8 +384,9 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
     details = _details(context, [volunteer.id for volunteer in visible.values()])
     caller = context.caller
     check, rule = Check(session, caller), WRITES[models.Volunteer]
+    checks = Checks(session)  # one for the chunk: what it looked up serves the next rows
     out: dict[int, Written] = {}
-    new: list[tuple[int, models.Volunteer, list[tuple[int, int, Any]], dict[str, Any]]] = []
+    new: list[tuple[int, dict[str, Any], list[tuple[int, int, Any]], dict[str, Any]]] = []
     for number, v in rows:
         try:
             unit, skills = _resolve(context, v)
@@ -395,24 +406,24 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
                                           "only a volunteer registered under the row's number; enter the whole ID "
                                           "number of a new volunteer", ErrorCode.INVALID))
             continue
-        checks = Checks(session)
+        checks.problems = []
         stored_id = prepared.get(number)
         if stored_id is not None and stored_id.fingerprint in taken:
             checks.add(("input", "idNumber"), "idNumber: a volunteer with this value already exists",
                        ErrorCode.DUPLICATE)
-        checked = check_registration(checks, context.secret_key, _register(v, unit, skills), unique=False,
+        checked = check_registration(checks, context.secret_key, _register(context, v, unit, skills), unique=False,
                                      stored_id=stored_id)
         if checked is None or checks.problems:
             out[number] = refused(*checks.problems)
             continue
-        volunteer, skill_rows = checked
-        if not caller.is_admin and not rule.allows(check, volunteer, True):  # the policy's own rule, row by row
+        columns, skill_rows = checked
+        if not caller.is_admin and not rule.allows(check, models.Volunteer(**columns), True):  # the policy's rule
             out[number] = refused(Problem(("input", "unit"), "volunteers: outside what your roles allow you to change",
                                           ErrorCode.FORBIDDEN))
             continue
-        new.append((number, volunteer, skill_rows, v))
-    ids = insert_volunteers(session, [(volunteer, skill_rows, v["domains"] or [], _weekly(v) or [])
-                                      for _, volunteer, skill_rows, v in new])
+        new.append((number, columns, skill_rows, v))
+    ids = insert_volunteers(session, [(columns, skill_rows, v["domains"] or [], _weekly(v) or [])
+                                      for _, columns, skill_rows, v in new])
     for (number, *_), pk in zip(new, ids, strict=True):
         out[number] = Written(CREATED, subject_id=pk)
     return out
