@@ -5,7 +5,8 @@ bulk path (examples/load.py: Core `insert()` executemany) over as many volunteer
 Each phase runs in a child process, measured with benchmarks/measure.py (peak RSS of the process
 tree; rows/s over the phase's own wall time, its CPU time beside it): reading the file, checking
 every row, and for the apply writing the volunteers, their skills, domains and weekly windows
-and the import's audit, in one transaction (a re-import of the same file follows: nothing changes).
+and the import's audit, in one transaction (a re-import of the same file follows: nothing changes;
+then `wenming export` writes the roster to an XLSX file, streaming).
 The database holds Pizhou's units and skills (loaded with no volunteers) before each phase; the
 loader's figure is its insert of a whole generated Pizhou with as many volunteers (about nine rows
 per volunteer: details, teams, orders), per volunteer and per row.
@@ -135,6 +136,17 @@ def _phase(args: argparse.Namespace) -> int:
     return 0 if not report.errors else 1
 
 
+def _export_phase(args: argparse.Namespace) -> int:
+    """The child: `wenming export --kind volunteers` of what was imported, to an XLSX file."""
+    from wenming.export_cli import export_file
+
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = export_file(args.url, Path(args.file), "volunteers", ACTOR)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    Path(args.out).write_text(json.dumps({"seconds": seconds, "cpu_s": cpu, "rows": rows}))
+    return 0
+
+
 def _loader_phase(args: argparse.Namespace) -> int:
     """The child: the example loader's bulk insert of Pizhou's volunteers (rows generated first)."""
     engine = make_engine(args.url)
@@ -171,10 +183,12 @@ def bench_backend(backend: str, volunteers: int, fmt: str, directory: Path, post
         dry = _run_child(["phase", "--url", url, "--file", str(path), "--dry-run"], directory)
         apply = _run_child(["phase", "--url", url, "--file", str(path)], directory)
         again = _run_child(["phase", "--url", url, "--file", str(path)], directory)
+        exported = _run_child(["export", "--url", url, "--file", str(directory / f"export-{backend}.xlsx")],
+                              directory)
     with fresh_database(backend, directory, postgres_url) as url:  # the loader writes the whole city
         loader = _run_child(["loader", "--url", url, "--volunteers", str(volunteers)], directory)
     return {"backend": backend, "volunteers": volunteers, "format": fmt, "write_file_s": written,
-            "dry_run": dry, "apply": apply, "reimport": again, "loader": loader}
+            "dry_run": dry, "apply": apply, "reimport": again, "export": exported, "loader": loader}
 
 
 def report(figures: dict[str, Any]) -> None:
@@ -188,6 +202,9 @@ def report(figures: dict[str, Any]) -> None:
         print(f"  import {label:<10} {phase['seconds']:7.1f} s  {rate:>9,.0f} rows/s  peak RSS "
               f"{phase['peak_rss_mb']:>6,.0f} MB  CPU {phase['cpu_s']:6.1f} s  (created {phase['created']:,}, "
               f"updated {phase['updated']:,}, unchanged {phase['unchanged']:,}, errors {phase['errors']:,})")
+    exported = figures["export"]
+    print(f"  export (XLSX)     {exported['seconds']:7.1f} s  {exported['rows'] / exported['seconds']:>9,.0f} rows/s  "
+          f"peak RSS {exported['peak_rss_mb']:>6,.0f} MB  CPU {exported['cpu_s']:6.1f} s  ({exported['rows']:,} rows)")
     loader = figures["loader"]
     print(f"  loader insert     {loader['seconds']:7.1f} s  {loader_rate:>9,.0f} volunteers/s  peak RSS "
           f"{loader['peak_rss_mb']:>6,.0f} MB  CPU {loader['cpu_s']:6.1f} s  ({loader['all_rows']:,} rows of a whole "
@@ -203,7 +220,7 @@ def report(figures: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("phase", "loader"):
+    if argv and argv[0] in ("phase", "export", "loader"):
         parser = argparse.ArgumentParser()
         parser.add_argument("what")
         parser.add_argument("--url", required=True)
@@ -212,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--volunteers", type=int, default=0)
         parser.add_argument("--out")
         args = parser.parse_args(argv)
-        return _phase(args) if args.what == "phase" else _loader_phase(args)
+        return {"phase": _phase, "export": _export_phase, "loader": _loader_phase}[args.what](args)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volunteers", type=int, default=150_000)
     parser.add_argument("--backends", default="postgresql,sqlite")

@@ -110,4 +110,5 @@ def test_import_bench_runs_every_phase_on_both_backends(tmp_path: Path) -> None:
         assert backend["apply"]["created"] == 40 and backend["apply"]["applied"] and backend["apply"]["errors"] == 0
         assert backend["reimport"]["unchanged"] == 40 and backend["reimport"]["created"] == 0
         assert backend["loader"]["rows"] == 40 and backend["apply"]["peak_rss_mb"] > 50
+        assert backend["export"]["rows"] == 40
     assert "loader / import apply" in done.stdout and "target (>= 5,000 rows/s apply" in done.stdout
