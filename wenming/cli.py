@@ -1,5 +1,5 @@
 """The `wenming` command: serve, worker, db, examples, match, scenario, account, points, training,
-import, subsidies, assessment.
+import, export, subsidies, assessment.
 
 Each subcommand parses its own arguments and delegates to the module that owns the work; this
 file only wires them together. Exit codes: 0 success, 2 bad input (usage, unreadable or invalid
@@ -226,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wenming.subsidies_cli import add_parser as add_subsidies_parser
 
     add_subsidies_parser(sub)
+    from wenming.export_cli import add_parser as add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 

@@ -63,6 +63,22 @@ def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, 
     kind = KINDS.get(kind_name)
     if kind is None:
         raise ImportCliError(f"unknown kind {kind_name!r}: one of {', '.join(KINDS)}")
+    with session_as(database_url, username, scope_code) as (session, caller, scope):
+        context = ImportContext(session, caller, secret_key, scope)
+        if not show_progress:
+            return run_import(context, kind, path, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:  # stdout: the summary
+            task = bar.add_task("dry run" if dry_run else "import", total=None)
+            return run_import(context, kind, path, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+@contextmanager
+def session_as(database_url: str, username: str, scope_code: str | None = None
+               ) -> Iterator[tuple[Session, Caller, Unit | None]]:
+    """A session restricted as account `username`'s API requests are, the caller, and the unit
+    `scope_code` names (None without one); ImportCliError when either is unknown."""
     engine = make_engine(database_url)
     try:
         with acting_session(engine, username) as (session, caller):
@@ -71,14 +87,7 @@ def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, 
                 scope = session.scalar(select(Unit).where(Unit.code == scope_code))
                 if scope is None:
                     raise ImportCliError(f"no unit has the code {scope_code!r}")
-            context = ImportContext(session, caller, secret_key, scope)
-            if not show_progress:
-                return run_import(context, kind, path, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
-            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-            with Progress(*columns, console=Console(stderr=True), transient=True) as bar:  # stdout: the summary
-                task = bar.add_task("dry run" if dry_run else "import", total=None)
-                return run_import(context, kind, path, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+            yield session, caller, scope
     finally:
         engine.dispose()
 

@@ -8,7 +8,7 @@ points ledger and the exchange mall), `insurance` (volunteers' insurance policie
 (record certificates and publication preferences), `training` (courses, sessions, the certificates
 they issue), `projects` (volunteer service projects and their library), `subsidies` (subsidy rules
 and monthly batches), `civility` (the civility self-assessment), `assessment` (published quarterly
-rankings).
+rankings), `imports` (the audit of applied imports).
 """
 
 from db.models.accounts import (
@@ -46,6 +46,7 @@ from db.models.forces import (
     VolunteerDomain,
     VolunteerSkill,
 )
+from db.models.imports import ImportChange, ImportRun
 from db.models.insurance import InsurancePolicy, InsurancePolicyKind, InsuredVolunteer
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
 from db.models.network import Department, PracticeBase, PracticePoint, Unit
@@ -88,6 +89,8 @@ __all__ = [
     "SessionLecturer",
     "TrainingCourse",
     "TrainingSession",
+    "ImportChange",
+    "ImportRun",
     "Account",
     "AccountAction",
     "AccountEvent",

@@ -178,6 +178,7 @@ def _check_bulk(state: ORMExecuteState, holder: AuthHolder) -> None:
             return  # any row the caller reaches may be added (the rows it hangs on were read in scope)
         rows: list[Any] = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
         check = Check(state.session, caller)
+        check.read_ahead(rows)
         for row in rows:
             if not rule.allows(check, model(**row), True):
                 raise _forbidden(name)

@@ -13,7 +13,7 @@ the caller may write no row of the table).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,11 +176,32 @@ class Check:
 
     def __init__(self, session: Session, caller: Caller) -> None:
         self.session, self.caller = session, caller
+        self._read: dict[tuple[str, str, Any], Any] = {}  # what this check read, for its next rows
 
     def _scalar(self, table: Any, column: str, pk: int | None) -> Any:
         if pk is None:
             return None
-        return self.session.connection().execute(select(table.c[column]).where(table.c.id == pk)).scalar()
+        key = (table.name, column, pk)
+        if key not in self._read:
+            self._read[key] = self.session.connection().execute(
+                select(table.c[column]).where(table.c.id == pk)).scalar()
+        return self._read[key]
+
+    def _read_many(self, table: Any, column: str, pks: Iterable[Any]) -> None:
+        wanted = {pk for pk in pks if pk is not None and (table.name, column, pk) not in self._read}
+        if wanted:
+            rows = self.session.connection().execute(select(table.c.id, table.c[column]).where(table.c.id.in_(wanted)))
+            self._read.update({(table.name, column, pk): value for pk, value in rows})
+            self._read.update({(table.name, column, pk): None for pk in wanted
+                               if (table.name, column, pk) not in self._read})
+
+    def read_ahead(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Read at once what checking many new rows (a bulk INSERT's) asks for: the units of the
+        volunteers they name and the paths of those units and of the units they name."""
+        self._read_many(_volunteers, "unit_id", (row.get("volunteer_id") for row in rows))
+        units = [row.get("unit_id") for row in rows]
+        units += [self._read.get(("volunteers", "unit_id", row.get("volunteer_id"))) for row in rows]
+        self._read_many(_units, "path", units)
 
     def unit_path(self, unit_id: int | None) -> str | None:
         return self._scalar(_units, "path", unit_id)

@@ -55,6 +55,7 @@ class Checks:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.problems: list[Problem] = []
+        self._found: dict[tuple[str, str], Any] = {}  # rows `ref` found, for the next references to them
 
     def add(self, path: Path, message: str, code: ErrorCode) -> None:
         self.problems.append(Problem(tuple(path), message, code))
@@ -109,6 +110,9 @@ class Checks:
         so after `raise_if_any()` a required reference is always a row."""
         if global_id is None:
             return None
+        found = self._found.get((type_name, global_id))
+        if found is not None:
+            return found
         try:
             pk = globalid.decode_as(global_id, type_name, path)
         except ClientError as exc:
@@ -118,6 +122,8 @@ class Checks:
         row = self.session.get(model, pk)
         if row is None:
             self.add(path, f"{_dotted(path)}: no {type_name} has this ID", ErrorCode.NOT_FOUND)
+        else:
+            self._found[(type_name, global_id)] = row
         return row
 
     def unique(self, column: Any, value: Any, path: Path, what: str) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete, insert, text
 from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import VolunteerStatus
 from db.errors import IdNumberError
-from db.identity import prepare_id_number
+from db.identity import StoredIdNumber, prepare_id_number
 from resolvers.access.forces import STAFF_ONLY_FIELDS, is_staff_over
 from resolvers.core.errors import ErrorCode
 from resolvers.core.mutation import Outcome, db_problem, run
@@ -82,19 +82,26 @@ def _write_details(session: Session, volunteer_id: int, skills: list[tuple[int, 
     session.flush()
 
 
-def register_volunteer(session: Session, secret_key: str, data: Any) -> models.Volunteer:
-    """The volunteerRegister path: every check, then the write (also the roster import's path)."""
-    checks = Checks(session)
+def check_registration(checks: Checks, secret_key: str, data: Any, *, unique: bool = True,
+                       stored_id: StoredIdNumber | None = None
+                       ) -> tuple[dict[str, Any], list[tuple[int, int, Any]]] | None:
+    """volunteerRegister's checks of `data`: the new volunteer's columns and its skills, or None
+    with the problems in `checks`. For a caller that checks many rows at once (the roster import):
+    `unique=False` leaves out the two look-ups of an already registered volunteer number and ID
+    number (the database's unique constraints hold either way), and `stored_id` is the ID number
+    as that caller prepared it already (prepare_id_number)."""
     number = checks.name(data.volunteer_number, ("input", "volunteerNumber"), max_length=64)
-    checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
+    if unique:
+        checks.unique(models.Volunteer.volunteer_number, number, ("input", "volunteerNumber"), "volunteer")
     name = checks.name(data.name, ("input", "name"))
     phone = checks.phone(data.phone, ("input", "phone"), required=True)
-    stored = None
-    try:
-        stored = prepare_id_number(data.id_number, secret_key)
-    except IdNumberError as exc:
-        checks.problems.append(db_problem(exc, ("input", "idNumber")))
-    if stored is not None:
+    stored = stored_id
+    if stored is None:
+        try:
+            stored = prepare_id_number(data.id_number, secret_key)
+        except IdNumberError as exc:
+            checks.problems.append(db_problem(exc, ("input", "idNumber")))
+    if stored is not None and unique:
         checks.unique(models.Volunteer.id_number_fingerprint, stored.fingerprint, ("input", "idNumber"),
                       "volunteer")
     checks.location(data.home_location, ("input", "homeLocation"))
@@ -102,19 +109,70 @@ def register_volunteer(session: Session, secret_key: str, data: Any) -> models.V
     _limits(checks, data)
     skills = _skills(checks, data.skills)
     _weekly(checks, data.weekly)
-    checks.raise_if_any()
+    if checks.problems:
+        return None
     assert stored is not None and unit is not None
-    volunteer = models.Volunteer(
-        volunteer_number=number, name=name, phone=phone, id_number_fingerprint=stored.fingerprint,
-        id_number_tail=stored.tail, home_lat=data.home_location.lat, home_lon=data.home_location.lon,
-        unit_id=unit.id, insurance_valid_until=data.insurance_valid_until, status=VolunteerStatus.ACTIVE,
-        max_travel_km=data.max_travel_km, max_tasks_per_day=data.max_tasks_per_day,
-        max_minutes_per_day=data.max_minutes_per_day, synthetic=data.synthetic,
-    )
+    columns = {
+        "volunteer_number": number, "name": name, "phone": phone, "id_number_fingerprint": stored.fingerprint,
+        "id_number_tail": stored.tail, "home_lat": data.home_location.lat, "home_lon": data.home_location.lon,
+        "unit_id": unit.id, "insurance_valid_until": data.insurance_valid_until, "status": VolunteerStatus.ACTIVE,
+        "max_travel_km": data.max_travel_km, "max_tasks_per_day": data.max_tasks_per_day,
+        "max_minutes_per_day": data.max_minutes_per_day, "synthetic": data.synthetic,
+    }
+    return columns, skills
+
+
+def register_volunteer(session: Session, secret_key: str, data: Any) -> models.Volunteer:
+    """The volunteerRegister path: every check, then the write."""
+    checks = Checks(session)
+    checked = check_registration(checks, secret_key, data)
+    checks.raise_if_any()
+    assert checked is not None
+    columns, skills = checked
+    volunteer = models.Volunteer(**columns)
     session.add(volunteer)
     session.flush()
     _write_details(session, volunteer.id, skills, data.domains, data.weekly, new=True)
     return volunteer
+
+
+def _new_ids(session: Session, table: Any, count: int) -> list[int] | None:
+    """On PostgreSQL, `count` ids drawn from `table`'s sequence, so that its rows go in as one
+    prepared INSERT executed many times (psycopg's pipeline) rather than as long statements of a
+    thousand rows each, which the driver parses in Python; elsewhere None (RETURNING is cheap)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    statement = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+    return list(connection.execute(statement, {"table": table.name, "count": count}).scalars())
+
+
+def insert_volunteers(session: Session, registrations: Sequence[tuple[dict[str, Any], list[tuple[int, int, Any]],
+                                                                         Sequence[Any], Sequence[Any]]]) -> list[int]:
+    """Write many checked registrations (check_registration's columns and skills, the domains and
+    weekly windows) at once: one INSERT of the volunteers and one per kind of detail row (of the
+    tables: Core's executemany, without the ORM's work per row), through the session, so the
+    access policy checks their rows as it checks flushed objects. The new volunteers' ids, in order."""
+    if not registrations:
+        return []
+    rows = [columns for columns, *_ in registrations]
+    ids = _new_ids(session, models.Volunteer.__table__, len(rows))
+    table: Table = models.Volunteer.__table__  # type: ignore[assignment]
+    if ids is None:
+        ids = list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    else:
+        session.execute(insert(table), [{**row, "id": pk} for row, pk in zip(rows, ids, strict=True)])
+    skills = [{"volunteer_id": pk, "skill_id": skill_id, "level": level, "certified_until": until}
+              for pk, (_, checked, _, _) in zip(ids, registrations, strict=True) for skill_id, level, until in checked]
+    domains = [{"volunteer_id": pk, "domain": domain}
+               for pk, (_, _, wanted, _) in zip(ids, registrations, strict=True) for domain in dict.fromkeys(wanted)]
+    weekly = [{"volunteer_id": pk, "weekday": w.weekday, "start_minute": w.start_minute, "end_minute": w.end_minute}
+              for pk, (_, _, _, windows) in zip(ids, registrations, strict=True) for w in windows]
+    for model, detail in ((models.VolunteerSkill, skills), (models.VolunteerDomain, domains),
+                          (models.AvailabilityWindow, weekly)):
+        if detail:
+            session.execute(insert(model.__table__), detail)  # type: ignore[arg-type]
+    return ids
 
 
 def volunteer_register(info: Info, data: Any) -> Outcome[Any]:

@@ -69,7 +69,8 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ImportFileError(f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,}: split it")
-    if path.suffix.lower() == ".csv":
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
         raw: Iterable[Sequence[Any]] = csv.reader(io.StringIO(decode_csv(path.read_bytes()), newline=""))
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raw = _xlsx_rows(path)
@@ -79,7 +80,7 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
     for values in raw:
         if len(table) > MAX_ROWS:
             raise ImportFileError(f"the file has more than {MAX_ROWS:,} rows: split it")
-        cells = [_text(v) for v in values]
+        cells = [v.strip() for v in values] if is_csv else [_text(v) for v in values]  # CSV: text already
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > MAX_COLUMNS:

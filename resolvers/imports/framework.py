@@ -1,4 +1,4 @@
-"""The import framework: a kind declares its columns and how a valid row is written; this module
+"""The import framework: a kind declares its columns and how valid rows are written; this module
 reads the file, checks every cell and every row, and writes through the kind in one transaction.
 
 A run is always the same three steps, so a dry run sees exactly what an apply would:
@@ -7,11 +7,16 @@ A run is always the same three steps, so a dry run sees exactly what an apply wo
    cell is parsed by its column (REQUIRED when a required cell is blank, INVALID or OUT_OF_RANGE
    when it does not parse); a value of a column declared unique that an earlier row already had
    is a DUPLICATE naming that row.
-2. **Rows**: each row whose cells parsed is written by the kind, through the write path the API
-   uses (its checks, the access policy of the session), inside a savepoint; a refusal rolls the
-   row back and becomes its errors, at the columns the refused input fields belong to.
+2. **Rows**, in chunks of `CHUNK_ROWS`: the kind checks the chunk's rows whose cells parsed with
+   the checks of the API's write path (reading what they name, one query per chunk rather than
+   per row) and writes the rows that pass, in bulk, through the caller's restricted session (the
+   access policy checks every row); a refused row is not written and its problems become its
+   errors, at the columns the refused input fields belong to. Each chunk is a savepoint: should
+   the database still refuse it (a value registered meanwhile), the chunk's rows are refused.
 3. **End**: a dry run rolls everything back; an apply commits when no row failed, or with
-   `skip_bad_rows` commits the rows that passed; otherwise it rolls back (all or nothing).
+   `skip_bad_rows` commits the rows that passed; otherwise it rolls back (all or nothing). An
+   applied import is audited in the same transaction (db/models/imports.py): the run, and per
+   row written the object and the names of the fields that changed, one INSERT per chunk.
 
 The report names rows (as the spreadsheet numbers them: the header is row 1) and column headers,
 with codes and messages that never repeat a cell's value: personal data is never echoed or logged.
@@ -19,16 +24,19 @@ with codes and messages that never repeat a cell's value: personal data is never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import ColumnElement, any_, bindparam, insert, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.errors import DbError
+from db.models import ImportChange, ImportRun
 from db.session import lock_for_write
 from resolvers.core.errors import ErrorCode, MutationAborted, Problem
 from resolvers.core.mutation import db_problem, is_unique_violation
@@ -36,6 +44,8 @@ from resolvers.imports.files import MAX_CELL_CHARS, ImportFileError, read_table,
 
 #: the outcome of a row written: created, updated, or unchanged (idempotent re-import)
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+#: rows checked and written together (one query per chunk for what they name, one INSERT per table)
+CHUNK_ROWS = 1000
 ERROR_HEADER = "错误 errors"
 
 
@@ -72,15 +82,33 @@ class ImportContext:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What one row did: its outcome (None: refused, with its problems), the object written and
+    the names of the fields that changed (for the audit; never their values)."""
+
+    outcome: str | None
+    problems: Sequence[Problem] = ()
+    subject_id: int | None = None
+    fields: Sequence[str] = ()
+
+
+def refused(*problems: Problem) -> Written:
+    return Written(None, problems)
+
+
+@dataclass(frozen=True)
 class Kind:
     """What can be imported: columns, the natural key, in-file uniqueness and the writer."""
 
     name: str
     columns: tuple[Column, ...]
     key: str  # the column whose value names the row's object (re-imports update it)
-    unique: Mapping[str, Callable[[Any], Any]]  # column key -> normaliser; a repeat in the file is a DUPLICATE
-    write: Callable[[ImportContext, dict[str, Any]], str]  # a valid row -> CREATED | UPDATED | UNCHANGED
+    #: column key -> normaliser (None: the value is not compared); a repeat in the file is a DUPLICATE
+    unique: Mapping[str, Callable[[Any], Any]]
+    #: a chunk of rows whose cells parsed, (row number, values) -> what each did, by row number
+    write: Callable[[ImportContext, list[tuple[int, dict[str, Any]]]], dict[int, Written]]
     refusal_column: str  # where a refusal of the row as a whole (the access policy) is reported
+    subject_type: str  # what the audit calls the objects written ("Volunteer")
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -142,6 +170,15 @@ class Report:
         write_xlsx(path, [("report", rows())])
 
 
+def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values` for a chunk's values: on PostgreSQL `= ANY` of one array parameter (a
+    thousand placeholders would be parsed by the driver in Python for each query)."""
+    wanted = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, wanted, type_=postgresql.ARRAY(column.type)))
+    return column.in_(wanted)
+
+
 def write_template(kind: Kind, path: Path) -> None:
     """An empty file of `kind` (its headers) with a second sheet of notes on every column."""
     notes = [["列 column", "键 key", "必填 required", "说明 notes", "示例 example"]]
@@ -190,31 +227,64 @@ def _parse_row(kind: Kind, columns: list[Column | None], cells: list[str], numbe
     return values
 
 
-def _write_row(context: ImportContext, kind: Kind, values: dict[str, Any]) -> tuple[str | None, list[Problem]]:
+def guarded(context: ImportContext, kind: Kind, work: Callable[[], Written]) -> Written:
+    """`work()` (one row's write through the API's path) in a savepoint: a refusal rolls back that
+    row only and becomes its problems."""
+    savepoint = context.session.begin_nested()
+    try:
+        written = work()
+        context.session.flush()
+    except (MutationAborted, DbError, IntegrityError, StaleDataError) as exc:
+        savepoint.rollback()
+        return refused(*_refusal(kind, exc))
+    savepoint.commit()
+    return written
+
+
+def _refusal(kind: Kind, exc: Exception) -> list[Problem]:
+    if isinstance(exc, MutationAborted):
+        return list(exc.problems)
+    if isinstance(exc, DbError):
+        return [db_problem(exc)]
+    if isinstance(exc, IntegrityError):
+        if not is_unique_violation(exc):
+            raise exc
+        key = kind.column(kind.key)
+        return [Problem(("input", *key.fields[:1]), f"{key.header} (or another unique value of the row) is "
+                        "registered already, outside what you may see, or was registered meanwhile: ask the staff "
+                        "above you, or run the import again", ErrorCode.DUPLICATE)]
+    return [Problem(("input",), "the record was changed meanwhile: run the import again", ErrorCode.CONFLICT)]
+
+
+def _write_chunk(context: ImportContext, kind: Kind, rows: list[tuple[int, dict[str, Any]]], report: Report,
+                 run_id: int | None) -> None:
+    """Write one chunk through the kind (a savepoint), record its outcomes, errors and audit."""
+    if not rows:
+        return
     session = context.session
     savepoint = session.begin_nested()
     try:
-        outcome = kind.write(context, values)
+        written = kind.write(context, rows)
         session.flush()
-    except MutationAborted as exc:
+    except (MutationAborted, DbError, IntegrityError, StaleDataError) as exc:
         savepoint.rollback()
-        return None, exc.problems
-    except DbError as exc:
-        savepoint.rollback()
-        return None, [db_problem(exc)]
-    except IntegrityError as exc:
-        savepoint.rollback()
-        if not is_unique_violation(exc):
-            raise
-        key = kind.column(kind.key)
-        return None, [Problem(("input", *key.fields[:1]), f"{key.header} (or another unique value of the row) is "
-                              "registered already, outside what you may see: ask the staff above you",
-                              ErrorCode.DUPLICATE)]
-    except StaleDataError:
-        savepoint.rollback()
-        return None, [Problem(("input",), "the record was changed meanwhile: run the import again", ErrorCode.CONFLICT)]
-    savepoint.commit()
-    return outcome, []
+        problems = _refusal(kind, exc)
+        written = {number: refused(*problems) for number, _ in rows}
+    else:
+        savepoint.commit()
+    changes = []
+    for number, _ in rows:
+        result = written[number]
+        report.errors.extend(RowError(number, kind.column_for(p.field).header, p.code.value, p.message)
+                             for p in result.problems)
+        if result.outcome is None:
+            continue
+        report.outcomes[result.outcome] += 1
+        if result.outcome != UNCHANGED and run_id is not None:
+            changes.append({"run_id": run_id, "row": number, "subject_type": kind.subject_type,
+                            "subject_id": result.subject_id, "outcome": result.outcome, "fields": list(result.fields)})
+    if changes:  # the import's own audit, written beside the caller's rows (not a write of the caller's)
+        session.connection().execute(insert(ImportChange), changes)
 
 
 def run_import(context: ImportContext, kind: Kind, path: Path, *, dry_run: bool, skip_bad_rows: bool = False,
@@ -226,35 +296,42 @@ def run_import(context: ImportContext, kind: Kind, path: Path, *, dry_run: bool,
     report = Report(kind.name, dry_run, header=header, table=table)
     seen: dict[str, dict[Any, int]] = {key: {} for key in kind.unique}
     session = context.session
-    lock_for_write(session)  # the outer transaction, before the first row's savepoint
+    lock_for_write(session)  # the outer transaction, before the first chunk's savepoint
     try:
+        run_id = None if dry_run else session.connection().execute(
+            insert(ImportRun).values(account_id=context.caller.account_id, kind=kind.name).returning(ImportRun.id),
+        ).scalar_one()
+        pending: list[tuple[int, dict[str, Any]]] = []
         for index, cells in enumerate(table):
             number = index + 2
-            if progress is not None:
-                progress(index + 1, len(table))
-            if not any(cells):
-                continue
-            report.rows += 1
-            errors: list[RowError] = []
-            values = _parse_row(kind, columns, cells, number, errors)
-            for key, normalise in kind.unique.items():
-                if values[key] is None:
-                    continue
-                value = normalise(values[key])
-                first = seen[key].setdefault(value, number)
-                if first != number:
-                    errors.append(RowError(number, kind.column(key).header, ErrorCode.DUPLICATE.value,
-                                           f"the same value as row {first}"))
-            if not errors:
-                outcome, problems = _write_row(context, kind, values)
-                errors = [RowError(number, kind.column_for(p.field).header, p.code.value, p.message)
-                          for p in problems]
-                if outcome is not None:
-                    report.outcomes[outcome] += 1
-            report.errors.extend(errors)
+            if any(cells):
+                report.rows += 1
+                errors: list[RowError] = []
+                values = _parse_row(kind, columns, cells, number, errors)
+                for key, normalise in kind.unique.items():
+                    if values[key] is None:
+                        continue
+                    value = normalise(values[key])
+                    if value is None:
+                        continue
+                    first = seen[key].setdefault(value, number)
+                    if first != number:
+                        errors.append(RowError(number, kind.column(key).header, ErrorCode.DUPLICATE.value,
+                                               f"the same value as row {first}"))
+                report.errors.extend(errors)
+                if not errors:
+                    pending.append((number, values))
+            if len(pending) >= CHUNK_ROWS or index + 1 == len(table):
+                _write_chunk(context, kind, pending, report, run_id)
+                pending = []
+                if progress is not None:
+                    progress(index + 1, len(table))
+        report.errors.sort(key=lambda e: e.row)
         if dry_run or (report.errors and not skip_bad_rows):
             session.rollback()
         else:
+            session.connection().execute(update(ImportRun).where(ImportRun.id == run_id).values(
+                rows=report.rows, bad_rows=report.bad_rows, **report.outcomes))
             session.commit()
             report.applied = True
     except BaseException:

@@ -4,6 +4,7 @@ abuse benchmark, the assessment benchmark."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -103,3 +104,20 @@ def test_assessment_bench_counts_the_same_statements_for_both_trees(tmp_path: Pa
     out = capsys.readouterr().out
     assert "516 units" in out and "76 units" in out and "per-unit baseline" in out
     assert "independent of the number of units" in out
+def test_import_bench_runs_every_phase_on_both_backends(tmp_path: Path) -> None:
+    """The import benchmark with a tiny roster: dry run, apply, re-import and the loader, SQLite and PostgreSQL."""
+    out = tmp_path / "import.json"
+    admin = os.environ.get("WENMING_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    command = [sys.executable, "-m", "benchmarks.import_bench", "--volunteers", "40", "--backends",
+               "sqlite,postgresql", "--postgres-url", admin, "--json", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = {f["backend"]: f for f in json.loads(out.read_text())}
+    assert set(figures) == {"sqlite", "postgresql"}
+    for backend in figures.values():
+        assert backend["dry_run"]["created"] == 40 and not backend["dry_run"]["applied"]
+        assert backend["apply"]["created"] == 40 and backend["apply"]["applied"] and backend["apply"]["errors"] == 0
+        assert backend["reimport"]["unchanged"] == 40 and backend["reimport"]["created"] == 0
+        assert backend["loader"]["rows"] == 40 and backend["apply"]["peak_rss_mb"] > 50
+        assert backend["export"]["rows"] == 40
+    assert "loader / import apply" in done.stdout and "target (>= 5,000 rows/s apply" in done.stdout

@@ -5,117 +5,22 @@ row by row outside his subtree. On SQLite and PostgreSQL (the `db_url` fixture).
 
 from __future__ import annotations
 
-import csv
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from sqlalchemy import Engine, func, select
+from openpyxl import load_workbook
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db import models
 from db.identity import check_char
-from db.models import Role
-from resolvers.accounts.mutations import create_account
-from resolvers.core import globalid
 from resolvers.imports import VOLUNTEERS, files
 from resolvers.imports.files import ImportFileError, read_table
-from resolvers.imports.framework import ERROR_HEADER, ImportContext, Report, run_import
-from tests.schema.support import GraphQLClient, create_skill, create_unit
+from resolvers.imports.framework import ERROR_HEADER, ImportContext, run_import
+from tests.imports.support import HEADERS, World, count, id_number, row, run, snapshot, write_csv, write_xlsx
 from wenming.cli import main
 from wenming.import_cli import import_file
-from wenming.settings import Settings
-
-HEADERS = [c.header for c in VOLUNTEERS.columns]
-
-
-def id_number(serial: int, birth: str = "19900101", region: str = "320382") -> str:
-    body = f"{region}{birth}{serial:03d}"
-    return body + check_char(body)
-
-
-@dataclass
-class World:
-    db_url: str
-    secret_key: str
-    a1: str  # a station of town A
-    b1: str  # a station of town B
-    town_a: str
-
-
-def _code(session: Session, global_id: str) -> str:
-    return str(session.get(models.Unit, globalid.decode_pk(global_id, "Unit")).code)  # type: ignore[union-attr]
-
-
-@pytest.fixture
-def world(api: GraphQLClient, settings: Settings, engine: Engine) -> World:
-    center = create_unit(api, "CENTER")
-    town_a, town_b = create_unit(api, "INSTITUTE", center), create_unit(api, "INSTITUTE", center)
-    a1, b1 = create_unit(api, "STATION", town_a), create_unit(api, "STATION", town_b)
-    create_skill(api, "first-aid")
-    create_skill(api, "doctor")
-    with Session(engine) as session:
-        create_account(session, "admin", None, [(Role.PLATFORM_ADMIN, {})])
-        create_account(session, "town-a", None,
-                       [(Role.UNIT_ADMIN, {"unit_id": globalid.decode_pk(town_a, "Unit") or 0})])
-        session.commit()
-        return World(settings.database_url, settings.secret_key, _code(session, a1), _code(session, b1),
-                     _code(session, town_a))
-
-
-def row(world: World, serial: int, **changes: str) -> dict[str, str]:
-    values = {
-        "志愿者编号": f"PZ-V{serial:05d}", "姓名": f"志愿者{serial}", "身份证号": id_number(serial),
-        "手机号": f"138{serial:08d}", "所属站点编码": world.a1, "住址纬度": "34.31", "住址经度": "117.95",
-        "技能": "first-aid:3;doctor:2:2027-06-30", "服务领域": "HEALTH;EDUCATION",
-        "每周可服务时段": "周六 08:00-12:00;周日 14:00-18:00", "保险有效期至": "2027-06-30",
-        "最远服务距离公里": "10", "每日最多任务数": "2", "每日最多服务分钟": "240",
-    }
-    values.update(changes)
-    return values
-
-
-def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
-    for values in rows:
-        sheet.append([values[h] for h in HEADERS])
-    book.save(path)
-    return path
-
-
-def write_csv(path: Path, rows: list[dict[str, str]], encoding: str) -> Path:
-    """As Chinese office software saves "CSV": GB18030 (or UTF-8 with a BOM), CRLF line ends."""
-    with path.open("w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        writer.writerows([values[h] for h in HEADERS] for values in rows)
-    return path
-
-
-def run(world: World, path: Path, user: str = "admin", *, dry_run: bool = False, skip_bad_rows: bool = False,
-        scope: str | None = None) -> Report:
-    return import_file(world.db_url, world.secret_key, path, "volunteers", user, scope, dry_run=dry_run,
-                       skip_bad_rows=skip_bad_rows)
-
-
-def snapshot(engine: Engine) -> dict[str, Any]:
-    """Every volunteer row and detail row, ids and versions included."""
-    with Session(engine) as session:
-        return {model.__tablename__: sorted(tuple(getattr(r, c.key) for c in model.__table__.columns)
-                                            for r in session.scalars(select(model)))
-                for model in (models.Volunteer, models.VolunteerSkill, models.VolunteerDomain,
-                              models.AvailabilityWindow)}
-
-
-def count(engine: Engine) -> int:
-    with Session(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(models.Volunteer)) or 0)
 
 
 def bad_rows(world: World) -> list[tuple[dict[str, str], str, str]]:
@@ -306,3 +211,27 @@ def test_a_file_over_its_bounds_is_refused_before_rows_are_read(tmp_path: Path,
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
     with pytest.raises(ImportFileError, match="bytes; at most 10"):
         read_table(path)
+
+
+def test_an_applied_import_is_audited_run_by_run_and_row_by_row(world: World, engine: Engine, tmp_path: Path) -> None:
+    rows = [row(world, 1), row(world, 2)]
+    assert run(world, write_xlsx(tmp_path / "dry.xlsx", rows), dry_run=True).outcomes["created"] == 2
+    assert run(world, write_xlsx(tmp_path / "in.xlsx", rows)).applied
+    assert run(world, tmp_path / "in.xlsx").outcomes["unchanged"] == 2
+    changed = run(world, write_xlsx(tmp_path / "changed.xlsx", [row(world, 1), row(world, 2, 手机号="13900000002")]),
+                  "town-a")
+    assert changed.outcomes == {"created": 0, "updated": 1, "unchanged": 1}
+    with Session(engine) as session:
+        runs = session.execute(select(models.ImportRun.kind, models.Account.username, models.ImportRun.rows,
+                                      models.ImportRun.created, models.ImportRun.updated, models.ImportRun.unchanged)
+                               .join(models.Account, models.Account.id == models.ImportRun.account_id)
+                               .order_by(models.ImportRun.id)).all()
+        assert [tuple(r) for r in runs] == [("volunteers", "admin", 2, 2, 0, 0), ("volunteers", "admin", 2, 0, 0, 2),
+                                            ("volunteers", "town-a", 2, 0, 1, 1)]  # the dry run left none
+        ids = dict(session.execute(select(models.Volunteer.volunteer_number, models.Volunteer.id)).all())
+        changes = session.execute(select(models.ImportChange.row, models.ImportChange.subject_id,
+                                         models.ImportChange.outcome, models.ImportChange.fields)
+                                  .order_by(models.ImportChange.id)).all()
+        assert [tuple(c) for c in changes] == [(2, ids["PZ-V00001"], "created", []),
+                                               (3, ids["PZ-V00002"], "created", []),
+                                               (3, ids["PZ-V00002"], "updated", ["phone"])]  # names, not values
