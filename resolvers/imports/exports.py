@@ -1,5 +1,6 @@
 """Export (批量导出) as XLSX or CSV, streaming: the volunteer roster in the import template's columns,
-and service records in the fields of the national volunteer service record (志愿服务记录).
+service records in the fields of the national volunteer service record (志愿服务记录), and each
+volunteer's hours totals; records and totals over a period of local days (`Period`), if given.
 
 Rows are read through the caller's restricted session (the access policy: a town's unit admin
 exports his subtree), optionally confined further to one unit's subtree (`scope`), `YIELD_ROWS`
@@ -21,11 +22,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -47,10 +48,28 @@ class ExportRefused(Exception):
 
 
 @dataclass(frozen=True)
+class Period:
+    """Local days, both included; either end may be open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def bounds(self, column: Any) -> list[Any]:
+        """Conditions keeping `column` (a timestamp) within the period's local days."""
+        where = []
+        if self.first is not None:
+            where.append(column >= datetime.combine(self.first, time(), LOCAL_TZ))
+        if self.last is not None:
+            where.append(column < datetime.combine(self.last + timedelta(days=1), time(), LOCAL_TZ))
+        return where
+
+
+@dataclass(frozen=True)
 class ExportKind:
     name: str
     header: Sequence[str]
-    rows: Callable[[Session, Caller, Any], Iterator[list[Any]]]  # (session, caller, scope unit) -> rows
+    #: (session, caller, scope unit, period) -> rows
+    rows: Callable[[Session, Caller, Any, Period], Iterator[list[Any]]]
 
 
 def _minutes(value: int) -> str:
@@ -63,8 +82,9 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _volunteer_rows(session: Session, caller: Caller, scope: Any) -> Iterator[list[Any]]:
-    """The roster in the template's columns, each cell as the import parses it back."""
+def _volunteer_rows(session: Session, caller: Caller, scope: Any, _: Period) -> Iterator[list[Any]]:
+    """The roster in the template's columns, each cell as the import parses it back (as it is now:
+    a period does not apply)."""
     v = models.Volunteer
     skills = {pk: code for pk, code in session.execute(select(models.Skill.id, models.Skill.code))}
     statement = (select(v.id, v.volunteer_number, v.name, v.id_number_tail, v.phone, models.Unit.code, v.home_lat,
@@ -119,31 +139,63 @@ def _roster_row(row: Any, details: dict[str, dict[int, list[Any]]], skill_codes:
     return [cells[column.key] for column in VOLUNTEERS.columns]
 
 
-#: the national record's fields (志愿服务记录): who, what, when, how long, recorded by whom
-RECORD_HEADER = ("志愿者编号", "姓名", "服务内容", "服务日期", "服务时长（小时）", "记录单位")
+#: the national record's fields (志愿服务记录): who, what (and in which project), when, how long
+#: (service time, and honour time recognised on it), recorded by whom
+RECORD_HEADER = ("志愿者编号", "姓名", "服务内容", "所属项目", "服务日期", "服务时长（小时）", "荣誉时长（小时）",
+                 "记录单位")
+#: each volunteer's totals over the period
+HOURS_HEADER = ("志愿者编号", "姓名", "注册单位", "服务次数", "服务时长（小时）", "荣誉时长（小时）")
 
 
-def _record_rows(session: Session, caller: Caller, scope: Any) -> Iterator[list[Any]]:
-    """Completed service records, oldest first: hours are the credit minutes (server-stamped
-    check-in and check-out, approved time claims) in hours; the recording unit is the order's."""
+def _hours(minutes: int | None) -> float | int:
+    """Hours to two decimals, a whole number written without its `.0`."""
+    hours = round((minutes or 0) / 60, 2)
+    return int(hours) if hours.is_integer() else hours
+
+
+def _record_rows(session: Session, caller: Caller, scope: Any, period: Period) -> Iterator[list[Any]]:
+    """Completed service records, oldest first: service hours are the credit minutes (server-stamped
+    check-in and check-out, approved time claims), honour hours those recognised on the record;
+    the recording unit is the order's, the project the order's (empty when none)."""
     r, v, o = models.ServiceRecord, models.Volunteer, models.Order
-    statement = (select(v.volunteer_number, v.name, models.ServiceItem.name, r.checked_in_at, r.credit_minutes,
-                        models.Unit.name)
+    statement = (select(v.volunteer_number, v.name, models.ServiceItem.name, models.Project.name, r.checked_in_at,
+                        r.credit_minutes, r.honour_minutes, models.Unit.name)
                  .select_from(r).join(v, v.id == r.volunteer_id).join(o, o.id == r.order_id)
                  .join(models.ServiceItem, models.ServiceItem.id == o.item_id)
                  .join(models.Unit, models.Unit.id == o.unit_id)
-                 .where(r.checked_out_at.is_not(None)).order_by(r.checked_in_at, r.id))
+                 .outerjoin(models.Project, models.Project.id == o.project_id)
+                 .where(r.checked_out_at.is_not(None), *period.bounds(r.checked_in_at)).order_by(r.checked_in_at, r.id))
     if scope is not None:
         statement = statement.where(models.Unit.path.startswith(scope.path))
-    for number, name, content, checked_in, minutes, recorder in session.execute(
+    for number, name, content, project, checked_in, credit, honour, recorder in session.execute(
             statement.execution_options(yield_per=YIELD_ROWS)):
-        yield [number, name, content, checked_in.astimezone(LOCAL_TZ).date().isoformat(),
-               round((minutes or 0) / 60, 2), recorder]
+        yield [number, name, content, project or "", checked_in.astimezone(LOCAL_TZ).date().isoformat(),
+               _hours(credit), _hours(honour), recorder]
+
+
+def _hours_rows(session: Session, caller: Caller, scope: Any, period: Period) -> Iterator[list[Any]]:
+    """Per volunteer with a completed record in the period (on orders of `scope`'s subtree): the
+    records, service hours and honour hours, by volunteer number; one grouped statement."""
+    r, v, o = models.ServiceRecord, models.Volunteer, models.Order
+    home = models.Unit.__table__.alias("home")
+    served = models.Unit.__table__.alias("served")
+    statement = (select(v.volunteer_number, v.name, home.c.name, func.count(r.id), func.sum(r.credit_minutes),
+                        func.sum(r.honour_minutes))
+                 .select_from(r).join(v, v.id == r.volunteer_id).join(home, home.c.id == v.unit_id)
+                 .join(o, o.id == r.order_id).join(served, served.c.id == o.unit_id)
+                 .where(r.checked_out_at.is_not(None), *period.bounds(r.checked_in_at))
+                 .group_by(v.id, v.volunteer_number, v.name, home.c.name).order_by(v.volunteer_number))
+    if scope is not None:
+        statement = statement.where(served.c.path.startswith(scope.path))
+    for number, name, unit, records, credit, honour in session.execute(
+            statement.execution_options(yield_per=YIELD_ROWS)):
+        yield [number, name, unit, int(records), _hours(credit), _hours(honour)]
 
 
 EXPORT_KINDS: dict[str, ExportKind] = {kind.name: kind for kind in (
     ExportKind("volunteers", tuple(c.header for c in VOLUNTEERS.columns), _volunteer_rows),
     ExportKind("service-records", RECORD_HEADER, _record_rows),
+    ExportKind("hours", HOURS_HEADER, _hours_rows),
 )}
 
 
@@ -153,7 +205,8 @@ def may_export(caller: Caller | None) -> bool:
     return caller is not None and bool(caller.roles & VOLUNTEER_PHONE_ROLES) and not caller.deidentified
 
 
-def run_export(session: Session, caller: Caller | None, kind_name: str, path: Path, scope: Any = None) -> int:
+def run_export(session: Session, caller: Caller | None, kind_name: str, path: Path, scope: Any = None,
+               period: Period | None = None) -> int:
     """Write `kind_name`'s rows (those the caller's restricted `session` reads, within `scope`) to
     `path` (.xlsx or .csv: UTF-8 with a BOM, CRLF, as office software opens it); the rows written."""
     kind = EXPORT_KINDS.get(kind_name)
@@ -169,7 +222,7 @@ def run_export(session: Session, caller: Caller | None, kind_name: str, path: Pa
 
     def rows() -> Iterable[Sequence[Any]]:
         yield list(kind.header)
-        for row in kind.rows(session, caller, scope):
+        for row in kind.rows(session, caller, scope, period or Period()):
             counted[0] += 1
             yield row
 

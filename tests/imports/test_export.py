@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from resolvers.imports import exports
-from resolvers.imports.exports import RECORD_HEADER, ExportRefused
+from resolvers.imports.exports import HOURS_HEADER, RECORD_HEADER, ExportRefused, Period
 from resolvers.imports.files import read_table
 from tests.imports.support import HEADERS, World, id_number, row, run, snapshot, write_csv, write_xlsx
 from tests.recognition.rows import served
@@ -120,11 +120,45 @@ def test_service_records_in_the_national_record_fields(world: World, engine: Eng
         assert tuple(header) == RECORD_HEADER
         with Session(engine) as session:
             a_name = session.scalars(select(models.Unit.name).where(models.Unit.code == world.a1)).one()
-        assert rows[0] == ["PZ-V00001", "志愿者1", "助老探访", "2026-12-07", "1.5", a_name]
+        assert rows[0] == ["PZ-V00001", "志愿者1", "助老探访", "", "2026-12-07", "1.5", "0", a_name]
     assert export_file(world.db_url, tmp_path / "a.csv", "service-records", "town-a") == 1
     with (tmp_path / "a.csv").open(encoding="utf-8-sig", newline="") as out:
         assert [r[0] for r in csv.reader(out)] == [RECORD_HEADER[0], "PZ-V00001"]
-    assert dt.date.fromisoformat(rows[1][3]) == dt.date(2026, 12, 7)
+    assert dt.date.fromisoformat(rows[1][4]) == dt.date(2026, 12, 7)
+    # a period of local days: the day before holds nothing, the day itself both records
+    day = dt.date(2026, 12, 7)
+    assert export_file(world.db_url, tmp_path / "none.csv", "service-records", "admin",
+                       period=Period(last=day - dt.timedelta(days=1))) == 0
+    assert export_file(world.db_url, tmp_path / "day.csv", "service-records", "admin", period=Period(day, day)) == 2
+
+
+def test_hours_totals_per_volunteer_over_a_period(world: World, engine: Engine, tmp_path: Path) -> None:
+    assert run(world, write_xlsx(tmp_path / "in.xlsx", roster(world))).applied
+    with Session(engine) as session:
+        station_a = session.scalars(select(models.Unit).where(models.Unit.code == world.a1)).one()
+        v1, v4 = (session.scalars(select(models.Volunteer).where(models.Volunteer.volunteer_number == n)).one()
+                  for n in ("PZ-V00001", "PZ-V00004"))
+        item = models.ServiceItem(code="visit", name="助老探访", domain="WELFARE", duration_minutes=120)
+        session.add(item)
+        session.flush()
+        for volunteer, minutes in ((v1, 90), (v1, 30), (v4, 45)):
+            served(session, station_a, volunteer, item, minutes)
+        session.commit()
+        honoured = session.scalars(select(models.ServiceRecord).where(models.ServiceRecord.volunteer_id == v4.id)).one()
+        honoured.honour_minutes = 60  # recognised by staff (the correction path is tested elsewhere)
+        homes = [session.scalars(select(models.Unit.name).where(models.Unit.id == v.unit_id)).one() for v in (v1, v4)]
+        names = [v1.name, v4.name]
+        session.commit()
+    path = tmp_path / "hours.xlsx"
+    assert export_file(world.db_url, path, "hours", "admin") == 2
+    header, rows = read_table(path)
+    assert tuple(header) == HOURS_HEADER
+    assert rows == [["PZ-V00001", names[0], homes[0], "2", "2", "0"],
+                    ["PZ-V00004", names[1], homes[1], "1", "0.75", "1"]]
+    day = dt.date(2026, 12, 7)
+    later = Period(first=day + dt.timedelta(days=1))
+    assert export_file(world.db_url, tmp_path / "later.csv", "hours", "admin", period=later) == 0
+    assert export_file(world.db_url, tmp_path / "b.csv", "hours", "admin", world.b1) == 0  # served at station A
 
 
 def test_cli_export(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
