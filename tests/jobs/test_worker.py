@@ -43,9 +43,8 @@ SHORT = LONG.replace("time_limit = 120", "time_limit = 1")
 LEASE = 30  # seconds: a heartbeat (a third of it) is far slower than the wake-up under test
 
 
-def postgres_only(db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("processes sharing a database, and NOTIFY: PostgreSQL (SQLite is one process's file)")
+#: processes sharing a database, and NOTIFY: PostgreSQL only (SQLite is one process's file)
+postgres_only = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 
 class Http:
@@ -119,9 +118,9 @@ def until_complete(ws: Any) -> list[dict[str, Any]]:
         seen.append(message["payload"]["data"]["scenarioRunProgress"])
 
 
+@postgres_only
 def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_and_cancelled_within_seconds(
         db_url: str, engine: Engine, settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    postgres_only(db_url)
     token = token_for(settings, engine, "analyst", [(Role.ANALYST, {})], password=None)
     apis = {"WENMING_RUN_EXECUTOR": "workers", "WENMING_RUN_LEASE_SECONDS": str(LEASE)}
     with wenming_serve(tmp_path, db_url, **apis) as (url_a, _), wenming_serve(tmp_path, db_url, **apis) as (url_b, _):
@@ -161,9 +160,9 @@ def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_and_cancel
                             "the next run solved")["state"] == "SUCCEEDED"
 
 
+@postgres_only
 def test_a_worker_killed_mid_run_leaves_no_running_row_once_its_lease_expires(
         db_url: str, engine: Engine, settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    postgres_only(db_url)
     token = token_for(settings, engine, "analyst", [(Role.ANALYST, {})], password=None)
     lease = {"WENMING_RUN_EXECUTOR": "workers", "WENMING_RUN_LEASE_SECONDS": "3"}
     with wenming_serve(tmp_path, db_url, **lease) as (url, _):
