@@ -13,22 +13,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from db import models
-from resolvers.access.rules import DISPATCH, STAFF, UNIT_ADMIN, ByUnit, Check, Domain, Scope, WriteRule, fields
+from resolvers.access.rules import (
+    DISPATCH,
+    STAFF,
+    UNIT_ADMIN,
+    Check,
+    Domain,
+    KeptByUnit,
+    Scope,
+    WriteRule,
+    fields,
+)
 
 _policies = models.InsurancePolicy.__table__
-
-
-@dataclass(frozen=True)
-class Policies(WriteRule):
-    """The policy's unit: a unit admin over it (before and after a change); never deleted."""
-
-    sentence: str = "unit admin over the policy's unit; never deleted"
-
-    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
-        return obj not in check.session.deleted and ByUnit("unit_id").allows(check, obj, is_new)
-
-    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ DOMAIN = Domain(
         **fields("Mutation", ("insurancePolicyCreate", "insurancePolicyUpdate", "insurancePolicyWithdraw"), STAFF),
     },
     writes={
-        models.InsurancePolicy: Policies(),
+        models.InsurancePolicy: KeptByUnit("policy"),
         models.InsurancePolicyKind: PolicyParts(),
         models.InsuredVolunteer: PolicyParts(),
     },

@@ -25,9 +25,9 @@ from resolvers.access.rules import (
     STAFF,
     UNIT_ADMIN,
     UNIT_ROLES,
-    ByUnit,
     Check,
     Domain,
+    KeptByUnit,
     Scope,
     WriteRule,
     fields,
@@ -54,20 +54,6 @@ def _project_unit(check: Check, project_id: int) -> int | None:
     unit: int | None = check.session.connection().execute(
         select(_projects.c.unit_id).where(_projects.c.id == project_id)).scalar()
     return unit
-
-
-@dataclass(frozen=True)
-class Projects(WriteRule):
-    """A unit admin over the project's unit (before and after a change; staff above it are over
-    it too, and the resolvers say which step is whose). Never deleted."""
-
-    sentence: str = "unit admin over the project's unit; never deleted"
-
-    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
-        return obj not in check.session.deleted and ByUnit("unit_id").allows(check, obj, is_new)
-
-    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -121,7 +107,7 @@ DOMAIN = Domain(
         models.ProjectEvaluation: _project_parts,
     },
     writes={
-        models.Project: Projects(),
+        models.Project: KeptByUnit("project"),
         models.ProjectItem: ProjectParts(),
         models.ProjectStation: ProjectParts(),
         models.ProjectEvent: ProjectRecords(),

@@ -284,6 +284,25 @@ class ByUnit(WriteRule):
 
 
 @dataclass(frozen=True)
+class KeptByUnit(WriteRule):
+    """Rows of a unit that are kept for the record (policies, projects, courses, subsidy rules and
+    batches): a unit admin over the row's unit before and after a change writes them; never
+    deleted, never by a bulk statement. `what` names the row in the rule's sentence."""
+
+    what: str = "row"
+
+    @property
+    def sentence(self) -> str:
+        return f"unit admin over the {self.what}'s unit; never deleted"
+
+    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
+        return obj not in check.session.deleted and ByUnit("unit_id").allows(check, obj, is_new)
+
+    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
+        return None
+
+
+@dataclass(frozen=True)
 class ByTeam(WriteRule):
     """Rows of a team (`column`): a unit admin over the team's unit; its team leader (existing rows)."""
 

@@ -16,7 +16,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select
 
 from db import models
-from resolvers.access.rules import STAFF, UNIT_ADMIN, ByUnit, Check, Domain, Scope, WriteRule, fields, old_value
+from resolvers.access.rules import (
+    STAFF,
+    UNIT_ADMIN,
+    Check,
+    Domain,
+    KeptByUnit,
+    Scope,
+    WriteRule,
+    fields,
+    old_value,
+)
 
 _batches = models.SubsidyBatch.__table__
 
@@ -30,19 +40,6 @@ def _by_batch(s: Scope, t: Any) -> ColumnElement[bool]:
     units = s.units(*UNIT_ADMIN)
     return t.c.batch_id.in_(select(_batches.c.id).where(_batches.c.unit_id.in_(units))) if units is not None \
         else false()
-
-
-@dataclass(frozen=True)
-class UnitRows(WriteRule):
-    """A rule or a batch: a unit admin over its unit (before and after a change); never deleted."""
-
-    sentence: str = "unit admin over the row's unit; never deleted"
-
-    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
-        return obj not in check.session.deleted and ByUnit("unit_id").allows(check, obj, is_new)
-
-    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,8 @@ DOMAIN = Domain(
         models.SubsidyLine: _by_batch,
     },
     writes={
-        models.SubsidyRule: UnitRows(),
-        models.SubsidyBatch: UnitRows(),
+        models.SubsidyRule: KeptByUnit(),
+        models.SubsidyBatch: KeptByUnit(),
         models.SubsidyLine: Lines(),
     },
 )

@@ -21,9 +21,9 @@ from resolvers.access.rules import (
     SIGNED_IN,
     STAFF,
     UNIT_ADMIN,
-    ByUnit,
     Check,
     Domain,
+    KeptByUnit,
     Scope,
     WriteRule,
     fields,
@@ -37,19 +37,6 @@ READERS = DISPATCH | {Role.VOLUNTEER, Role.TEAM_LEADER}
 
 def _volunteer_rows(s: Scope, t: Any) -> ColumnElement[bool]:
     return s.volunteers(t.c.volunteer_id)
-
-
-@dataclass(frozen=True)
-class Courses(WriteRule):
-    """The course's unit: a unit admin over it (before and after a change); never deleted."""
-
-    sentence: str = "unit admin over the course's unit; never deleted"
-
-    def allows(self, check: Check, obj: Any, is_new: bool) -> bool:
-        return obj not in check.session.deleted and ByUnit("unit_id").allows(check, obj, is_new)
-
-    def criterion(self, scope: Scope, table: Any) -> ColumnElement[bool] | None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -93,7 +80,7 @@ DOMAIN = Domain(
             select(models.Certificate.__table__.c.id).where(s.volunteers(models.Certificate.__table__.c.volunteer_id))),
     },
     writes={
-        models.TrainingCourse: Courses(),
+        models.TrainingCourse: KeptByUnit("course"),
         models.TrainingSession: OfCourse("course"),
         models.SessionLecturer: OfCourse("session"),
         models.Enrolment: OfCourse("session"),
