@@ -31,6 +31,7 @@ from resolvers.core.errors import ClientError, ErrorCode, abort
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
 from resolvers.dispatch.queries import minutes_by
+from resolvers.recognition.queries import volunteer_named
 
 if TYPE_CHECKING:
     from resolvers.core.context import Info
@@ -155,16 +156,8 @@ def _own_volunteer(info: Info, volunteer: str | None, path: tuple[str, ...]) -> 
 def listing_of(info: Info, volunteer: str | None) -> PublicationListing | None:
     """The volunteer's preference (the default when he set none); null for a volunteer the caller does not see."""
     session = info.context.session
-    if volunteer is None:
-        caller = info.context.auth.caller
-        own = sorted(caller.volunteer_ids) if caller is not None else []
-        if len(own) != 1:
-            raise ClientError("volunteer: name the volunteer (your account is not exactly one volunteer)",
-                              ErrorCode.REQUIRED, ("volunteer",))
-        pk = own[0]
-    else:
-        pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
-    if session.get(models.Volunteer, pk) is None:
+    pk = volunteer_named(info, volunteer)
+    if pk is None:
         return None
     found = session.scalar(select(models.PublicationPreference.listing).where(
         models.PublicationPreference.volunteer_id == pk))

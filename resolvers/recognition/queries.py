@@ -48,7 +48,7 @@ class PointsTotals:
     redemptions: int
 
 
-def _volunteer_pk(info: Info, volunteer: str | None) -> int | None:
+def volunteer_named(info: Info, volunteer: str | None) -> int | None:
     """The volunteer named (None when the caller may not see him), or the caller's own."""
     if volunteer is None:
         caller = info.context.auth.caller
@@ -68,7 +68,7 @@ def _account_of(info: Info, volunteer_pk: int) -> Any:
 
 
 def my_points(info: Info, volunteer: str | None) -> Points | None:
-    pk = _volunteer_pk(info, volunteer)
+    pk = volunteer_named(info, volunteer)
     if pk is None:
         return None
     account = _account_of(info, pk)
@@ -86,7 +86,7 @@ def my_points(info: Info, volunteer: str | None) -> Points | None:
 
 def my_ledger(info: Info, volunteer: str | None, first: int | None, after: str | None) -> Any:
     """The volunteer's entries, oldest first, each with its transaction."""
-    pk = _volunteer_pk(info, volunteer)
+    pk = volunteer_named(info, volunteer)
     account = _account_of(info, pk) if pk is not None else None
     stmt = (select(models.LedgerEntry).join(models.LedgerEntry.transaction)
             .options(contains_eager(models.LedgerEntry.transaction))
