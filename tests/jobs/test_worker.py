@@ -1,8 +1,8 @@
 """Process roles: with `WENMING_RUN_EXECUTOR=workers` the API processes only queue runs and
 `wenming worker` processes solve them (wenming/worker.py), against one PostgreSQL database, all
 real processes on loopback ports: a run started through API process A is solved by the worker,
-and a subscriber of API process B sees its progress in order and its final state; a cancel
-through B reaches the worker within seconds (the NOTIFY bridge), not at its next heartbeat; a
+and a subscriber of API process B sees its progress in order and its final state; restarting A
+leaves its runs alone; a cancel through B reaches the worker within seconds (the NOTIFY bridge), not at its next heartbeat; a
 worker killed mid-run leaves no RUNNING row once its lease expires. On both databases, two
 workers racing take each queued run exactly once, and a run no worker takes fails saying so."""
 
@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,11 +119,12 @@ def until_complete(ws: Any) -> list[dict[str, Any]]:
 
 
 @postgres_only
-def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_and_cancelled_within_seconds(
+def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_survives_its_restart_and_is_cancelled_at_once(
         db_url: str, engine: Engine, settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     token = token_for(settings, engine, "analyst", [(Role.ANALYST, {})], password=None)
     apis = {"WENMING_RUN_EXECUTOR": "workers", "WENMING_RUN_LEASE_SECONDS": str(LEASE)}
-    with wenming_serve(tmp_path, db_url, **apis) as (url_a, _), wenming_serve(tmp_path, db_url, **apis) as (url_b, _):
+    with ExitStack() as process_a, wenming_serve(tmp_path, db_url, **apis) as (url_b, _):
+        url_a, _ = process_a.enter_context(wenming_serve(tmp_path, db_url, **apis))
         a, b = Http(url_a, token), Http(url_b, token)
         request.addfinalizer(a.close)
         request.addfinalizer(b.close)
@@ -152,14 +153,19 @@ def test_a_run_queued_through_one_api_process_is_solved_by_the_worker_and_cancel
             long = a.start(LONG.format(volunteers=3000, requests=600, workers=1))
             wait_for(lambda: b.run(long)["state"] == "RUNNING", 60, "the long run RUNNING on the worker")
             waiting = a.start(SHORT.format(volunteers=200, requests=40, workers=1))
-            time.sleep(1)
-            assert b.run(waiting)["state"] == "QUEUED"
+            # restarting A, which queued both, touches neither: the worker holds the long one
+            process_a.close()
+            with wenming_serve(tmp_path, db_url, **apis) as (url_a2, _):
+                again = Http(url_a2, token)
+                request.addfinalizer(again.close)
+                assert again.run(long)["state"] == "RUNNING" and again.run(waiting)["state"] == "QUEUED"
+            assert b.run(long)["state"] == "RUNNING" and b.run(waiting)["state"] == "QUEUED"
             cancelled_at = time.monotonic()
             assert b.data(CANCEL, {"run": long})["scenarioRunCancel"]["run"]["state"] == "CANCELLED"
             wait_for(lambda: b.run(waiting)["state"] != "QUEUED", 8,
                      "the cancel reached the worker (its slot freed) before a heartbeat could tell it")
             assert time.monotonic() - cancelled_at < LEASE / 3
-            assert wait_for(lambda: (r := a.run(waiting))["state"] in ("SUCCEEDED", "FAILED") and r, 60,
+            assert wait_for(lambda: (r := b.run(waiting))["state"] in ("SUCCEEDED", "FAILED") and r, 60,
                             "the next run solved")["state"] == "SUCCEEDED"
 
 
