@@ -2,9 +2,10 @@
 `wenming worker` processes solve them (wenming/worker.py), against one PostgreSQL database, all
 real processes on loopback ports: a run started through API process A is solved by the worker,
 and a subscriber of API process B sees its progress in order and its final state; restarting A
-leaves its runs alone; a cancel through B reaches the worker within seconds (the NOTIFY bridge), not at its next heartbeat; a
-worker killed mid-run leaves no RUNNING row once its lease expires. On both databases, two
-workers racing take each queued run exactly once, and a run no worker takes fails saying so."""
+leaves its runs alone; a cancel through B reaches the worker within seconds (the NOTIFY bridge),
+not at its next heartbeat; a worker killed mid-run leaves no RUNNING row once its lease expires.
+On both databases, two workers racing take each queued run exactly once, and a run no worker
+takes fails saying so."""
 
 from __future__ import annotations
 
