@@ -50,6 +50,7 @@ class ServiceCertificate(Base):
     volunteer_number: Mapped[str] = mapped_column(code_type())
     id_number_tail: Mapped[str] = mapped_column(String(4))
     issuer_name: Mapped[str] = mapped_column(name_type())
+    issuer_head: Mapped[str] = mapped_column(name_type(), default="", server_default="")  # 负责人: the unit's
     issuer_contact: Mapped[str] = mapped_column(name_type(), default="")  # 联系人: the unit's contact
     issuer_phone: Mapped[str] = mapped_column(String(32), default="")  # 联系电话: the unit's, never logged
     credit_minutes: Mapped[int] = mapped_column(Integer)

@@ -41,6 +41,8 @@ class Unit(Base):
     lon: Mapped[float] = mapped_column(Float)
     address: Mapped[str] = mapped_column(text_type(), default="")
     contact_name: Mapped[str] = mapped_column(name_type(), default="")
+    #: 负责人: who answers for the unit (named on the record certificates it issues)
+    person_in_charge: Mapped[str] = mapped_column(name_type(), default="", server_default="")
     contact_phone: Mapped[str] = mapped_column(String(32), default="")  # sensitive: never logged
     has_site: Mapped[bool] = mapped_column(default=False)  # 有阵地
     has_staff: Mapped[bool] = mapped_column(default=False)  # 有人员

@@ -85,6 +85,7 @@ class Facts:
     volunteer_number: str
     id_number_tail: str
     issuer_name: str
+    issuer_head: str
     issuer_contact: str
     issuer_phone: str
     service_count: int
@@ -183,7 +184,8 @@ def certificate_issue(info: Info, data: Any) -> Outcome[Any]:
             number=f"{now.astimezone(LOCAL_TZ):%Y%m%d}-{secrets.token_hex(4).upper()}", volunteer_id=volunteer.id,
             unit_id=unit.id, period_start=data.from_, period_end=data.to, volunteer_name=volunteer.name,
             volunteer_number=volunteer.volunteer_number, id_number_tail=volunteer.id_number_tail,
-            issuer_name=unit.name, issuer_contact=unit.contact_name, issuer_phone=unit.contact_phone,
+            issuer_name=unit.name, issuer_head=unit.person_in_charge, issuer_contact=unit.contact_name,
+            issuer_phone=unit.contact_phone,
             credit_minutes=credit, honour_minutes=honour, service_count=count,
             service_content=content, issued_at=now, issued_by_account_id=caller.account_id,
             handler=caller.username, requested_by_volunteer=himself, code_digest="")
@@ -212,7 +214,8 @@ def text_of(row: Facts, secret_key: str) -> pdf.CertificateText:
         volunteer_number=row.volunteer_number, period_start=row.period_start, period_end=row.period_end,
         total_hours=round((row.credit_minutes + row.honour_minutes) / 60, 2), credit_hours=credit,
         honour_hours=honour, service_count=row.service_count, service_content=row.service_content,
-        issuer=row.issuer_name, contact=row.issuer_contact, phone=row.issuer_phone, handler=row.handler,
+        issuer=row.issuer_name, head=row.issuer_head, contact=row.issuer_contact, phone=row.issuer_phone,
+        handler=row.handler,
         issued_on=row.issued_at.astimezone(LOCAL_TZ).date(),
         code=code_of(row, secret_key))
 

@@ -41,6 +41,7 @@ class CertificateText:
     service_count: int
     service_content: str
     issuer: str
+    head: str
     contact: str
     phone: str
     handler: str
@@ -69,6 +70,7 @@ def render(text: CertificateText) -> bytes:
                      f"荣誉时长{_hours(text.honour_hours)}小时）"),
         ("服务内容", f"{text.service_content}（共{text.service_count}次）"),
         ("出具单位", text.issuer),
+        ("负责人", text.head or "—"),
         ("联系人", text.contact or "—"),
         ("联系电话", text.phone or "—"),
         ("经办人", text.handler),

@@ -39,6 +39,8 @@ def _contact(data: Any, checks: Checks) -> dict[str, Any]:
         "address": checks.text(data.address, ("input", "address")) if data.address is not None else None,
         "contact_name": checks.text(data.contact_name, ("input", "contactName"), max_length=NAME_LENGTH)
         if data.contact_name is not None else None,
+        "person_in_charge": checks.text(data.person_in_charge, ("input", "personInCharge"), max_length=NAME_LENGTH)
+        if data.person_in_charge is not None else None,
         "contact_phone": checks.phone(data.contact_phone, ("input", "contactPhone")),
     }
 
@@ -63,6 +65,7 @@ def unit_create(info: Info, data: Any) -> Outcome[Any]:
             session, level=data.level, parent_id=parent.id if parent is not None else None, code=code, name=name,
             lat=data.location.lat, lon=data.location.lon, address=contact["address"] or "",
             contact_name=contact["contact_name"] or "", contact_phone=contact["contact_phone"] or "",
+            person_in_charge=contact["person_in_charge"] or "",
             synthetic=data.synthetic, **five_haves,
         )
 
@@ -84,7 +87,7 @@ def unit_update(info: Info, data: Any) -> Outcome[Any]:
             unit.name = name
         if data.location is not None:
             unit.lat, unit.lon = data.location.lat, data.location.lon
-        for column in ("address", "contact_name"):
+        for column in ("address", "contact_name", "person_in_charge"):
             if contact[column] is not None:
                 setattr(unit, column, contact[column])
         if data.contact_phone is not None:

@@ -18,5 +18,6 @@ def service_certificate(row: models.ServiceCertificate) -> Any:
         volunteer_number=row.volunteer_number, masked_id_number=mask_id_number(row.id_number_tail),
         credit_hours=round(row.credit_minutes / 60, 2), honour_hours=round(row.honour_minutes / 60, 2),
         service_count=row.service_count, service_content=row.service_content, issuer_name=row.issuer_name,
-        issuer_contact=row.issuer_contact, issuer_phone=row.issuer_phone, handler=row.handler,
+        issuer_head=row.issuer_head, issuer_contact=row.issuer_contact, issuer_phone=row.issuer_phone,
+        handler=row.handler,
         issued_at=row.issued_at, requested_by_volunteer=row.requested_by_volunteer)

@@ -34,6 +34,7 @@ class ServiceCertificate:
     service_count: int
     service_content: str
     issuer_name: str
+    issuer_head: str = strawberry.field(description="负责人: the issuing unit's person in charge when it was issued.")
     issuer_contact: str = strawberry.field(description="联系人: the issuing unit's contact when it was issued.")
     issuer_phone: str = strawberry.field(description="联系电话: the issuing unit's contact phone.")
     handler: str = strawberry.field(description="经办人: the account that issued it.")

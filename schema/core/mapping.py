@@ -38,6 +38,7 @@ def unit(row: models.Unit | Row[Any]) -> Any:
         location=common_t.Location(lat=row.lat, lon=row.lon),
         address=row.address,
         contact_name=row.contact_name,
+        person_in_charge=row.person_in_charge,
         contact_phone=mask_phone(row.contact_phone) or "",
         five_haves=network_t.FiveHaves(
             site=row.has_site,

@@ -34,6 +34,7 @@ class UnitCreateInput:
     address: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+    person_in_charge: str | None = strawberry.field(default=None, description="负责人, named on its certificates.")
     five_haves: FiveHavesInput | None = None
     synthetic: bool = False
 
@@ -46,6 +47,7 @@ class UnitUpdateInput:
     address: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+    person_in_charge: str | None = None
     five_haves: FiveHavesInput | None = None
 
 

@@ -56,6 +56,7 @@ class Unit(Node):
     address: str
     contact_name: str
     contact_phone: str = strawberry.field(description="Masked, e.g. 138****5678.")
+    person_in_charge: str = strawberry.field(description="负责人: who answers for the unit.")
     five_haves: FiveHaves
     synthetic: bool = strawberry.field(description="Invented example data, not from the bulletin.")
 

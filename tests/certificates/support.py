@@ -13,8 +13,8 @@ from tests.recognition import rows
 from tests.recognition.support import ERRORS, Mall, pk
 
 CERTIFICATE = ("id number verificationCode periodStart periodEnd volunteerNumber maskedIdNumber creditHours "
-               "honourHours serviceCount serviceContent issuerName issuerContact issuerPhone handler issuedAt "
-               "requestedByVolunteer pdf "
+               "honourHours serviceCount serviceContent issuerName issuerHead issuerContact issuerPhone handler "
+               "issuedAt requestedByVolunteer pdf "
                "volunteer { id } unit { id }")
 ISSUE = (f"mutation M($input: CertificateIssueInput!) {{ certificateIssue(input: $input) {{ certificate {{ "
          f"{CERTIFICATE} }} {ERRORS} }} }}")

@@ -46,7 +46,8 @@ def test_the_pdf_has_every_mandated_field_and_the_public_verification_checks_its
     volunteer = register_volunteer(mall.admin, mall.ids["station"], name="陈晓明", volunteerNumber=number,
                                    idNumber=id_no)
     mall.admin.data("mutation U($input: UnitUpdateInput!) { unitUpdate(input: $input) { userErrors { code } } }",
-                    {"input": {"id": mall.ids["center"], "contactName": "周敏", "contactPhone": "0512-57520000"}})
+                    {"input": {"id": mall.ids["center"], "contactName": "周敏", "contactPhone": "0512-57520000",
+                               "personInCharge": "顾建国"}})
     serve(engine, mall, volunteer, 150, item_name="助老陪伴")
     serve(engine, mall, volunteer, 90, 30, item_name="助老陪伴")
     serve(engine, mall, volunteer, 60, item_name="文明交通劝导")
@@ -56,14 +57,14 @@ def test_the_pdf_has_every_mandated_field_and_the_public_verification_checks_its
     assert (cert["creditHours"], cert["honourHours"], cert["serviceCount"]) == (5.0, 0.5, 3)
     assert cert["maskedIdNumber"] == "*" * 14 + id_no[-4:]
     assert cert["handler"] == "mall-staff" and cert["requestedByVolunteer"] is False
-    assert (cert["issuerContact"], cert["issuerPhone"]) == ("周敏", "0512-57520000")
+    assert (cert["issuerHead"], cert["issuerContact"], cert["issuerPhone"]) == ("顾建国", "周敏", "0512-57520000")
 
     text = pdf_text(cert)
     issued_on = dt.datetime.fromisoformat(cert["issuedAt"]).astimezone(LOCAL_TZ).date()
     for field in ("志愿服务记录证明", "姓名", "陈晓明", "证件类型", "居民身份证", "证件号码", "*" * 14 + id_no[-4:],
                   "志愿者编号", number, "服务时间段", "2026年12月1日至2026年12月31日", "服务时长", "5.5小时",
-                  "服务内容", "助老陪伴2次", "文明交通劝导1次", "出具单位", "昆山市新时代文明实践中心", "联系人",
-                  "周敏", "联系电话", "0512-57520000", "经办人",
+                  "服务内容", "助老陪伴2次", "文明交通劝导1次", "出具单位", "昆山市新时代文明实践中心", "负责人",
+                  "顾建国", "联系人", "周敏", "联系电话", "0512-57520000", "经办人",
                   "出具日期", f"{issued_on.year}年{issued_on.month}月{issued_on.day}日", "证明编号", cert["number"],
                   "验证码", cert["verificationCode"]):
         assert field in text, field
