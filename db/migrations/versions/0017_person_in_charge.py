@@ -1,7 +1,7 @@
 """A unit's person in charge (负责人), named on the record certificates it issues, and kept on
 each certificate as issued. Two columns, empty for existing rows.
 
-Revision ID: 0019
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-08
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
