@@ -20,6 +20,7 @@ from db import models
 from db.models import Role
 from db.models.dispatch import AssignmentStatus
 from db.session import session_factory
+from examples.load import load_city_into
 from resolvers.core import globalid
 from resolvers.subsidies.export import ExportError
 from tests.auth.support import token_for
@@ -325,3 +326,52 @@ def test_a_living_allowance_per_day_pays_each_approved_service_day_once(api: Dis
     living = {task_pk(ln["taskId"]) for ln in nodes(batch) if ln["kind"] == "LIVING"}
     assert living == {morning, later}, "the day's first task earns the day"
     assert batch["pendingFen"] == 6400 == sum(ln["amountFen"] for ln in nodes(batch))
+
+
+def test_a_month_of_the_kunshan_example_is_computed_approved_recomputed_and_exported(
+        api: DispatchClient, settings: Settings, engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """The example's quarter of served tasks and approved hours (examples/service.py): a month of
+    it paid by a flat transport subsidy and a living allowance per approved hour."""
+    day = dt.date(2026, 12, 1)
+    center_pk = load_city_into(engine, "kunshan", volunteers=150, seed=3, day=day,
+                               secret_key=settings.secret_key).center_id
+    center = globalid.encode("Unit", center_pk)
+    proposer = token_for(settings, engine, "ks-admin", [(Role.UNIT_ADMIN, {"unit_id": center_pk})])
+    approver = token_for(settings, engine, "ks-admin-2", [(Role.UNIT_ADMIN, {"unit_id": center_pk})])
+    month, first, last = "2026-10", dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    for kind, fen in (("TRANSPORT_FLAT", 800), ("LIVING_HOUR", 1500)):
+        assert api.data_as(proposer, RULE, {"input": {"unit": center, "kind": kind, "amountFen": fen,
+                                                      "validFrom": "2026-01-01", "validUntil": "2026-12-31"}}
+                           )["subsidyRuleCreate"]["userErrors"] == []
+    # what the month holds, counted directly: completed tasks starting in October (local days)
+    a = models.Assignment
+    with engine.connect() as conn:
+        tasks = conn.execute(select(a.id, a.volunteer_id).where(
+            a.status == AssignmentStatus.COMPLETED, a.start >= dt.datetime.combine(first, dt.time()),
+            a.start < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))).all()
+    assert len(tasks) > 50  # the example's quarter covers the month
+
+    computed = api.data_as(proposer, COMPUTE, {"input": {"unit": center, "month": month}})["subsidyBatchCompute"]
+    assert computed["userErrors"] == []
+    batch_pk = globalid.decode_pk(computed["result"]["batch"]["id"], "SubsidyBatch")
+    with engine.connect() as conn:
+        line = models.SubsidyLine
+        kinds = dict(conn.execute(select(line.kind, func.count()).where(line.batch_id == batch_pk)
+                                  .group_by(line.kind)).all())
+        total = conn.scalar(select(func.sum(line.amount_fen)).where(line.batch_id == batch_pk))
+    assert kinds["TRANSPORT"] == len(tasks)  # one flat line per completed task of the month
+    assert kinds["LIVING"] == len(tasks)  # every example task has approved hours on its record
+    assert computed["result"]["batch"]["pendingFen"] == total > 800 * len(tasks)
+
+    approved = api.data_as(approver, APPROVE, {"input": {"batch": computed["result"]["batch"]["id"]}}
+                           )["subsidyBatchApprove"]
+    assert approved["userErrors"] == [] and approved["batch"]["totalFen"] == total
+    before = lines_table(engine)
+    again = api.data_as(proposer, COMPUTE, {"input": {"unit": center, "month": month}})["subsidyBatchCompute"]
+    assert again["result"]["changed"] is False and lines_table(engine) == before
+
+    out = export_batch(db_url, "KS-C", month, "ks-admin", tmp_path / "october.csv")
+    with (tmp_path / "october.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert out["total_fen"] == total == sum(int(r["total_fen"]) for r in rows)
+    assert len(rows) == len({volunteer for _, volunteer in tasks})
