@@ -83,8 +83,6 @@ LIST_BOUNDS: dict[str, int] = {
     "Assessment.weights": 50,  # one per indicator
     "UnitAssessment.contributions": 50,  # one per indicator
     "Query.uninsuredAssignments": 2000,  # the tasks of at most 31 days in a scope; past it: a narrower scope
-    "Query.trainingCourses": 500,  # resolvers/training/courses.py MAX_LISTED
-    "Query.trainingSessions": 500,  # MAX_LISTED
     "TrainingSession.lecturers": 20,  # MAX_LECTURERS
     "TrainingSession.enrolments": 500,  # MAX_CAPACITY
     "TrainingEnrolPayload.enrolments": 200,  # resolvers/training/enrolment.py MAX_ENROL

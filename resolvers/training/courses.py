@@ -20,6 +20,7 @@ from resolvers.core import globalid
 from resolvers.core.errors import ErrorCode
 from resolvers.core.mutation import Outcome
 from resolvers.core.mutation import run as run_mutation
+from resolvers.core.pagination import paginate
 from resolvers.core.validation import Checks
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ MAX_CAPACITY = 500
 MAX_LECTURERS = 20
 #: The longest session, and the most rows a list query answers.
 MAX_SESSION_DAYS = 31
-MAX_LISTED = 500
 
 
 def course_create(info: Info, data: Any) -> Outcome[Any]:
@@ -121,24 +121,24 @@ def _course(checks: Checks, global_id: str) -> Any:
     return row
 
 
-def courses(info: Info, unit: str | None) -> list[models.TrainingCourse]:
-    """The courses (of `unit` when given), by code."""
+def courses(info: Info, unit: str | None, first: int | None, after: str | None) -> Any:
+    """A page of the courses (of `unit` when given), oldest first."""
     stmt = select(models.TrainingCourse)
     if unit is not None:
         stmt = stmt.where(models.TrainingCourse.unit_id == globalid.decode_as(unit, "Unit", ("unit",)))
-    return list(info.context.session.scalars(stmt.order_by(models.TrainingCourse.code).limit(MAX_LISTED)))
+    return paginate(info.context, stmt, models.TrainingCourse.id, info.context.present.training_course, first, after)
 
 
-def sessions(info: Info, course: str | None, start: dt.date | None) -> list[models.TrainingSession]:
-    """The sessions (of `course`; starting on or after `start`), in time order."""
+def sessions(info: Info, course: str | None, start: dt.date | None, first: int | None, after: str | None) -> Any:
+    """A page of the sessions (of `course`; starting on or after `start`), in the order they were planned."""
     stmt = select(models.TrainingSession)
     if course is not None:
         stmt = stmt.where(models.TrainingSession.course_id == globalid.decode_as(course, "TrainingCourse",
                                                                                  ("course",)))
     if start is not None:
         stmt = stmt.where(models.TrainingSession.starts_at >= dt.datetime.combine(start, dt.time()))
-    return list(info.context.session.scalars(stmt.order_by(models.TrainingSession.starts_at,
-                                                           models.TrainingSession.id).limit(MAX_LISTED)))
+    return paginate(info.context, stmt, models.TrainingSession.id, info.context.present.training_session, first,
+                    after)
 
 
 def lecturers_of(session: Session, session_id: int) -> list[int]:

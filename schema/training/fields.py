@@ -25,8 +25,6 @@ from schema.training.types import (
     TrainingCertificate,
     TrainingCourse,
     TrainingSession,
-    course_object,
-    session_object,
 )
 
 if TYPE_CHECKING:
@@ -71,15 +69,16 @@ def _enrolment(out: Outcome[Any]) -> EnrolmentPayload:
 
 @strawberry.type
 class TrainingQueries:
-    @strawberry.field(description="Training courses (of `unit` when given), by code; at most 500.")
-    def training_courses(self, info: Info, unit: strawberry.ID | None = None) -> list[TrainingCourse]:
-        return [course_object(r) for r in courses.courses(info, unit)]
+    @strawberry.field(description="Training courses (of `unit` when given), oldest first.")
+    def training_courses(self, info: Info, unit: strawberry.ID | None = None, first: int | None = None,
+                         after: str | None = None) -> Connection[TrainingCourse]:
+        return courses.courses(info, unit, first, after)
 
-    @strawberry.field(description="Training sessions (of `course`; starting on or after `start`), in time order; "
-                                  "at most 500.")
-    def training_sessions(self, info: Info, course: strawberry.ID | None = None,
-                          start: datetime.date | None = None) -> list[TrainingSession]:
-        return [session_object(r) for r in courses.sessions(info, course, start)]
+    @strawberry.field(description="Training sessions (of `course`; starting on or after `start`), in the order "
+                                  "they were planned.")
+    def training_sessions(self, info: Info, course: strawberry.ID | None = None, start: datetime.date | None = None,
+                          first: int | None = None, after: str | None = None) -> Connection[TrainingSession]:
+        return courses.sessions(info, course, start, first, after)
 
     @strawberry.field(description="Certificates you may read (your own; staff: their volunteers'), of `volunteer` "
                                   "when given, valid until before `validUntilBefore` when given; oldest first.")
