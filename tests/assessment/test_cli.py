@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from db import models
 from resolvers.assessment.indicators import INDICATORS
-from tests.assessment.support import expected_indicators, load_city_quarter
+from tests.assessment.support import Q2_START, Q3_START, expected_indicators, load_city_quarter
 from wenming.cli import main
 from wenming.settings import Settings
 
@@ -33,6 +33,21 @@ def test_the_csv_table_has_every_indicator_of_every_unit(db_url: str, engine: En
     center = next(r for r in table if r["level"] == "CENTER")
     for key, value in expected.items():
         assert (float(center[key]) if center[key] else None) == pytest.approx(value, abs=1e-6), key
+    assert float(center["projects"]) == 1  # the running psychological health project (examples/projects.py)
+
+    # Q2 2026: Kunshan's example evaluations are dated in it; every unit's projects against the direct count
+    q2 = tmp_path / "q2.csv"
+    assert main(["assessment", "2026Q2", "--scope", "KS-C", "--csv", str(q2)]) == 0
+    with q2.open(encoding="utf-8") as f:
+        table2 = list(csv.DictReader(f))
+    with engine.connect() as conn:
+        paths = dict(conn.execute(select(models.Unit.code, models.Unit.path)).all())
+        for row in table2:
+            expected2 = expected_indicators(conn, paths[row["unit_code"]], Q2_START, Q3_START)
+            assert float(row["projects"]) == pytest.approx(expected2["projects"], abs=1e-9), row["unit_code"]
+    graded = {r["unit_code"]: float(r["projects"]) for r in table2 if float(r["projects"])}
+    assert graded["KS-C"] > 1 + 3 * 0.4  # running, and at least the three brand projects graded at the center
+    assert len(graded) >= 3  # the center and the two towns of the graded town brands
     assert main(["assessment", "2026Q9"]) == 2
     assert main(["assessment", "2026Q3", "--scope", "nowhere"]) == 2
     assert main(["assessment", "2026Q3"]) == 0  # one center in the database: the ranking summary
