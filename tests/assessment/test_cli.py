@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,38 @@ def test_the_csv_table_has_every_indicator_of_every_unit(db_url: str, engine: En
     assert main(["assessment", "2026Q3", "--scope", "nowhere"]) == 2
     assert main(["assessment", "2026Q3"]) == 0  # one center in the database: the ranking summary
     assert "CENTER" in capsys.readouterr().out
+
+
+def test_the_html_report_is_self_contained_and_names_every_unit_and_indicator(
+        db_url: str, engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    load_city_quarter(engine, settings, "kunshan", volunteers=300, per_day=5)
+    monkeypatch.setenv("WENMING_DATABASE_URL", db_url)
+    target = tmp_path / "q3.html"
+    assert main(["assessment", "2026Q3", "--scope", "KS-C", "--html", str(target)]) == 0
+    assert "written to" in capsys.readouterr().out
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 5  # scores, distributions, contributions
+    # nothing fetched: no address but the SVG namespaces' names (identifiers, never loaded)
+    unnamed = re.sub(r'xmlns(:\w+)?="http://www\.w3\.org/[^"]*"', "", page)
+    assert "http://" not in unnamed and "https://" not in unnamed
+    assert "<script" not in page and "<link" not in page and "<img" not in page
+    with engine.connect() as conn:
+        names = conn.execute(select(models.Unit.name).where(models.Unit.path.like("/%"),
+                                                            models.Unit.level.in_(("CENTER", "INSTITUTE")))).scalars()
+        names = [html.escape(n) for n in names]
+    assert len(names) == 16 and all(name in page for name in names)
+    assert all(key in page and html.escape(indicator.label) in page for key, indicator in INDICATORS.items())
+    assert "what-if" not in page
+
+    # a what-if: every weight on the projects indicator, the ranking beside the configured one
+    what_if = tmp_path / "what-if.html"
+    assert main(["assessment", "2026Q3", "--scope", "KS-C", "--html", str(what_if), "--weights",
+                 "projects:0.6,mean_rating:0.4", "--unit", "KS-C"]) == 0
+    page = what_if.read_text(encoding="utf-8")
+    assert "what-if rank" in page and page.count("what-if weights") >= 2
+    assert main(["assessment", "2026Q3", "--scope", "KS-C", "--html", str(what_if), "--weights",
+                 "projects:0.6"]) == 2
+    assert "--weights" in capsys.readouterr().err
+    assert main(["assessment", "2026Q3", "--scope", "KS-C", "--weights", "projects:1"]) == 2
+    assert main(["assessment", "2026Q3", "--scope", "KS-C", "--html", str(what_if), "--unit", "nowhere"]) == 2
