@@ -102,6 +102,13 @@ def per_unit_baseline(conn: Connection, path: str) -> int:
               "JOIN units u ON u.id = v.unit_id LEFT JOIN service_records s ON s.volunteer_id = v.id AND "
               "s.checked_in_at >= :lo AND s.checked_in_at < :hi AND s.checked_out_at IS NOT NULL "
               "WHERE u.path LIKE :p AND v.status <> 'LEFT'")
+    projects = ("SELECT (SELECT COUNT(*) FROM projects p JOIN units u ON u.id = p.unit_id WHERE u.path LIKE :p "
+                "AND EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id AND e.to_state = 'RUNNING' "
+                "AND e.at < :hi) AND NOT EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id "
+                "AND e.to_state = 'CLOSED' AND e.at < :lo)), (SELECT SUM(CASE ev.grade WHEN 'A' THEN 1.0 "
+                "WHEN 'B' THEN 0.7 WHEN 'C' THEN 0.4 ELSE 0 END) FROM project_evaluations ev JOIN projects p "
+                "ON p.id = ev.project_id JOIN units u ON u.id = p.unit_id WHERE u.path LIKE :p "
+                "AND ev.at >= :lo AND ev.at < :hi)")
     if conn.dialect.name == "postgresql":
         conn.execute(text("SET LOCAL jit = off"))  # as the assessment does: the same footing
     sent = 2 if conn.dialect.name == "postgresql" else 1
@@ -115,7 +122,8 @@ def per_unit_baseline(conn: Connection, path: str) -> int:
         _ = statistics.median(durations) if durations else None
         conn.execute(text(tasks).bindparams(*lo_hi), args).all()
         conn.execute(text(people).bindparams(*lo_hi), args).all()
-        sent += 4
+        conn.execute(text(projects).bindparams(*lo_hi), args).all()
+        sent += 5
     return sent
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from wenming.settings import read_settings
+from wenming.settings import parse_weights, read_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -100,8 +100,9 @@ def _training(args: argparse.Namespace) -> int:
 
 
 def _assessment(args: argparse.Namespace) -> int:
-    """`wenming assessment QUARTER [--scope CODE] [--csv FILE|-]`: the quarter's assessment of a
-    center's tree (every indicator per unit), as the analysts' CSV table or a ranking summary."""
+    """`wenming assessment QUARTER [--scope CODE] [--csv FILE|-] [--html FILE [--weights K:W,...]
+    [--unit CODE]]`: the quarter's assessment of a center's tree (every indicator per unit), as the
+    analysts' CSV table, their HTML report (with a what-if ranking under `--weights`) or a summary."""
     from sqlalchemy import select
 
     from db.enums import UnitLevel
@@ -114,6 +115,9 @@ def _assessment(args: argparse.Namespace) -> int:
     settings = read_settings()
     try:
         quarter = Quarter.parse(args.quarter)
+        what_if = parse_weights(args.weights, "--weights") if args.weights else None
+        if what_if and not args.html:
+            raise ValueError("--weights: give --html FILE too (the what-if ranking is shown in the report)")
     except ValueError as exc:
         print(f"wenming assessment: {exc}", file=sys.stderr)
         return 2
@@ -130,15 +134,27 @@ def _assessment(args: argparse.Namespace) -> int:
             unit_id, path, code = scopes[0]
             config = settings.assessment
             result = assess(conn, path, unit_id, quarter, config.weights, config.normalisation)
+            other = assess(conn, path, unit_id, quarter, what_if, config.normalisation) if what_if else None
     finally:
         engine.dispose()
+    if args.unit and not any(u.code == args.unit for u in result.units):
+        print(f"wenming assessment: --unit: no unit of {code}'s subtree has the code {args.unit[:40]!r}",
+              file=sys.stderr)
+        return 2
+    if args.html:
+        from resolvers.assessment.report import assessment_report  # matplotlib loads only for the report
+
+        with open(args.html, "w", encoding="utf-8") as out:
+            out.write(assessment_report(result, code, other, args.unit))
+        print(f"{code} {quarter.label}: the report of {len(result.units)} units written to {args.html}",
+              file=sys.stderr if args.csv == "-" else sys.stdout)
     if args.csv == "-":
         write_csv(result, sys.stdout)
     elif args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as out:
             count = write_csv(result, out)
         print(f"{code} {quarter.label}: {count} units written to {args.csv}")
-    else:
+    if not (args.csv or args.html):
         for unit in (u for u in result.units if u.rank <= 3):  # the top three of each level
             print(f"{unit.level.value:<9} {unit.rank:>3}/{unit.ranked:<3} {unit.score:7.2f}  {unit.code} {unit.name}")
     return 0
@@ -215,6 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     assessment.add_argument("quarter", help="e.g. 2026Q3")
     assessment.add_argument("--scope", help="the code of the unit whose subtree is assessed (default: the center)")
     assessment.add_argument("--csv", metavar="FILE", help="write every indicator per unit as CSV (- for stdout)")
+    assessment.add_argument("--html", metavar="FILE", help="write the analysts' offline HTML report (charts)")
+    assessment.add_argument("--weights", metavar="INDICATOR:W,...",
+                            help="what-if weights summing to 1: the report ranks under both")
+    assessment.add_argument("--unit", metavar="CODE", help="the unit whose contributions the report tables")
     assessment.set_defaults(func=_assessment)
 
     from wenming.accounts_cli import add_parser as add_account_parser  # strawberry: not for `match`, `scenario`

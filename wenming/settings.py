@@ -227,24 +227,29 @@ def _projects(env: Mapping[str, str]) -> ProjectSettings:
     return ProjectSettings(grades=tuple(grades))
 
 
+def parse_weights(raw: str, name: str = "WENMING_ASSESSMENT_WEIGHTS") -> tuple[tuple[str, float], ...]:
+    """`INDICATOR:WEIGHT,...` -> (key, weight) pairs summing to 1; SettingsError naming `name` otherwise."""
+    if len(raw) > 2000:
+        raise SettingsError(f"{name}: at most 2000 characters")
+    parsed: dict[str, float] = {}
+    for part in raw.split(","):
+        key, _, number = part.strip().partition(":")
+        try:
+            parsed[key.strip()] = float(number)
+        except ValueError:
+            raise SettingsError(f"{name}: {part.strip()[:60]!r}: write INDICATOR:WEIGHT, "
+                                "e.g. completion_rate:0.2") from None
+    from resolvers.assessment.indicators import weight_problems  # the models load only when weights are set
+
+    problems = weight_problems(parsed)
+    if problems:
+        raise SettingsError(f"{name}={raw[:200]!r}: {problems[0][1]}")
+    return tuple(parsed.items())
+
+
 def _assessment(env: Mapping[str, str]) -> AssessmentSettings:
     raw = env.get("WENMING_ASSESSMENT_WEIGHTS", "")
-    weights = AssessmentSettings.weights
-    if raw.strip():
-        parsed: dict[str, float] = {}
-        for part in raw.split(","):
-            key, _, number = part.strip().partition(":")
-            try:
-                parsed[key.strip()] = float(number)
-            except ValueError:
-                raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS: {part.strip()[:60]!r}: write INDICATOR:WEIGHT, "
-                                    "e.g. completion_rate:0.2") from None
-        from resolvers.assessment.indicators import weight_problems  # the models load only when weights are set
-
-        problems = weight_problems(parsed)
-        if problems:
-            raise SettingsError(f"WENMING_ASSESSMENT_WEIGHTS={raw[:200]!r}: {problems[0][1]}")
-        weights = tuple(parsed.items())
+    weights = parse_weights(raw) if raw.strip() else AssessmentSettings.weights
     method = env.get("WENMING_ASSESSMENT_NORMALISATION", "minmax").strip().lower()
     if method not in NORMALISATIONS:
         raise SettingsError(f"WENMING_ASSESSMENT_NORMALISATION={method!r}: set {' or '.join(NORMALISATIONS)}")

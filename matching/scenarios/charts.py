@@ -8,25 +8,16 @@ keys (`yunhe`): the Chinese names are in the report's tables, where the browser'
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-import matplotlib
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from matching.report_kit import PALETTE
+from matching.report_kit import svg as _svg
 from matching.scenarios.runner import OPEN, PARTIAL, STAFFED, RunRecord
 
 STATE_STYLE = {STAFFED: ("#2e7d32", "staffed"), PARTIAL: ("#f9a825", "partly staffed"), OPEN: ("#d32f2f", "open")}
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
-
-
-def _svg(fig: Figure) -> str:
-    with matplotlib.rc_context({"svg.hashsalt": "wenming-scenarios", "svg.fonttype": "none", "font.size": 9}):
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buf.getvalue()
-    return text[text.index("<svg"):]
 
 
 def county_map(rec: RunRecord, size: tuple[float, float] = (7.0, 7.0)) -> str:

@@ -1,20 +1,23 @@
 """Self-contained HTML reports (run, compare, sweep) and the KPI tables beside them.
 
-A report is one HTML file with inline CSS and inline SVG charts (see `charts`): no scripts, no
-fonts or images fetched, so it opens offline. The headline KPIs shown in tables and compared side
-by side are `compare.HEADLINE`; every KPI is also in kpis.json / kpis.csv.
+A report is one HTML file with inline CSS and inline SVG charts (see `charts`; the pieces are in
+matching/report_kit.py): no scripts, no fonts or images fetched, so it opens offline. The
+headline KPIs shown in tables and compared side by side are `compare.HEADLINE`; every KPI is also
+in kpis.json / kpis.csv.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime as dt
 import html
 import io
 from collections.abc import Sequence
 from typing import Any
 
+from matching import report_kit
+from matching.report_kit import fmt as _fmt
+from matching.report_kit import table as _table
 from matching.result import format_gap
 from matching.scenarios import charts
 from matching.scenarios.compare import HEADLINE, Difference, differences
@@ -22,24 +25,10 @@ from matching.scenarios.kpis import rows
 from matching.scenarios.params import point_label
 from matching.scenarios.runner import RunRecord
 
-_CSS = """body{font-family:sans-serif;margin:24px;color:#222;max-width:1900px}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.row{display:flex;flex-wrap:wrap;gap:16px}
-.row>div{flex:1 1 0;min-width:420px}svg{max-width:100%;height:auto}.up{color:#2e7d32}.down{color:#c62828}
-.note{color:#666;font-size:12px}code{background:#f5f5f5}"""
 
 def _shown(key: str, value: Any) -> str:
     """A headline KPI as shown: the gap as every output shows it, the rest by `_fmt`."""
     return html.escape(format_gap(value)) if key == "gap" else _fmt(value)
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return html.escape(str(value))
 
 
 def _delta(d: Difference) -> str:
@@ -49,18 +38,9 @@ def _delta(d: Difference) -> str:
     return f'<span class="{cls}">{d.difference:+.4g}</span>'
 
 
-def _table(head: Sequence[str], body: Sequence[Sequence[str]]) -> str:
-    th = "".join(f"<th>{h}</th>" for h in head)
-    trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in body)
-    return f"<table><tr>{th}</tr>{trs}</table>"
-
-
 def _page(title: str, body: str) -> str:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-            f'<p class="note">Wenming Dispatch scenario report, made {stamp}. Synthetic example data; '
-            f"KPI definitions in matching/scenarios/kpis.py.</p>{body}</body></html>")
+    return report_kit.page(title, body, "scenario",
+                           "Synthetic example data; KPI definitions in matching/scenarios/kpis.py.")
 
 
 def _groups(rec: RunRecord, names: dict[str, str]) -> str:

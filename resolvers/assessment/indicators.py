@@ -17,7 +17,11 @@ The quarter's rows:
 - tasks (COMPLETED, NO_SHOW) and ratings belong to their order's quarter;
 - a *registered* volunteer is one not LEFT, at his registration unit; he is *active* in the
   quarter when he has a service record checked in within it and checked out; approved hours are
-  the credit plus honour minutes of those records.
+  the credit plus honour minutes of those records;
+- a project (db/models/projects.py) counts at its unit: it *ran* in the quarter when its first
+  RUNNING event is before the quarter's end and it has no CLOSED event before the quarter's start;
+  it is *graded* in the quarter when its evaluation is dated within it, weighted by its grade
+  (`GRADE_WEIGHTS`: A 1, B 0.7, C 0.4, no grade 0).
 
 To add an indicator: its facts (a new source, or a sum of existing ones), one `Indicator` in
 INDICATORS, and a weight in the settings (an indicator with no weight is shown and not counted).
@@ -32,12 +36,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Connection, Select, case, func, select, text, union_all
+from sqlalchemy import CTE, Connection, Select, case, func, literal, or_, select, text, union_all
 
 from db import models
 from db.enums import OrderStatus, UnitLevel, VolunteerStatus
 from db.localtime import LOCAL_TZ
 from db.models.dispatch import AssignmentStatus
+from db.models.projects import ProjectGrade, ProjectState
 from db.tree import PARENT_LEVEL
 
 Facts = dict[str, float | None]
@@ -45,6 +50,8 @@ Facts = dict[str, float | None]
 #: The earliest and latest year a quarter may name.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SERVED = (OrderStatus.COMPLETED, OrderStatus.RATED)
+#: what an evaluated project adds to "projects run and graded", by grade (no grade: 0)
+GRADE_WEIGHTS: dict[ProjectGrade, float] = {ProjectGrade.A: 1.0, ProjectGrade.B: 0.7, ProjectGrade.C: 0.4}
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,8 @@ def _fact(name: str) -> Callable[[Facts], float | None]:
     return value
 
 
-def _count(name: str) -> Callable[[Facts], float | None]:
-    return lambda facts: float(facts.get(name) or 0)
+def _count(*names: str) -> Callable[[Facts], float | None]:
+    return lambda facts: float(sum(facts.get(name) or 0 for name in names))
 
 
 INDICATORS: dict[str, Indicator] = {i.key: i for i in (
@@ -130,6 +137,8 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
               True, _ratio("active", "registered")),
     Indicator("activities_per_station", "orders served per station (站均活动数)", "activities", True,
               _ratio("served", "stations")),
+    Indicator("projects", "projects run and graded (项目实施与评估)", "projects", True,
+              _count("projects_running", "projects_graded")),
 )}
 
 
@@ -297,9 +306,31 @@ def _volunteer_facts(conn: Connection, w: Window) -> dict[int, Facts]:
             for unit, f in rolled.items()}
 
 
+def _project_facts(conn: Connection, w: Window) -> dict[int, Facts]:
+    """Projects that ran in the quarter and the grade weights of those evaluated in it, per ancestor
+    (one statement: both per-unit counts in one union, rolled up over the tree)."""
+    p, e, ev = models.Project.__table__, models.ProjectEvent.__table__, models.ProjectEvaluation.__table__
+    steps = (select(e.c.project_id,
+                    func.min(case((e.c.to_state == ProjectState.RUNNING, e.c.at))).label("started_at"),
+                    func.min(case((e.c.to_state == ProjectState.CLOSED, e.c.at))).label("closed_at"))
+             .where(e.c.to_state.in_((ProjectState.RUNNING, ProjectState.CLOSED)))
+             .group_by(e.c.project_id).subquery("steps"))
+    running = (select(p.c.unit_id, literal(1).label("running"), literal(0.0).label("graded"))
+               .select_from(p.join(steps, steps.c.project_id == p.c.id))
+               .where(_in_scope(p.c.unit_id, w), steps.c.started_at < w.end,
+                      or_(steps.c.closed_at.is_(None), steps.c.closed_at >= w.start)))
+    weight = case(*((ev.c.grade == grade, value) for grade, value in GRADE_WEIGHTS.items()), else_=0.0)
+    graded = (select(p.c.unit_id, literal(0).label("running"), weight.label("graded"))
+              .select_from(ev.join(p, p.c.id == ev.c.project_id))
+              .where(_in_scope(p.c.unit_id, w), ev.c.at >= w.start, ev.c.at < w.end))
+    per_unit = union_all(running, graded).subquery("projects")
+    rolled = _rolled_up(conn, w, per_unit, ["running", "graded"])
+    return {unit: {"projects_running": f["running"], "projects_graded": f["graded"]} for unit, f in rolled.items()}
+
+
 #: The statements that count facts; each returns {unit id: facts} over the whole scope.
 FACT_SOURCES: tuple[Callable[[Connection, Window], dict[int, Facts]], ...] = (
-    _order_facts, _task_facts, _volunteer_facts,
+    _order_facts, _task_facts, _volunteer_facts, _project_facts,
 )
 
 

@@ -100,9 +100,9 @@ class StarSettings:
 #: an indicator not named weighs 0 (shown, not counted). They sum to 1.
 DEFAULT_ASSESSMENT_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("orders_received", 0.10), ("orders_served", 0.10), ("median_dispatch_minutes", 0.10),
-    ("median_completion_minutes", 0.10), ("completion_rate", 0.15), ("no_show_rate", 0.10),
+    ("median_completion_minutes", 0.10), ("completion_rate", 0.10), ("no_show_rate", 0.10),
     ("mean_rating", 0.10), ("hours_per_volunteer", 0.10), ("active_share", 0.10),
-    ("activities_per_station", 0.05),
+    ("activities_per_station", 0.05), ("projects", 0.05),
 )
 
 

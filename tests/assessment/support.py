@@ -48,15 +48,24 @@ def all_units(api: DispatchClient, scope: str, quarter: str, weights: list[dict[
         after = found["units"]["pageInfo"]["endCursor"]
 
 
-def _scalar(conn: Connection, sql: str, path: str) -> Any:
-    if ":lo" not in sql:
-        return conn.execute(text(sql), {"p": path + "%"}).scalar()
-    statement = text(sql).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
-    return conn.execute(statement, {"p": path + "%", "lo": Q3_START, "hi": Q3_END}).scalar()
+#: Q2 2026 in UTC: local midnights of 1 April and 1 July (Kunshan's example evaluations fall in it).
+Q2_START = dt.datetime(2026, 3, 31, 16, 0, tzinfo=dt.UTC)
+
+#: what an evaluated project counts by grade (docs/domain.md 7i), written apart from the resolver
+GRADE = {"A": 1.0, "B": 0.7, "C": 0.4}
 
 
-def expected_indicators(conn: Connection, path: str) -> dict[str, float | None]:
-    """Every indicator of the unit at `path` in Q3 2026, counted directly."""
+def expected_indicators(conn: Connection, path: str, lo: dt.datetime = Q3_START, hi: dt.datetime = Q3_END
+                        ) -> dict[str, float | None]:
+    """Every indicator of the unit at `path` in the quarter [lo, hi) (default Q3 2026), counted directly."""
+    def bound(sql: str) -> Any:
+        return text(sql).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
+
+    def _scalar(conn: Connection, sql: str, path: str) -> Any:
+        if ":lo" not in sql:
+            return conn.execute(text(sql), {"p": path + "%"}).scalar()
+        return conn.execute(bound(sql), {"p": path + "%", "lo": lo, "hi": hi}).scalar()
+
     in_orders = "FROM orders o JOIN units u ON u.id = o.unit_id WHERE u.path LIKE :p " \
                 "AND o.created_at >= :lo AND o.created_at < :hi"
     received = _scalar(conn, f"SELECT COUNT(*) {in_orders}", path)
@@ -86,7 +95,17 @@ def expected_indicators(conn: Connection, path: str) -> dict[str, float | None]:
              "AS completed "
              f"{in_orders}").bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
         .columns(created=UTCDateTime(), dispatched=UTCDateTime(), completed=UTCDateTime()),
-        {"p": path + "%", "lo": Q3_START, "hi": Q3_END}).all()
+        {"p": path + "%", "lo": lo, "hi": hi}).all()
+    # projects: running at some time in the quarter (started before its end, not closed before its
+    # start), and evaluated within it, by grade
+    ran = _scalar(conn, "SELECT COUNT(*) FROM projects p JOIN units u ON u.id = p.unit_id WHERE u.path LIKE :p "
+                        "AND EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id "
+                        "AND e.to_state = 'RUNNING' AND e.at < :hi) "
+                        "AND NOT EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id "
+                        "AND e.to_state = 'CLOSED' AND e.at < :lo)", path)
+    grades = conn.execute(bound("SELECT ev.grade FROM project_evaluations ev JOIN projects p ON p.id = ev.project_id "
+                                "JOIN units u ON u.id = p.unit_id WHERE u.path LIKE :p AND ev.at >= :lo "
+                                "AND ev.at < :hi"), {"p": path + "%", "lo": lo, "hi": hi}).scalars().all()
     to_dispatch = [(d - c).total_seconds() / 60 for c, d, _ in spans if d is not None]
     to_complete = [(f - c).total_seconds() / 60 for c, _, f in spans if f is not None]
 
@@ -101,6 +120,7 @@ def expected_indicators(conn: Connection, path: str) -> dict[str, float | None]:
         "mean_rating": None if rating is None else float(rating),
         "hours_per_volunteer": ratio((minutes or 0) / 60, registered), "active_share": ratio(active, registered),
         "activities_per_station": ratio(served, stations),
+        "projects": float(ran) + sum(GRADE.get(g or "", 0.0) for g in grades),
     }
 
 
