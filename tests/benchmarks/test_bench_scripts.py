@@ -1,5 +1,5 @@
 """Smoke tests of the benchmark machinery: memory measurement, the per-run child, the GAP script, the
-abuse benchmark, the assessment benchmark."""
+abuse benchmark, the assessment benchmark, the replica and province benchmarks."""
 
 from __future__ import annotations
 
@@ -121,3 +121,32 @@ def test_import_bench_runs_every_phase_on_both_backends(tmp_path: Path) -> None:
         assert backend["loader"]["rows"] == 40 and backend["apply"]["peak_rss_mb"] > 50
         assert backend["export"]["rows"] == 40
     assert "loader / import apply" in done.stdout and "target (>= 5,000 rows/s apply" in done.stdout
+
+
+def test_replica_bench_runs_one_and_two_api_processes_on_postgresql(tmp_path: Path) -> None:
+    """The replica benchmark at a tiny size: real `wenming serve` processes on a scratch PostgreSQL database."""
+    out = tmp_path / "replica.json"
+    admin = os.environ.get("WENMING_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    command = [sys.executable, "-m", "benchmarks.replica_bench", "--postgres-url", admin, "--volunteers", "100",
+               "--seconds", "1", "--clients", "2", "--events", "3", "--json", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert figures["one"]["requests"] > 0 and figures["two"]["requests"] > 0
+    assert figures["one"]["errors"] == 0 and figures["two"]["errors"] == 0
+    assert figures["events"] == 3 and figures["B_max"] > 0 and figures["A_max"] > 0  # every event reached both
+    assert "ratio 2 / 1 processes" in done.stdout and "subscriber on B (NOTIFY)" in done.stdout
+
+
+def test_province_bench_solves_the_same_counties_on_a_local_cluster(tmp_path: Path) -> None:
+    """The province benchmark with tiny counties: one by one here and as one job on a LocalCluster."""
+    out = tmp_path / "province.json"
+    command = [sys.executable, "-m", "benchmarks.province_bench", "--volunteers", "200", "--requests", "15",
+               "--counts", "1,2", "--time-limit", "2", "--workers", "1", "--json", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert [r["counties"] for r in figures["rows"]] == [1, 2]
+    assert all(r["same_staffing"] and r["assigned"] > 0 for r in figures["rows"])
+    assert all(len(r["worker_peak_mb"]) == 1 and r["worker_peak_mb"][0] > 50 for r in figures["rows"])
+    assert "speed-up" in done.stdout and "peak MB per worker" in done.stdout
