@@ -77,7 +77,7 @@ def on_cluster(address: str | None, workers: int, threads: int, memory_limit: st
     with ExitStack() as stack:
         if address is None:
             cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
-                                                       memory_limit=memory_limit, dashboard_address=None))
+                                                       memory_limit=memory_limit, dashboard_address=":0"))
             address = cluster.scheduler_address
         client = stack.enter_context(Client(address))
         client.wait_for_workers(1)

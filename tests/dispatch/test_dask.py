@@ -18,7 +18,7 @@ from wenming.settings import Settings
 def cluster_api(settings: Settings, engine: Engine) -> Iterator[tuple[DispatchClient, Any]]:
     from distributed import Client, LocalCluster  # the optional `distributed` extra, only for this fixture
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         client = DispatchClient(dataclasses.replace(settings, dask_scheduler=cluster.scheduler_address), engine)
         try:
             with Client(cluster.scheduler_address) as dask:
