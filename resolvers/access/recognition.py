@@ -46,6 +46,7 @@ from resolvers.access.rules import (
 _accounts = models.LedgerAccount.__table__
 _entries = models.LedgerEntry.__table__
 _items = models.MallItem.__table__
+_backfill_rows = models.HoursBackfillRow.__table__
 
 VOLUNTEER_SIDE = ADMIN | {Role.VOLUNTEER}
 READERS = DISPATCH | {Role.VOLUNTEER}
@@ -175,6 +176,11 @@ DOMAIN = Domain(
         "Mutation.redemptionPickup": {r: "pickup station subtree" for r in (Role.UNIT_ADMIN, Role.DISPATCHER)},
     },
     reads={
+        # historic hours (resolvers/imports/hours.py): a row whoever sees its volunteer; a batch its
+        # importer and whoever sees one of its rows. Written by the import and its decision only.
+        models.HoursBackfillRow: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.HoursBackfill: lambda s, t: t.c.id.in_(
+            select(_backfill_rows.c.batch_id).where(s.volunteers(_backfill_rows.c.volunteer_id))),
         models.LedgerAccount: _account,
         models.LedgerEntry: _entry,
         models.LedgerTransaction: _transaction,
