@@ -33,6 +33,7 @@ from resolvers.access.rules import (
     STAFF,
     UNIT_ADMIN,
     UNIT_ROLES,
+    AdminOnly,
     Check,
     Domain,
     Proposed,
@@ -51,6 +52,8 @@ _backfill_rows = models.HoursBackfillRow.__table__
 VOLUNTEER_SIDE = ADMIN | {Role.VOLUNTEER}
 READERS = DISPATCH | {Role.VOLUNTEER}
 HOURS_READERS = READERS | ANALYSTS | {Role.TEAM_LEADER}
+BACKFILL = ("by `wenming import --kind hours` (unit admin over each row's volunteer) and its approve/decline "
+            "(another account, unit admin over every volunteer of the batch); never deleted")
 
 
 def _account(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -194,5 +197,9 @@ DOMAIN = Domain(
         models.MallItem: MallItems(),
         models.Redemption: Redemptions(),
         models.StarAward: Proposed("volunteer", staff_files=True),
+        # written only by the hours import and its decision, which check the unit admin over each
+        # row's volunteer themselves (resolvers/imports/hours.py, resolvers/recognition/backfill.py)
+        models.HoursBackfill: AdminOnly(BACKFILL),
+        models.HoursBackfillRow: AdminOnly(BACKFILL),
     },
 )
