@@ -29,7 +29,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db.models import Account, Unit
-from db.session import make_engine, session_factory
+from db.session import lock_for_write, make_engine, session_factory
 from resolvers.access.auth import Caller, load_caller
 from resolvers.access.policy import AuthHolder, restrict_session
 from resolvers.core.errors import MutationAborted
@@ -104,6 +104,7 @@ def decide_backfill(database_url: str, batch: int, username: str, rules: PointsS
     `username`, in one transaction; MutationAborted (nothing written) when refused."""
     with session_as(database_url, username) as (session, caller, _):
         try:
+            lock_for_write(session)
             earned = 0
             if approve:
                 earned = backfill.approve(session, caller, batch, rules)

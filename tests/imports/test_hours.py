@@ -6,6 +6,7 @@ his subtree. On SQLite and PostgreSQL (the `db_url` fixture)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from wenming.import_cli import decide_backfill, import_file
 
 HEADERS = [c.header for c in HOURS.columns]
 RULES = PointsSettings(per_hour=10, max_hours_per_activity=2.0)
-TOTALS = "query H { serviceHours(groupBy: VOLUNTEER) { edges { node { name creditHours honourHours } } } }"
+TOTALS = ("query H($f: DateTime, $t: DateTime) { serviceHours(groupBy: VOLUNTEER, from: $f, to: $t) "
+          "{ edges { node { name creditHours honourHours } } } }")
 
 
 def hours_row(number: int, **changes: str) -> dict[str, str]:
@@ -151,6 +153,10 @@ def test_applied_pending_until_another_account_approves_then_counts_and_earns_on
     assert totals(engine) == {one: (0, 270), two: (0, 45)}
     edges = {e["node"]["name"]: e["node"] for e in api.data(TOTALS)["serviceHours"]["edges"]}
     assert edges["志愿者1"]["honourHours"] == 4.5 and edges["志愿者1"]["creditHours"] == 0
+    may = {"f": "2019-05-01T00:00:00+08:00", "t": "2019-05-02T00:00:00+08:00"}  # the period holds the day served
+    assert [(e["node"]["name"], e["node"]["honourHours"]) for e in api.data(TOTALS, may)["serviceHours"]["edges"]] == [
+        ("志愿者1", 1.5), ("志愿者2", 0.75)]
+    assert api.data(TOTALS, {"f": "2019-05-02T00:00:00+08:00"})["serviceHours"]["edges"][0]["node"]["honourHours"] == 3
     with Session(engine) as session:
         assert volunteer_balance(session, one) == 35 and volunteer_balance(session, two) == 7  # 2h capped: 20
         decided = session.get(models.HoursBackfill, batch)
@@ -173,6 +179,24 @@ def test_applied_pending_until_another_account_approves_then_counts_and_earns_on
     assert len(backfill_state(engine)) == 3 and totals(engine) == {one: (0, 270), two: (0, 45)}
     changed = hours(roster, write(tmp_path / "changed.xlsx", [hours_row(1, 时长小时="2")]))
     assert [(e.row, e.column, e.code) for e in changed.errors] == [(2, "时长小时", "CONFLICT")]
+
+
+def test_concurrent_approvals_earn_once(roster: World, engine: Engine, tmp_path: Path) -> None:
+    assert hours(roster, write(tmp_path / "hours.xlsx", [hours_row(1)])).applied
+    batch = backfill_state(engine)[0][0]
+
+    def approve(user: str) -> str:
+        try:
+            decide_backfill(roster.db_url, batch, user, RULES, approve=True)
+        except MutationAborted as exc:
+            return exc.problems[0].code.value
+        return "ok"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(approve, ["admin", "town-a-2", "admin", "town-a-2"]))
+    assert outcomes == ["REQUEST_STATE"] * 3 + ["ok"]
+    with Session(engine) as session:
+        assert volunteer_balance(session, ids(engine)["PZ-V00001"]) == 15
 
 
 def test_declined_counts_nothing_and_may_be_filed_again(roster: World, engine: Engine, tmp_path: Path) -> None:
