@@ -86,6 +86,8 @@ def roster(world: World, engine: Engine, tmp_path: Path) -> World:
     with Session(engine) as session:
         town = session.scalars(select(models.Unit.id).where(models.Unit.code == world.town_a)).one()
         create_account(session, "town-a-2", None, [(Role.UNIT_ADMIN, {"unit_id": town})])
+        town_b = session.scalars(select(models.Unit.parent_id).where(models.Unit.code == world.b1)).one()
+        create_account(session, "town-b", None, [(Role.UNIT_ADMIN, {"unit_id": town_b})])
         session.commit()
     return world
 
@@ -146,6 +148,9 @@ def test_applied_pending_until_another_account_approves_then_counts_and_earns_on
     assert [(p.code.value, p.field) for p in refused.value.problems] == [("OWN_REQUEST", ("input", "batch"))]
     with pytest.raises(MutationAborted) as refused:  # an analyst administers no unit
         decide_backfill(roster.db_url, batch, "analyst", RULES, approve=True)
+    assert refused.value.problems[0].code.value == "FORBIDDEN"
+    with pytest.raises(MutationAborted) as refused:  # town B's admin does not administer town A's volunteers
+        decide_backfill(roster.db_url, batch, "town-b", RULES, approve=True)
     assert refused.value.problems[0].code.value == "FORBIDDEN"
     assert totals(engine) == {} and backfill_state(engine)[0][1] == "PENDING"
 
