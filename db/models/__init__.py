@@ -8,7 +8,7 @@ points ledger and the exchange mall), `insurance` (volunteers' insurance policie
 (record certificates and publication preferences), `training` (courses, sessions, the certificates
 they issue), `projects` (volunteer service projects and their library), `subsidies` (subsidy rules
 and monthly batches), `civility` (the civility self-assessment), `assessment` (published quarterly
-rankings), `imports` (the audit of applied imports).
+rankings), `imports` (the audit of applied imports), `hours` (historic hours backfill).
 """
 
 from db.models.accounts import (
@@ -46,6 +46,7 @@ from db.models.forces import (
     VolunteerDomain,
     VolunteerSkill,
 )
+from db.models.hours import HoursBackfill, HoursBackfillRow
 from db.models.imports import ImportChange, ImportRun
 from db.models.insurance import InsurancePolicy, InsurancePolicyKind, InsuredVolunteer
 from db.models.menu import MenuOffer, Order, ServiceItem, ServiceItemProvider, ServiceItemSkill
@@ -83,6 +84,8 @@ from db.models.training import (
 )
 
 __all__ = [
+    "HoursBackfill",
+    "HoursBackfillRow",
     "Certificate",
     "CertificateNotice",
     "Enrolment",

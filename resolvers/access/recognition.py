@@ -33,6 +33,7 @@ from resolvers.access.rules import (
     STAFF,
     UNIT_ADMIN,
     UNIT_ROLES,
+    AdminOnly,
     Check,
     Domain,
     Proposed,
@@ -46,10 +47,13 @@ from resolvers.access.rules import (
 _accounts = models.LedgerAccount.__table__
 _entries = models.LedgerEntry.__table__
 _items = models.MallItem.__table__
+_backfill_rows = models.HoursBackfillRow.__table__
 
 VOLUNTEER_SIDE = ADMIN | {Role.VOLUNTEER}
 READERS = DISPATCH | {Role.VOLUNTEER}
 HOURS_READERS = READERS | ANALYSTS | {Role.TEAM_LEADER}
+BACKFILL = ("by `wenming import --kind hours` (unit admin over each row's volunteer) and its approve/decline "
+            "(another account, unit admin over every volunteer of the batch); never deleted")
 
 
 def _account(s: Scope, t: Any) -> ColumnElement[bool]:
@@ -175,6 +179,11 @@ DOMAIN = Domain(
         "Mutation.redemptionPickup": {r: "pickup station subtree" for r in (Role.UNIT_ADMIN, Role.DISPATCHER)},
     },
     reads={
+        # historic hours (resolvers/imports/hours.py): a row whoever sees its volunteer; a batch its
+        # importer and whoever sees one of its rows. Written by the import and its decision only.
+        models.HoursBackfillRow: lambda s, t: s.volunteers(t.c.volunteer_id),
+        models.HoursBackfill: lambda s, t: t.c.id.in_(
+            select(_backfill_rows.c.batch_id).where(s.volunteers(_backfill_rows.c.volunteer_id))),
         models.LedgerAccount: _account,
         models.LedgerEntry: _entry,
         models.LedgerTransaction: _transaction,
@@ -188,5 +197,9 @@ DOMAIN = Domain(
         models.MallItem: MallItems(),
         models.Redemption: Redemptions(),
         models.StarAward: Proposed("volunteer", staff_files=True),
+        # written only by the hours import and its decision, which check the unit admin over each
+        # row's volunteer themselves (resolvers/imports/hours.py, resolvers/recognition/backfill.py)
+        models.HoursBackfill: AdminOnly(BACKFILL),
+        models.HoursBackfillRow: AdminOnly(BACKFILL),
     },
 )

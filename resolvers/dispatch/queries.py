@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import ClauseAdapter
 
 from db import models
+from db.enums import RequestState
 from db.models.dispatch import AssignmentStatus
 from resolvers.core import globalid
 from resolvers.core.bounds import over_bound
@@ -133,18 +135,48 @@ class ServiceStats:
     no_shows: int
 
 
+def _backfilled() -> Any:
+    """The approved historic hours (db/models/hours.py) shaped as service records: honour minutes
+    checked in at the start of the day served (China time)."""
+    row, batch = models.HoursBackfillRow, models.HoursBackfill
+    return (select(row.volunteer_id.label("volunteer_id"),
+                   row.served_at.label("checked_in_at"),
+                   literal(0).label("credit_minutes"), row.minutes.label("honour_minutes"))
+            .join(batch, batch.id == row.batch_id).where(batch.state == RequestState.APPROVED.value)
+            .subquery("backfilled"))
+
+
 def minutes_by(session: Session, key: Any, *where: Any) -> list[tuple[Any, int, int]]:
     """Credit and honour minutes of the service records matching `where` (they may name the
     record's volunteer, `models.Volunteer`), summed per value of `key` (None: one total), in one
-    statement: [(key, credit minutes, honour minutes)], largest credit first."""
+    statement per source: [(key, credit minutes, honour minutes)], largest credit first. The
+    approved historic hours count as honour minutes: `where` and `key` on the record's
+    volunteer_id and checked_in_at apply to them as to the records."""
     sr = models.ServiceRecord
-    credit = func.coalesce(func.sum(sr.credit_minutes), 0)
-    honour = func.coalesce(func.sum(sr.honour_minutes), 0)
-    stmt = select(key if key is not None else literal(None), credit, honour).select_from(sr).join(
-        models.Volunteer, models.Volunteer.id == sr.volunteer_id).where(*where)
-    if key is not None:
-        stmt = stmt.group_by(key).order_by(credit.desc(), key)
-    return [(k, int(c), int(h)) for k, c, h in session.execute(stmt)]
+    backfilled = _backfilled()
+    adapter = ClauseAdapter(backfilled, include_fn=lambda c: getattr(c, "table", None) is sr.__table__,
+                            adapt_on_names=True)
+    totals: dict[Any, list[int]] = {}
+    for source, volunteer, criteria, keyed in (
+            (sr, sr.volunteer_id, where, key),
+            (backfilled, backfilled.c.volunteer_id, [adapter.traverse(w) for w in where],
+             adapter.traverse(getattr(key, "__clause_element__", lambda: key)()) if key is not None else None)):
+        credit = func.coalesce(func.sum(source.credit_minutes if source is sr else backfilled.c.credit_minutes), 0)
+        honour = func.coalesce(func.sum(source.honour_minutes if source is sr else backfilled.c.honour_minutes), 0)
+        stmt = select(keyed if keyed is not None else literal(None), credit, honour).select_from(source).join(
+            models.Volunteer, models.Volunteer.id == volunteer).where(*criteria)
+        if keyed is not None:
+            stmt = stmt.group_by(keyed)
+        for k, c, h in session.execute(stmt):
+            if key is not None and c == 0 and h == 0 and k not in totals:
+                continue
+            total = totals.setdefault(k, [0, 0])
+            total[0] += int(c)
+            total[1] += int(h)
+    if key is None:
+        credit_total, honour_total = totals.get(None, [0, 0])
+        return [(None, credit_total, honour_total)]
+    return sorted(((k, c, h) for k, (c, h) in totals.items()), key=lambda t: (-t[1], t[0]))
 
 
 def stats(session: Session, volunteer_ids: Any) -> ServiceStats:

@@ -78,6 +78,8 @@ class ImportContext:
     caller: Any
     secret_key: str
     scope: Any = None  # the unit the import is confined to (its subtree), or None
+    run_id: int | None = None  # the audited run of an apply (None: a dry run), set by run_import
+    file_name: str = ""  # the file's name (not its path), set by run_import
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -301,6 +303,7 @@ def run_import(context: ImportContext, kind: Kind, path: Path, *, dry_run: bool,
         run_id = None if dry_run else session.connection().execute(
             insert(ImportRun).values(account_id=context.caller.account_id, kind=kind.name).returning(ImportRun.id),
         ).scalar_one()
+        context.run_id, context.file_name = run_id, path.name[:200]
         pending: list[tuple[int, dict[str, Any]]] = []
         for index, cells in enumerate(table):
             number = index + 2
