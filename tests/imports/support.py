@@ -74,13 +74,14 @@ def row(world: World, serial: int, **changes: str) -> dict[str, str]:
     return values
 
 
-def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
+def write_xlsx(path: Path, rows: list[dict[str, str]], headers: list[str] = HEADERS) -> Path:
+    """An XLSX file of `rows` under `headers` (the roster template's by default)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(HEADERS)
+    sheet.append(headers)
     for values in rows:
-        sheet.append([values[h] for h in HEADERS])
+        sheet.append([values[h] for h in headers])
     book.save(path)
     return path
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -44,14 +43,7 @@ def hours_row(number: int, **changes: str) -> dict[str, str]:
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
-    for values in rows:
-        sheet.append([values[h] for h in HEADERS])
-    book.save(path)
-    return path
+    return write_xlsx(path, rows, HEADERS)
 
 
 def hours(world: World, path: Path, user: str = "town-a", **kwargs: Any) -> Any:
