@@ -40,7 +40,7 @@ from sqlalchemy import CTE, Connection, Select, case, func, literal, or_, select
 
 from db import models
 from db.enums import OrderStatus, UnitLevel, VolunteerStatus
-from db.localtime import LOCAL_TZ
+from db.localtime import local_days
 from db.models.dispatch import AssignmentStatus
 from db.models.projects import ProjectGrade, ProjectState
 from db.tree import PARENT_LEVEL
@@ -85,9 +85,7 @@ class Quarter:
 
     def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as UTC instants of local midnights."""
-        def utc(day: dt.date) -> dt.datetime:
-            return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ).astimezone(dt.UTC)
-        return utc(self.start), utc(self.end)
+        return local_days(self.start, self.end - dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import UnitLevel
-from db.localtime import LOCAL_TZ
+from db.localtime import local_today
 from db.models import Role
 from resolvers.access.rules import UNIT_ROLES, Check
 from resolvers.assessment.indicators import INDICATORS, Indicator, Quarter, weight_problems
@@ -153,7 +153,7 @@ def publish(info: Info, data: Any) -> Outcome[Any]:
             q = Quarter.parse(data.quarter)
         except ValueError as exc:
             raise abort(("input", "quarter"), str(exc), ErrorCode.INVALID) from None
-        today = dt.datetime.now(LOCAL_TZ).date()
+        today = local_today()
         if q.end > today:
             raise abort(("input", "quarter"), f"{q.label} ends on {q.end - dt.timedelta(days=1)}: publish its "
                                               "ranking once it is over", ErrorCode.OUT_OF_RANGE)

@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
+from db.localtime import local_days
 from db.models import PublicationListing
 from db.models.dispatch import AssignmentStatus
 from resolvers.access.masking import mask_name
 from resolvers.accounts.mutations import credential_access
-from resolvers.certificates.issue import local_days
 from resolvers.core import globalid
 from resolvers.core.errors import ClientError, ErrorCode, abort
 from resolvers.core.mutation import Outcome

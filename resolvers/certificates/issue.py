@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.identity import mask_id_number
-from db.localtime import LOCAL_TZ
+from db.localtime import LOCAL_TZ, local_days
 from resolvers.access.masking import mask_name
 from resolvers.access.rules import UNIT_ROLES, Check
 from resolvers.accounts.mutations import credential_access
@@ -117,13 +117,6 @@ def _normal(code: str) -> str:
 
 def _digest(code: str) -> str:
     return hashlib.sha256(_normal(code).encode()).hexdigest()
-
-
-def local_days(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, the day after end 00:00) local time, as UTC."""
-    low = dt.datetime.combine(start, dt.time(), LOCAL_TZ).astimezone(dt.UTC)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LOCAL_TZ).astimezone(dt.UTC)
-    return low, high
 
 
 def check_period(checks: Checks, start: dt.date, end: dt.date) -> None:

@@ -11,7 +11,6 @@ address is kept. Bad input is a coded userError naming the field, nothing writte
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import UnitLevel
-from db.localtime import LOCAL_TZ
+from db.localtime import local_today
 from db.models.base import utcnow
 from resolvers.core import globalid
 from resolvers.core.context import actor_account_id
@@ -118,7 +117,7 @@ def response_submit(info: Info, data: Any) -> Outcome[Any]:
         scope = session.get(models.Unit, questionnaire.unit_id)
         if station.level != UnitLevel.STATION or scope is None or not station.path.startswith(scope.path):
             raise abort(("input", "station"), "a station of the questionnaire's unit answers it", ErrorCode.INVALID)
-        today = dt.datetime.now(LOCAL_TZ).date()
+        today = local_today()
         if not questionnaire.valid_from <= today <= questionnaire.valid_until:
             raise abort(path, f"the questionnaire runs {questionnaire.valid_from}..{questionnaire.valid_until}",
                         ErrorCode.NOT_AVAILABLE)

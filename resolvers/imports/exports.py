@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.identity import mask_id_number
-from db.localtime import LOCAL_TZ
+from db.localtime import LOCAL_TZ, local_midnight
 from resolvers.access.auth import Caller
 from resolvers.access.personal_data import VOLUNTEER_PHONE_ROLES, audit
 from resolvers.imports.files import write_xlsx
@@ -58,9 +58,9 @@ class Period:
         """Conditions keeping `column` (a timestamp) within the period's local days."""
         where = []
         if self.first is not None:
-            where.append(column >= datetime.combine(self.first, time(), LOCAL_TZ))
+            where.append(column >= local_midnight(self.first))
         if self.last is not None:
-            where.append(column < datetime.combine(self.last + timedelta(days=1), time(), LOCAL_TZ))
+            where.append(column < local_midnight(self.last + timedelta(days=1)))
         return where
 
 

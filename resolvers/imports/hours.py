@@ -17,15 +17,15 @@ CONFLICT (hours change only through an approved correction); a declined row may 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
 from db import models
 from db.enums import RequestState
+from db.localtime import local_midnight
 from db.models.base import utcnow
 from resolvers.access.rules import UNIT_ADMIN, Check
 from resolvers.core.errors import ErrorCode, Problem
@@ -46,7 +46,6 @@ from resolvers.imports.volunteers import parse_date
 EARLIEST = date(1980, 1, 1)
 MAX_HOURS = Decimal(24)
 HONOUR = "HONOUR"
-CHINA = ZoneInfo("Asia/Shanghai")
 _KINDS = {"honour": HONOUR, "荣誉": HONOUR, "荣誉时长": HONOUR}
 _CREDIT = {"credit", "信用", "信用时长"}
 
@@ -193,7 +192,7 @@ def write(context: ImportContext, rows: list[tuple[int, dict[str, Any]]]) -> dic
     adding = insert(models.HoursBackfillRow).returning(models.HoursBackfillRow.id, sort_by_parameter_order=True)
     ids_written = connection.execute(adding, [
         {"batch_id": batch, "row": number, "volunteer_id": values["volunteer_id"], "served_on": values["served_on"],
-         "served_at": datetime.combine(values["served_on"], time(), CHINA),
+         "served_at": local_midnight(values["served_on"]),
          "minutes": values["hours"], "kind": values["kind"] or HONOUR, "content": values["content"],
          "source": values["source"], "reason": values["reason"]} for number, values in new]).scalars().all()
     for (number, _), pk in zip(new, ids_written, strict=True):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
-from db.localtime import LOCAL_TZ
+from db.localtime import local_today
 from db.models.base import utcnow
 from db.models.dispatch import AssignmentStatus
 from db.queries import subtree_condition
@@ -196,7 +196,7 @@ def uninsured_assignments(info: Info, scope: str, days: int, start_day: dt.date 
     unit = session.get(models.Unit, unit_pk)
     if unit is None:
         return []
-    today = start_day or dt.datetime.now(LOCAL_TZ).date()
+    today = start_day or local_today()
     start = dt.datetime.combine(today, dt.time())
     end = start + dt.timedelta(days=days)
     A, Ord, V = models.Assignment, models.Order, models.Volunteer

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
-from db.localtime import LOCAL_TZ
+from db.localtime import local_today
 from db.models.base import utcnow
 from db.queries import subtree_condition
 from resolvers.core import globalid
@@ -155,7 +155,7 @@ def assessment_record(info: Info, data: Any) -> Outcome[Any]:
 def issue(session: Session, enrolment: models.Enrolment, course: models.TrainingCourse,
           account_id: int | None) -> models.Certificate:
     """The certificate of a passed enrolment, and the volunteer's skill granted or renewed by it."""
-    today = dt.datetime.now(LOCAL_TZ).date()
+    today = local_today()
     until = today + dt.timedelta(days=course.validity_days)
     certificate = models.Certificate(
         number=f"TC{course.id}-{today:%Y}-{enrolment.id:06d}", volunteer_id=enrolment.volunteer_id,

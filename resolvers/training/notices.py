@@ -21,15 +21,11 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.enums import MemberRole
-from db.localtime import LOCAL_TZ
+from db.localtime import local_today
 from db.models.base import utcnow
 from db.models.dispatch import EventKind
 from db.session import lock_for_write
 from resolvers.dispatch.outbox import emit_many
-
-
-def local_today() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
 
 
 def send_expiry_notices(session: Session, notice_days: Iterable[int], today: dt.date | None = None) -> int:
