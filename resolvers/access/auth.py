@@ -80,6 +80,13 @@ class Caller:
         return frozenset(g.volunteer_id for g in self.grants_of(Role.VOLUNTEER) if g.volunteer_id)
 
     @property
+    def own_volunteer(self) -> int | None:
+        """The one volunteer this account is, when it is exactly one (a field that defaults to
+        "myself" names him; with none or several the caller must name the volunteer)."""
+        ids = self.volunteer_ids
+        return next(iter(ids)) if len(ids) == 1 else None
+
+    @property
     def led_team_ids(self) -> frozenset[int]:
         """The teams this account leads (its TEAM_LEADER grants)."""
         return frozenset(g.team_id for g in self.grants_of(Role.TEAM_LEADER) if g.team_id)

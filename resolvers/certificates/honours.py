@@ -138,12 +138,12 @@ def honour_roll(info: Info, unit: str, start: dt.date, end: dt.date, first: int 
 
 def _own_volunteer(info: Info, volunteer: str | None, path: tuple[str, ...]) -> int:
     caller = info.context.auth.caller
-    own = sorted(caller.volunteer_ids) if caller is not None else []
+    own = caller.volunteer_ids if caller is not None else frozenset()
     if volunteer is None:
-        if len(own) != 1:
+        if caller is None or caller.own_volunteer is None:
             raise abort(path, "volunteer: name the volunteer (your account is not exactly one volunteer)",
                         ErrorCode.REQUIRED)
-        return own[0]
+        return caller.own_volunteer
     pk = globalid.decode_pk(volunteer, "Volunteer")
     if pk is None:
         raise abort(path, "volunteer: not the ID of a Volunteer; pass an `id` returned by this API",

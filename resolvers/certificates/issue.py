@@ -154,11 +154,10 @@ def certificate_issue(info: Info, data: Any) -> Outcome[Any]:
         check_period(checks, data.from_, data.to)
         unit = checks.ref(data.unit, "Unit", ("input", "unit"))
         if data.volunteer is None:
-            own = sorted(caller.volunteer_ids)
-            if len(own) != 1:
+            if caller.own_volunteer is None:
                 checks.add(("input", "volunteer"), "volunteer: name the volunteer (your account is not exactly "
                            "one volunteer)", ErrorCode.REQUIRED)
-            volunteer = session.get(models.Volunteer, own[0]) if len(own) == 1 else None
+            volunteer = session.get(models.Volunteer, caller.own_volunteer) if caller.own_volunteer else None
         else:
             volunteer = checks.ref(data.volunteer, "Volunteer", ("input", "volunteer"))
         checks.raise_if_any()

@@ -74,11 +74,10 @@ def my_tasks(info: Info, volunteer: str | None, status: AssignmentStatus | None)
     outside the caller's scope are not read)."""
     if volunteer is None:
         caller = info.context.auth.caller
-        own = sorted(caller.volunteer_ids) if caller is not None else []
-        if len(own) != 1:
+        if caller is None or caller.own_volunteer is None:
             raise ClientError("volunteer: you hold no single volunteer grant; name the volunteer", ErrorCode.REQUIRED,
                               ("volunteer",))
-        pk = own[0]
+        pk = caller.own_volunteer
     else:
         pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
     session = info.context.session

@@ -52,11 +52,10 @@ def volunteer_named(info: Info, volunteer: str | None) -> int | None:
     """The volunteer named (None when the caller may not see him), or the caller's own."""
     if volunteer is None:
         caller = info.context.auth.caller
-        own = sorted(caller.volunteer_ids) if caller is not None else []
-        if len(own) != 1:
+        if caller is None or caller.own_volunteer is None:
             raise ClientError("volunteer: name the volunteer (your account is not exactly one volunteer)",
                               ErrorCode.REQUIRED, ("volunteer",))
-        return own[0]
+        return caller.own_volunteer
     pk = globalid.decode_as(volunteer, "Volunteer", ("volunteer",))
     found = info.context.session.get(models.Volunteer, pk)
     return None if found is None else pk
