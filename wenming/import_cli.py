@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Account, Unit
@@ -43,22 +43,6 @@ from wenming.settings import read_settings
 
 class ImportCliError(Exception):
     """The import cannot start; the message says why."""
-
-
-@contextmanager
-def acting_session(engine: Engine, username: str) -> Iterator[tuple[Session, Caller]]:
-    """A session restricted by the access policy as account `username`'s API requests are, and
-    its caller; ImportCliError when no active account has that name."""
-    with session_factory(engine)() as session:
-        account_id = session.scalar(select(Account.id).where(Account.username == username))
-        caller = load_caller(session, account_id) if account_id is not None else None
-        if caller is None:
-            raise ImportCliError(f"no active account {username!r}")
-        session.rollback()
-        holder = AuthHolder()
-        holder.set(caller)
-        restrict_session(session, holder)
-        yield session, caller
 
 
 def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, username: str,
@@ -83,11 +67,20 @@ def import_file(database_url: str, secret_key: str, path: Path, kind_name: str, 
 @contextmanager
 def session_as(database_url: str, username: str, scope_code: str | None = None
                ) -> Iterator[tuple[Session, Caller, Unit | None]]:
-    """A session restricted as account `username`'s API requests are, the caller, and the unit
-    `scope_code` names (None without one); ImportCliError when either is unknown."""
+    """A session restricted by the access policy as account `username`'s API requests are, the
+    caller, and the unit `scope_code` names (None without one); ImportCliError when either is
+    unknown. The command-line tools that act for an account (import, export, subsidies) open it."""
     engine = make_engine(database_url)
     try:
-        with acting_session(engine, username) as (session, caller):
+        with session_factory(engine)() as session:
+            account_id = session.scalar(select(Account.id).where(Account.username == username))
+            caller = load_caller(session, account_id) if account_id is not None else None
+            if caller is None:
+                raise ImportCliError(f"no active account {username!r}")
+            session.rollback()
+            holder = AuthHolder()
+            holder.set(caller)
+            restrict_session(session, holder)
             scope = None
             if scope_code is not None:
                 scope = session.scalar(select(Unit).where(Unit.code == scope_code))

@@ -21,10 +21,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.models import SubsidyBatch, Unit
-from db.session import make_engine
 from resolvers.subsidies.batches import MONTH_FORMAT, parse_month
 from resolvers.subsidies.export import ExportError, tables, write
-from wenming.import_cli import ImportCliError, acting_session
+from wenming.import_cli import ImportCliError, session_as
 from wenming.settings import read_settings
 
 
@@ -34,20 +33,16 @@ def export_batch(database_url: str, unit_code: str, month: str, username: str, p
     first = parse_month(month)
     if first is None:
         raise ExportError(f"--month: {MONTH_FORMAT}")
-    engine = make_engine(database_url)
-    try:
-        with acting_session(engine, username) as (session, caller):
-            unit = session.scalar(select(Unit).where(Unit.code == unit_code))
-            batch = None if unit is None else session.scalar(
-                select(SubsidyBatch).where(SubsidyBatch.unit_id == unit.id, SubsidyBatch.month == first))
-            if batch is None:
-                raise ExportError(f"no subsidy batch of {unit_code!r} for {month} that you may read")
-            result = tables(session, caller, batch, personal=personal)
-            write(path, result)
-            return {"file": str(path), "volunteers": len(result.summary) - 1, "lines": len(result.lines) - 1,
-                    "total_fen": result.total_fen}
-    finally:
-        engine.dispose()
+    with session_as(database_url, username) as (session, caller, _):
+        unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+        batch = None if unit is None else session.scalar(
+            select(SubsidyBatch).where(SubsidyBatch.unit_id == unit.id, SubsidyBatch.month == first))
+        if batch is None:
+            raise ExportError(f"no subsidy batch of {unit_code!r} for {month} that you may read")
+        result = tables(session, caller, batch, personal=personal)
+        write(path, result)
+        return {"file": str(path), "volunteers": len(result.summary) - 1, "lines": len(result.lines) - 1,
+                "total_fen": result.total_fen}
 
 
 def _run(args: argparse.Namespace) -> int:
