@@ -117,11 +117,6 @@ class RunQueue:
                                      .values(**mine).returning(model.id))
         return None if run_id is None else int(run_id)
 
-    def holding(self) -> int:
-        """How many runs this process holds (queued here or working)."""
-        with self._lock:
-            return len(self._held)
-
     def held(self) -> dict[int, Engine]:
         """The runs this process holds, with their databases."""
         with self._lock:

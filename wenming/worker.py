@@ -82,7 +82,7 @@ def work(settings: Settings, stop: threading.Event, engine: Engine | None = None
                 swept = time.monotonic()
             took = False
             for queue, _, start in KINDS:
-                if queue.holding() < queue.workers:
+                if len(queue.held()) < queue.workers:
                     run_id = queue.take(db, lease)
                     if run_id is not None:
                         logger.info("took %s %d", queue.name, run_id)
